@@ -1,0 +1,39 @@
+# Every command the project runs lives here; README and CI call these targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export AUDIT_DB ?= instance/audit.db
+
+.PHONY: run test lint format tree-check install clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/flask --app bot tree check
+	$(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
+
+test: $(STAMP) lint
+	$(BIN)/flask --app bot tree check
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench wsgi.py
+	$(BIN)/ruff format --check bot tests bench wsgi.py
+
+format: $(STAMP)
+	$(BIN)/ruff format bot tests bench wsgi.py
+	$(BIN)/ruff check --fix bot tests bench wsgi.py
+
+tree-check: $(STAMP)
+	$(BIN)/flask --app bot tree check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

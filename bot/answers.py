@@ -1,0 +1,151 @@
+"""Check and normalise an answer against its question (pure; no Flask).
+
+Errors carry a stable `code` and parameters so the web layer can word them in the user's
+language; `str(error)` gives a plain English message for the command line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot import tree_model as m
+
+_UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+MESSAGES = {
+    "required": "Answer this question",
+    "not_an_option": "Choose one of the options",
+    "exclusive": "'{option}' cannot be chosen with other options",
+    "too_many": "Choose no more than {max_choices} options",
+    "not_a_number": "Enter a number",
+    "not_whole": "Enter a whole number",
+    "too_small": "Enter a number of {min} or more",
+    "too_big": "Enter a number of {max} or less",
+    "bad_step": "Enter a number in steps of {step}",
+    "too_long": "Use {max_length} characters or fewer",
+    "unknown_question": "There is no question '{question}' in this tree",
+}
+
+
+class AnswerError(ValueError):
+    def __init__(self, question_id: str, code: str, **params: Any):
+        self.question_id = question_id
+        self.code = code
+        self.params = params
+        super().__init__(f"{question_id}: {MESSAGES[code].format(**params)}")
+
+
+def clean_text(text: str) -> str:
+    """Remove control characters and lone surrogates; keep tabs and line breaks."""
+    return _UNSAFE_TEXT.sub("", text.replace("\r\n", "\n"))
+
+
+def check_answer(question: m.Question, value: Any) -> Any:
+    """Return `value` normalised for storage, or raise `AnswerError`."""
+    if question.type in (m.SINGLE_CHOICE, m.YES_NO):
+        return _check_single(question, value)
+    if question.type == m.MULTIPLE_CHOICE:
+        return _check_multiple(question, value)
+    if question.type in m.NUMBER_TYPES:
+        return _check_number(question, value)
+    return _check_text(question, value)
+
+
+def _blank(question: m.Question, empty: Any) -> Any:
+    if question.required:
+        raise AnswerError(question.id, "required")
+    return empty
+
+
+def _check_single(question: m.Question, value: Any) -> Any:
+    if value is None or value == "" or value == []:
+        return _blank(question, None)
+    if not isinstance(value, str) or value not in question.option_values:
+        raise AnswerError(question.id, "not_an_option")
+    return value
+
+
+def _check_multiple(question: m.Question, value: Any) -> list[str]:
+    if value is None or value == "":
+        value = []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise AnswerError(question.id, "not_an_option")
+    chosen = [option for option in question.option_values if option in set(value)]
+    if len(chosen) != len(set(value)):
+        raise AnswerError(question.id, "not_an_option")
+    if not chosen:
+        return _blank(question, [])
+    if len(chosen) > 1:
+        for value_id in chosen:
+            option = question.option(value_id)
+            if option is not None and option.exclusive:
+                raise AnswerError(question.id, "exclusive", option=option.label)
+    if question.max_choices and len(chosen) > question.max_choices:
+        raise AnswerError(question.id, "too_many", max_choices=question.max_choices)
+    return chosen
+
+
+def _check_number(question: m.Question, value: Any) -> int | float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _blank(question, None)
+    if isinstance(value, bool):
+        raise AnswerError(question.id, "not_a_number")
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise AnswerError(question.id, "not_a_number") from None
+    if not number.is_finite():
+        raise AnswerError(question.id, "not_a_number")
+    bounds = {"min": _show(question.min), "max": _show(question.max)}
+    if question.min is not None and number < Decimal(str(question.min)):
+        raise AnswerError(question.id, "too_small", **bounds)
+    if question.max is not None and number > Decimal(str(question.max)):
+        raise AnswerError(question.id, "too_big", **bounds)
+    if question.type == m.WHOLE_NUMBER:
+        if number != number.to_integral_value():
+            raise AnswerError(question.id, "not_whole")
+        return int(number)
+    step = Decimal(str(question.step or 1))
+    if (number - Decimal(str(question.min or 0))) % step != 0:
+        raise AnswerError(question.id, "bad_step", step=_show(question.step))
+    result = float(number)
+    return int(result) if result.is_integer() and math.isfinite(result) else result
+
+
+def _check_text(question: m.Question, value: Any) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        value = str(value)
+    value = clean_text(value).strip()
+    if not value:
+        return _blank(question, "")
+    limit = question.max_length or m.DEFAULT_MAX_LENGTH.get(question.type, 200)
+    if len(value) > limit:
+        raise AnswerError(question.id, "too_long", max_length=limit)
+    return value
+
+
+def _show(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def normalise_answers(tree: m.Tree, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Check every answer in `raw` against the tree; raise on the first bad one."""
+    if not isinstance(raw, Mapping):
+        raise AnswerError("answers", "unknown_question", question="(not a JSON object)")
+    answers: dict[str, Any] = {}
+    for question_id, value in raw.items():
+        question = tree.questions_by_id.get(question_id)
+        if question is None:
+            raise AnswerError(question_id, "unknown_question", question=question_id)
+        answers[question_id] = check_answer(question, value)
+    return answers

@@ -1,0 +1,602 @@
+"""Load a question-tree YAML file into a `Tree`, or fail with every mistake located.
+
+Each problem names the file, the line and the id of the question, descriptor or result it is
+in. Static checks happen here; the path enumeration that proves every path ends with a
+classification lives in `tree_check` and runs on the built tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import tree_model as m
+from bot.expressions import Expression, ExpressionError, parse
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+DEFAULT_TREE = Path(__file__).resolve().parent.parent / "questions" / "self-audit.yaml"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        location = f"{self.file}:{self.line}"
+        return f"{location}: {self.where}: {self.message}" if self.where else (
+            f"{location}: {self.message}")
+
+
+class TreeError(Exception):
+    """A question tree that cannot be used; `problems` lists every mistake found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda problem: (problem.line, problem.where))
+        count = len(self.problems)
+        heading = f"The question tree has {count} problem{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([heading, *(f"  {problem}" for problem in self.problems)]))
+
+
+class LineDict(dict):
+    """A mapping from YAML that remembers the line it started on."""
+
+    line: int = 0
+
+
+class _TreeYamlLoader(yaml.SafeLoader):
+    """Safe loader with line numbers, duplicate-key detection and only true/false as booleans."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                self.duplicates.append((key_node.start_mark.line + 1, str(key)))
+            seen.add(key)
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_TreeYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_TreeYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
+_TreeYamlLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _TreeYamlLoader.construct_mapping)
+
+
+def load_tree(path: str | Path | None = None, *, check: bool = True) -> m.Tree:
+    """Load, validate and (unless `check` is false) prove the tree at `path`."""
+    path = Path(path) if path else DEFAULT_TREE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TreeError([Problem(str(path), 0, "", f"cannot read the file: {error}")]) from None
+    tree = parse_tree(text, str(path))
+    if check:
+        from bot.tree_check import prove
+
+        tree = prove(tree)
+    return tree
+
+
+def parse_tree(text: str, file: str = "<tree>") -> m.Tree:
+    """Build a `Tree` from YAML text, raising `TreeError` with every static problem."""
+    loader = _TreeYamlLoader(text)
+    try:
+        document = loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise TreeError([Problem(file, line, "", f"not valid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    builder = _Builder(file, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    for line, key in loader.duplicates:
+        builder.problem(line, "", f"duplicate key {key!r}")
+    tree = builder.build(document)
+    if builder.problems:
+        raise TreeError(builder.problems)
+    return tree
+
+
+class _Builder:
+    def __init__(self, file: str, digest: str):
+        self.file = file
+        self.digest = digest
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, where: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, where, message))
+
+    # -- field helpers ---------------------------------------------------------------------
+
+    def text(self, data: LineDict, key: str, where: str, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(data.line, where, f"'{key}' is missing")
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.problem(data.line, where, f"'{key}' must be text")
+            return ""
+        return value.strip()
+
+    def ident(self, data: LineDict, key: str, where: str) -> str:
+        value = data.get(key)
+        if value is None:
+            self.problem(data.line, where, f"'{key}' is missing")
+            return ""
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.problem(data.line, where,
+                         f"'{key}' must be a snake_case id (a-z, 0-9, _), got {value!r}")
+            return str(value)
+        return value
+
+    def items(self, data: Any, key: str, where: str, line: int) -> list[LineDict]:
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(line, where, f"'{key}' must be a list")
+            return []
+        good = []
+        for item in value:
+            if isinstance(item, LineDict):
+                good.append(item)
+            else:
+                self.problem(line, where, f"every entry of '{key}' must be a mapping, "
+                                          f"got {item!r}")
+        return good
+
+    def texts(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.problem(data.line, where, f"'{key}' must be a list of text")
+            return ()
+        return tuple(item.strip() for item in value)
+
+    def ids(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(
+                isinstance(item, str) and ID_PATTERN.match(item) for item in value):
+            self.problem(data.line, where, f"'{key}' must be a list of snake_case ids")
+            return ()
+        return tuple(value)
+
+    def flag_value(self, data: LineDict, key: str, where: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(data.line, where, f"'{key}' must be true or false, got {value!r}")
+            return default
+        return value
+
+    def expression(self, data: LineDict, key: str, where: str) -> Expression | None:
+        if key not in data:
+            return None
+        try:
+            return parse(data[key])
+        except ExpressionError as error:
+            self.problem(data.line, where, f"'{key}': {error}")
+            return None
+
+    def unique(self, entries: list[Any], kind: str, where: str = "") -> None:
+        seen: dict[str, int] = {}
+        for entry in entries:
+            if entry.id in seen:
+                self.problem(entry.line, where or f"{kind} {entry.id}",
+                             f"duplicate {kind} id '{entry.id}' (first on line "
+                             f"{seen[entry.id]})")
+            else:
+                seen[entry.id] = entry.line
+
+    # -- sections --------------------------------------------------------------------------
+
+    def build(self, document: Any) -> m.Tree:
+        if not isinstance(document, LineDict):
+            self.problem(1, "", "the file must be a mapping with 'tree', 'domains', "
+                                "'questions', 'descriptors' and 'classification'")
+            document = LineDict()
+            document.line = 1
+        head = document.get("tree")
+        if not isinstance(head, LineDict):
+            self.problem(document.line, "tree", "'tree' (id, version, title) is missing")
+            head = LineDict()
+            head.line = document.line
+        tree_id = self.ident(head, "id", "tree")
+        version = head.get("version")
+        if not isinstance(version, (str, int, float)) or isinstance(version, bool):
+            self.problem(head.line, "tree", "'version' is missing")
+            version = ""
+        title = self.text(head, "title", "tree")
+
+        domains = [self.domain(item) for item in self.items(document, "domains", "", 1)]
+        glossary = [self.term(item) for item in self.items(document, "glossary", "", 1)]
+        sources = [self.source(item) for item in self.items(document, "sources", "", 1)]
+        flags = [self.flag(item) for item in self.items(document, "flags", "", 1)]
+        questions = [self.question(item) for item in self.items(document, "questions", "", 1)]
+        descriptors = [self.descriptor(item)
+                       for item in self.items(document, "descriptors", "", 1)]
+        counts_as_met, results = self.classification(document)
+
+        if not domains:
+            self.problem(document.line, "", "'domains' is missing or empty")
+        if not questions:
+            self.problem(document.line, "", "'questions' is missing or empty")
+        for entries, kind in ((domains, "domain"), (glossary, "glossary term"),
+                              (sources, "source"), (flags, "flag"), (questions, "question"),
+                              (descriptors, "descriptor"), (results, "result")):
+            self.unique(entries, kind)
+
+        tree = m.Tree(
+            id=tree_id, version=str(version), title=title, file=self.file, digest=self.digest,
+            domains=tuple(domains), questions=tuple(questions), descriptors=tuple(descriptors),
+            results=tuple(results), counts_as_met=counts_as_met, flags=tuple(flags),
+            glossary=tuple(glossary), sources=tuple(sources))
+        self.cross_check(tree)
+        return tree
+
+    def domain(self, data: LineDict) -> m.Domain:
+        domain_id = self.ident(data, "id", "domain")
+        where = f"domain {domain_id}"
+        return m.Domain(
+            id=domain_id, title=self.text(data, "title", where), line=data.line,
+            definitional=self.flag_value(data, "definitional", where, True),
+            optional=self.flag_value(data, "optional", where, False),
+            note=self.text(data, "note", where, required=False))
+
+    def term(self, data: LineDict) -> m.GlossaryTerm:
+        term_id = self.ident(data, "id", "glossary term")
+        where = f"glossary term {term_id}"
+        return m.GlossaryTerm(id=term_id, term=self.text(data, "term", where),
+                              definition=self.text(data, "definition", where), line=data.line)
+
+    def source(self, data: LineDict) -> m.Source:
+        source_id = self.ident(data, "id", "source")
+        return m.Source(id=source_id, title=self.text(data, "title", f"source {source_id}"),
+                        line=data.line)
+
+    def flag(self, data: LineDict) -> m.Flag:
+        flag_id = self.ident(data, "id", "flag")
+        where = f"flag {flag_id}"
+        return m.Flag(id=flag_id, descriptor=self.ident(data, "descriptor", where),
+                      title=self.text(data, "title", where), line=data.line,
+                      explanation=self.text(data, "explanation", where, required=False))
+
+    def question(self, data: LineDict) -> m.Question:
+        question_id = self.ident(data, "id", "question")
+        where = f"question {question_id}"
+        kind = data.get("type")
+        if kind not in m.QUESTION_TYPES:
+            self.problem(data.line, where, f"'type' must be one of "
+                                           f"{', '.join(m.QUESTION_TYPES)}, got {kind!r}")
+            kind = m.SHORT_TEXT
+        options = tuple(self.option(item, where, kind)
+                        for item in self.items(data, "options", where, data.line))
+        if kind == m.YES_NO:
+            options = self.yes_no_options(options, data.line, where)
+        fields: dict[str, Any] = {}
+        if kind in m.CHOICE_TYPES:
+            self.check_options(options, data.line, where, kind)
+        elif options:
+            self.problem(data.line, where, f"a {kind} question cannot have options")
+        if kind in m.NUMBER_TYPES:
+            fields.update(self.bounds(data, where, kind))
+            fields["unit"] = self.text(data, "unit", where, required=False)
+        if kind in m.TEXT_TYPES:
+            fields["max_length"] = self.positive_int(
+                data, "max_length", where, m.DEFAULT_MAX_LENGTH[kind])
+        if kind == m.MULTIPLE_CHOICE and "max_choices" in data:
+            fields["max_choices"] = self.positive_int(data, "max_choices", where, None)
+        return m.Question(
+            id=question_id, domain=self.ident(data, "domain", where), type=kind,
+            text=self.text(data, "text", where), line=data.line,
+            help=self.text(data, "help", where, required=False),
+            hint=self.text(data, "hint", where, required=False),
+            terms=self.ids(data, "terms", where),
+            note=self.text(data, "note", where, required=False),
+            required=self.flag_value(data, "required", where, True),
+            options=options, routes=self.routes(data, where), **fields)
+
+    def option(self, data: LineDict, where: str, kind: str) -> m.Option:
+        if "value" not in data or data.get("value") in (None, ""):
+            self.problem(data.line, where, "an option has no value")
+            value = ""
+        else:
+            value = self.ident(data, "value", where)
+        option_where = f"{where} option {value}"
+        next_id = data.get("next")
+        if next_id is not None and not isinstance(next_id, str):
+            self.problem(data.line, option_where, "'next' must be a question id or 'end'")
+            next_id = None
+        if next_id is not None and kind == m.MULTIPLE_CHOICE:
+            self.problem(data.line, option_where,
+                         "options of a multiple_choice question cannot have 'next'; "
+                         "use the question's next rules")
+        exclusive = self.flag_value(data, "exclusive", option_where, False)
+        if exclusive and kind != m.MULTIPLE_CHOICE:
+            self.problem(data.line, option_where, "'exclusive' only applies to multiple_choice")
+        label = self.text(data, "label", option_where, required=kind != m.YES_NO)
+        return m.Option(value=value, label=label, line=data.line,
+                        hint=self.text(data, "hint", option_where, required=False),
+                        raises=self.ids(data, "raises", option_where), next=next_id,
+                        exclusive=exclusive)
+
+    def yes_no_options(self, options: tuple[m.Option, ...], line: int,
+                       where: str) -> tuple[m.Option, ...]:
+        given = {option.value: option for option in options}
+        for value in given:
+            if value not in ("yes", "no"):
+                self.problem(line, where, f"a yes_no question's options must be 'yes' and "
+                                          f"'no', got {value!r}")
+        result = []
+        for value, label in (("yes", "Yes"), ("no", "No")):
+            option = given.get(value) or m.Option(value=value, label=label, line=line)
+            if not option.label:
+                option = m.Option(value=option.value, label=label, line=option.line,
+                                  hint=option.hint, raises=option.raises, next=option.next)
+            result.append(option)
+        return tuple(result)
+
+    def check_options(self, options: tuple[m.Option, ...], line: int, where: str,
+                      kind: str) -> None:
+        if len(options) < 2:
+            self.problem(line, where, f"a {kind} question needs at least two options")
+        seen: dict[str, int] = {}
+        for option in options:
+            if option.value and option.value in seen:
+                self.problem(option.line, where, f"duplicate option value '{option.value}' "
+                                                 f"(first on line {seen[option.value]})")
+            seen.setdefault(option.value, option.line)
+
+    def bounds(self, data: LineDict, where: str, kind: str) -> dict[str, float | None]:
+        found: dict[str, float | None] = {}
+        for key in ("min", "max") + (("step",) if kind == m.DECIMAL else ()):
+            value = data.get(key)
+            if value is None:
+                self.problem(data.line, where, f"a {kind} question needs '{key}'")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.problem(data.line, where, f"'{key}' must be a number, got {value!r}")
+                value = None
+            elif kind == m.WHOLE_NUMBER and not float(value).is_integer():
+                self.problem(data.line, where, f"'{key}' must be a whole number, got {value!r}")
+                value = None
+            found[key] = value
+        low, high = found.get("min"), found.get("max")
+        if low is not None and high is not None and low > high:
+            self.problem(data.line, where, f"bad bounds: min {low} is more than max {high}")
+        step = found.get("step")
+        if step is not None and step <= 0:
+            self.problem(data.line, where, f"bad bounds: step must be more than 0, got {step}")
+        return found
+
+    def positive_int(self, data: LineDict, key: str, where: str,
+                     default: int | None) -> int | None:
+        value = data.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problem(data.line, where, f"'{key}' must be a whole number of 1 or more")
+            return default
+        return value
+
+    def routes(self, data: LineDict, where: str) -> tuple[m.Route, ...]:
+        value = data.get("next")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (m.Route(goto=value, line=data.line),)
+        if not isinstance(value, list):
+            self.problem(data.line, where, "'next' must be a question id, 'end' or a list of "
+                                           "rules")
+            return ()
+        routes = []
+        for rule in value:
+            if not isinstance(rule, LineDict) or not isinstance(rule.get("goto"), str):
+                self.problem(getattr(rule, "line", data.line), where,
+                             "every 'next' rule needs 'goto'")
+                continue
+            routes.append(m.Route(goto=rule["goto"], line=rule.line,
+                                  when=self.expression(rule, "when", where)))
+        return tuple(routes)
+
+    def descriptor(self, data: LineDict) -> m.Descriptor:
+        descriptor_id = self.ident(data, "id", "descriptor")
+        where = f"descriptor {descriptor_id}"
+        values = []
+        raw_values = data.get("values", {})
+        if not isinstance(raw_values, dict):
+            self.problem(data.line, where, "'values' must map names to expressions")
+            raw_values = {}
+        for name, source in raw_values.items():
+            if not isinstance(name, str) or not ID_PATTERN.match(name):
+                self.problem(data.line, where, f"value name {name!r} must be snake_case")
+                continue
+            try:
+                values.append((name, parse(source)))
+            except ExpressionError as error:
+                self.problem(data.line, where, f"value '{name}': {error}")
+        rules = []
+        for item in self.items(data, "status", where, data.line):
+            status = item.get("status")
+            if status not in m.STATUSES:
+                self.problem(item.line, where, f"'status' must be one of "
+                                               f"{', '.join(m.STATUSES)}, got {status!r}")
+            rules.append(m.StatusRule(status=status or m.NOT_MET,
+                                      because=self.text(item, "because", where), line=item.line,
+                                      when=self.expression(item, "when", where)))
+        if not rules:
+            self.problem(data.line, where, "has no status rule")
+        elif rules[-1].when is not None:
+            self.problem(rules[-1].line, where,
+                         "the last status rule must have no 'when', so every set of answers "
+                         "gets a status")
+        actions = [self.action(item, where)
+                   for item in self.items(data, "actions", where, data.line)]
+        self.unique(actions, "action", where)
+        return m.Descriptor(
+            id=descriptor_id, domain=self.ident(data, "domain", where),
+            title=self.text(data, "title", where),
+            statement=self.text(data, "statement", where), line=data.line,
+            why=self.text(data, "why", where, required=False),
+            evidence=self.texts(data, "evidence", where), terms=self.ids(data, "terms", where),
+            values=tuple(values), rules=tuple(rules), actions=tuple(actions))
+
+    def action(self, data: LineDict, where: str) -> m.Action:
+        action_id = self.ident(data, "id", where)
+        action_where = f"{where} action {action_id}"
+        source = data.get("source")
+        chapter = section = ""
+        if not isinstance(source, LineDict):
+            self.problem(data.line, action_where, "'source' (chapter, section) is missing")
+        else:
+            chapter = self.ident(source, "chapter", action_where)
+            section = self.text(source, "section", action_where)
+        return m.Action(id=action_id, text=self.text(data, "text", action_where),
+                        chapter=chapter, section=section, line=data.line,
+                        when=self.expression(data, "when", action_where))
+
+    def classification(self, document: LineDict) -> tuple[tuple[str, ...], list[m.Result]]:
+        data = document.get("classification")
+        if not isinstance(data, LineDict):
+            self.problem(document.line, "classification", "'classification' is missing")
+            return (m.MET,), []
+        counts_as_met = data.get("counts_as_met", [m.MET])
+        if not isinstance(counts_as_met, list) or not counts_as_met or not all(
+                status in m.STATUSES for status in counts_as_met):
+            self.problem(data.line, "classification",
+                         f"'counts_as_met' must list statuses from {', '.join(m.STATUSES)}")
+            counts_as_met = [m.MET]
+        results = []
+        for item in self.items(data, "results", "classification", data.line):
+            result_id = self.ident(item, "id", "result")
+            where = f"result {result_id}"
+            results.append(m.Result(id=result_id, title=self.text(item, "title", where),
+                                    line=item.line,
+                                    summary=self.text(item, "summary", where, required=False),
+                                    when=self.expression(item, "when", where)))
+        if len(results) < 2:
+            self.problem(data.line, "classification", "needs at least two results")
+        elif results[-1].when is not None:
+            self.problem(results[-1].line, f"result {results[-1].id}",
+                         "the last result must have no 'when', so every audit gets a result")
+        return tuple(counts_as_met), results
+
+    # -- references between sections -------------------------------------------------------
+
+    def cross_check(self, tree: m.Tree) -> None:
+        questions = tree.questions_by_id
+        index = tree.question_index
+        value_names: dict[str, set[str]] = {
+            descriptor.id: {name for name, _ in descriptor.values}
+            for descriptor in tree.descriptors}
+
+        def check_expression(expression: Expression | None, line: int, where: str,
+                             extra_names: set[str] = frozenset(),
+                             allow_status: bool = False) -> None:
+            if expression is None:
+                return
+            for name in sorted(expression.names - extra_names):
+                if name not in questions:
+                    self.problem(line, where, f"unknown question '{name}' in "
+                                              f"{expression.source!r}")
+            for function, literals in expression.calls:
+                if function == "flag" and (not literals or literals[0] not in tree.flags_by_id):
+                    self.problem(line, where, f"flag() needs a known flag id in "
+                                              f"{expression.source!r}")
+                if function == "status":
+                    if not allow_status:
+                        self.problem(line, where, "status() is only allowed in classification")
+                    elif not literals or literals[0] not in tree.descriptors_by_id:
+                        self.problem(line, where, f"status() needs a known descriptor id in "
+                                                  f"{expression.source!r}")
+
+        def check_terms(terms: tuple[str, ...], line: int, where: str) -> None:
+            for term in terms:
+                if term not in tree.glossary_by_id:
+                    self.problem(line, where, f"unknown glossary term '{term}'")
+
+        for flag in tree.flags:
+            if flag.descriptor and flag.descriptor not in tree.descriptors_by_id:
+                self.problem(flag.line, f"flag {flag.id}",
+                             f"unknown descriptor '{flag.descriptor}'")
+
+        for question in tree.questions:
+            where = f"question {question.id}"
+            if question.domain and question.domain not in tree.domains_by_id:
+                self.problem(question.line, where, f"unknown domain '{question.domain}'")
+            check_terms(question.terms, question.line, where)
+            targets = [(option.next, option.line) for option in question.options if option.next]
+            targets += [(route.goto, route.line) for route in question.routes]
+            for target, line in targets:
+                if target == m.END:
+                    continue
+                if target not in questions:
+                    self.problem(line, where, f"'next' goes to unknown question '{target}'")
+                elif index[target] <= index[question.id]:
+                    self.problem(line, where, f"'next' goes back to '{target}' (line "
+                                              f"{questions[target].line}), which makes a cycle")
+            for option in question.options:
+                for flag_id in option.raises:
+                    if flag_id not in tree.flags_by_id:
+                        self.problem(option.line, f"{where} option {option.value}",
+                                     f"raises unknown flag '{flag_id}'")
+            for route in question.routes:
+                check_expression(route.when, route.line, where)
+                if route.when is not None:
+                    for name in route.when.names:
+                        if name in index and index[name] > index[question.id]:
+                            self.problem(route.line, where, f"routing uses '{name}', which is "
+                                                            "asked later")
+            unconditional = [route for route in question.routes if route.when is None]
+            if unconditional and unconditional[0] is not question.routes[-1]:
+                self.problem(unconditional[0].line, where,
+                             "a 'next' rule without 'when' must come last")
+
+        for descriptor in tree.descriptors:
+            where = f"descriptor {descriptor.id}"
+            if descriptor.domain and descriptor.domain not in tree.domains_by_id:
+                self.problem(descriptor.line, where, f"unknown domain '{descriptor.domain}'")
+            check_terms(descriptor.terms, descriptor.line, where)
+            known_values: set[str] = set()
+            for name, expression in descriptor.values:
+                check_expression(expression, descriptor.line, where, known_values)
+                known_values.add(name)
+            names = value_names[descriptor.id]
+            for rule in descriptor.rules:
+                check_expression(rule.when, rule.line, where, names)
+                for placeholder in re.findall(r"\{([^{}]*)\}", rule.because):
+                    if placeholder not in names and placeholder not in questions:
+                        self.problem(rule.line, where, f"'because' uses unknown "
+                                                       f"{{{placeholder}}}")
+            for action in descriptor.actions:
+                action_where = f"{where} action {action.id}"
+                check_expression(action.when, action.line, action_where, names)
+                if action.chapter and action.chapter not in tree.sources_by_id:
+                    self.problem(action.line, action_where,
+                                 f"unknown source chapter '{action.chapter}'")
+
+        classification_names = {"unmet", "flags", "flagged"}
+        for result in tree.results:
+            check_expression(result.when, result.line, f"result {result.id}",
+                             classification_names, allow_status=True)
