@@ -37,3 +37,18 @@ tree-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Render the demo action plan to docs/plan-preview/ (.docx, PDF, one PNG a page) to look at.
+# Installs LibreOffice (no GUI), the Calibri/Cambria metric fonts and pdftoppm when missing.
+PREVIEW_APT := libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea \
+	poppler-utils
+.PHONY: plan-preview
+plan-preview: $(STAMP)
+	@if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null \
+	    || ! fc-list 2>/dev/null | grep -qi carlito; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "plan-preview needs: apt-get install $(PREVIEW_APT)" >&2; exit 1; fi; \
+	  apt-get update -qq \
+	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PREVIEW_APT); \
+	fi
+	$(BIN)/python bench/plan_preview.py

@@ -12,9 +12,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; refuse to start if the question tree is broken."""
-    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"),
-                template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
     app.config.from_mapping(
         QUESTION_TREE=str(PROJECT_ROOT / "questions" / "self-audit.yaml"),
     )

@@ -51,13 +51,18 @@ def check_command(file: Path | None) -> None:
         f"{path}: OK. Tree {tree.id} version {tree.version}: {len(tree.questions)} questions, "
         f"{len(tree.descriptors)} descriptors, {proof.paths} paths, every one ending with a "
         f"classification; results reached: {', '.join(proof.results_reached)} "
-        f"({elapsed:.2f} s)")
+        f"({elapsed:.2f} s)"
+    )
 
 
 @tree_commands.command("simulate")
 @click.argument("answers_file", type=click.File("r", encoding="utf-8"))
-@click.option("--tree", "tree_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Question-tree file (default: the app's tree).")
+@click.option(
+    "--tree",
+    "tree_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Question-tree file (default: the app's tree).",
+)
 def simulate_command(answers_file, tree_file: Path | None) -> None:
     """Print what the engine makes of ANSWERS_FILE (JSON: {question_id: answer}) as JSON."""
     try:

@@ -26,11 +26,15 @@ class Reason:
     text: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, translate: Callable[[str], str] = str,
-               format_value: Callable[[Any], str] | None = None) -> str:
+    def render(
+        self,
+        translate: Callable[[str], str] = str,
+        format_value: Callable[[Any], str] | None = None,
+    ) -> str:
         show = format_value or format_plain
         return _PLACEHOLDER.sub(
-            lambda match: show(self.params.get(match.group(1))), translate(self.text))
+            lambda match: show(self.params.get(match.group(1))), translate(self.text)
+        )
 
 
 def format_plain(value: Any) -> str:
@@ -121,12 +125,17 @@ class Evaluation:
                 for outcome in self.descriptors.values()
             },
             "flags": list(self.flags),
-            "to_reach": ({"result": self.to_reach.result, "change": list(self.to_reach.change)}
-                         if self.to_reach else None),
+            "to_reach": (
+                {"result": self.to_reach.result, "change": list(self.to_reach.change)}
+                if self.to_reach
+                else None
+            ),
             "path": list(self.journey.path),
             "next": self.journey.next,
-            "progress": {"answered": self.journey.answered,
-                         "estimated_total": self.journey.estimated_total},
+            "progress": {
+                "answered": self.journey.answered,
+                "estimated_total": self.journey.estimated_total,
+            },
         }
 
 
@@ -187,8 +196,9 @@ def raised_flags(tree: m.Tree, on_path: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(flag.id for flag in tree.flags if flag.id in raised)
 
 
-def descriptor_values(descriptor: m.Descriptor, on_path: Mapping[str, Any],
-                      flags: tuple[str, ...]) -> dict[str, Any]:
+def descriptor_values(
+    descriptor: m.Descriptor, on_path: Mapping[str, Any], flags: tuple[str, ...]
+) -> dict[str, Any]:
     """Return the answers on the path plus the descriptor's computed `values`."""
     names = dict(on_path)
     for name, expression in descriptor.values:
@@ -196,8 +206,9 @@ def descriptor_values(descriptor: m.Descriptor, on_path: Mapping[str, Any],
     return names
 
 
-def descriptor_status(descriptor: m.Descriptor, on_path: Mapping[str, Any],
-                      flags: tuple[str, ...]) -> tuple[m.StatusRule, dict[str, Any]]:
+def descriptor_status(
+    descriptor: m.Descriptor, on_path: Mapping[str, Any], flags: tuple[str, ...]
+) -> tuple[m.StatusRule, dict[str, Any]]:
     """Return the first status rule that holds, and the names it was judged with."""
     names = descriptor_values(descriptor, on_path, flags)
     env = Environment(names, flags)
@@ -216,15 +227,18 @@ def descriptor_questions(tree: m.Tree, descriptor: m.Descriptor) -> tuple[str, .
         if rule.when is not None:
             names |= rule.when.names
         names |= set(_PLACEHOLDER.findall(rule.because))
-        for function, literals in (rule.when.calls if rule.when else ()):
+        for function, literals in rule.when.calls if rule.when else ():
             if function == "flag" and literals:
                 names |= set(flag_questions(tree, literals[0]))
     return tuple(question.id for question in tree.questions if question.id in names)
 
 
 def flag_questions(tree: m.Tree, flag_id: str) -> tuple[str, ...]:
-    return tuple(question.id for question in tree.questions
-                 if any(flag_id in option.raises for option in question.options))
+    return tuple(
+        question.id
+        for question in tree.questions
+        if any(flag_id in option.raises for option in question.options)
+    )
 
 
 def _pending(tree: m.Tree, journey: Journey, question_ids: tuple[str, ...]) -> bool:
@@ -232,12 +246,15 @@ def _pending(tree: m.Tree, journey: Journey, question_ids: tuple[str, ...]) -> b
     if journey.next is None:
         return False
     first_open = tree.question_index[journey.next]
-    return any(question_id not in journey.path and tree.question_index[question_id] >= first_open
-               for question_id in question_ids)
+    return any(
+        question_id not in journey.path and tree.question_index[question_id] >= first_open
+        for question_id in question_ids
+    )
 
 
-def _actions(descriptor: m.Descriptor, status: str, names: Mapping[str, Any],
-             flags: tuple[str, ...]) -> tuple[m.Action, ...]:
+def _actions(
+    descriptor: m.Descriptor, status: str, names: Mapping[str, Any], flags: tuple[str, ...]
+) -> tuple[m.Action, ...]:
     env = Environment(names, flags)
     chosen = []
     for action in descriptor.actions:
@@ -251,34 +268,42 @@ def _actions(descriptor: m.Descriptor, status: str, names: Mapping[str, Any],
 
 def classify(tree: m.Tree, statuses: Mapping[str, str], flags: tuple[str, ...]) -> str:
     """Return the first result whose rule holds for these statuses and flags."""
-    unmet = [descriptor_id for descriptor_id in tree.definitional_descriptors
-             if statuses.get(descriptor_id) not in tree.counts_as_met]
+    unmet = [
+        descriptor_id
+        for descriptor_id in tree.definitional_descriptors
+        if statuses.get(descriptor_id) not in tree.counts_as_met
+    ]
     flagged = [tree.flags_by_id[flag_id].descriptor for flag_id in flags]
-    env = Environment({"unmet": unmet, "flags": list(flags), "flagged": flagged}, flags,
-                      dict(statuses))
+    env = Environment(
+        {"unmet": unmet, "flags": list(flags), "flagged": flagged}, flags, dict(statuses)
+    )
     for result in tree.results:
         if result.when is None or result.when.holds(env):
             return result.id
     raise AssertionError("classification has no default result")
 
 
-def to_reach_better(tree: m.Tree, statuses: Mapping[str, str], flags: tuple[str, ...],
-                    current: str) -> ToReach | None:
+def to_reach_better(
+    tree: m.Tree, statuses: Mapping[str, str], flags: tuple[str, ...], current: str
+) -> ToReach | None:
     """Find the fewest unmet definitional descriptors whose meeting gives a better result."""
     rank = {result.id: index for index, result in enumerate(tree.results)}
     if rank[current] == 0:
         return None
-    unmet = [descriptor_id for descriptor_id in tree.definitional_descriptors
-             if statuses.get(descriptor_id) not in tree.counts_as_met]
+    unmet = [
+        descriptor_id
+        for descriptor_id in tree.definitional_descriptors
+        if statuses.get(descriptor_id) not in tree.counts_as_met
+    ]
     for size in range(1, len(unmet) + 1):
         best: ToReach | None = None
         for change in combinations(unmet, size):
             changed = {**statuses, **{descriptor_id: m.MET for descriptor_id in change}}
-            kept_flags = tuple(flag_id for flag_id in flags
-                               if tree.flags_by_id[flag_id].descriptor not in change)
+            kept_flags = tuple(
+                flag_id for flag_id in flags if tree.flags_by_id[flag_id].descriptor not in change
+            )
             result = classify(tree, changed, kept_flags)
-            if rank[result] < rank[current] and (best is None
-                                                 or rank[result] > rank[best.result]):
+            if rank[result] < rank[current] and (best is None or rank[result] > rank[best.result]):
                 best = ToReach(result, change)
         if best is not None:
             return best
@@ -295,21 +320,32 @@ def evaluate(tree: m.Tree, answers: Mapping[str, Any]) -> Evaluation:
         questions = descriptor_questions(tree, descriptor)
         if _pending(tree, journey, questions):
             outcomes[descriptor.id] = DescriptorOutcome(
-                descriptor.id, m.NOT_ANSWERED, None, questions, ())
+                descriptor.id, m.NOT_ANSWERED, None, questions, ()
+            )
             continue
         rule, names = descriptor_status(descriptor, on_path, flags)
         params = {name: names.get(name) for name in _PLACEHOLDER.findall(rule.because)}
         decided_by = tuple(question_id for question_id in questions if question_id in on_path)
         outcomes[descriptor.id] = DescriptorOutcome(
-            descriptor.id, rule.status, Reason(rule.because, params), decided_by,
-            _actions(descriptor, rule.status, names, flags))
+            descriptor.id,
+            rule.status,
+            Reason(rule.because, params),
+            decided_by,
+            _actions(descriptor, rule.status, names, flags),
+        )
     classification = reasons = to_reach = None
     if journey.complete:
         statuses = {descriptor_id: outcome.status for descriptor_id, outcome in outcomes.items()}
         classification = classify(tree, statuses, flags)
-        deciding = (tree.definitional_descriptors if classification == tree.results[0].id
-                    else [descriptor_id for descriptor_id in tree.definitional_descriptors
-                          if statuses[descriptor_id] not in tree.counts_as_met])
+        deciding = (
+            tree.definitional_descriptors
+            if classification == tree.results[0].id
+            else [
+                descriptor_id
+                for descriptor_id in tree.definitional_descriptors
+                if statuses[descriptor_id] not in tree.counts_as_met
+            ]
+        )
         reasons = tuple(deciding)
         to_reach = to_reach_better(tree, statuses, flags, classification)
     return Evaluation(journey, outcomes, flags, classification, reasons or (), to_reach)

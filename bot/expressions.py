@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FUNCTIONS = ("len", "any_of", "all_of", "subset", "flag", "status", "min", "max")
-LITERAL_NAMES = {"true": True, "false": False, "null": None, "True": True, "False": False,
-                 "None": None}
+LITERAL_NAMES = {
+    "true": True,
+    "false": False,
+    "null": None,
+    "True": True,
+    "False": False,
+    "None": None,
+}
 
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
@@ -32,9 +38,26 @@ _ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
     ast.Div: operator.truediv,
 }
 _ALLOWED_NODES = (
-    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
-    ast.Compare, ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.List, ast.Tuple, ast.Call,
-    ast.In, ast.NotIn, *_COMPARE, *_ARITHMETIC,
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.UAdd,
+    ast.Compare,
+    ast.BinOp,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.List,
+    ast.Tuple,
+    ast.Call,
+    ast.In,
+    ast.NotIn,
+    *_COMPARE,
+    *_ARITHMETIC,
 )
 
 
@@ -88,16 +111,17 @@ def parse(source: Any) -> Expression:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 raise ExpressionError(
-                    f"unknown function in {source!r}; use one of {', '.join(FUNCTIONS)}")
+                    f"unknown function in {source!r}; use one of {', '.join(FUNCTIONS)}"
+                )
             if node.keywords:
                 raise ExpressionError(f"keyword arguments are not allowed in {source!r}")
-            literal_args = tuple(
-                arg.value for arg in node.args if isinstance(arg, ast.Constant))
+            literal_args = tuple(arg.value for arg in node.args if isinstance(arg, ast.Constant))
             calls.append((node.func.id, literal_args))
         elif isinstance(node, ast.Name) and node.id not in LITERAL_NAMES:
             names.add(node.id)
         elif isinstance(node, ast.Constant) and not isinstance(
-                node.value, (str, int, float, bool, type(None))):
+            node.value, (str, int, float, bool, type(None))
+        ):
             raise ExpressionError(f"unsupported literal {node.value!r} in {source!r}")
     names -= set(FUNCTIONS)
     return Expression(source.strip(), tree, frozenset(names), tuple(calls))
@@ -112,9 +136,12 @@ def numeric_thresholds(expression: Expression) -> dict[str, set[float]]:
         operands = [node.left, *node.comparators]
         for left, right in zip(operands, operands[1:], strict=False):
             for name_node, other in ((left, right), (right, left)):
-                if (isinstance(name_node, ast.Name) and isinstance(other, ast.Constant)
-                        and isinstance(other.value, (int, float))
-                        and not isinstance(other.value, bool)):
+                if (
+                    isinstance(name_node, ast.Name)
+                    and isinstance(other, ast.Constant)
+                    and isinstance(other.value, (int, float))
+                    and not isinstance(other.value, bool)
+                ):
                     found.setdefault(name_node.id, set()).add(float(other.value))
     return found
 
@@ -176,8 +203,9 @@ def _evaluate(node: ast.AST, env: Environment) -> Any:
 def _arithmetic(op: type, left: Any, right: Any) -> Any:
     if left is None or right is None:
         return None
-    if not all(isinstance(value, (int, float)) and not isinstance(value, bool)
-               for value in (left, right)):
+    if not all(
+        isinstance(value, (int, float)) and not isinstance(value, bool) for value in (left, right)
+    ):
         return None
     if op is ast.Div and right == 0:
         return None

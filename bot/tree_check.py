@@ -61,8 +61,11 @@ def answer_samples(question: m.Question, thresholds: Iterable[float] = ()) -> li
         samples = [[value] for value in values]
         if len(combinable) > 1:
             samples.append(combinable)
-            samples += [[value for value in combinable if value != left_out]
-                        for left_out in combinable] if len(combinable) > 2 else []
+            samples += (
+                [[value for value in combinable if value != left_out] for left_out in combinable]
+                if len(combinable) > 2
+                else []
+            )
         if not question.required:
             samples.insert(0, [])
     elif question.type in m.NUMBER_TYPES:
@@ -122,8 +125,9 @@ class _Groups:
         for descriptor_ids in members.values():
             question_ids = set().union(*(questions_of[d] for d in descriptor_ids))
             flag_ids = tuple(flag.id for flag in tree.flags if flag.descriptor in descriptor_ids)
-            ordered = tuple(question.id for question in tree.questions
-                            if question.id in question_ids)
+            ordered = tuple(
+                question.id for question in tree.questions if question.id in question_ids
+            )
             self.groups.append((tuple(descriptor_ids), ordered, flag_ids))
 
 
@@ -134,15 +138,24 @@ def enumerate_tree(tree: m.Tree) -> Proof:
     for expression in all_expressions(tree):
         for name, found in numeric_thresholds(expression).items():
             thresholds.setdefault(name, set()).update(found)
-    samples = {question.id: answer_samples(question, thresholds.get(question.id, ()))
-               for question in tree.questions}
-    referenced_later = {name for question in tree.questions for rule in question.routes
-                        if rule.when for name in rule.when.names if name != question.id}
+    samples = {
+        question.id: answer_samples(question, thresholds.get(question.id, ()))
+        for question in tree.questions
+    }
+    referenced_later = {
+        name
+        for question in tree.questions
+        for rule in question.routes
+        if rule.when
+        for name in rule.when.names
+        if name != question.id
+    }
 
     leaves: list[tuple[tuple[str, ...], dict[str, list[Any]]]] = []
     endless: set[str] = set()
     stack: list[tuple[str, dict[str, Any], dict[str, list[Any]], tuple[str, ...]]] = [
-        (tree.questions[0].id, {}, {}, ())]
+        (tree.questions[0].id, {}, {}, ())
+    ]
     while stack:
         question_id, on_path, classes, path = stack.pop()
         question = tree.question(question_id)
@@ -162,33 +175,64 @@ def enumerate_tree(tree: m.Tree) -> Proof:
             else:
                 stack.append((target, next_on_path, next_classes, step))
         if len(leaves) > MAX_LEAVES:
-            problems.append(Problem(tree.file, question.line, f"question {question_id}",
-                                    f"more than {MAX_LEAVES} paths; simplify the routing"))
+            problems.append(
+                Problem(
+                    tree.file,
+                    question.line,
+                    f"question {question_id}",
+                    f"more than {MAX_LEAVES} paths; simplify the routing",
+                )
+            )
             return Proof(0, len(leaves), (), tuple(problems))
     for question_id in sorted(endless):
         question = tree.question(question_id)
-        problems.append(Problem(tree.file, question.line, f"question {question_id}",
-                                "a path through this question does not end"))
+        problems.append(
+            Problem(
+                tree.file,
+                question.line,
+                f"question {question_id}",
+                "a path through this question does not end",
+            )
+        )
 
     reached = {question_id for path, _ in leaves for question_id in path}
     for question in tree.questions:
         if question.id not in reached:
-            problems.append(Problem(tree.file, question.line, f"question {question.id}",
-                                    "no path reaches this question"))
+            problems.append(
+                Problem(
+                    tree.file,
+                    question.line,
+                    f"question {question.id}",
+                    "no path reaches this question",
+                )
+            )
 
     results = _results_reached(tree, leaves, problems)
     for result in tree.results:
         if result.id not in results and leaves:
-            problems.append(Problem(tree.file, result.line, f"result {result.id}",
-                                    "no set of answers reaches this result"))
+            problems.append(
+                Problem(
+                    tree.file,
+                    result.line,
+                    f"result {result.id}",
+                    "no set of answers reaches this result",
+                )
+            )
     paths = len({path for path, _ in leaves})
     return Proof(paths, len(leaves), tuple(sorted(results)), tuple(problems))
 
 
-def _results_reached(tree: m.Tree, leaves: list[tuple[tuple[str, ...], dict[str, list[Any]]]],
-                     problems: list[Problem]) -> set[str]:
-    uses_status = any(function == "status" for result in tree.results if result.when
-                      for function, _ in result.when.calls)
+def _results_reached(
+    tree: m.Tree,
+    leaves: list[tuple[tuple[str, ...], dict[str, list[Any]]]],
+    problems: list[Problem],
+) -> set[str]:
+    uses_status = any(
+        function == "status"
+        for result in tree.results
+        if result.when
+        for function, _ in result.when.calls
+    )
     definitional = set(tree.definitional_descriptors)
     groups = _Groups(tree).groups
     group_memo: dict[Any, frozenset] = {}
@@ -207,26 +251,39 @@ def _results_reached(tree: m.Tree, leaves: list[tuple[tuple[str, ...], dict[str,
             key = (index, tuple(tuple(_freeze(value) for value in domain) for domain in domains))
             if key not in group_memo:
                 group_memo[key] = _group_outcomes(
-                    tree, descriptor_ids, question_ids, flag_ids, domains, classes,
-                    definitional, reduce, problems)
+                    tree,
+                    descriptor_ids,
+                    question_ids,
+                    flag_ids,
+                    domains,
+                    classes,
+                    definitional,
+                    reduce,
+                    problems,
+                )
             outcome_sets.append(group_memo[key])
         combined_key = tuple(id(outcomes) for outcomes in outcome_sets)
         if combined_key not in combined_memo:
             combined: set[tuple[frozenset, frozenset]] = {(frozenset(), frozenset())}
             for outcomes in outcome_sets:
-                combined = {(left_statuses | right_statuses, left_flags | right_flags)
-                            for left_statuses, left_flags in combined
-                            for right_statuses, right_flags in outcomes}
+                combined = {
+                    (left_statuses | right_statuses, left_flags | right_flags)
+                    for left_statuses, left_flags in combined
+                    for right_statuses, right_flags in outcomes
+                }
             combined_memo[combined_key] = {
-                classify(tree, dict(statuses), tuple(flag.id for flag in tree.flags
-                                                     if flag.id in flags))
-                for statuses, flags in combined}
+                classify(
+                    tree, dict(statuses), tuple(flag.id for flag in tree.flags if flag.id in flags)
+                )
+                for statuses, flags in combined
+            }
         reached |= combined_memo[combined_key]
     return reached
 
 
-def _group_outcomes(tree, descriptor_ids, question_ids, flag_ids, domains, classes,
-                    definitional, reduce, problems) -> frozenset:
+def _group_outcomes(
+    tree, descriptor_ids, question_ids, flag_ids, domains, classes, definitional, reduce, problems
+) -> frozenset:
     from bot.engine import raised_flags
 
     counted = [d for d in descriptor_ids if d in definitional]
@@ -238,20 +295,34 @@ def _group_outcomes(tree, descriptor_ids, question_ids, flag_ids, domains, class
         combinations *= len(domain)
     if combinations > MAX_GROUP_COMBINATIONS:
         descriptor = tree.descriptors_by_id[descriptor_ids[0]]
-        problems.append(Problem(tree.file, descriptor.line, f"descriptor {descriptor.id}",
-                                f"its rules depend on {combinations} combinations of answers; "
-                                "too many to prove"))
+        problems.append(
+            Problem(
+                tree.file,
+                descriptor.line,
+                f"descriptor {descriptor.id}",
+                f"its rules depend on {combinations} combinations of answers; too many to prove",
+            )
+        )
         return frozenset()
     for values in product(*domains):
-        answers = {question_id: value for question_id, value in zip(question_ids, values,
-                                                                   strict=True)
-                   if question_id in classes}
+        answers = {
+            question_id: value
+            for question_id, value in zip(question_ids, values, strict=True)
+            if question_id in classes
+        }
         flags = raised_flags(tree, answers)
         statuses = frozenset(
-            (descriptor_id, reduce(descriptor_id,
-                                   descriptor_status(tree.descriptors_by_id[descriptor_id],
-                                                     answers, flags)[0].status))
-            for descriptor_id in counted)
+            (
+                descriptor_id,
+                reduce(
+                    descriptor_id,
+                    descriptor_status(tree.descriptors_by_id[descriptor_id], answers, flags)[
+                        0
+                    ].status,
+                ),
+            )
+            for descriptor_id in counted
+        )
         outcomes.add((statuses, frozenset(flag for flag in flags if flag in flag_ids)))
         if len(outcomes) >= ceiling:
             break

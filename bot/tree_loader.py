@@ -31,8 +31,11 @@ class Problem:
 
     def __str__(self) -> str:
         location = f"{self.file}:{self.line}"
-        return f"{location}: {self.where}: {self.message}" if self.where else (
-            f"{location}: {self.message}")
+        return (
+            f"{location}: {self.where}: {self.message}"
+            if self.where
+            else (f"{location}: {self.message}")
+        )
 
 
 class TreeError(Exception):
@@ -49,6 +52,11 @@ class LineDict(dict):
     """A mapping from YAML that remembers the line it started on."""
 
     line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """Return the line of `key` in this mapping, or the mapping's first line."""
+        return getattr(self, "key_lines", {}).get(key, self.line)
 
 
 class _TreeYamlLoader(yaml.SafeLoader):
@@ -67,6 +75,9 @@ class _TreeYamlLoader(yaml.SafeLoader):
             seen.add(key)
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
+        }
         return mapping
 
 
@@ -75,10 +86,11 @@ _TreeYamlLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _TreeYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _TreeYamlLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _TreeYamlLoader.construct_mapping)
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _TreeYamlLoader.construct_mapping
+)
 
 
 def load_tree(path: str | Path | None = None, *, check: bool = True) -> m.Tree:
@@ -144,8 +156,9 @@ class _Builder:
             self.problem(data.line, where, f"'{key}' is missing")
             return ""
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.problem(data.line, where,
-                         f"'{key}' must be a snake_case id (a-z, 0-9, _), got {value!r}")
+            self.problem(
+                data.line, where, f"'{key}' must be a snake_case id (a-z, 0-9, _), got {value!r}"
+            )
             return str(value)
         return value
 
@@ -161,8 +174,7 @@ class _Builder:
             if isinstance(item, LineDict):
                 good.append(item)
             else:
-                self.problem(line, where, f"every entry of '{key}' must be a mapping, "
-                                          f"got {item!r}")
+                self.problem(line, where, f"every entry of '{key}' must be a mapping, got {item!r}")
         return good
 
     def texts(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
@@ -179,7 +191,8 @@ class _Builder:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(
-                isinstance(item, str) and ID_PATTERN.match(item) for item in value):
+            isinstance(item, str) and ID_PATTERN.match(item) for item in value
+        ):
             self.problem(data.line, where, f"'{key}' must be a list of snake_case ids")
             return ()
         return tuple(value)
@@ -197,16 +210,18 @@ class _Builder:
         try:
             return parse(data[key])
         except ExpressionError as error:
-            self.problem(data.line, where, f"'{key}': {error}")
+            self.problem(data.line_of(key), where, f"'{key}': {error}")
             return None
 
     def unique(self, entries: list[Any], kind: str, where: str = "") -> None:
         seen: dict[str, int] = {}
         for entry in entries:
             if entry.id in seen:
-                self.problem(entry.line, where or f"{kind} {entry.id}",
-                             f"duplicate {kind} id '{entry.id}' (first on line "
-                             f"{seen[entry.id]})")
+                self.problem(
+                    entry.line,
+                    where or f"{kind} {entry.id}",
+                    f"duplicate {kind} id '{entry.id}' (first on line {seen[entry.id]})",
+                )
             else:
                 seen[entry.id] = entry.line
 
@@ -214,8 +229,12 @@ class _Builder:
 
     def build(self, document: Any) -> m.Tree:
         if not isinstance(document, LineDict):
-            self.problem(1, "", "the file must be a mapping with 'tree', 'domains', "
-                                "'questions', 'descriptors' and 'classification'")
+            self.problem(
+                1,
+                "",
+                "the file must be a mapping with 'tree', 'domains', "
+                "'questions', 'descriptors' and 'classification'",
+            )
             document = LineDict()
             document.line = 1
         head = document.get("tree")
@@ -235,24 +254,39 @@ class _Builder:
         sources = [self.source(item) for item in self.items(document, "sources", "", 1)]
         flags = [self.flag(item) for item in self.items(document, "flags", "", 1)]
         questions = [self.question(item) for item in self.items(document, "questions", "", 1)]
-        descriptors = [self.descriptor(item)
-                       for item in self.items(document, "descriptors", "", 1)]
+        descriptors = [self.descriptor(item) for item in self.items(document, "descriptors", "", 1)]
         counts_as_met, results = self.classification(document)
 
         if not domains:
             self.problem(document.line, "", "'domains' is missing or empty")
         if not questions:
             self.problem(document.line, "", "'questions' is missing or empty")
-        for entries, kind in ((domains, "domain"), (glossary, "glossary term"),
-                              (sources, "source"), (flags, "flag"), (questions, "question"),
-                              (descriptors, "descriptor"), (results, "result")):
+        for entries, kind in (
+            (domains, "domain"),
+            (glossary, "glossary term"),
+            (sources, "source"),
+            (flags, "flag"),
+            (questions, "question"),
+            (descriptors, "descriptor"),
+            (results, "result"),
+        ):
             self.unique(entries, kind)
 
         tree = m.Tree(
-            id=tree_id, version=str(version), title=title, file=self.file, digest=self.digest,
-            domains=tuple(domains), questions=tuple(questions), descriptors=tuple(descriptors),
-            results=tuple(results), counts_as_met=counts_as_met, flags=tuple(flags),
-            glossary=tuple(glossary), sources=tuple(sources))
+            id=tree_id,
+            version=str(version),
+            title=title,
+            file=self.file,
+            digest=self.digest,
+            domains=tuple(domains),
+            questions=tuple(questions),
+            descriptors=tuple(descriptors),
+            results=tuple(results),
+            counts_as_met=counts_as_met,
+            flags=tuple(flags),
+            glossary=tuple(glossary),
+            sources=tuple(sources),
+        )
         self.cross_check(tree)
         return tree
 
@@ -260,39 +294,55 @@ class _Builder:
         domain_id = self.ident(data, "id", "domain")
         where = f"domain {domain_id}"
         return m.Domain(
-            id=domain_id, title=self.text(data, "title", where), line=data.line,
+            id=domain_id,
+            title=self.text(data, "title", where),
+            line=data.line,
             definitional=self.flag_value(data, "definitional", where, True),
             optional=self.flag_value(data, "optional", where, False),
-            note=self.text(data, "note", where, required=False))
+            note=self.text(data, "note", where, required=False),
+        )
 
     def term(self, data: LineDict) -> m.GlossaryTerm:
         term_id = self.ident(data, "id", "glossary term")
         where = f"glossary term {term_id}"
-        return m.GlossaryTerm(id=term_id, term=self.text(data, "term", where),
-                              definition=self.text(data, "definition", where), line=data.line)
+        return m.GlossaryTerm(
+            id=term_id,
+            term=self.text(data, "term", where),
+            definition=self.text(data, "definition", where),
+            line=data.line,
+        )
 
     def source(self, data: LineDict) -> m.Source:
         source_id = self.ident(data, "id", "source")
-        return m.Source(id=source_id, title=self.text(data, "title", f"source {source_id}"),
-                        line=data.line)
+        return m.Source(
+            id=source_id, title=self.text(data, "title", f"source {source_id}"), line=data.line
+        )
 
     def flag(self, data: LineDict) -> m.Flag:
         flag_id = self.ident(data, "id", "flag")
         where = f"flag {flag_id}"
-        return m.Flag(id=flag_id, descriptor=self.ident(data, "descriptor", where),
-                      title=self.text(data, "title", where), line=data.line,
-                      explanation=self.text(data, "explanation", where, required=False))
+        return m.Flag(
+            id=flag_id,
+            descriptor=self.ident(data, "descriptor", where),
+            title=self.text(data, "title", where),
+            line=data.line,
+            explanation=self.text(data, "explanation", where, required=False),
+        )
 
     def question(self, data: LineDict) -> m.Question:
         question_id = self.ident(data, "id", "question")
         where = f"question {question_id}"
         kind = data.get("type")
         if kind not in m.QUESTION_TYPES:
-            self.problem(data.line, where, f"'type' must be one of "
-                                           f"{', '.join(m.QUESTION_TYPES)}, got {kind!r}")
+            self.problem(
+                data.line,
+                where,
+                f"'type' must be one of {', '.join(m.QUESTION_TYPES)}, got {kind!r}",
+            )
             kind = m.SHORT_TEXT
-        options = tuple(self.option(item, where, kind)
-                        for item in self.items(data, "options", where, data.line))
+        options = tuple(
+            self.option(item, where, kind) for item in self.items(data, "options", where, data.line)
+        )
         if kind == m.YES_NO:
             options = self.yes_no_options(options, data.line, where)
         fields: dict[str, Any] = {}
@@ -305,18 +355,25 @@ class _Builder:
             fields["unit"] = self.text(data, "unit", where, required=False)
         if kind in m.TEXT_TYPES:
             fields["max_length"] = self.positive_int(
-                data, "max_length", where, m.DEFAULT_MAX_LENGTH[kind])
+                data, "max_length", where, m.DEFAULT_MAX_LENGTH[kind]
+            )
         if kind == m.MULTIPLE_CHOICE and "max_choices" in data:
             fields["max_choices"] = self.positive_int(data, "max_choices", where, None)
         return m.Question(
-            id=question_id, domain=self.ident(data, "domain", where), type=kind,
-            text=self.text(data, "text", where), line=data.line,
+            id=question_id,
+            domain=self.ident(data, "domain", where),
+            type=kind,
+            text=self.text(data, "text", where),
+            line=data.line,
             help=self.text(data, "help", where, required=False),
             hint=self.text(data, "hint", where, required=False),
             terms=self.ids(data, "terms", where),
             note=self.text(data, "note", where, required=False),
             required=self.flag_value(data, "required", where, True),
-            options=options, routes=self.routes(data, where), **fields)
+            options=options,
+            routes=self.routes(data, where),
+            **fields,
+        )
 
     def option(self, data: LineDict, where: str, kind: str) -> m.Option:
         if "value" not in data or data.get("value") in (None, ""):
@@ -330,43 +387,67 @@ class _Builder:
             self.problem(data.line, option_where, "'next' must be a question id or 'end'")
             next_id = None
         if next_id is not None and kind == m.MULTIPLE_CHOICE:
-            self.problem(data.line, option_where,
-                         "options of a multiple_choice question cannot have 'next'; "
-                         "use the question's next rules")
+            self.problem(
+                data.line,
+                option_where,
+                "options of a multiple_choice question cannot have 'next'; "
+                "use the question's next rules",
+            )
         exclusive = self.flag_value(data, "exclusive", option_where, False)
         if exclusive and kind != m.MULTIPLE_CHOICE:
             self.problem(data.line, option_where, "'exclusive' only applies to multiple_choice")
         label = self.text(data, "label", option_where, required=kind != m.YES_NO)
-        return m.Option(value=value, label=label, line=data.line,
-                        hint=self.text(data, "hint", option_where, required=False),
-                        raises=self.ids(data, "raises", option_where), next=next_id,
-                        exclusive=exclusive)
+        return m.Option(
+            value=value,
+            label=label,
+            line=data.line,
+            next_line=data.line_of("next"),
+            hint=self.text(data, "hint", option_where, required=False),
+            raises=self.ids(data, "raises", option_where),
+            next=next_id,
+            exclusive=exclusive,
+        )
 
-    def yes_no_options(self, options: tuple[m.Option, ...], line: int,
-                       where: str) -> tuple[m.Option, ...]:
+    def yes_no_options(
+        self, options: tuple[m.Option, ...], line: int, where: str
+    ) -> tuple[m.Option, ...]:
         given = {option.value: option for option in options}
         for value in given:
             if value not in ("yes", "no"):
-                self.problem(line, where, f"a yes_no question's options must be 'yes' and "
-                                          f"'no', got {value!r}")
+                self.problem(
+                    line,
+                    where,
+                    f"a yes_no question's options must be 'yes' and 'no', got {value!r}",
+                )
         result = []
         for value, label in (("yes", "Yes"), ("no", "No")):
             option = given.get(value) or m.Option(value=value, label=label, line=line)
             if not option.label:
-                option = m.Option(value=option.value, label=label, line=option.line,
-                                  hint=option.hint, raises=option.raises, next=option.next)
+                option = m.Option(
+                    value=option.value,
+                    label=label,
+                    line=option.line,
+                    hint=option.hint,
+                    raises=option.raises,
+                    next=option.next,
+                    next_line=option.next_line,
+                )
             result.append(option)
         return tuple(result)
 
-    def check_options(self, options: tuple[m.Option, ...], line: int, where: str,
-                      kind: str) -> None:
+    def check_options(
+        self, options: tuple[m.Option, ...], line: int, where: str, kind: str
+    ) -> None:
         if len(options) < 2:
             self.problem(line, where, f"a {kind} question needs at least two options")
         seen: dict[str, int] = {}
         for option in options:
             if option.value and option.value in seen:
-                self.problem(option.line, where, f"duplicate option value '{option.value}' "
-                                                 f"(first on line {seen[option.value]})")
+                self.problem(
+                    option.line,
+                    where,
+                    f"duplicate option value '{option.value}' (first on line {seen[option.value]})",
+                )
             seen.setdefault(option.value, option.line)
 
     def bounds(self, data: LineDict, where: str, kind: str) -> dict[str, float | None]:
@@ -390,8 +471,7 @@ class _Builder:
             self.problem(data.line, where, f"bad bounds: step must be more than 0, got {step}")
         return found
 
-    def positive_int(self, data: LineDict, key: str, where: str,
-                     default: int | None) -> int | None:
+    def positive_int(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
         value = data.get(key, default)
         if value is None:
             return None
@@ -405,19 +485,25 @@ class _Builder:
         if value is None:
             return ()
         if isinstance(value, str):
-            return (m.Route(goto=value, line=data.line),)
+            return (m.Route(goto=value, line=data.line_of("next")),)
         if not isinstance(value, list):
-            self.problem(data.line, where, "'next' must be a question id, 'end' or a list of "
-                                           "rules")
+            self.problem(data.line, where, "'next' must be a question id, 'end' or a list of rules")
             return ()
         routes = []
         for rule in value:
             if not isinstance(rule, LineDict) or not isinstance(rule.get("goto"), str):
-                self.problem(getattr(rule, "line", data.line), where,
-                             "every 'next' rule needs 'goto'")
+                self.problem(
+                    getattr(rule, "line", data.line), where, "every 'next' rule needs 'goto'"
+                )
                 continue
-            routes.append(m.Route(goto=rule["goto"], line=rule.line,
-                                  when=self.expression(rule, "when", where)))
+            routes.append(
+                m.Route(
+                    goto=rule["goto"],
+                    line=rule.line_of("goto"),
+                    when=self.expression(rule, "when", where),
+                    when_line=rule.line_of("when"),
+                )
+            )
         return tuple(routes)
 
     def descriptor(self, data: LineDict) -> m.Descriptor:
@@ -440,27 +526,44 @@ class _Builder:
         for item in self.items(data, "status", where, data.line):
             status = item.get("status")
             if status not in m.STATUSES:
-                self.problem(item.line, where, f"'status' must be one of "
-                                               f"{', '.join(m.STATUSES)}, got {status!r}")
-            rules.append(m.StatusRule(status=status or m.NOT_MET,
-                                      because=self.text(item, "because", where), line=item.line,
-                                      when=self.expression(item, "when", where)))
+                self.problem(
+                    item.line,
+                    where,
+                    f"'status' must be one of {', '.join(m.STATUSES)}, got {status!r}",
+                )
+            rules.append(
+                m.StatusRule(
+                    status=status or m.NOT_MET,
+                    because=self.text(item, "because", where),
+                    line=item.line_of("when"),
+                    when=self.expression(item, "when", where),
+                )
+            )
         if not rules:
             self.problem(data.line, where, "has no status rule")
         elif rules[-1].when is not None:
-            self.problem(rules[-1].line, where,
-                         "the last status rule must have no 'when', so every set of answers "
-                         "gets a status")
-        actions = [self.action(item, where)
-                   for item in self.items(data, "actions", where, data.line)]
+            self.problem(
+                rules[-1].line,
+                where,
+                "the last status rule must have no 'when', so every set of answers gets a status",
+            )
+        actions = [
+            self.action(item, where) for item in self.items(data, "actions", where, data.line)
+        ]
         self.unique(actions, "action", where)
         return m.Descriptor(
-            id=descriptor_id, domain=self.ident(data, "domain", where),
+            id=descriptor_id,
+            domain=self.ident(data, "domain", where),
             title=self.text(data, "title", where),
-            statement=self.text(data, "statement", where), line=data.line,
+            statement=self.text(data, "statement", where),
+            line=data.line,
             why=self.text(data, "why", where, required=False),
-            evidence=self.texts(data, "evidence", where), terms=self.ids(data, "terms", where),
-            values=tuple(values), rules=tuple(rules), actions=tuple(actions))
+            evidence=self.texts(data, "evidence", where),
+            terms=self.ids(data, "terms", where),
+            values=tuple(values),
+            rules=tuple(rules),
+            actions=tuple(actions),
+        )
 
     def action(self, data: LineDict, where: str) -> m.Action:
         action_id = self.ident(data, "id", where)
@@ -472,9 +575,14 @@ class _Builder:
         else:
             chapter = self.ident(source, "chapter", action_where)
             section = self.text(source, "section", action_where)
-        return m.Action(id=action_id, text=self.text(data, "text", action_where),
-                        chapter=chapter, section=section, line=data.line,
-                        when=self.expression(data, "when", action_where))
+        return m.Action(
+            id=action_id,
+            text=self.text(data, "text", action_where),
+            chapter=chapter,
+            section=section,
+            line=data.line,
+            when=self.expression(data, "when", action_where),
+        )
 
     def classification(self, document: LineDict) -> tuple[tuple[str, ...], list[m.Result]]:
         data = document.get("classification")
@@ -482,24 +590,38 @@ class _Builder:
             self.problem(document.line, "classification", "'classification' is missing")
             return (m.MET,), []
         counts_as_met = data.get("counts_as_met", [m.MET])
-        if not isinstance(counts_as_met, list) or not counts_as_met or not all(
-                status in m.STATUSES for status in counts_as_met):
-            self.problem(data.line, "classification",
-                         f"'counts_as_met' must list statuses from {', '.join(m.STATUSES)}")
+        if (
+            not isinstance(counts_as_met, list)
+            or not counts_as_met
+            or not all(status in m.STATUSES for status in counts_as_met)
+        ):
+            self.problem(
+                data.line,
+                "classification",
+                f"'counts_as_met' must list statuses from {', '.join(m.STATUSES)}",
+            )
             counts_as_met = [m.MET]
         results = []
         for item in self.items(data, "results", "classification", data.line):
             result_id = self.ident(item, "id", "result")
             where = f"result {result_id}"
-            results.append(m.Result(id=result_id, title=self.text(item, "title", where),
-                                    line=item.line,
-                                    summary=self.text(item, "summary", where, required=False),
-                                    when=self.expression(item, "when", where)))
+            results.append(
+                m.Result(
+                    id=result_id,
+                    title=self.text(item, "title", where),
+                    line=item.line,
+                    summary=self.text(item, "summary", where, required=False),
+                    when=self.expression(item, "when", where),
+                )
+            )
         if len(results) < 2:
             self.problem(data.line, "classification", "needs at least two results")
         elif results[-1].when is not None:
-            self.problem(results[-1].line, f"result {results[-1].id}",
-                         "the last result must have no 'when', so every audit gets a result")
+            self.problem(
+                results[-1].line,
+                f"result {results[-1].id}",
+                "the last result must have no 'when', so every audit gets a result",
+            )
         return tuple(counts_as_met), results
 
     # -- references between sections -------------------------------------------------------
@@ -509,27 +631,35 @@ class _Builder:
         index = tree.question_index
         value_names: dict[str, set[str]] = {
             descriptor.id: {name for name, _ in descriptor.values}
-            for descriptor in tree.descriptors}
+            for descriptor in tree.descriptors
+        }
 
-        def check_expression(expression: Expression | None, line: int, where: str,
-                             extra_names: set[str] = frozenset(),
-                             allow_status: bool = False) -> None:
+        def check_expression(
+            expression: Expression | None,
+            line: int,
+            where: str,
+            extra_names: set[str] = frozenset(),
+            allow_status: bool = False,
+        ) -> None:
             if expression is None:
                 return
             for name in sorted(expression.names - extra_names):
                 if name not in questions:
-                    self.problem(line, where, f"unknown question '{name}' in "
-                                              f"{expression.source!r}")
+                    self.problem(line, where, f"unknown question '{name}' in {expression.source!r}")
             for function, literals in expression.calls:
                 if function == "flag" and (not literals or literals[0] not in tree.flags_by_id):
-                    self.problem(line, where, f"flag() needs a known flag id in "
-                                              f"{expression.source!r}")
+                    self.problem(
+                        line, where, f"flag() needs a known flag id in {expression.source!r}"
+                    )
                 if function == "status":
                     if not allow_status:
                         self.problem(line, where, "status() is only allowed in classification")
                     elif not literals or literals[0] not in tree.descriptors_by_id:
-                        self.problem(line, where, f"status() needs a known descriptor id in "
-                                                  f"{expression.source!r}")
+                        self.problem(
+                            line,
+                            where,
+                            f"status() needs a known descriptor id in {expression.source!r}",
+                        )
 
         def check_terms(terms: tuple[str, ...], line: int, where: str) -> None:
             for term in terms:
@@ -538,15 +668,18 @@ class _Builder:
 
         for flag in tree.flags:
             if flag.descriptor and flag.descriptor not in tree.descriptors_by_id:
-                self.problem(flag.line, f"flag {flag.id}",
-                             f"unknown descriptor '{flag.descriptor}'")
+                self.problem(
+                    flag.line, f"flag {flag.id}", f"unknown descriptor '{flag.descriptor}'"
+                )
 
         for question in tree.questions:
             where = f"question {question.id}"
             if question.domain and question.domain not in tree.domains_by_id:
                 self.problem(question.line, where, f"unknown domain '{question.domain}'")
             check_terms(question.terms, question.line, where)
-            targets = [(option.next, option.line) for option in question.options if option.next]
+            targets = [
+                (option.next, option.next_line) for option in question.options if option.next
+            ]
             targets += [(route.goto, route.line) for route in question.routes]
             for target, line in targets:
                 if target == m.END:
@@ -554,24 +687,35 @@ class _Builder:
                 if target not in questions:
                     self.problem(line, where, f"'next' goes to unknown question '{target}'")
                 elif index[target] <= index[question.id]:
-                    self.problem(line, where, f"'next' goes back to '{target}' (line "
-                                              f"{questions[target].line}), which makes a cycle")
+                    self.problem(
+                        line,
+                        where,
+                        f"'next' goes back to '{target}' (line "
+                        f"{questions[target].line}), which makes a cycle",
+                    )
             for option in question.options:
                 for flag_id in option.raises:
                     if flag_id not in tree.flags_by_id:
-                        self.problem(option.line, f"{where} option {option.value}",
-                                     f"raises unknown flag '{flag_id}'")
+                        self.problem(
+                            option.line,
+                            f"{where} option {option.value}",
+                            f"raises unknown flag '{flag_id}'",
+                        )
             for route in question.routes:
-                check_expression(route.when, route.line, where)
+                check_expression(route.when, route.when_line, where)
                 if route.when is not None:
                     for name in route.when.names:
                         if name in index and index[name] > index[question.id]:
-                            self.problem(route.line, where, f"routing uses '{name}', which is "
-                                                            "asked later")
+                            self.problem(
+                                route.when_line,
+                                where,
+                                f"routing uses '{name}', which is asked later",
+                            )
             unconditional = [route for route in question.routes if route.when is None]
             if unconditional and unconditional[0] is not question.routes[-1]:
-                self.problem(unconditional[0].line, where,
-                             "a 'next' rule without 'when' must come last")
+                self.problem(
+                    unconditional[0].line, where, "a 'next' rule without 'when' must come last"
+                )
 
         for descriptor in tree.descriptors:
             where = f"descriptor {descriptor.id}"
@@ -587,16 +731,21 @@ class _Builder:
                 check_expression(rule.when, rule.line, where, names)
                 for placeholder in re.findall(r"\{([^{}]*)\}", rule.because):
                     if placeholder not in names and placeholder not in questions:
-                        self.problem(rule.line, where, f"'because' uses unknown "
-                                                       f"{{{placeholder}}}")
+                        self.problem(rule.line, where, f"'because' uses unknown {{{placeholder}}}")
             for action in descriptor.actions:
                 action_where = f"{where} action {action.id}"
                 check_expression(action.when, action.line, action_where, names)
                 if action.chapter and action.chapter not in tree.sources_by_id:
-                    self.problem(action.line, action_where,
-                                 f"unknown source chapter '{action.chapter}'")
+                    self.problem(
+                        action.line, action_where, f"unknown source chapter '{action.chapter}'"
+                    )
 
         classification_names = {"unmet", "flags", "flagged"}
         for result in tree.results:
-            check_expression(result.when, result.line, f"result {result.id}",
-                             classification_names, allow_status=True)
+            check_expression(
+                result.when,
+                result.line,
+                f"result {result.id}",
+                classification_names,
+                allow_status=True,
+            )

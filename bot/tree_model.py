@@ -16,8 +16,15 @@ WHOLE_NUMBER = "whole_number"
 DECIMAL = "decimal"
 SHORT_TEXT = "short_text"
 LONG_TEXT = "long_text"
-QUESTION_TYPES = (SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO, WHOLE_NUMBER, DECIMAL, SHORT_TEXT,
-                  LONG_TEXT)
+QUESTION_TYPES = (
+    SINGLE_CHOICE,
+    MULTIPLE_CHOICE,
+    YES_NO,
+    WHOLE_NUMBER,
+    DECIMAL,
+    SHORT_TEXT,
+    LONG_TEXT,
+)
 CHOICE_TYPES = (SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO)
 NUMBER_TYPES = (WHOLE_NUMBER, DECIMAL)
 TEXT_TYPES = (SHORT_TEXT, LONG_TEXT)
@@ -39,6 +46,7 @@ class Option:
     hint: str = ""
     raises: tuple[str, ...] = ()
     next: str | None = None
+    next_line: int = 0
     exclusive: bool = False
 
 
@@ -47,6 +55,7 @@ class Route:
     goto: str
     line: int
     when: Expression | None = None
+    when_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -205,8 +214,11 @@ class Tree:
 
     @cached_property
     def definitional_descriptors(self) -> tuple[str, ...]:
-        return tuple(descriptor.id for descriptor in self.descriptors
-                     if self.domains_by_id[descriptor.domain].definitional)
+        return tuple(
+            descriptor.id
+            for descriptor in self.descriptors
+            if self.domains_by_id[descriptor.domain].definitional
+        )
 
     def question(self, question_id: str) -> Question:
         return self.questions_by_id[question_id]
