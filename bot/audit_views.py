@@ -1,0 +1,201 @@
+"""The team's side: start, one question at a time, check answers, result."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from bot import presenters, store
+from bot.audit_state import AuditState, load_state
+from bot.db import get_db
+from bot.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
+from bot.question_tree import current_tree
+
+bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
+
+RETURN_TO_CHECK = "check"
+
+
+@bp.url_value_preprocessor
+def find_team(_endpoint, values) -> None:
+    token = values.pop("token")
+    team = store.team_by_token(get_db(), token)
+    if team is None:
+        abort(404, description="audit_link")
+    g.token = token
+    g.team = team
+
+
+@bp.url_defaults
+def add_token(_endpoint, values) -> None:
+    if "token" not in values and "token" in g:
+        values["token"] = g.token
+
+
+def _state() -> AuditState:
+    return load_state(get_db(), current_tree(), g.team)
+
+
+def _respondent_id() -> int | None:
+    return session.get("respondents", {}).get(str(g.team["id"]))
+
+
+def _next_url(state: AuditState, returning: str | None = None) -> str:
+    journey = state.journey
+    if journey.complete:
+        return url_for(".check")
+    return (
+        url_for(
+            ".question", question_id=journey.next, **({"return_to": returning} if returning else {})
+        )
+        + "#question"
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+def start():
+    state = _state()
+    form = RespondentForm()
+    if form.validate_on_submit():
+        if form.name.data or form.role.data:
+            respondent_id = store.add_respondent(
+                get_db(), g.team["id"], form.name.data, form.role.data
+            )
+            respondents = dict(session.get("respondents", {}))
+            respondents[str(g.team["id"])] = respondent_id
+            session["respondents"] = respondents
+        return redirect(_next_url(state))
+    respondent_id = _respondent_id()
+    respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
+    if respondent and not form.is_submitted():
+        form.name.data, form.role.data = respondent["name"], respondent["role"]
+    return render_template(
+        "audit/start.html",
+        state=state,
+        form=form,
+        contributors=store.contributors(get_db(), state.audit["id"]),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/next")
+def resume():
+    return redirect(_next_url(_state()))
+
+
+@bp.route("/q/<question_id>", methods=["GET", "POST"])
+def question(question_id: str):
+    tree = current_tree()
+    if question_id not in tree.questions_by_id:
+        abort(404)
+    state = _state()
+    returning = (
+        request.args.get("return_to") if request.args.get("return_to") == RETURN_TO_CHECK else None
+    )
+    if not state.journey.may_visit(question_id):
+        return redirect(_next_url(state, returning))
+    current = tree.question(question_id)
+    record = state.records.get(question_id)
+    if request.method == "POST":
+        form = question_form(current)
+    else:
+        form = question_form(
+            current,
+            data={
+                "answer": stored_as_form_data(current, record.value) if record else None,
+                "note": record.note if record else "",
+            },
+        )
+    if form.validate_on_submit():
+        unchanged = (
+            record is not None
+            and record.value == form.cleaned
+            and record.note == (form.note.data or "")
+        )
+        if not unchanged:
+            if state.finished:
+                store.reopen_audit(get_db(), state.audit["id"])
+            store.record_answer(
+                get_db(),
+                state.audit["id"],
+                question_id,
+                form.cleaned,
+                note=form.note.data or "",
+                respondent_id=_respondent_id(),
+            )
+        return redirect(_next_url(_state(), returning))
+    journey = state.journey
+    previous = journey.previous(question_id)
+    back_url = (
+        url_for(".check")
+        if returning
+        else url_for(".question", question_id=previous)
+        if previous
+        else url_for(".start")
+    )
+    return render_template(
+        "audit/question.html",
+        state=state,
+        question=current,
+        form=form,
+        record=record,
+        returning=returning,
+        back_url=back_url,
+        sections=presenters.answered_sections(state, stop_at=question_id),
+        progress=presenters.progress(state, question_id),
+        domain=tree.domains_by_id[current.domain],
+    ), 422 if form.errors else 200
+
+
+def _check_page(state: AuditState, form: ConfirmForm) -> str:
+    return render_template(
+        "audit/check.html",
+        state=state,
+        form=form,
+        sections=presenters.answered_sections(state, include_upcoming=True),
+    )
+
+
+@bp.route("/check")
+def check():
+    return _check_page(_state(), ConfirmForm())
+
+
+@bp.post("/finish")
+def finish():
+    state = _state()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _check_page(state, form), 422
+    if not state.journey.complete:
+        return redirect(url_for(".check"))
+    if not state.finished:
+        store.finish_audit(get_db(), state.audit["id"])
+    return redirect(url_for(".result"))
+
+
+@bp.post("/reopen")
+def reopen():
+    state = _state()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _check_page(state, form), 422
+    if state.finished:
+        store.reopen_audit(get_db(), state.audit["id"])
+    return redirect(url_for(".check"))
+
+
+@bp.route("/result")
+def result():
+    state = _state()
+    view = presenters.result_view(state)
+    if view is None or not state.finished:
+        return redirect(_next_url(state))
+    return render_template("audit/result.html", state=state, view=view, form=ConfirmForm())

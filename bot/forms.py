@@ -1,0 +1,131 @@
+"""WTForms for the audit: one form per question, validated by the tree's own rules."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import Length, Optional
+
+from bot import tree_model as m
+from bot.answers import AnswerError, check_answer, clean_text
+
+NAME_MAX_LENGTH = 80
+
+ERROR_MESSAGES = {
+    "not_an_option": _l("Select one of the options shown"),
+    "exclusive": _l("You cannot select ‘%(option)s’ with other options"),
+    "too_many": _l("Select no more than %(max_choices)s options"),
+    "not_a_number": _l("Enter a number, like 4 or 2.5"),
+    "not_whole": _l("Enter a whole number, like 3"),
+    "too_small": _l("Enter a number of %(min)s or more"),
+    "too_big": _l("Enter a number of %(max)s or less"),
+    "bad_step": _l("Enter a number in steps of %(step)s, like 2.5"),
+    "too_long": _l("Your answer must be %(max_length)s characters or fewer"),
+}
+REQUIRED_MESSAGES = {
+    m.SINGLE_CHOICE: _l("Select an answer"),
+    m.YES_NO: _l("Select yes or no"),
+    m.MULTIPLE_CHOICE: _l("Select at least one option"),
+    m.WHOLE_NUMBER: _l("Enter a number"),
+    m.DECIMAL: _l("Enter a number"),
+    m.SHORT_TEXT: _l("Enter your answer"),
+    m.LONG_TEXT: _l("Enter your answer"),
+}
+
+
+def error_message(question: m.Question, error: AnswerError) -> str:
+    if error.code == "required":
+        return str(REQUIRED_MESSAGES[question.type])
+    return str(ERROR_MESSAGES[error.code]) % error.params
+
+
+class QuestionForm(FlaskForm):
+    """Base for the generated question forms; `cleaned` holds the answer to store."""
+
+    question: m.Question
+    cleaned = None
+    note = TextAreaField(
+        validators=[Optional(), Length(max=m.NOTE_MAX_LENGTH)],
+        filters=[lambda text: clean_text(text).strip() if text else ""],
+    )
+    submit = SubmitField(_l("Continue"))
+
+    def validate_answer(self, field: Field) -> None:
+        try:
+            self.cleaned = check_answer(self.question, field.data)
+        except AnswerError as error:
+            raise ValidationError(error_message(self.question, error)) from None
+
+
+class SingleChoiceField(RadioField):
+    """A radio group that refuses, rather than silently trims, more than one value."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if len(valuelist) > 1:
+            self.data = list(valuelist)
+        else:
+            super().process_formdata(valuelist)
+
+
+def _answer_field(question: m.Question) -> Field:
+    choices = [(option.value, option.label) for option in question.options]
+    if question.type in (m.SINGLE_CHOICE, m.YES_NO):
+        return SingleChoiceField(choices=choices, validate_choice=False)
+    if question.type == m.MULTIPLE_CHOICE:
+        return SelectMultipleField(choices=choices, validate_choice=False)
+    if question.type == m.LONG_TEXT:
+        return TextAreaField()
+    return StringField()
+
+
+def question_form(question: m.Question, **kwargs) -> QuestionForm:
+    """Build the form for `question`; pass `data=` to show a stored answer."""
+    form_class = type(
+        f"Form_{question.id}",
+        (QuestionForm,),
+        {"answer": _answer_field(question), "question": question},
+    )
+    return form_class(**kwargs)
+
+
+def stored_as_form_data(question: m.Question, value) -> object:
+    """Turn a stored answer back into what the form field shows."""
+    if value is None:
+        return None
+    if question.type in m.NUMBER_TYPES:
+        return str(value)
+    return value
+
+
+class RespondentForm(FlaskForm):
+    name = StringField(
+        _l("Your name (optional)"),
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH)],
+        filters=[lambda text: clean_text(text).strip() if text else ""],
+    )
+    role = StringField(
+        _l("Your role in the team (optional)"),
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH)],
+        filters=[lambda text: clean_text(text).strip() if text else ""],
+    )
+    submit = SubmitField(_l("Start"))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change state."""
+
+    submit = SubmitField()
+
+
+class LanguageForm(FlaskForm):
+    language = StringField()
+    next = StringField()

@@ -1,0 +1,230 @@
+"""Turn an audit's state into what the pages show, in the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import format_date, format_decimal, gettext
+
+from bot import tree_model as m
+from bot.audit_state import AuditState
+from bot.engine import Reason
+from bot.store import AnswerRecord
+
+STATUS_LABELS = {
+    m.MET: "Met",
+    m.PARTLY_MET: "Partly met",
+    m.NOT_MET: "Not met",
+    m.NOT_ANSWERED: "Not answered yet",
+}
+
+
+def status_label(status: str) -> str:
+    return gettext(STATUS_LABELS[status])
+
+
+def format_number(value: float | int) -> str:
+    return format_decimal(value, format="#,##0.##")
+
+
+def display_answer(question: m.Question, value: Any) -> str:
+    """Show a stored answer as words: option labels, formatted numbers, the text typed."""
+    if question.type in (m.SINGLE_CHOICE, m.YES_NO):
+        option = question.option(value) if isinstance(value, str) else None
+        return gettext(option.label) if option else gettext("Not answered")
+    if question.type == m.MULTIPLE_CHOICE:
+        labels = [
+            gettext(option.label) for option in question.options if option.value in (value or [])
+        ]
+        return "; ".join(labels) if labels else gettext("None chosen")
+    if question.type in m.NUMBER_TYPES:
+        if value is None:
+            return gettext("Not answered")
+        number = format_number(value)
+        return f"{number} {gettext(question.unit)}" if question.unit else number
+    return value if value else gettext("Left blank")
+
+
+def render_reason(tree: m.Tree, reason: Reason | None) -> str:
+    if reason is None:
+        return ""
+
+    def show(name_value: Any) -> str:
+        if isinstance(name_value, bool):
+            return gettext("yes") if name_value else gettext("no")
+        if isinstance(name_value, (int, float)):
+            return format_number(name_value)
+        return str(name_value) if name_value is not None else ""
+
+    params = {}
+    for name, value in reason.params.items():
+        question = tree.questions_by_id.get(name)
+        params[name] = display_answer(question, value) if question and question.options else value
+    return Reason(reason.text, params).render(gettext, show)
+
+
+def short_date(moment) -> str:
+    return format_date(moment, format="d MMM yyyy")
+
+
+def who(record: AnswerRecord) -> str:
+    if record.respondent_name:
+        if record.respondent_role:
+            return gettext(
+                "%(name)s (%(role)s)", name=record.respondent_name, role=record.respondent_role
+            )
+        return record.respondent_name
+    return gettext("Someone in the team")
+
+
+@dataclass
+class AnsweredQuestion:
+    question: m.Question
+    answer: str
+    note: str
+    record: AnswerRecord | None
+    changed: str = ""
+
+
+@dataclass
+class DomainSection:
+    domain: m.Domain
+    items: list[AnsweredQuestion] = field(default_factory=list)
+    upcoming: list[m.Question] = field(default_factory=list)
+
+
+def _changed_note(tree: m.Tree, record: AnswerRecord) -> str:
+    previous = record.previous
+    if previous is None or previous.respondent_id == record.respondent_id:
+        return ""
+    question = tree.questions_by_id[record.question_id]
+    return gettext(
+        "changed by %(who)s, %(date)s; was: %(was)s",
+        who=who(record),
+        date=short_date(record.answered_at),
+        was=display_answer(question, previous.value),
+    )
+
+
+def answered_sections(
+    state: AuditState, *, include_upcoming: bool = False, stop_at: str | None = None
+) -> list[DomainSection]:
+    """Group the answers on the current path by domain, in the order they were asked."""
+    tree = state.tree
+    sections: dict[str, DomainSection] = {}
+    for question_id in state.journey.path:
+        if question_id == stop_at:
+            break
+        question = tree.question(question_id)
+        record = state.records.get(question_id)
+        section = sections.setdefault(
+            question.domain, DomainSection(tree.domains_by_id[question.domain])
+        )
+        section.items.append(
+            AnsweredQuestion(
+                question,
+                display_answer(question, record.value if record else None),
+                record.note if record else "",
+                record,
+                _changed_note(tree, record) if record else "",
+            )
+        )
+    if include_upcoming:
+        for question_id in state.journey.upcoming:
+            question = tree.question(question_id)
+            sections.setdefault(
+                question.domain, DomainSection(tree.domains_by_id[question.domain])
+            ).upcoming.append(question)
+    order = {domain.id: index for index, domain in enumerate(tree.domains)}
+    return sorted(sections.values(), key=lambda section: order[section.domain.id])
+
+
+@dataclass
+class DescriptorView:
+    descriptor: m.Descriptor
+    status: str
+    status_label: str
+    because: str
+    actions: list[m.Action]
+
+
+@dataclass
+class DomainResult:
+    domain: m.Domain
+    descriptors: list[DescriptorView]
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def percent(self, status: str) -> int:
+        return round(100 * self.counts[status] / self.total) if self.total else 0
+
+
+def domain_results(state: AuditState) -> list[DomainResult]:
+    tree = state.tree
+    results = []
+    for domain in tree.domains:
+        views = []
+        for descriptor in tree.descriptors:
+            if descriptor.domain != domain.id:
+                continue
+            outcome = state.evaluation.descriptors[descriptor.id]
+            views.append(
+                DescriptorView(
+                    descriptor,
+                    outcome.status,
+                    status_label(outcome.status),
+                    render_reason(tree, outcome.because),
+                    list(outcome.actions),
+                )
+            )
+        if not views:
+            continue
+        counts = {
+            status: sum(1 for view in views if view.status == status)
+            for status in (*m.STATUSES, m.NOT_ANSWERED)
+        }
+        results.append(DomainResult(domain, views, counts))
+    return results
+
+
+@dataclass
+class ResultView:
+    result: m.Result
+    reasons: list[DescriptorView]
+    flags: list[m.Flag]
+    to_reach_result: m.Result | None
+    to_reach: list[m.Descriptor]
+    domains: list[DomainResult]
+
+
+def result_view(state: AuditState) -> ResultView | None:
+    evaluation = state.evaluation
+    if evaluation.classification is None:
+        return None
+    tree = state.tree
+    domains = domain_results(state)
+    by_id = {view.descriptor.id: view for domain in domains for view in domain.descriptors}
+    to_reach = evaluation.to_reach
+    return ResultView(
+        result=tree.results_by_id[evaluation.classification],
+        reasons=[by_id[descriptor_id] for descriptor_id in evaluation.reasons],
+        flags=[tree.flags_by_id[flag_id] for flag_id in evaluation.flags],
+        to_reach_result=tree.results_by_id[to_reach.result] if to_reach else None,
+        to_reach=[tree.descriptors_by_id[d] for d in to_reach.change] if to_reach else [],
+        domains=domains,
+    )
+
+
+def progress(state: AuditState, question_id: str) -> dict[str, Any]:
+    journey = state.journey
+    position = journey.position(question_id)
+    total = max(journey.estimated_total, position)
+    return {
+        "position": position,
+        "total": total,
+        "percent": round(100 * (position - 1) / total) if total else 0,
+    }

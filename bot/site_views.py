@@ -1,0 +1,56 @@
+"""Pages outside any audit: home, language switch, error pages, response headers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, redirect, render_template, request, session
+
+from bot.i18n import LANGUAGES
+
+bp = Blueprint("site", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.route("/language/<language>")
+def set_language(language: str):
+    if language in LANGUAGES:
+        session["language"] = language
+    target = request.args.get("next", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)
+
+
+def not_found(error):
+    audit_link = getattr(error, "description", "") == "audit_link"
+    return render_template("errors/404.html", audit_link=audit_link), 404
+
+
+def server_error(_error):
+    return render_template("errors/500.html"), 500
+
+
+def security_headers(response):
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+        "base-uri 'none'",
+    )
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(500, server_error)
+    app.after_request(security_headers)

@@ -1,0 +1,49 @@
+"""`flask --app bot team create NAME` and the demo team `make run` prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, url_for
+from flask.cli import AppGroup
+
+from bot import store
+from bot.db import get_db
+
+team_commands = AppGroup("team", help="Create teams and hand out their audit links.")
+DEMO_TEAM_NAME = "Demo parent-infant team"
+
+
+def audit_link(token: str) -> str:
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for("audit.start", token=token, _external=True)
+
+
+@team_commands.command("create")
+@click.argument("name")
+@click.option("--nation", type=click.Choice(["england", "scotland", "wales", "northern_ireland"]))
+def create_command(name: str, nation: str | None) -> None:
+    """Create a team called NAME and print its private audit link (shown only once)."""
+    _team_id, token = store.create_team(get_db(), name.strip(), nation=nation)
+    click.echo(f"Created team {name!r}. Its audit link (only a hash is kept, so copy it now):")
+    click.echo(audit_link(token))
+
+
+@team_commands.command("demo")
+def demo_command() -> None:
+    """Create the demo team on first run and print its link (kept in instance/demo-link.txt)."""
+    link_file = Path(current_app.instance_path) / "demo-link.txt"
+    db = get_db()
+    token = link_file.read_text(encoding="utf-8").strip() if link_file.exists() else ""
+    if not token or store.team_by_token(db, token) is None:
+        _team_id, token = store.create_team(db, DEMO_TEAM_NAME, nation="england")
+        link_file.parent.mkdir(parents=True, exist_ok=True)
+        link_file.write_text(token + "\n", encoding="utf-8")
+        link_file.chmod(0o600)
+    click.echo(f"Demo team audit link: {audit_link(token)}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(team_commands)

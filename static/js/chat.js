@@ -1,0 +1,33 @@
+/* Optional smoothing for the chat: nothing here is needed for the audit to work.
+   - moves focus to the error summary or to the current question after a page loads;
+   - stops a second submit while the first is on its way;
+   - keeps "None of these" checkboxes exclusive. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    var question = document.getElementById("question");
+    if (summary) {
+      summary.focus();
+    } else if (question && window.location.hash === "#question") {
+      question.focus({ preventScroll: false });
+      question.scrollIntoView({ block: "start" });
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-chat-form]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.dataset.submitted) { event.preventDefault(); return; }
+        form.dataset.submitted = "true";
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".checkboxes"), function (group) {
+      group.addEventListener("change", function (event) {
+        var box = event.target;
+        if (box.type !== "checkbox" || !box.checked) return;
+        Array.prototype.forEach.call(group.querySelectorAll("input[type=checkbox]"), function (other) {
+          if (other === box) return;
+          if (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive")) other.checked = false;
+        });
+      });
+    });
+  });
+})();

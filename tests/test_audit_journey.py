@@ -1,0 +1,338 @@
+"""The guided audit through HTTP, the way a team member meets it."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from bot import create_app, store
+from bot.db import get_db
+from bot.engine import evaluate
+from bot.question_tree import current_tree
+from tests.conftest import csrf_token
+from tests.profiles import PROFILES, SPECIALISED
+
+
+def form_data(value, note=""):
+    data = {"note": note}
+    if isinstance(value, list):
+        data["answer"] = value
+    elif value is not None:
+        data["answer"] = str(value)
+    return data
+
+
+def path_of(response):
+    return urlsplit(response.headers["Location"]).path
+
+
+def walk(client, token, answers, note=""):
+    """Answer every question the site asks from `answers`; return the questions asked."""
+    asked = []
+    location = path_of(client.get(f"/a/{token}/next"))
+    while "/q/" in location:
+        question_id = location.rsplit("/", 1)[1]
+        assert question_id in answers, f"site asked {question_id}, not in the profile"
+        page = client.get(location)
+        assert page.status_code == 200
+        response = client.post(location, data=form_data(answers[question_id], note))
+        assert response.status_code == 302, response.text[:2000]
+        asked.append(question_id)
+        location = path_of(response)
+    assert location == f"/a/{token}/check"
+    return asked
+
+
+def stored_answers(app, team_id):
+    with app.app_context():
+        db = get_db()
+        audit = store.current_audit(db, team_id, tree_id="x", tree_version="x", tree_digest="x")
+        return {qid: record.value for qid, record in store.current_answers(db, audit["id"]).items()}
+
+
+WEB_PROFILES = [
+    p
+    for p in PROFILES
+    if p.name
+    in {
+        "everything met",
+        "both targeted flags",
+        "a targeted flag plus another gap",
+        "no consultant lead or oversight",
+        "skips the optional block in one answer",
+        "part-time staff pro rata: half an hour short",
+    }
+]
+
+
+@pytest.mark.parametrize("profile", WEB_PROFILES, ids=[p.name for p in WEB_PROFILES])
+def test_a_whole_audit_ends_on_the_result_the_engine_gives(app, client, team, profile):
+    team_id, token = team
+    asked = walk(client, token, profile.answers)
+    assert set(asked) == set(profile.answers)
+    check = client.get(f"/a/{token}/check")
+    assert "Finish and see the result" in check.text
+    finish = client.post(f"/a/{token}/finish")
+    assert path_of(finish) == f"/a/{token}/result"
+    page = client.get(f"/a/{token}/result")
+    assert page.status_code == 200
+    with app.app_context():
+        tree = current_tree()
+        expected = evaluate(tree, profile.answers)
+        result = tree.results_by_id[expected.classification]
+        assert f'class="panel-title">{result.title}</h1>' in page.text
+        for descriptor_id in expected.reasons:
+            assert tree.descriptors_by_id[descriptor_id].title in page.text
+        for flag_id in expected.flags:
+            assert tree.flags_by_id[flag_id].title in page.text
+    assert stored_answers(app, team_id) == {
+        question_id: value for question_id, value in profile.answers.items()
+    }
+
+
+def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, client, team):
+    team_id, token = team
+    walk(client, token, SPECIALISED)
+    change = client.post(
+        f"/a/{token}/q/lead_arrangement?return_to=check", data=form_data("neither")
+    )
+    assert path_of(change) == f"/a/{token}/check"
+    check = client.get(f"/a/{token}/check")
+    assert "What is the pay band" not in check.text
+    assert stored_answers(app, team_id)["lead_pay_band"] == "band_8c_or_above"
+    back = client.post(f"/a/{token}/q/lead_arrangement?return_to=check", data=form_data("led_by"))
+    assert path_of(back) == f"/a/{token}/check"
+    with app.app_context():
+        pay_question = current_tree().question("lead_pay_band").text
+    assert pay_question in client.get(f"/a/{token}/check").text
+
+
+def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(client, team):
+    _, token = team
+    walk(client, token, SPECIALISED)
+    change = client.post(
+        f"/a/{token}/q/referral_relationship_concern?return_to=check", data=form_data("no")
+    )
+    assert path_of(change) == f"/a/{token}/q/referral_limiting_characteristic"
+    assert "return_to=check" in change.headers["Location"]
+    done = client.post(
+        f"/a/{token}/q/referral_limiting_characteristic?return_to=check",
+        data=form_data(["able_to_pay"]),
+    )
+    assert path_of(done) == f"/a/{token}/check"
+
+
+def test_a_question_not_reached_yet_redirects_to_the_next_one_due(client, team):
+    _, token = team
+    response = client.get(f"/a/{token}/q/clinical_dyadic")
+    assert path_of(response) == f"/a/{token}/q/sup_under3_count"
+    response = client.post(f"/a/{token}/q/clinical_dyadic", data=form_data("dyadic"))
+    assert path_of(response) == f"/a/{token}/q/sup_under3_count"
+
+
+def test_resume_in_a_new_session_goes_to_the_next_unanswered_question(app, team):
+    _, token = team
+    first = app.test_client()
+    first.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    second = app.test_client()
+    assert path_of(second.get(f"/a/{token}/next")) == f"/a/{token}/q/sup_3plus_count"
+    start = second.get(f"/a/{token}/")
+    assert "Continue the audit" in start.text
+
+
+def test_transcript_shows_earlier_answers_with_change_links(client, team):
+    _, token = team
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
+    page = client.get(f"/a/{token}/q/sup_under3_wte")
+    assert "Your team’s answers so far" in page.text
+    assert "2 practitioners" in page.text
+    assert f'href="/a/{token}/q/sup_under3_count' in page.text
+    assert re.search(r"Question 2 of about \d+", page.text)
+
+
+def test_two_respondents_are_recorded_and_a_replacement_is_shown(app, team):
+    team_id, token = team
+    sam, alex = app.test_client(), app.test_client()
+    sam.post(f"/a/{token}/", data={"name": "Sam", "role": "Clinical lead"})
+    alex.post(f"/a/{token}/", data={"name": "Alex", "role": "Therapist"})
+    sam.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    sam.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
+    sam.post(f"/a/{token}/q/sup_line_management", data=form_data("combined"))
+    alex.post(f"/a/{token}/q/sup_line_management", data=form_data("different_person"))
+    check = alex.get(f"/a/{token}/check").text
+    assert "Answered by Sam (Clinical lead)" in check or "Answered by Sam" in check
+    assert "changed by Alex (Therapist)" in check
+    assert "was: Supervision and line management" in check or "was:" in check
+    start = sam.get(f"/a/{token}/").text
+    assert "Sam" in start and "Alex" in start
+
+
+@pytest.mark.parametrize(
+    ("question_id", "data", "message"),
+    [
+        ("sup_under3_count", {}, "Enter a number"),
+        ("sup_under3_count", {"answer": "two"}, "Enter a number, like 4 or 2.5"),
+        ("sup_under3_count", {"answer": "2.5"}, "Enter a whole number"),
+        ("sup_under3_count", {"answer": "101"}, "Enter a number of 100 or less"),
+        ("sup_under3_count", {"answer": "-3"}, "Enter a number of 0 or more"),
+    ],
+)
+def test_invalid_numbers_show_the_form_again_and_store_nothing(
+    app, client, team, question_id, data, message
+):
+    team_id, token = team
+    response = client.post(f"/a/{token}/q/{question_id}", data=data)
+    assert response.status_code == 422
+    assert "There is a problem" in response.text
+    assert f'<a href="#answer">{message}' in response.text
+    assert 'class="error-message" id="answer-error"' in response.text
+    if data.get("answer"):
+        assert f'value="{data["answer"]}"' in response.text
+    assert stored_answers(app, team_id) == {}
+
+
+def test_invalid_choices_are_refused(app, client, team):
+    team_id, token = team
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
+    for data in ({}, {"answer": "made_up"}, {"answer": ["different_person", "combined"]}):
+        response = client.post(f"/a/{token}/q/sup_line_management", data=data)
+        assert response.status_code == 422, data
+    assert set(stored_answers(app, team_id)) == {"sup_under3_count", "sup_3plus_count"}
+
+
+def test_an_exclusive_option_cannot_be_combined(app, client, team):
+    team_id, token = team
+    answers = {k: v for k, v in SPECIALISED.items()}
+    walk(client, token, answers)
+    response = client.post(
+        f"/a/{token}/q/systems_mechanisms", data={"answer": ["none", "consultation_advice"]}
+    )
+    assert response.status_code == 422
+    assert "with other options" in response.text
+    assert 'value="consultation_advice" checked' in response.text
+    assert stored_answers(app, team_id)["systems_mechanisms"] == SPECIALISED["systems_mechanisms"]
+
+
+def test_a_long_note_is_refused_with_the_text_kept(client, team):
+    _, token = team
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
+    note = "x" * 5001
+    response = client.post(
+        f"/a/{token}/q/sup_line_management", data={"answer": "combined", "note": note}
+    )
+    assert response.status_code == 422
+    assert note in response.text
+
+
+def test_odd_characters_are_stored_cleaned_and_shown_escaped(app, client, team):
+    team_id, token = team
+    walk(
+        client,
+        token,
+        {
+            **SPECIALISED,
+            "referral_relationship_concern": "no",
+            "referral_limiting_characteristic": ["other_characteristic"],
+            "referral_limiting_other": "<script>x</script>\x00\x1b 👶🏽 עברית",
+        },
+    )
+    stored = stored_answers(app, team_id)["referral_limiting_other"]
+    assert stored == "<script>x</script> 👶🏽 עברית"
+    page = client.get(f"/a/{token}/check").text
+    assert "&lt;script&gt;x&lt;/script&gt; 👶🏽 עברית" in page
+    assert "<script>x</script>" not in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/a/not-a-real-token/", "/a/not-a-real-token/check", "/a/not-a-real-token/q/sup_under3_count"],
+)
+def test_unknown_link_is_a_404_that_says_who_to_ask(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "This audit link is not valid" in response.text
+    assert "Ask the person who sent you the link" in response.text
+
+
+def test_one_teams_link_never_shows_another_teams_answers(app, make_team):
+    _, token_a = make_team("Team A")
+    _, token_b = make_team("Team B")
+    client = app.test_client()
+    client.post(f"/a/{token_a}/q/sup_under3_count", data=form_data(7))
+    page_b = client.get(f"/a/{token_b}/q/sup_under3_count")
+    assert "Team B" in page_b.text and "Team A" not in page_b.text
+    assert "7 practitioners" not in page_b.text
+    assert path_of(client.get(f"/a/{token_b}/next")) == f"/a/{token_b}/q/sup_under3_count"
+
+
+def test_csrf_is_enforced_when_enabled(tmp_path, make_team):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+    with app.app_context():
+        _, token = store.create_team(get_db(), "CSRF team")
+    client = app.test_client()
+    refused = client.post(f"/a/{token}/q/sup_under3_count", data={"answer": "1"})
+    assert refused.status_code == 422
+    assert "This page has expired" in refused.text
+    page = client.get(f"/a/{token}/q/sup_under3_count")
+    accepted = client.post(
+        f"/a/{token}/q/sup_under3_count", data={"answer": "1", "csrf_token": csrf_token(page.text)}
+    )
+    assert accepted.status_code == 302
+
+
+def test_a_finished_audit_can_be_reopened_and_the_result_follows(client, team):
+    _, token = team
+    walk(client, token, SPECIALISED)
+    client.post(f"/a/{token}/finish")
+    assert "Specialised parent-infant relationship team" in client.get(f"/a/{token}/result").text
+    client.post(f"/a/{token}/reopen")
+    assert path_of(client.get(f"/a/{token}/result")) == f"/a/{token}/check"
+    client.post(
+        f"/a/{token}/q/referral_age_range?return_to=check", data=form_data("to_first_birthday")
+    )
+    client.post(f"/a/{token}/finish")
+    assert "Targeted parent-infant relationship team" in client.get(f"/a/{token}/result").text
+
+
+def test_team_create_prints_a_working_link(app, runner):
+    result = runner.invoke(args=["team", "create", "Riverside Parent-Infant Team"])
+    assert result.exit_code == 0, result.output
+    link = re.search(r"http://\S+/a/(\S+)/", result.output)
+    assert link
+    assert (
+        "Riverside Parent-Infant Team" in app.test_client().get(urlsplit(link.group(0)).path).text
+    )
+
+
+def test_demo_team_is_created_once_and_its_link_printed_each_run(app, runner):
+    first = runner.invoke(args=["team", "demo"])
+    second = runner.invoke(args=["team", "demo"])
+    link_first = re.search(r"/a/\S+/", first.output).group(0)
+    assert link_first == re.search(r"/a/\S+/", second.output).group(0)
+    assert app.test_client().get(link_first).status_code == 200
+
+
+def test_security_headers_keep_the_link_out_of_referrers(client, team):
+    _, token = team
+    response = client.get(f"/a/{token}/")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "<script>" not in response.text and " style=" not in response.text
+
+
+def test_every_post_route_refuses_a_request_without_a_csrf_token(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+    with app.app_context():
+        _, token = store.create_team(get_db(), "CSRF team")
+    client = app.test_client()
+    post_rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+    assert post_rules
+    for rule in post_rules:
+        url = rule.rule.replace("<token>", token).replace("<question_id>", "sup_under3_count")
+        response = client.post(url, data={"answer": "1"})
+        assert response.status_code in (400, 422), url
+    with app.app_context():
+        audit = store.current_audit(get_db(), 1, tree_id="x", tree_version="x", tree_digest="x")
+        assert store.current_answers(get_db(), audit["id"]) == {}

@@ -1,0 +1,115 @@
+"""Team profiles through the engine on the real self-audit tree."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.cli import tree_commands
+from bot.engine import evaluate
+from bot.question_tree import load_proved_tree
+from bot.tree_loader import DEFAULT_TREE
+from bot.tree_model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
+from tests.profiles import PROFILES, SPECIALISED
+
+TREE = load_proved_tree(DEFAULT_TREE)
+
+
+def test_the_real_tree_loads_and_every_question_is_reached():
+    assert TREE.path_count > 50
+    assert len(TREE.descriptors) == 12
+    assert {domain.id for domain in TREE.domains if domain.definitional} == {
+        "team_governance",
+        "referrals_access",
+        "clinical_work",
+        "wider_systems",
+    }
+
+
+def test_check_command_passes_on_the_real_tree():
+    result = CliRunner().invoke(tree_commands, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "paths, every one ending with a classification" in result.output
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[profile.name for profile in PROFILES])
+def test_profile_gives_the_expected_result(profile):
+    result = evaluate(TREE, profile.answers)
+    assert result.journey.complete, f"stopped at {result.journey.next}"
+    assert result.classification == profile.classification
+    assert result.flags == profile.flags
+    if profile.classification != "specialised":
+        assert set(result.reasons) == set(profile.unmet)
+    for descriptor_id, status in profile.statuses.items():
+        assert result.descriptors[descriptor_id].status == status, descriptor_id
+    if profile.to_reach:
+        assert (result.to_reach.result, result.to_reach.change) == profile.to_reach
+
+
+def test_every_profile_answer_is_on_the_path():
+    for profile in PROFILES:
+        result = evaluate(TREE, profile.answers)
+        assert set(result.journey.path) == set(profile.answers), profile.name
+
+
+def test_simulate_matches_the_engine(tmp_path):
+    profile = next(p for p in PROFILES if p.name == "both targeted flags")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(profile.answers))
+    result = CliRunner().invoke(tree_commands, ["simulate", str(answers)])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed["classification"] == "targeted"
+    assert printed["flags"] == ["targeted_age_under_one", "targeted_referral_criteria"]
+    assert printed["next"] is None
+    assert printed["descriptors"]["referral_criteria"]["status"] == "not_met"
+
+
+def test_the_8b_reason_says_it_is_accepted_and_noted():
+    result = evaluate(TREE, {**SPECIALISED, "lead_pay_band": "band_8b_former_8c"})
+    because = result.descriptors["clinical_leadership"].because.render().lower()
+    assert "8b" in because and "8c" in because
+
+
+def test_the_supervision_reason_shows_the_calculation():
+    answers = {**SPECIALISED, "sup_under3_wte": 2.5, "sup_under3_hours": 7}
+    because = evaluate(TREE, answers).descriptors["clinical_supervision"].because.render()
+    assert "10" in because and "7" in because
+
+
+def answer_strategy(question):
+    if question.type == MULTIPLE_CHOICE:
+        plain = [o.value for o in question.options if not o.exclusive]
+        exclusive = [[o.value] for o in question.options if o.exclusive]
+        subsets = (
+            st.lists(st.sampled_from(plain), min_size=1, unique=True) if plain else st.nothing()
+        )
+        return subsets | st.sampled_from(exclusive) if exclusive else subsets
+    if question.options:
+        return st.sampled_from(question.option_values)
+    if question.type == WHOLE_NUMBER:
+        return st.integers(int(question.min), int(question.max))
+    if question.type == DECIMAL:
+        steps = int(round((question.max - question.min) / question.step))
+        return st.integers(0, steps).map(lambda n: round(question.min + n * question.step, 6))
+    return st.text(max_size=50)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_sequence_of_valid_answers_ends_with_a_classification(data):
+    answers = {}
+    while True:
+        journey = evaluate(TREE, answers).journey
+        if journey.complete:
+            break
+        question = TREE.question(journey.next)
+        answers[question.id] = data.draw(answer_strategy(question), label=question.id)
+    result = evaluate(TREE, answers)
+    assert result.classification in TREE.results_by_id
+    assert all(
+        outcome.status in ("met", "partly_met", "not_met")
+        for outcome in result.descriptors.values()
+    )
