@@ -60,11 +60,24 @@ def _next_url(state: AuditState, returning: str | None = None) -> str:
     )
 
 
+def _started_here() -> bool:
+    return str(g.team["id"]) in session.get("started", [])
+
+
+def _mark_started() -> None:
+    started = set(session.get("started", []))
+    started.add(str(g.team["id"]))
+    session["started"] = sorted(started)
+
+
 @bp.route("/", methods=["GET", "POST"])
 def start():
     state = _state()
+    if request.method == "GET" and _started_here() and "intro" not in request.args:
+        return redirect(url_for(".result") if state.finished else _next_url(state))
     form = RespondentForm()
     if form.validate_on_submit():
+        _mark_started()
         if form.name.data or form.role.data:
             respondent_id = store.add_respondent(
                 get_db(), g.team["id"], form.name.data, form.role.data

@@ -163,7 +163,7 @@ def test_two_respondents_are_recorded_and_a_replacement_is_shown(app, team):
     assert "Answered by Sam (Clinical lead)" in check or "Answered by Sam" in check
     assert "changed by Alex (Therapist)" in check
     assert "was: Supervision and line management" in check or "was:" in check
-    start = sam.get(f"/a/{token}/").text
+    start = sam.get(f"/a/{token}/?intro=1").text
     assert "Sam" in start and "Alex" in start
 
 
@@ -336,3 +336,14 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(tmp_path):
     with app.app_context():
         audit = store.current_audit(get_db(), 1, tree_id="x", tree_version="x", tree_digest="x")
         assert store.current_answers(get_db(), audit["id"]) == {}
+
+
+def test_opening_the_link_again_resumes_at_the_next_unanswered_question(client, team):
+    _, token = team
+    first_visit = client.get(f"/a/{token}/")
+    assert first_visit.status_code == 200 and "Start the audit" in first_visit.text
+    client.post(f"/a/{token}/", data={"name": "", "role": ""})
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    assert path_of(client.get(f"/a/{token}/")) == f"/a/{token}/q/sup_3plus_count"
+    intro = client.get(f"/a/{token}/?intro=1")
+    assert intro.status_code == 200 and "Continue the audit" in intro.text
