@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export AUDIT_DB ?= instance/audit.db
 
 .PHONY: run test lint format tree-check install clean
 
@@ -18,6 +17,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/flask --app bot tree check
+	$(BIN)/flask --app bot team demo
 	$(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
 
 test: $(STAMP) lint
@@ -48,7 +48,8 @@ plan-preview: $(STAMP)
 	    || ! fc-list 2>/dev/null | grep -qi carlito; then \
 	  if [ "$$(id -u)" != 0 ]; then \
 	    echo "plan-preview needs: apt-get install $(PREVIEW_APT)" >&2; exit 1; fi; \
+	  echo "Installing $(PREVIEW_APT) (about 30 s)"; \
 	  apt-get update -qq \
-	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PREVIEW_APT); \
+	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PREVIEW_APT) >/dev/null; \
 	fi
 	$(BIN)/python bench/plan_preview.py

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -9,19 +12,23 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
 
 from bot import presenters, store
+from bot.action_plan import build_action_plan
 from bot.audit_state import AuditState, load_state
 from bot.db import get_db
 from bot.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
+from bot.plan_data import plan_dict, plan_filename
 from bot.question_tree import current_tree
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 
 RETURN_TO_CHECK = "check"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.url_value_preprocessor
@@ -212,3 +219,16 @@ def result():
     if view is None or not state.finished:
         return redirect(_next_url(state))
     return render_template("audit/result.html", state=state, view=view, form=ConfirmForm())
+
+
+@bp.route("/action-plan.docx")
+def action_plan():
+    state = _state()
+    today = date.today()
+    document = build_action_plan(plan_dict(state, today))
+    return send_file(
+        io.BytesIO(document),
+        mimetype=DOCX_MIMETYPE,
+        as_attachment=True,
+        download_name=plan_filename(state.team["name"], today),
+    )
