@@ -77,11 +77,11 @@ class SingleChoiceField(RadioField):
 
 
 def _answer_field(question: m.Question) -> Field:
-    choices = [(option.value, option.label) for option in question.options]
+    # Options are rendered and checked from the tree itself, so the fields need no choices.
     if question.type in (m.SINGLE_CHOICE, m.YES_NO):
-        return SingleChoiceField(choices=choices, validate_choice=False)
+        return SingleChoiceField(validate_choice=False)
     if question.type == m.MULTIPLE_CHOICE:
-        return SelectMultipleField(choices=choices, validate_choice=False)
+        return SelectMultipleField(validate_choice=False)
     if question.type == m.LONG_TEXT:
         return TextAreaField()
     return StringField()
