@@ -15,12 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) translations-compile
 	$(BIN)/flask --app bot tree check
 	$(BIN)/flask --app bot team demo
 	$(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
 
-test: $(STAMP) lint
+test: $(STAMP) lint translations-compile
 	$(BIN)/flask --app bot tree check
 	$(BIN)/pytest
 
@@ -37,6 +37,24 @@ tree-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Translations. One extraction covers Python, templates and the question tree (babel.cfg);
+# the Welsh catalogue is translations/cy/LC_MESSAGES/messages.po. Compiled .mo files are
+# built by `run` and `test` and never committed.
+POT := translations/messages.pot
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
+.PHONY: translations-extract translations-update translations-compile
+
+translations-extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
+	  --sort-by-file --no-wrap --project="Parent-infant team self-audit" -o $(POT) .
+
+translations-update: translations-extract
+	$(BIN)/pybabel update -i $(POT) -d translations -l cy --no-fuzzy-matching --no-wrap \
+	  --init-missing
+
+translations-compile: $(STAMP)
+	$(BIN)/pybabel compile -d translations --statistics
 
 # Render the demo action plan to docs/plan-preview/ (.docx, PDF, one PNG a page) to look at.
 # Installs LibreOffice (no GUI), the Calibri/Cambria metric fonts and pdftoppm when missing.

@@ -11,14 +11,40 @@ from flask import Flask
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _instance_secret_key(instance: Path) -> str:
-    """Read the secret key kept in the instance folder, creating it on first run."""
-    key_file = instance / "secret_key"
-    if not key_file.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
-        key_file.chmod(0o600)
-    return key_file.read_text(encoding="utf-8").strip()
+WEAK_SECRET_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test", "x"}
+
+
+class ConfigurationError(RuntimeError):
+    """The app is not configured safely enough to start."""
+
+
+def _secret_key_from_file(path: Path) -> str:
+    """Read the secret key file, creating it with a random key on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _check_secret_key(app: Flask) -> None:
+    """Refuse to run outside debug or test mode without a real secret key.
+
+    The key comes from AUDIT_SECRET_KEY, or from the file named by AUDIT_SECRET_KEY_FILE
+    (created with a random key if missing; `make run` uses instance/secret_key).
+    """
+    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
+        app.config["SECRET_KEY"] = _secret_key_from_file(Path(app.config["SECRET_KEY_FILE"]))
+    key = app.config.get("SECRET_KEY") or ""
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = key or secrets.token_hex(32)
+        return
+    if len(key) < 32 or key.lower() in WEAK_SECRET_KEYS:
+        raise ConfigurationError(
+            "Set a real secret key before starting: AUDIT_SECRET_KEY (32 or more random "
+            "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`) "
+            "or AUDIT_SECRET_KEY_FILE pointing at a file to keep one in."
+        )
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -45,8 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("AUDIT")
     if config:
         app.config.from_mapping(config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    _check_secret_key(app)
 
     from bot import audit_views, db, i18n, question_tree, site_views, team_cli
 

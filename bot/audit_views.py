@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 from datetime import date
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     g,
     redirect,
     render_template,
@@ -16,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 
 from bot import presenters, store
 from bot.action_plan import build_action_plan
@@ -28,6 +31,9 @@ from bot.question_tree import current_tree
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 
 RETURN_TO_CHECK = "check"
+STORAGE_ERROR_MESSAGE = _l(
+    "We could not save your answer just now. Your answer is still here: please try again."
+)
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -123,6 +129,7 @@ def question(question_id: str):
         return redirect(_next_url(state, returning))
     current = tree.question(question_id)
     record = state.records.get(question_id)
+    status = 200
     if request.method == "POST":
         form = question_form(current)
     else:
@@ -139,18 +146,23 @@ def question(question_id: str):
             and record.value == form.cleaned
             and record.note == (form.note.data or "")
         )
-        if not unchanged:
-            if state.finished:
-                store.reopen_audit(get_db(), state.audit["id"])
-            store.record_answer(
-                get_db(),
-                state.audit["id"],
-                question_id,
-                form.cleaned,
-                note=form.note.data or "",
-                respondent_id=_respondent_id(),
-            )
-        return redirect(_next_url(_state(), returning))
+        try:
+            if not unchanged:
+                if state.finished:
+                    store.reopen_audit(get_db(), state.audit["id"])
+                store.record_answer(
+                    get_db(),
+                    state.audit["id"],
+                    question_id,
+                    form.cleaned,
+                    note=form.note.data or "",
+                    respondent_id=_respondent_id(),
+                )
+            return redirect(_next_url(_state(), returning))
+        except sqlite3.Error:
+            current_app.logger.exception("Could not save an answer to %s", question_id)
+            form.answer.errors = [STORAGE_ERROR_MESSAGE]
+            status = 503
     journey = state.journey
     previous = journey.previous(question_id)
     back_url = (
@@ -171,7 +183,7 @@ def question(question_id: str):
         sections=presenters.answered_sections(state, stop_at=question_id),
         progress=presenters.progress(state, question_id),
         domain=tree.domains_by_id[current.domain],
-    ), 422 if form.errors else 200
+    ), (status if status != 200 else 422 if form.errors else 200)
 
 
 def _check_page(state: AuditState, form: ConfirmForm) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, request, session
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
 
 from bot.i18n import LANGUAGES
 
@@ -49,8 +50,15 @@ def security_headers(response):
     return response
 
 
+def storage_error(error):
+    """A database that is locked or failing: ask the user to try again, log the cause."""
+    current_app.logger.error("Storage error on %s: %s", request.path, error)
+    return render_template("errors/storage.html"), 503
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(404, not_found)
     app.register_error_handler(500, server_error)
+    app.register_error_handler(sqlite3.Error, storage_error)
     app.after_request(security_headers)

@@ -1,0 +1,97 @@
+"""Secrets, headers and failures: nothing leaks, nothing is lost, nobody sees a stack trace."""
+
+import sqlite3
+import stat
+
+import pytest
+
+from bot import ConfigurationError, create_app, store
+from bot.db import get_db
+
+STRONG_KEY = "k" * 16 + "3f9a1c0d7e5b2a4c6d8e0f1a2b3c4d5e"
+
+
+def production_app(tmp_path, **config):
+    return create_app({"DB": str(tmp_path / "p.db"), **config})
+
+
+def test_refuses_to_start_outside_debug_and_test_without_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDIT_SECRET_KEY", raising=False)
+    monkeypatch.delenv("AUDIT_SECRET_KEY_FILE", raising=False)
+    with pytest.raises(ConfigurationError, match="AUDIT_SECRET_KEY"):
+        production_app(tmp_path)
+
+
+@pytest.mark.parametrize("weak", ["dev", "changeme", "short-key"])
+def test_refuses_a_weak_secret_key(tmp_path, weak):
+    with pytest.raises(ConfigurationError):
+        production_app(tmp_path, SECRET_KEY=weak)
+
+
+def test_a_key_file_is_created_private_and_reused(tmp_path):
+    key_file = tmp_path / "instance" / "secret_key"
+    first = production_app(tmp_path, SECRET_KEY_FILE=str(key_file))
+    second = production_app(tmp_path, SECRET_KEY_FILE=str(key_file))
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_security_headers_on_every_response(client, team):
+    _, token = team
+    for path in ("/", f"/a/{token}/", "/a/unknown/", "/static/css/app.css"):
+        headers = client.get(path).headers
+        assert headers["Referrer-Policy"] == "no-referrer", path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
+        assert "unsafe-inline" not in csp
+        assert "Strict-Transport-Security" not in headers
+
+
+def test_hsts_when_served_over_https(client):
+    response = client.get("/", base_url="https://audit.example")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_a_locked_database_keeps_the_answer_and_asks_to_try_again(app, client, team,
+                                                                  monkeypatch):
+    _, token = team
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, "record_answer", locked)
+    response = client.post(f"/a/{token}/q/sup_under3_count", data={"answer": "17"})
+    assert response.status_code == 503
+    assert "We could not save your answer just now" in response.text
+    assert 'value="17"' in response.text
+    assert "Traceback" not in response.text
+
+
+def test_a_storage_error_elsewhere_is_a_friendly_page(client, team, monkeypatch):
+    _, token = team
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "current_answers", broken)
+    response = client.get(f"/a/{token}/check")
+    assert response.status_code == 503
+    assert "Sorry, please try again" in response.text
+    assert "disk I/O error" not in response.text
+
+
+def test_an_unexpected_error_shows_the_friendly_500_page(tmp_path, monkeypatch):
+    app = production_app(tmp_path, SECRET_KEY=STRONG_KEY)
+    with app.app_context():
+        _, token = store.create_team(get_db(), "Team")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(store, "current_answers", boom)
+    response = app.test_client().get(f"/a/{token}/check")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.text
+    assert "secret internals" not in response.text and "Traceback" not in response.text
