@@ -1,0 +1,137 @@
+"""Arbitrary input to every form route: never a 500, never a stored value out of bounds."""
+
+import json
+import sqlite3
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import create_app, store
+from bot.answers import check_answer
+from bot.db import get_db
+from bot.forms import NAME_MAX_LENGTH
+from bot.question_tree import current_tree
+from bot.tree_model import NOTE_MAX_LENGTH
+
+ODD_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300
+) | st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "1e309",
+        "NaN",
+        "-0",
+        "٣",
+        "①",
+        "1,000",
+        "0x10",
+        "9" * 400,
+        "<script>alert(1)</script>",
+        "=cmd|' /C calc'!A0",
+        "👶" * 50,
+    ]
+)
+FIELDS = st.sampled_from(["answer", "note", "name", "role", "csrf_token", "language"]) | st.text(
+    max_size=20
+)
+FORM = st.dictionaries(FIELDS, ODD_TEXT | st.lists(ODD_TEXT, max_size=5), max_size=6)
+
+
+def real_values():
+    from bot.question_tree import load_proved_tree
+    from bot.tree_loader import DEFAULT_TREE
+
+    tree = load_proved_tree(DEFAULT_TREE)
+    return sorted({option.value for q in tree.questions for option in q.options}) + [
+        "0",
+        "1",
+        "2.5",
+        "100",
+        "2000",
+        "0.1",
+        "3",
+    ]
+
+
+VALUES = ODD_TEXT | st.sampled_from(real_values())
+FORM = st.dictionaries(FIELDS, VALUES | st.lists(VALUES, max_size=5), max_size=6)
+
+
+def make_app(tmp_path):
+    app = create_app({"TESTING": True, "DB": str(tmp_path / "h.db"), "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        _, token = store.create_team(get_db(), "Hostile team")
+        tree = current_tree()
+    post_urls = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.rule.startswith("/admin"):
+            continue
+        if "<question_id>" in rule.rule:
+            post_urls += [
+                rule.rule.replace("<token>", token).replace("<question_id>", q.id)
+                for q in tree.questions
+            ]
+        else:
+            post_urls.append(rule.rule.replace("<token>", token))
+    return app, tree, post_urls
+
+
+def assert_everything_stored_is_in_bounds(app, tree):
+    conn = sqlite3.connect(app.config["DB"])
+    try:
+        for question_id, value, note in conn.execute(
+            "SELECT question_id, value, note FROM answers"
+        ):
+            question = tree.question(question_id)
+            decoded = json.loads(value)
+            assert check_answer(question, decoded) == decoded
+            assert len(note) <= NOTE_MAX_LENGTH
+            assert not any(ord(c) < 32 and c not in "\t\n" for c in note)
+        for name, role in conn.execute("SELECT name, role FROM respondents"):
+            assert len(name) <= NAME_MAX_LENGTH and len(role) <= NAME_MAX_LENGTH
+    finally:
+        conn.close()
+
+
+def test_arbitrary_posts_never_crash_and_store_only_valid_answers(tmp_path):
+    app, tree, urls = make_app(tmp_path)
+    client = app.test_client()
+
+    token_prefix = next(url for url in urls if "/q/" in url).split("/q/")[0]
+
+    @settings(
+        max_examples=250,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        url=st.sampled_from(["NEXT"] * 4 + urls),
+        form=FORM | st.builds(lambda value, extra: {**extra, "answer": value}, VALUES, FORM),
+        query=st.sampled_from(["", "?return_to=check", "?return_to=%00", "?intro=%F0%9F%91%B6"]),
+    )
+    def post(url, form, query):
+        if url == "NEXT":
+            location = client.get(token_prefix + "/next").headers["Location"]
+            url = location.split("#")[0].split("?")[0]
+        response = client.post(url + query, data=form)
+        assert response.status_code < 500, (url, form, response.status_code)
+
+    post()
+    assert_everything_stored_is_in_bounds(app, tree)
+    with sqlite3.connect(app.config["DB"]) as conn:
+        assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] > 0
+
+
+def test_arbitrary_paths_and_tokens_are_404_not_500(tmp_path):
+    app, _, _ = make_app(tmp_path)
+    client = app.test_client()
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+    def get(token):
+        response = client.get("/a/" + token.replace("/", "_") + "/q/x")
+        assert response.status_code < 500
+
+    get()
