@@ -178,6 +178,7 @@ class _PlanWriter:
 
     def build(self) -> bytes:
         _ensure_styles(self.doc)
+        _memoise_style_ids(self.doc)
         self._set_up_document()
         self._title_page()
         self._where_you_stand()
@@ -239,7 +240,7 @@ class _PlanWriter:
     def table(self, header: Sequence[str] | None, widths_mm: Sequence[float]) -> Table:
         self.fresh_page = False
         table = self.doc.add_table(rows=0, cols=len(widths_mm))
-        table.style = self.doc.styles[TABLE_STYLE]
+        table.style = TABLE_STYLE
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         _set_column_widths(table, widths_mm)
@@ -271,7 +272,7 @@ class _PlanWriter:
         _page_setup(first, landscape=False)
         first.different_first_page_header_footer = True
         footer = first.footer.paragraphs[0]
-        footer.style = doc.styles["Footer"]
+        footer.style = "Footer"
         parts = [labels["document_title"], _shorten(self.text("team"), _FOOTER_TEAM_CHARS)]
         if self.plan.get("draft"):
             parts.append(labels["draft"])
@@ -474,6 +475,29 @@ _STYLES = {
     "Emphasis": WD_STYLE_TYPE.CHARACTER,
     TABLE_STYLE: WD_STYLE_TYPE.TABLE,
 }
+
+
+def _memoise_style_ids(doc: DocxDocument) -> None:
+    """Look each style name up once.
+
+    python-docx resolves a style name on every paragraph, run and table by scanning all the
+    template's styles (twice: once for the name, once to see if it is the default), which was
+    most of the time spent building a plan. Names are stable within one document, so the
+    answer for each (name, type) is kept for the rest of the build.
+    """
+    part = doc.part
+    look_up = part.get_style_id
+    found: dict[tuple[str, Any], str | None] = {}
+
+    def get_style_id(style_or_name: Any, style_type: Any) -> str | None:
+        if not isinstance(style_or_name, str):
+            return look_up(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in found:
+            found[key] = look_up(style_or_name, style_type)
+        return found[key]
+
+    part.get_style_id = get_style_id
 
 
 def _ensure_styles(doc: DocxDocument) -> None:
