@@ -237,6 +237,7 @@ def _results_reached(
     groups = _Groups(tree).groups
     group_memo: dict[Any, frozenset] = {}
     combined_memo: dict[Any, set[str]] = {}
+    classified: dict[tuple[frozenset, frozenset], str] = {}
     reached: set[str] = set()
 
     def reduce(descriptor_id: str, status: str) -> str:
@@ -271,12 +272,14 @@ def _results_reached(
                     for left_statuses, left_flags in combined
                     for right_statuses, right_flags in outcomes
                 }
-            combined_memo[combined_key] = {
-                classify(
-                    tree, dict(statuses), tuple(flag.id for flag in tree.flags if flag.id in flags)
-                )
-                for statuses, flags in combined
-            }
+            results = set()
+            for outcome in combined:
+                if outcome not in classified:
+                    statuses, flags = outcome
+                    raised = tuple(flag.id for flag in tree.flags if flag.id in flags)
+                    classified[outcome] = classify(tree, dict(statuses), raised)
+                results.add(classified[outcome])
+            combined_memo[combined_key] = results
         reached |= combined_memo[combined_key]
     return reached
 

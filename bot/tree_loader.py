@@ -59,7 +59,10 @@ class LineDict(dict):
         return getattr(self, "key_lines", {}).get(key, self.line)
 
 
-class _TreeYamlLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TreeYamlLoader(_BaseLoader):
     """Safe loader with line numbers, duplicate-key detection and only true/false as booleans."""
 
     def __init__(self, stream: str):
@@ -83,7 +86,7 @@ class _TreeYamlLoader(yaml.SafeLoader):
 
 _TreeYamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 _TreeYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
