@@ -43,8 +43,13 @@ class BenchMember(Member):
         tree = load_proved_tree(DEFAULT_TREE)
         db = store.connect(self.db_path)
         try:
-            store.start_new_audit(db, self.team_id, tree_id=tree.id, tree_version=tree.version,
-                                  tree_digest=tree.digest)
+            store.start_new_audit(
+                db,
+                self.team_id,
+                tree_id=tree.id,
+                tree_version=tree.version,
+                tree_digest=tree.digest,
+            )
         finally:
             db.conn.close()
         return not self.stop.is_set()
@@ -59,11 +64,13 @@ def _answer_worker(base, teams, db_path, duration, results) -> None:
     stop.set()
     for member in members:
         member.join(timeout=30)
-    results.put((
-        sum(len(member.acknowledged) for member in members),
-        [t for member in members for t in member.round_trips],
-        [f for member in members for f in member.failures],
-    ))
+    results.put(
+        (
+            sum(len(member.acknowledged) for member in members),
+            [t for member in members for t in member.round_trips],
+            [f for member in members for f in member.failures],
+        )
+    )
 
 
 def _bare_worker(base, threads, duration, results) -> None:
@@ -98,15 +105,19 @@ def _bare_worker(base, threads, duration, results) -> None:
 
 def _run(target, args_per_process) -> tuple[int, list[float], list[str]]:
     results = multiprocessing.Queue()
-    processes = [multiprocessing.Process(target=target, args=(*args, results))
-                 for args in args_per_process]
+    processes = [
+        multiprocessing.Process(target=target, args=(*args, results)) for args in args_per_process
+    ]
     for process in processes:
         process.start()
     collected = [results.get(timeout=180) for _ in processes]
     for process in processes:
         process.join(timeout=30)
-    return (sum(c[0] for c in collected), [t for c in collected for t in c[1]],
-            [f for c in collected for f in c[2]])
+    return (
+        sum(c[0] for c in collected),
+        [t for c in collected for t in c[1]],
+        [f for c in collected for f in c[2]],
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -139,30 +150,47 @@ def main() -> None:
                 slices = [chosen[n::processes] for n in range(processes)]
                 answers, trips, failures = _run(
                     _answer_worker,
-                    [(server.base, part, str(db_path), options.duration) for part in slices])
+                    [(server.base, part, str(db_path), options.duration) for part in slices],
+                )
                 bare_count, bare_latency, bare_failures = _run(
-                    _bare_worker,
-                    [(server.base, len(part), options.duration) for part in slices])
+                    _bare_worker, [(server.base, len(part), options.duration) for part in slices]
+                )
                 answers_per_s = answers / options.duration
                 bare_per_s = bare_count / options.duration
-                rows.append((level, answers_per_s, percentile(trips, .5), percentile(trips, .95),
-                             percentile(trips, .99), len(failures), bare_per_s,
-                             percentile(bare_latency, .99), len(bare_failures),
-                             answers_per_s / bare_per_s if bare_per_s else float("nan")))
+                rows.append(
+                    (
+                        level,
+                        answers_per_s,
+                        percentile(trips, 0.5),
+                        percentile(trips, 0.95),
+                        percentile(trips, 0.99),
+                        len(failures),
+                        bare_per_s,
+                        percentile(bare_latency, 0.99),
+                        len(bare_failures),
+                        answers_per_s / bare_per_s if bare_per_s else float("nan"),
+                    )
+                )
                 if failures:
                     print(f"  first failures at {level}: {failures[:3]}")
         finally:
             server.stop()
 
     print()
-    print("| members | answers/s | p50 ms | p95 ms | p99 ms | errors | bare req/s | bare p99 ms"
-          " | bare errors | ratio |")
+    print(
+        "| members | answers/s | p50 ms | p95 ms | p99 ms | errors | bare req/s | bare p99 ms"
+        " | bare errors | ratio |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for level, aps, p50, p95, p99, errors, bps, bp99, berrors, ratio in rows:
-        print(f"| {level} | {aps:.1f} | {p50 * 1000:.1f} | {p95 * 1000:.1f} | {p99 * 1000:.1f} "
-              f"| {errors} | {bps:.1f} | {bp99 * 1000:.1f} | {berrors} | {ratio:.2f} |")
-    print("\nAn answer round trip is GET the question page + POST the answer (2 requests); "
-          "the ratio is answers/s over bare requests/s.")
+        print(
+            f"| {level} | {aps:.1f} | {p50 * 1000:.1f} | {p95 * 1000:.1f} | {p99 * 1000:.1f} "
+            f"| {errors} | {bps:.1f} | {bp99 * 1000:.1f} | {berrors} | {ratio:.2f} |"
+        )
+    print(
+        "\nAn answer round trip is GET the question page + POST the answer (2 requests); "
+        "the ratio is answers/s over bare requests/s."
+    )
 
 
 if __name__ == "__main__":
