@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -42,10 +43,21 @@ REQUIRED_MESSAGES = {
 }
 
 
+# WTForms' own Length message ("Field cannot be longer than ...") is neither in our
+# catalogue nor in our voice, so each length check carries its own translatable message.
+NAME_TOO_LONG = _l("Your name must be %(max)d characters or fewer")
+ROLE_TOO_LONG = _l("Your role must be %(max)d characters or fewer")
+NOTE_TOO_LONG = _l("Your notes must be %(max)d characters or fewer")
+
+
 def error_message(question: m.Question, error: AnswerError) -> str:
     if error.code == "required":
         return str(REQUIRED_MESSAGES[question.type])
-    return str(ERROR_MESSAGES[error.code]) % error.params
+    params = dict(error.params)
+    label = params.get("option")
+    if label:  # an option label from the tree, named in the user's language
+        params["option"] = gettext(label)
+    return str(ERROR_MESSAGES[error.code]) % params
 
 
 class QuestionForm(FlaskForm):
@@ -54,7 +66,7 @@ class QuestionForm(FlaskForm):
     question: m.Question
     cleaned = None
     note = TextAreaField(
-        validators=[Optional(), Length(max=m.NOTE_MAX_LENGTH)],
+        validators=[Optional(), Length(max=m.NOTE_MAX_LENGTH, message=NOTE_TOO_LONG)],
         filters=[lambda text: clean_text(text).strip() if text else ""],
     )
     submit = SubmitField(_l("Continue"))
@@ -109,12 +121,12 @@ def stored_as_form_data(question: m.Question, value) -> object:
 class RespondentForm(FlaskForm):
     name = StringField(
         _l("Your name (optional)"),
-        validators=[Optional(), Length(max=NAME_MAX_LENGTH)],
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=NAME_TOO_LONG)],
         filters=[lambda text: clean_text(text).strip() if text else ""],
     )
     role = StringField(
         _l("Your role in the team (optional)"),
-        validators=[Optional(), Length(max=NAME_MAX_LENGTH)],
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=ROLE_TOO_LONG)],
         filters=[lambda text: clean_text(text).strip() if text else ""],
     )
     submit = SubmitField(_l("Start"))

@@ -12,6 +12,16 @@ BABEL_LOCALES = {"en": "en_GB", "cy": "cy"}
 HTML_LANG = {"en": "en-GB", "cy": "cy"}
 
 
+def N_(text: str) -> str:
+    """Mark `text` for extraction only; it is translated where it is shown."""
+    return text
+
+
+#: Texts the tree loader supplies itself (a yes_no question's default option labels). The
+#: loader imports no Flask, so they are marked here for the catalogue.
+LOADER_TEXTS = (N_("Yes"), N_("No"))
+
+
 def current_language() -> str:
     chosen = session.get("language")
     if chosen in LANGUAGES:

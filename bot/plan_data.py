@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date, gettext
+from flask_babel import lazy_gettext as _l
 
 from bot import presenters, store
 from bot import tree_model as m
@@ -21,10 +22,10 @@ from bot.engine import descriptor_questions
 from bot.i18n import current_language
 
 STATUS_WORDS = {
-    m.MET: "Met",
-    m.PARTLY_MET: "Partly met",
-    m.NOT_MET: "Not met",
-    m.NOT_ANSWERED: "Not answered yet",
+    m.MET: _l("Met"),
+    m.PARTLY_MET: _l("Partly met"),
+    m.NOT_MET: _l("Not met"),
+    m.NOT_ANSWERED: _l("Not answered yet"),
 }
 
 
@@ -103,11 +104,16 @@ def _answers_for(state: AuditState, question_ids: tuple[str, ...]) -> list[dict[
     return rows
 
 
-def _source_text(tree: m.Tree, action: m.Action) -> str:
+def _chapter_title(tree: m.Tree, action: m.Action) -> str:
     source = tree.sources_by_id.get(action.chapter)
-    title = gettext(source.title) if source else action.chapter
+    return gettext(source.title) if source else action.chapter
+
+
+def _source_text(tree: m.Tree, action: m.Action) -> str:
     return gettext(
-        "%(source)s, section ‘%(section)s’", source=title, section=gettext(action.section)
+        "%(source)s, section ‘%(section)s’",
+        source=_chapter_title(tree, action),
+        section=gettext(action.section),
     )
 
 
@@ -149,10 +155,12 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
         }
 
     domains = []
+    cited = []  # chapter titles, from the tree rather than split out of translated text
     for domain_result in presenters.domain_results(state):
         descriptors = []
         for item in domain_result.descriptors:
             descriptor = item.descriptor
+            cited.extend(_chapter_title(tree, action) for action in item.actions)
             descriptors.append(
                 {
                     "id": descriptor.id,
@@ -192,11 +200,6 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
         if tree.domains_by_id[question.domain].optional and question.id not in described
     )
     people = store.contributors(get_db(), state.audit["id"])
-    cited = []
-    for domain in domains:
-        for descriptor in domain["descriptors"]:
-            for action in descriptor["actions"]:
-                cited.append(action["source"].split(", section")[0])
     return {
         "language": current_language(),
         "labels": labels(),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import format_date, format_decimal, gettext
+from flask_babel import lazy_gettext as _l
 
 from bot import tree_model as m
 from bot.audit_state import AuditState
@@ -13,15 +14,15 @@ from bot.engine import Reason
 from bot.store import AnswerRecord
 
 STATUS_LABELS = {
-    m.MET: "Met",
-    m.PARTLY_MET: "Partly met",
-    m.NOT_MET: "Not met",
-    m.NOT_ANSWERED: "Not answered yet",
+    m.MET: _l("Met"),
+    m.PARTLY_MET: _l("Partly met"),
+    m.NOT_MET: _l("Not met"),
+    m.NOT_ANSWERED: _l("Not answered yet"),
 }
 
 
 def status_label(status: str) -> str:
-    return gettext(STATUS_LABELS[status])
+    return str(STATUS_LABELS[status])
 
 
 def format_number(value: float | int) -> str:
