@@ -33,6 +33,11 @@ def not_found(error):
     return render_template("errors/404.html", audit_link=audit_link), 404
 
 
+def bad_request(error):
+    too_large = getattr(error, "code", None) == 413
+    return render_template("errors/request.html", too_large=too_large), error.code
+
+
 def server_error(_error):
     return render_template("errors/500.html"), 500
 
@@ -60,5 +65,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(404, not_found)
     app.register_error_handler(500, server_error)
+    for code in (400, 405, 413):
+        app.register_error_handler(code, bad_request)
     app.register_error_handler(sqlite3.Error, storage_error)
     app.after_request(security_headers)

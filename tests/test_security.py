@@ -54,8 +54,7 @@ def test_hsts_when_served_over_https(client):
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 
 
-def test_a_locked_database_keeps_the_answer_and_asks_to_try_again(app, client, team,
-                                                                  monkeypatch):
+def test_a_locked_database_keeps_the_answer_and_asks_to_try_again(app, client, team, monkeypatch):
     _, token = team
 
     def locked(*args, **kwargs):
@@ -95,3 +94,16 @@ def test_an_unexpected_error_shows_the_friendly_500_page(tmp_path, monkeypatch):
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.text
     assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_odd_requests_get_a_friendly_page_not_werkzeug_text(app, client, team):
+    _, token = team
+    wrong_method = client.delete(f"/a/{token}/check")
+    assert wrong_method.status_code == 405
+    assert "Sorry, that did not work" in wrong_method.text
+    too_big = client.post(
+        f"/a/{token}/q/sup_under3_count",
+        data={"answer": "1", "note": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)},
+    )
+    assert too_big.status_code == 413
+    assert "too long to save" in too_big.text
