@@ -20,7 +20,7 @@ run: $(STAMP) translations-compile
 	$(BIN)/flask --app bot team demo
 	$(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
 
-test: $(STAMP) lint translations-compile
+test: $(STAMP) lint translations-compile browser-deps
 	$(BIN)/flask --app bot tree check
 	$(BIN)/pytest
 
@@ -71,3 +71,33 @@ plan-preview: $(STAMP)
 	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PREVIEW_APT) >/dev/null; \
 	fi
 	$(BIN)/python bench/plan_preview.py
+
+# Browser tests (tests/browser), screenshots and Lighthouse drive Debian's chromium, never a
+# browser Playwright downloads. Installed with apt-get when missing and run as root; otherwise
+# the browser tests are skipped with the reason (and fail under REQUIRE_BROWSER=1, as in CI).
+CHROMIUM_PATH ?= /usr/bin/chromium
+.PHONY: browser-deps screenshots lighthouse
+browser-deps:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium (about 25 s)"; \
+	    apt-get update -qq \
+	      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "No chromium at $(CHROMIUM_PATH); as root: apt-get install chromium." \
+	      "Browser tests will be skipped." >&2; \
+	  fi; \
+	fi
+
+# Phone (390 px) and desktop (1280 px) screenshots of the team's pages into docs/screenshots/.
+screenshots: $(STAMP) browser-deps
+	$(BIN)/python bench/screenshots.py
+
+# Lighthouse (mobile) on the start, a question and the result page; scores into
+# docs/performance.md. Lighthouse itself comes from package.json into node_modules/.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: $(STAMP) browser-deps node_modules/.installed
+	$(BIN)/python bench/lighthouse.py

@@ -8,7 +8,8 @@
     var summary = document.querySelector("[data-error-summary]");
     var question = document.getElementById("question");
     if (summary) {
-      summary.focus();
+      summary.focus({ preventScroll: true });
+      (question && question.contains(summary) ? question : summary).scrollIntoView({ block: "start" });
     } else if (question && window.location.hash === "#question") {
       question.focus({ preventScroll: false });
       question.scrollIntoView({ block: "start" });
@@ -17,6 +18,10 @@
       form.addEventListener("submit", function (event) {
         if (form.dataset.submitted) { event.preventDefault(); return; }
         form.dataset.submitted = "true";
+        // The action's #question fragment brings a browser without JavaScript back to the
+        // question and its error summary. Here the summary takes focus itself, which a fragment
+        // would take away again once the page has loaded.
+        form.action = form.action.split("#")[0];
       });
     });
     Array.prototype.forEach.call(document.querySelectorAll(".checkboxes"), function (group) {

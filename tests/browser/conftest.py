@@ -1,0 +1,70 @@
+"""Browser fixtures: Debian's chromium through pytest-playwright, and the app on a live port.
+
+With no browser here the tests are skipped with the reason, unless REQUIRE_BROWSER=1 (as in
+`.ci/run`), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.pages import Site
+from tests.browser.support import (
+    DESKTOP,
+    LiveServer,
+    browser_problem,
+    browser_required,
+    device,
+    launch_args,
+)
+
+TIMEOUT_MS = 10_000  # a local page slower than this is a failure, not a wait
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _need_a_browser():
+    problem = browser_problem()
+    if problem and browser_required():
+        pytest.fail(f"REQUIRE_BROWSER=1 but {problem}", pytrace=False)
+    if problem:
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, **launch_args()}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("live") / "audit.db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def open_page(playwright, new_context):
+    """Open a page in a fresh context: a named Playwright device, or a 1280 px desktop."""
+
+    def open_(device_name: str | None = None, **options):
+        size = device(playwright, device_name) if device_name else DESKTOP
+        context = new_context(**{**size, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        return context.new_page()
+
+    return open_
+
+
+@pytest.fixture(scope="session")
+def site(live_server):
+    return Site.seed(live_server)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Add what the live server wrote (tracebacks of errors it served) to a failure's report."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("live_server")
+    if report.failed and server is not None:
+        report.sections.append(("live server log", server.log() or "(empty)"))
+    return report

@@ -1,0 +1,90 @@
+"""Every kind of page a team meets, seeded once: for axe, the reflow check and the screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.browser.support import LiveServer
+from tests.profiles import PROFILES, SPECIALISED
+
+TARGETED = next(p for p in PROFILES if p.name == "both targeted flags").answers
+RESPONDENT = ("Sam Patel", "Clinical lead")
+
+# One question of each type, on the path of the TARGETED team.
+QUESTION_OF_TYPE = {
+    "whole_number": "sup_under3_count",
+    "decimal": "sup_under3_wte",
+    "single_choice": "referral_age_range",
+    "multiple_choice": "mdt_professions",
+    "yes_no": "mdt_relationship_expertise",
+    "short_text": "referral_limiting_other",
+    "long_text": "further_anything_else",
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """Teams at each stage of an audit, on one live server."""
+
+    server: LiveServer
+    fresh: str  # no answers yet
+    partway: str  # answered up to the professions question
+    complete: str  # every question answered, not finished
+    finished: str  # finished, with a targeted result
+
+    @classmethod
+    def seed(cls, server: LiveServer) -> Site:
+        return cls(
+            server=server,
+            fresh=server.team("Riverside parent-infant team"),
+            partway=server.team(
+                "Riverside parent-infant team",
+                server.answers_before(SPECIALISED, "mdt_professions"),
+                respondent=RESPONDENT,
+            ),
+            complete=server.team("Riverside parent-infant team", TARGETED, respondent=RESPONDENT),
+            finished=server.team(
+                "Riverside parent-infant team", TARGETED, finished=True, respondent=RESPONDENT
+            ),
+        )
+
+
+def _go(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+
+
+def _submit_empty(page, url: str) -> None:
+    _go(page, url)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("button", name="Continue", exact=True).click()
+
+
+Visit = Callable[[object, Site], None]
+
+# name -> how to bring a page to that state. Names become screenshot file names.
+TEAM_PAGES: dict[str, Visit] = {
+    "home": lambda page, site: _go(page, site.server.url + "/"),
+    "start": lambda page, site: _go(page, site.fresh + "/"),
+    "start-returning": lambda page, site: _go(page, site.partway + "/?intro=1"),
+    **{
+        f"question-{kind.replace('_', '-')}": (
+            lambda page, site, question_id=question_id: _go(
+                page, f"{site.complete}/q/{question_id}#question"
+            )
+        )
+        for kind, question_id in QUESTION_OF_TYPE.items()
+    },
+    "question-first": lambda page, site: _go(page, site.fresh + "/q/sup_under3_count#question"),
+    "question-error-number": lambda page, site: _submit_empty(
+        page, site.fresh + "/q/sup_under3_count#question"
+    ),
+    "question-error-choice": lambda page, site: _submit_empty(
+        page, site.partway + "/q/mdt_professions#question"
+    ),
+    "check-in-progress": lambda page, site: _go(page, site.partway + "/check"),
+    "check": lambda page, site: _go(page, site.complete + "/check"),
+    "result": lambda page, site: _go(page, site.finished + "/result"),
+    "not-found": lambda page, site: _go(page, site.server.url + "/no-such-page"),
+    "link-not-valid": lambda page, site: _go(page, site.server.url + "/a/not-a-real-link/"),
+}

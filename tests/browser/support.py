@@ -1,0 +1,234 @@
+"""What the browser tests and the screenshot script share: chromium, a live server, team seeds.
+
+Chromium is Debian's (`/usr/bin/chromium`, installed by `make browser-deps`); Playwright's own
+browser downloads are never used. Every launch carries the host-resolver rule, without which
+Chromium looks up Google hosts through the machine's resolver even in headless mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bot import create_app, store
+from bot.db import get_db
+from bot.engine import evaluate
+from bot.question_tree import current_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def browser_required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+def browser_problem() -> str | None:
+    """Say why no browser test can run here, or None when one can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed: run `make install` (the [test] extras)"
+    if not (Path(CHROMIUM_PATH).is_file() or shutil.which(CHROMIUM_PATH)):
+        return (
+            f"no chromium at {CHROMIUM_PATH}: run `make browser-deps` as root "
+            "(apt-get install chromium) or set CHROMIUM_PATH"
+        )
+    return None
+
+
+def launch_args() -> dict[str, Any]:
+    return {"executable_path": CHROMIUM_PATH, "headless": True, "args": CHROMIUM_ARGS}
+
+
+def device(playwright, name: str) -> dict[str, Any]:
+    """Playwright's device descriptor, as `new_context` keywords for chromium."""
+    descriptor = dict(playwright.devices[name])
+    descriptor.pop("default_browser_type", None)
+    return descriptor
+
+
+def compile_catalogues() -> None:
+    """Compile any translation catalogue whose .mo is missing or older than its .po.
+
+    `make test` compiles them first; this keeps a bare `pytest` run in Welsh too, before the
+    live server loads them.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po:
+            catalog = read_po(po, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo:
+            write_mo(mo, catalog)
+
+
+class LiveServer:
+    """The real app, served by its own process on a free 127.0.0.1 port, with a fresh database.
+
+    `app` is a second instance of the app on the same database, never served: the tests use it
+    to create teams and store answers directly, and to look at the url map.
+    """
+
+    def __init__(self, db_path: Path, config: Mapping[str, Any] | None = None) -> None:
+        self.db_path = Path(db_path)
+        self.config = {"DB": str(self.db_path), **(config or {})}
+        self.app = create_app({"SECRET_KEY": secrets.token_hex(32), **self.config})
+        self.log_path = self.db_path.with_suffix(".log")
+        self.url = ""
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> LiveServer:
+        compile_catalogues()
+        env = {**os.environ, "AUDIT_SECRET_KEY": secrets.token_hex(32)}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(
+                [
+                    sys.executable,
+                    str(Path(__file__).with_name("serve.py")),
+                    json.dumps(self.config),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+                cwd=ROOT,
+            )
+        line = self._process.stdout.readline().decode().strip()
+        if not line.isdigit():
+            self.stop()
+            raise RuntimeError(f"the app did not start: {self.log()}")
+        self.url = f"http://127.0.0.1:{line}"
+        self.app.config["PUBLIC_URL"] = self.url
+        return self
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if self._process:
+            self._process.stdout.close()
+
+    def log(self) -> str:
+        """The server's stderr so far: tracebacks of any error it served."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-5000:]
+
+    def team(
+        self,
+        name: str = "Riverside parent-infant team",
+        answers: Mapping[str, Any] | None = None,
+        *,
+        finished: bool = False,
+        respondent: tuple[str, str] | None = None,
+    ) -> str:
+        """Create a team, store `answers` as its audit so far, and return its link."""
+        with self.app.app_context():
+            _team_id, token = store.create_team(get_db(), name, nation="england")
+        link = f"{self.url}/a/{token}"
+        if answers:
+            self.answer(link, answers, finished=finished, respondent=respondent)
+        return link
+
+    def answer(
+        self,
+        link: str,
+        answers: Mapping[str, Any],
+        *,
+        finished: bool = False,
+        respondent: tuple[str, str] | None = None,
+    ) -> None:
+        """Store `answers` for the team behind `link`, as if someone had given them."""
+        with self.app.app_context():
+            db, tree = get_db(), current_tree()
+            team = store.team_by_token(db, link.rsplit("/a/", 1)[1].strip("/"))
+            audit = store.current_audit(
+                db, team["id"], tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+            )
+            respondent_id = (
+                store.add_respondent(db, team["id"], *respondent) if respondent else None
+            )
+            for question_id, value in answers.items():
+                store.record_answer(
+                    db, audit["id"], question_id, value, respondent_id=respondent_id
+                )
+            if finished:
+                store.finish_audit(db, audit["id"])
+
+    def question_type(self, question_id: str) -> str:
+        with self.app.app_context():
+            return current_tree().question(question_id).type
+
+    def path(self, answers: Mapping[str, Any]) -> list[str]:
+        """The questions asked, in order, of a team giving these answers."""
+        with self.app.app_context():
+            return list(evaluate(current_tree(), dict(answers)).journey.path)
+
+    def question_after(self, answers: Mapping[str, Any], question_id: str) -> str:
+        path = self.path(answers)
+        return path[path.index(question_id) + 1]
+
+    def answers_before(self, answers: Mapping[str, Any], question_id: str) -> dict[str, Any]:
+        """The part of `answers` a team gives before it reaches `question_id`."""
+        path = self.path(answers)
+        return {asked: answers[asked] for asked in path[: path.index(question_id)]}
+
+
+# -- answering through the page ----------------------------------------------------------------
+
+
+CHOICE_TYPES = ("single_choice", "yes_no", "multiple_choice")
+
+
+def choose_answer(page, question_type: str, value: Any) -> None:
+    """Give `value` as the answer on the question page, as a person would: tick, pick or type."""
+    if question_type in CHOICE_TYPES:
+        for option in value if isinstance(value, list) else [value]:
+            page.locator(f'input[name="answer"][value="{option}"]').check()
+    else:
+        page.locator("#answer").fill(str(value))
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+
+def axe_violations(page) -> str:
+    """Run axe-core (bundled with axe-playwright-python) for WCAG 2.2 AA; describe what fails."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in found
+    )
+
+
+def question_id_of(url: str) -> str | None:
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    return path.rsplit("/", 1)[1] if "/q/" in path else None

@@ -1,0 +1,41 @@
+"""axe-core on every kind of page a team meets, and no sideways scrolling when zoomed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.pages import TEAM_PAGES
+from tests.browser.support import axe_violations
+
+
+def test_axe_is_really_looking(open_page):
+    page = open_page()
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
+    assert axe_violations(page).startswith("image-alt")
+
+
+@pytest.mark.parametrize("name", list(TEAM_PAGES))
+def test_axe_finds_no_wcag_22_aa_problem(open_page, site, name):
+    page = open_page()
+    TEAM_PAGES[name](page, site)
+    assert axe_violations(page) == ""
+
+
+@pytest.mark.parametrize(
+    ("width", "scale"),
+    [
+        pytest.param(320, 1, id="320px"),
+        pytest.param(640, 2, id="desktop-at-200%"),
+    ],
+)
+def test_no_team_page_scrolls_sideways(open_page, site, width, scale):
+    page = open_page(viewport={"width": width, "height": 800}, device_scale_factor=scale)
+    wide = {}
+    for name, visit in TEAM_PAGES.items():
+        visit(page, site)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            wide[name] = overflow
+    assert wide == {}

@@ -1,0 +1,107 @@
+"""A whole audit through the chat in real chromium: on phones, and with JavaScript switched off."""
+
+from __future__ import annotations
+
+import zipfile
+from urllib.parse import urlsplit
+
+import docx
+import pytest
+
+from tests.browser.support import choose_answer, question_id_of
+from tests.profiles import PROFILES, SPECIALISED
+
+# The longest audit on one phone; the other journeys skip the six optional questions at the end.
+SHORTER = next(p for p in PROFILES if p.name == "skips the optional block in one answer").answers
+JOURNEYS = [
+    pytest.param("iPhone 13", True, SPECIALISED, id="iphone"),
+    pytest.param("Pixel 7", True, SHORTER, id="android"),
+    pytest.param(None, False, SHORTER, id="no-javascript"),
+]
+
+# One round trip for what a person would see at a glance on each question page.
+LOOK = """() => ({
+    heading: document.querySelector("#question h1")?.innerText ?? "",
+    focused: document.activeElement.id,
+    sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    earlier: document.querySelectorAll(".transcript .chat-pair").length,
+})"""
+
+
+def path_of(page) -> str:
+    """The page's path inside the team's link, without the query or fragment."""
+    return "/" + urlsplit(page.url).path.split("/", 3)[3]
+
+
+def sideways_scroll(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def press(page, control, *, touch: bool) -> None:
+    """Tap or click `control` and wait for the page it leads to."""
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        control.tap() if touch else control.click()
+
+
+def answer_through_the_chat(page, live_server, answers, *, javascript: bool, touch: bool):
+    asked = []
+    while (question_id := question_id_of(page.url)) is not None:
+        assert question_id in answers, f"the site asked {question_id}, not in the profile"
+        seen = page.evaluate(LOOK)
+        assert seen["heading"], question_id
+        assert seen["sideways"] <= 0, f"{question_id} scrolls sideways by {seen['sideways']}px"
+        assert seen["earlier"] >= min(len(asked), 1), f"{question_id} lost the conversation"
+        if javascript:
+            assert seen["focused"] == "question", f"focus not on {question_id}"
+        choose_answer(page, live_server.question_type(question_id), answers[question_id])
+        press(page, page.get_by_role("button", name="Continue", exact=True), touch=touch)
+        asked.append(question_id)
+    return asked
+
+
+@pytest.mark.parametrize(("device_name", "javascript", "answers"), JOURNEYS)
+def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
+    open_page, live_server, tmp_path, device_name, javascript, answers
+):
+    touch = device_name is not None
+    page = open_page(device_name, java_script_enabled=javascript)
+    link = live_server.team("Hillside parent-infant team")
+    page.goto(link + "/")
+    assert page.locator("h1").inner_text().startswith("Self-audit for specialised")
+    assert sideways_scroll(page) <= 0
+    page.get_by_label("Your name (optional)").fill("Sam")
+    page.get_by_label("Your role in the team (optional)").fill("Clinical lead")
+    press(page, page.get_by_role("button", name="Start the audit"), touch=touch)
+
+    asked = answer_through_the_chat(page, live_server, answers, javascript=javascript, touch=touch)
+    assert set(asked) == set(answers)
+    assert path_of(page) == "/check"
+    assert page.locator("h1").inner_text() == "Check your answers"
+    assert sideways_scroll(page) <= 0
+
+    press(page, page.locator('a[href*="/q/referral_age_range?return_to=check"]'), touch=touch)
+    page.get_by_label("Only up to the first birthday").check()
+    press(page, page.get_by_role("button", name="Continue", exact=True), touch=touch)
+    assert path_of(page) == "/check"
+    changed = page.locator(".summary-row", has_text="Up to what age do you accept referrals")
+    assert "Only up to the first birthday" in changed.inner_text()
+    assert "Sam" in changed.inner_text()
+
+    press(page, page.get_by_role("button", name="Finish and see the result"), touch=touch)
+    assert path_of(page) == "/result"
+    assert page.locator(".panel-title").inner_text() == "Targeted parent-infant relationship team"
+    assert sideways_scroll(page) <= 0
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download your action plan (Word)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert zipfile.is_zipfile(saved)
+    with zipfile.ZipFile(saved) as archive:
+        assert "word/document.xml" in archive.namelist()
+    text = "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
+    assert "Hillside parent-infant team" in text
