@@ -621,3 +621,356 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         [audit_id],
     )
     return [{**row, "last_answered": _parse(row["last_answered"])} for row in rows]
+
+
+# -- the foundation's console ---------------------------------------------------------------
+# Everything below serves the console: admin accounts, settings, team overviews and exports.
+
+
+@migrations()
+def m002_admins(db: sqlite_utils.Database) -> None:
+    """Create the admins table: one row per foundation account, email unique."""
+    db.table("admins").create(
+        {"id": int, "email": str, "password_hash": str, "created": str, "last_login": str},
+        pk="id",
+        not_null={"email", "password_hash", "created"},
+        strict=True,
+    )
+    db.table("admins").create_index(["email"], unique=True)
+
+
+@migrations()
+def m003_settings(db: sqlite_utils.Database) -> None:
+    """Create the settings table: console switches as key and text value."""
+    db.table("settings").create(
+        {"key": str, "value": str}, pk="key", not_null={"value"}, strict=True
+    )
+
+
+def normalise_email(email: str) -> str:
+    """Return the email as stored and looked up: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def _admin_row(row: dict | None) -> dict | None:
+    """Give an admin row its Python types."""
+    if row is None:
+        return None
+    return {**row, "created": _parse(row["created"]), "last_login": _parse(row["last_login"])}
+
+
+def create_admin(db: sqlite_utils.Database, email: str, password_hash: str) -> int:
+    """Store a new admin account and return its id; ValueError if the email is taken."""
+    email = normalise_email(email)
+    with write_transaction(db):
+        if _one(db, "SELECT 1 FROM admins WHERE email = ?", [email]) is not None:
+            raise ValueError(f"an admin with the email {email} already exists")
+        return (
+            db.table("admins")
+            .insert(
+                {
+                    "email": email,
+                    "password_hash": password_hash,
+                    "created": _stamp(),
+                    "last_login": None,
+                }
+            )
+            .last_pk
+        )
+
+
+def set_admin_password(db: sqlite_utils.Database, email: str, password_hash: str) -> bool:
+    """Replace an admin's password hash; return False if there is no such admin."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE admins SET password_hash = ? WHERE email = ?",
+            [password_hash, normalise_email(email)],
+        )
+        return cursor.rowcount == 1
+
+
+def admin_by_email(db: sqlite_utils.Database, email: str) -> dict | None:
+    """Return the admin with this email (any case), or None."""
+    return _admin_row(_one(db, "SELECT * FROM admins WHERE email = ?", [normalise_email(email)]))
+
+
+def get_admin(db: sqlite_utils.Database, admin_id: int) -> dict | None:
+    """Return the admin row, or None."""
+    return _admin_row(_one(db, "SELECT * FROM admins WHERE id = ?", [admin_id]))
+
+
+def record_admin_login(db: sqlite_utils.Database, admin_id: int) -> None:
+    """Note that the admin signed in now."""
+    with write_transaction(db):
+        db.execute("UPDATE admins SET last_login = ? WHERE id = ?", [_stamp(), admin_id])
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    """Return a console setting's value, or default if it was never set."""
+    row = _one(db, "SELECT value FROM settings WHERE key = ?", [key])
+    return default if row is None else row["value"]
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+    """Set a console setting, replacing any earlier value."""
+    with write_transaction(db):
+        db.table("settings").upsert({"key": key, "value": value}, pk="key")
+
+
+TEAM_FIELDS = ("name", "nation", "area", "host_type", "contact_email")
+
+
+def update_team(db: sqlite_utils.Database, team_id: int, **fields: Any) -> None:
+    """Change a team's descriptive fields (name, nation, area, host_type, contact_email)."""
+    unknown = set(fields) - set(TEAM_FIELDS)
+    if unknown:
+        raise ValueError(f"not a team field: {', '.join(sorted(unknown))}")
+    if not fields:
+        return
+    with write_transaction(db):
+        _require_team(db, team_id)
+        db.table("teams").update(team_id, fields)
+
+
+def live_link(db: sqlite_utils.Database, team_id: int) -> dict | None:
+    """Return the team's unrevoked link as {id, hint, created, expires, expired}, or None.
+
+    The raw token is never stored, so only its last four characters can be shown.
+    """
+    row = _one(
+        db,
+        "SELECT id, token_hint, created, expires FROM links "
+        "WHERE team_id = ? AND revoked IS NULL ORDER BY id DESC LIMIT 1",
+        [team_id],
+    )
+    if row is None:
+        return None
+    expires = _parse(row["expires"])
+    return {
+        "id": row["id"],
+        "hint": row["token_hint"],
+        "created": _parse(row["created"]),
+        "expires": expires,
+        "expired": expires is not None and expires <= utc_now(),
+    }
+
+
+def set_link_expiry(db: sqlite_utils.Database, team_id: int, expires: datetime | None) -> bool:
+    """Set (or with None clear) the expiry of the team's live link; False if it has none."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE links SET expires = ? WHERE team_id = ? AND revoked IS NULL",
+            [None if expires is None else _stamp(expires), team_id],
+        )
+        return cursor.rowcount > 0
+
+
+def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) -> list[dict]:
+    """Return every team with its current audit, live link and contributor count.
+
+    One query for all teams. Each item is {"team", "audit" (or None), "link" (or None),
+    "contributors", "audits"}: contributors counts the named people who answered in the
+    current audit, audits how many audits the team has had.
+    """
+    rows = db.query(
+        f"""
+        WITH latest AS (
+            SELECT team_id, max(id) AS audit_id, count(*) AS audit_count
+            FROM audits GROUP BY team_id
+        ),
+        live AS (
+            SELECT team_id, max(id) AS link_id FROM links WHERE revoked IS NULL GROUP BY team_id
+        ),
+        people AS (
+            SELECT answers.audit_id, count(DISTINCT answers.respondent_id) AS contributors
+            FROM answers JOIN latest ON latest.audit_id = answers.audit_id
+            GROUP BY answers.audit_id
+        )
+        SELECT teams.*,
+               audits.id AS a_id, audits.tree_id AS a_tree_id,
+               audits.tree_version AS a_tree_version, audits.status AS a_status,
+               audits.started AS a_started, audits.updated AS a_updated,
+               audits.finished AS a_finished,
+               coalesce(latest.audit_count, 0) AS audit_count,
+               links.id AS l_id, links.token_hint AS l_hint, links.created AS l_created,
+               links.expires AS l_expires,
+               coalesce(people.contributors, 0) AS contributors
+        FROM teams
+        LEFT JOIN latest ON latest.team_id = teams.id
+        LEFT JOIN audits ON audits.id = latest.audit_id
+        LEFT JOIN live ON live.team_id = teams.id
+        LEFT JOIN links ON links.id = live.link_id
+        LEFT JOIN people ON people.audit_id = audits.id
+        {"" if include_archived else "WHERE teams.archived IS NULL"}
+        ORDER BY teams.name COLLATE NOCASE, teams.id
+        """
+    )
+    now = utc_now()
+    overview = []
+    for row in rows:
+        team = {key: row[key] for key in row if key in _TEAM_COLUMNS}
+        audit = None
+        if row["a_id"] is not None:
+            audit = _row(
+                {
+                    "id": row["a_id"],
+                    "team_id": row["id"],
+                    "tree_id": row["a_tree_id"],
+                    "tree_version": row["a_tree_version"],
+                    "status": row["a_status"],
+                    "started": row["a_started"],
+                    "updated": row["a_updated"],
+                    "finished": row["a_finished"],
+                }
+            )
+        link = None
+        if row["l_id"] is not None:
+            expires = _parse(row["l_expires"])
+            link = {
+                "id": row["l_id"],
+                "hint": row["l_hint"],
+                "created": _parse(row["l_created"]),
+                "expires": expires,
+                "expired": expires is not None and expires <= now,
+            }
+        overview.append(
+            {
+                "team": _team_row(team),
+                "audit": audit,
+                "link": link,
+                "contributors": row["contributors"],
+                "audits": row["audit_count"],
+            }
+        )
+    return overview
+
+
+_TEAM_COLUMNS = (
+    "id",
+    "name",
+    "nation",
+    "area",
+    "host_type",
+    "contact_email",
+    "self_registered",
+    "created",
+    "archived",
+)
+
+
+def current_answers_for_audits(
+    db: sqlite_utils.Database, audit_ids: list[int]
+) -> dict[int, dict[str, AnswerRecord]]:
+    """Return the latest answer to each question for many audits at once, by audit id.
+
+    One query however many audits (the ids travel as one JSON parameter, so there is no
+    limit on their number). Records carry no previous answer.
+    """
+    by_audit: dict[int, dict[str, AnswerRecord]] = {audit_id: {} for audit_id in audit_ids}
+    if not audit_ids:
+        return by_audit
+    rows = db.query(
+        f"""
+        WITH latest AS (
+            SELECT max(id) AS id FROM answers
+            WHERE audit_id IN (SELECT value FROM json_each(:ids))
+            GROUP BY audit_id, question_id
+        )
+        SELECT answers.audit_id, {_ANSWER_COLUMNS}
+        FROM answers JOIN latest ON latest.id = answers.id
+        LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        ORDER BY answers.audit_id, answers.id
+        """,
+        {"ids": json.dumps([int(audit_id) for audit_id in audit_ids])},
+    )
+    for row in rows:
+        audit_id = row.pop("audit_id")
+        by_audit.setdefault(audit_id, {})[row["question_id"]] = _record(row, None)
+    return by_audit
+
+
+def contributor_counts(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, int]:
+    """Return how many named people answered in each audit, by audit id, in one query."""
+    counts = {audit_id: 0 for audit_id in audit_ids}
+    if not audit_ids:
+        return counts
+    rows = db.query(
+        """
+        SELECT audit_id, count(DISTINCT respondent_id) AS people FROM answers
+        WHERE audit_id IN (SELECT value FROM json_each(?)) GROUP BY audit_id
+        """,
+        [json.dumps([int(audit_id) for audit_id in audit_ids])],
+    )
+    counts.update({row["audit_id"]: row["people"] for row in rows})
+    return counts
+
+
+def iter_team_audits(db: sqlite_utils.Database, *, batch_size: int = 200) -> Iterator[list[dict]]:
+    """Yield every team with each of its audits, in batches, ordered by team then audit.
+
+    A team that has no audit yet comes once with audit None. Each item is {"team", "audit",
+    "current"}; current is True for the team's latest audit. Batches are read by keyset
+    (the last team and audit ids seen), so memory holds one batch, never the whole table.
+    """
+    after = (0, 0)
+    while True:
+        rows = list(
+            db.query(
+                """
+                SELECT teams.*,
+                       audits.id AS a_id, audits.tree_id AS a_tree_id,
+                       audits.tree_version AS a_tree_version,
+                       audits.tree_digest AS a_tree_digest, audits.status AS a_status,
+                       audits.started AS a_started, audits.updated AS a_updated,
+                       audits.finished AS a_finished,
+                       audits.id = (SELECT max(id) FROM audits AS later
+                                    WHERE later.team_id = teams.id) AS a_current
+                FROM teams LEFT JOIN audits ON audits.team_id = teams.id
+                WHERE (teams.id, coalesce(audits.id, 0)) > (:team, :audit)
+                ORDER BY teams.id, coalesce(audits.id, 0)
+                LIMIT :limit
+                """,
+                {"team": after[0], "audit": after[1], "limit": batch_size},
+            )
+        )
+        if not rows:
+            return
+        batch = []
+        for row in rows:
+            team = _team_row({key: row[key] for key in _TEAM_COLUMNS})
+            audit = None
+            if row["a_id"] is not None:
+                audit = _row(
+                    {
+                        "id": row["a_id"],
+                        "team_id": row["id"],
+                        "tree_id": row["a_tree_id"],
+                        "tree_version": row["a_tree_version"],
+                        "tree_digest": row["a_tree_digest"],
+                        "status": row["a_status"],
+                        "started": row["a_started"],
+                        "updated": row["a_updated"],
+                        "finished": row["a_finished"],
+                    }
+                )
+            batch.append({"team": team, "audit": audit, "current": bool(row["a_current"])})
+        yield batch
+        last = rows[-1]
+        after = (last["id"], last["a_id"] or 0)
+
+
+@contextmanager
+def read_snapshot(path: str | Path) -> Iterator[sqlite_utils.Database]:
+    """Open a connection of its own that reads one consistent state until the block ends.
+
+    For long reads such as exports: a streamed response outlives the request's connection,
+    and in WAL mode the open read transaction never blocks writers.
+    """
+    db = connect(path)
+    try:
+        db.execute("BEGIN")
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        db.conn.close()

@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot import create_app, store
@@ -111,6 +111,7 @@ def test_arbitrary_posts_never_crash_and_store_only_valid_answers(tmp_path):
         form=FORM | st.builds(lambda value, extra: {**extra, "answer": value}, VALUES, FORM),
         query=st.sampled_from(["", "?return_to=check", "?return_to=%00", "?intro=%F0%9F%91%B6"]),
     )
+    @example(url="NEXT", form={"answer": "0", "note": "\x00 note \x1b"}, query="")
     def post(url, form, query):
         if url == "NEXT":
             location = client.get(token_prefix + "/next").headers["Location"]

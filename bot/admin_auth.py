@@ -1,0 +1,380 @@
+"""Console accounts: `flask admin create EMAIL`, sign in and out, the login guard, throttles.
+
+Passwords are stored as Werkzeug scrypt hashes. A signed-in admin's session holds their id,
+the time they signed in and a fingerprint of their password hash, so changing the password
+signs out every other session. Failed sign-ins are counted per address and email (and per
+address alone) in this process's memory; past the limit the login answers 429 for a while.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+
+import click
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import PasswordField, StringField, SubmitField, ValidationError
+from wtforms.validators import InputRequired, Length
+
+from bot import store
+from bot.db import get_db
+
+bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SESSION_KEYS = ("admin_id", "admin_key", "admin_at")
+PASSWORD_METHOD = "scrypt"
+
+
+# -- throttles ------------------------------------------------------------------------------
+
+
+class Throttle:
+    """Count events per key in a moving window, in memory; one per app.
+
+    A limit is a string such as "5 per minute"; an empty limit never throttles. The memory
+    store is made on first use, so an app that never counts anything starts no timer thread.
+    """
+
+    def __init__(self) -> None:
+        self._limiter: MovingWindowRateLimiter | None = None
+
+    @property
+    def limiter(self) -> MovingWindowRateLimiter:
+        if self._limiter is None:
+            self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        return self._limiter
+
+    @staticmethod
+    @functools.cache
+    def _item(limit: str) -> RateLimitItem:
+        return parse(limit)
+
+    def allowed(self, limit: str | None, *key: str) -> bool:
+        """True while fewer events than the limit were counted for key in its window."""
+        return not limit or self.limiter.test(self._item(limit), *key)
+
+    def count(self, limit: str | None, *key: str) -> None:
+        """Count one event for key."""
+        if limit:
+            self.limiter.hit(self._item(limit), *key)
+
+    def retry_after(self, limit: str | None, *key: str) -> int:
+        """Return the seconds until key may try again (at least 1)."""
+        if not limit:
+            return 1
+        reset = self.limiter.get_window_stats(self._item(limit), *key).reset_time
+        return max(1, round(reset - datetime.now(UTC).timestamp()))
+
+
+def throttle() -> Throttle:
+    return current_app.extensions["throttle"]
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash to check against when the email is unknown, so both cases take as long."""
+    return hash_password("not a real password, only used to spend the same time")
+
+
+def authenticate(email: str, password: str) -> dict | None:
+    """Return the admin whose email and password these are, or None."""
+    admin = store.admin_by_email(get_db(), email)
+    valid = check_password_hash(admin["password_hash"] if admin else _decoy_hash(), password)
+    return admin if admin and valid else None
+
+
+def _fingerprint(admin: dict) -> str:
+    """Return a short digest of the admin's password hash, kept in their session."""
+    return hashlib.sha256(admin["password_hash"].encode("utf-8")).hexdigest()[:32]
+
+
+def sign_in(admin: dict) -> None:
+    for key in SESSION_KEYS:
+        session.pop(key, None)
+    session["admin_id"] = admin["id"]
+    session["admin_key"] = _fingerprint(admin)
+    session["admin_at"] = datetime.now(UTC).isoformat()
+    store.record_admin_login(get_db(), admin["id"])
+
+
+def sign_out() -> None:
+    for key in SESSION_KEYS:
+        session.pop(key, None)
+    g.pop("admin", None)
+
+
+def _session_fresh() -> bool:
+    try:
+        since = datetime.fromisoformat(session.get("admin_at", ""))
+    except (TypeError, ValueError):
+        return False
+    hours = current_app.config["ADMIN_SESSION_HOURS"]
+    return datetime.now(UTC) - since < timedelta(hours=hours)
+
+
+def current_admin() -> dict | None:
+    """Return the signed-in admin for this request, or None."""
+    if "admin" not in g:
+        admin = None
+        admin_id = session.get("admin_id")
+        if isinstance(admin_id, int) and _session_fresh():
+            candidate = store.get_admin(get_db(), admin_id)
+            if candidate and hmac.compare_digest(
+                str(session.get("admin_key", "")), _fingerprint(candidate)
+            ):
+                admin = candidate
+        g.admin = admin
+    return g.admin
+
+
+def _login_redirect():
+    if any(key in session for key in SESSION_KEYS):
+        sign_out()
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("admin_auth.login", next=target))
+
+
+def _csrf_missing() -> bool:
+    """True for a form post whose CSRF token (any field named *csrf_token) is not valid."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return False
+    token = next((request.form[key] for key in request.form if key.endswith("csrf_token")), "")
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return True
+    return False
+
+
+def require_login():
+    """before_request guard for console blueprints: send anyone not signed in to the login.
+
+    Like Django's CSRF middleware, a post without a valid CSRF token is refused (400) before
+    anything else is looked at, signed in or not.
+    """
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if _csrf_missing():
+        current_app.logger.warning("Console post without a valid CSRF token: %s", request.path)
+        abort(400)
+    if current_admin() is None:
+        return _login_redirect()
+    return None
+
+
+def safe_next(target: str | None) -> str:
+    """Return target if it is a console path on this site, else the console's first page."""
+    if (
+        target
+        and target.startswith("/admin")
+        and not any(character in target for character in "\\\r\n")
+    ):
+        return target
+    return url_for("admin.teams")
+
+
+# -- sign in and out ------------------------------------------------------------------------
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        validators=[
+            InputRequired(message=_l("Enter your email address")),
+            Length(max=254, message=_l("Enter a correct email address and password")),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(message=_l("Enter your password")),
+            Length(
+                max=MAX_PASSWORD_LENGTH, message=_l("Enter a correct email address and password")
+            ),
+        ],
+    )
+    submit = SubmitField(_l("Sign in"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Sign out"))
+
+
+WRONG_CREDENTIALS = _l("Enter a correct email address and password")
+
+
+def _login_limits(address: str, email: str) -> list[tuple[str | None, tuple[str, ...]]]:
+    """Return the failure limits a sign-in counts against: address and email, address."""
+    config = current_app.config
+    return [
+        (config["ADMIN_LOGIN_LIMIT"], ("login", address, email)),
+        (config["ADMIN_LOGIN_ADDRESS_LIMIT"], ("login", address)),
+    ]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET" and current_admin() is not None:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if request.method == "GET":
+        return render_template("admin/login.html", form=form, next=request.args.get("next"))
+    email = store.normalise_email(form.email.data or "")[:254]
+    address = client_address()
+    limits = _login_limits(address, email)
+    guard = throttle()
+    blocked = [(limit, key) for limit, key in limits if not guard.allowed(limit, *key)]
+    if blocked:
+        current_app.logger.warning(
+            "Console sign-in refused: too many failures for %r from %s", email, address
+        )
+        wait = max(guard.retry_after(limit, *key) for limit, key in blocked)
+        page = render_template(
+            "admin/login.html", form=form, next=request.args.get("next"), throttled=True
+        )
+        return page, 429, {"Retry-After": str(wait)}
+    if form.validate():
+        admin = authenticate(email, form.password.data)
+        if admin is not None:
+            sign_in(admin)
+            current_app.logger.info("Console sign-in for %r from %s", email, address)
+            return redirect(safe_next(request.args.get("next")))
+        for limit, key in limits:
+            guard.count(limit, *key)
+        current_app.logger.warning("Console sign-in failed for %r from %s", email, address)
+        form.password.errors = [WRONG_CREDENTIALS]
+    form.password.data = ""
+    return render_template("admin/login.html", form=form, next=request.args.get("next")), 422
+
+
+@bp.post("/logout")
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        sign_out()
+        return redirect(url_for("admin_auth.login", signed_out=1))
+    return redirect(url_for("admin.teams"))
+
+
+OPEN_ENDPOINTS = {"admin_auth.login"}
+bp.before_request(require_login)
+
+
+# -- the command line -----------------------------------------------------------------------
+
+admin_commands = AppGroup("admin", help="Create and look after the foundation's console accounts.")
+
+
+def _valid_email(email: str) -> str:
+    email = store.normalise_email(email)
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
+    return email
+
+
+def _interactive(stream) -> bool:
+    return stream.isatty()
+
+
+def _read_password() -> str:
+    """Ask for the password twice on a terminal; otherwise read one line from stdin."""
+    if _interactive(sys.stdin):
+        password = click.prompt(
+            "Password", hide_input=True, confirmation_prompt="Repeat the password"
+        )
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(
+            f"the password must be at least {MIN_PASSWORD_LENGTH} characters long"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise click.ClickException(
+            f"the password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+        )
+    return password
+
+
+def _login_url() -> str:
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for("admin_auth.login", _external=True)
+
+
+@admin_commands.command("create")
+@click.argument("email")
+def create_command(email: str) -> None:
+    """Create a console account for EMAIL; asks for its password, or reads it from stdin."""
+    email = _valid_email(email)
+    if store.admin_by_email(get_db(), email) is not None:
+        raise click.ClickException(
+            f"{email} already has an account; to change its password: flask admin password EMAIL"
+        )
+    store.create_admin(get_db(), email, hash_password(_read_password()))
+    click.echo(f"Created the console account {email}. Sign in at {_login_url()}")
+
+
+@admin_commands.command("password")
+@click.argument("email")
+def password_command(email: str) -> None:
+    """Set a new password for the console account EMAIL and sign out its sessions."""
+    email = _valid_email(email)
+    if store.admin_by_email(get_db(), email) is None:
+        raise click.ClickException(f"there is no console account for {email}")
+    store.set_admin_password(get_db(), email, hash_password(_read_password()))
+    click.echo(f"Changed the password of {email}.")
+
+
+# -- wiring ---------------------------------------------------------------------------------
+
+
+def init_app(app: Flask) -> None:
+    """Register sign-in, the throttles (fresh for each app) and the `admin` commands."""
+    app.config.setdefault("ADMIN_LOGIN_LIMIT", "5 per minute")
+    app.config.setdefault("ADMIN_LOGIN_ADDRESS_LIMIT", "30 per minute")
+    app.config.setdefault("SIGNUP_LIMIT", "10 per hour")
+    app.config.setdefault("ADMIN_SESSION_HOURS", 12)
+    if str(app.config["PUBLIC_URL"]).lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.extensions["throttle"] = Throttle()
+    app.register_blueprint(bp)
+    app.cli.add_command(admin_commands)

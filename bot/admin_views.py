@@ -1,0 +1,543 @@
+"""The foundation's console: teams and their links, progress, re-audits, the national picture.
+
+Every page needs a signed-in admin (bot.admin_auth.require_login runs before each one).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, SubmitField
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from bot import exports, national, presenters, signup_views, store
+from bot.action_plan import build_action_plan
+from bot.admin_auth import EMAIL_PATTERN, LogoutForm, require_login
+from bot.audit_state import AuditState
+from bot.db import get_db
+from bot.engine import evaluate
+from bot.plan_data import plan_dict, plan_filename
+from bot.question_tree import current_tree
+from bot.team_cli import audit_link
+from bot.tree_model import Tree
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(require_login)
+
+UK = ZoneInfo("Europe/London")
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+NEW_LINK_KEY = "new_link"
+
+
+@bp.context_processor
+def console_context() -> dict:
+    return {
+        "logout_form": LogoutForm(),
+        "nation_labels": national.NATION_LABELS,
+        "nations": national.NATIONS,
+        "host_labels": national.HOST_TYPES,
+        "status_labels": national.STATUS_LABELS,
+        "when": when,
+    }
+
+
+def when(moment: datetime | None) -> str:
+    """Show a stored time as a UK date and time, like "3 Mar 2026, 14:05"."""
+    if moment is None:
+        return ""
+    return format_datetime(moment.astimezone(UK), "d MMM yyyy, HH:mm", locale=get_locale())
+
+
+# -- forms ----------------------------------------------------------------------------------
+
+
+def _strip(text):
+    return text.strip() if isinstance(text, str) else text
+
+
+def _not_in_the_past(_form, field) -> None:
+    if field.data and field.data < datetime.now(UK).date():
+        raise ValidationError(_l("The expiry date must be today or in the future"))
+
+
+def link_expiry_field() -> DateField:
+    return DateField(
+        _l("Link expiry date (optional)"),
+        validators=[Optional(), _not_in_the_past],
+        description=_l("The link stops working at the end of this day, UK time."),
+    )
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        _l("Team name"),
+        validators=[DataRequired(message=_l("Enter the team’s name")), Length(max=120)],
+        filters=[_strip],
+    )
+    nation = StringField(
+        _l("Nation"),
+        validators=[
+            InputRequired(message=_l("Select the nation the team works in")),
+            AnyOf(national.NATIONS, message=_l("Select the nation the team works in")),
+        ],
+    )
+    area = StringField(
+        _l("Area (optional)"),
+        validators=[Optional(), Length(max=120)],
+        filters=[_strip],
+        description=_l("For example the local authority or health board the team covers."),
+    )
+    host_type = StringField(
+        _l("Host organisation (optional)"),
+        validators=[
+            Optional(),
+            AnyOf(national.HOST_TYPES, message=_l("Select the host organisation from the list")),
+        ],
+    )
+    contact_email = StringField(
+        _l("Contact email (optional)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.org")),
+        ],
+        filters=[_strip],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class NewTeamForm(TeamForm):
+    link_expires = link_expiry_field()
+    submit = SubmitField(_l("Create the team and its link"))
+
+
+class ReissueForm(FlaskForm):
+    link_expires = link_expiry_field()
+    submit = SubmitField(_l("Re-issue the link"))
+
+
+class ExpiryForm(FlaskForm):
+    link_expires = link_expiry_field()
+    submit = SubmitField(_l("Set the expiry date"))
+
+
+class ActionForm(FlaskForm):
+    """Nothing but the CSRF token, for buttons that change something."""
+
+    submit = SubmitField()
+
+
+class SignupSettingForm(FlaskForm):
+    signup_open = StringField(
+        _l("Public sign-up"),
+        validators=[
+            InputRequired(message=_l("Choose whether sign-up is open")),
+            AnyOf(["1", "0"], message=_l("Choose whether sign-up is open")),
+        ],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+def _end_of_day(day: date | None) -> datetime | None:
+    """Return the end of `day` in the UK as an aware time, or None."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UK)
+
+
+def _team_fields(form: TeamForm) -> dict:
+    return {
+        "name": form.name.data,
+        "nation": form.nation.data,
+        "area": form.area.data or None,
+        "host_type": form.host_type.data or None,
+        "contact_email": store.normalise_email(form.contact_email.data) or None,
+    }
+
+
+# -- shared loading -------------------------------------------------------------------------
+
+
+def load_state_for_audit(db, tree: Tree, team: dict, audit: dict) -> AuditState:
+    """Load one audit of a team (current or past) and evaluate it against the tree."""
+    records = store.current_answers(db, audit["id"])
+    answers = {qid: record.value for qid, record in records.items() if qid in tree.questions_by_id}
+    return AuditState(tree, team, audit, records, evaluate(tree, answers))
+
+
+def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRow]:
+    """Return every team's row for the progress table: two queries for all teams."""
+    db, tree = get_db(), current_tree()
+    overview = store.team_overview(db, include_archived=include_archived)
+    answers = store.current_answers_for_audits(
+        db, [item["audit"]["id"] for item in overview if item["audit"]]
+    )
+    rows = []
+    for item in overview:
+        audit = item["audit"]
+        values = (
+            {qid: record.value for qid, record in answers[audit["id"]].items()} if audit else {}
+        )
+        standing = national.assess(tree, audit["status"] if audit else None, values)
+        rows.append(
+            national.ProgressRow(
+                item["team"], audit, item["link"], item["contributors"], item["audits"], standing
+            )
+        )
+    return rows
+
+
+def _team_or_404(team_id: int) -> dict:
+    team = store.get_team(get_db(), team_id)
+    if team is None:
+        abort(404)
+    return team
+
+
+def invitation_mailto(team: dict, link: str) -> str:
+    """Return a mailto: URL with a ready invitation carrying the team's link."""
+    subject = gettext("Your team’s parent-infant self-audit link")
+    body = gettext(
+        "Hello,\n\n"
+        "Here is the private link to %(team)s’s self-audit against the national definition "
+        "of a specialised parent-infant relationship team:\n\n%(link)s\n\n"
+        "Anyone with this link can answer for your team, so please share it only with "
+        "colleagues in the team. Several people can work on the audit, and you can stop and "
+        "come back to it at any time. At the end you will see where the team stands and can "
+        "download an action plan.\n\n"
+        "With best wishes,\nThe Parent-Infant Foundation",
+        team=team["name"],
+        link=link,
+    ).replace("\n", "\r\n")
+    address = quote(team["contact_email"] or "", safe="@")
+    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+
+
+def _remember_new_link(team_id: int, token: str) -> None:
+    # Shown once on the next page, then dropped: only a hash of the token is stored.
+    session[NEW_LINK_KEY] = {"team": team_id, "token": token}
+
+
+# -- progress -------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def teams():
+    nation = request.args.get("nation", "")
+    status = request.args.get("status", "")
+    nation = nation if nation in national.NATION_LABELS else ""
+    status = status if status in national.STATUSES else ""
+    include_archived = request.args.get("archived") == "1"
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in national.SORT_KEYS else "name"
+    descending = request.args.get("order") == "desc"
+    rows = progress_rows(include_archived=include_archived)
+    shown = national.sort_rows(
+        current_tree(),
+        national.filter_rows(rows, nation=nation, status=status),
+        sort,
+        descending,
+    )
+    tree = current_tree()
+    return render_template(
+        "admin/teams.html",
+        rows=shown,
+        total=len(rows),
+        nation=nation,
+        status=status,
+        include_archived=include_archived,
+        sort=sort,
+        descending=descending,
+        results={result.id: result for result in tree.results},
+    )
+
+
+# -- teams and links ------------------------------------------------------------------------
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+def new_team():
+    form = NewTeamForm()
+    if form.validate_on_submit():
+        team_id, token = store.create_team(
+            get_db(), **_team_fields(form), link_expires=_end_of_day(form.link_expires.data)
+        )
+        _remember_new_link(team_id, token)
+        return redirect(url_for(".new_link", team_id=team_id))
+    return render_template("admin/team_form.html", form=form, team=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+def edit_team(team_id: int):
+    team = _team_or_404(team_id)
+    form = TeamForm(data=None if request.method == "POST" else team)
+    if form.validate_on_submit():
+        store.update_team(get_db(), team_id, **_team_fields(form))
+        flash(gettext("Saved the team’s details."))
+        return redirect(url_for(".team", team_id=team_id))
+    return render_template("admin/team_form.html", form=form, team=team), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/teams/<int:team_id>/link")
+def new_link(team_id: int):
+    team = _team_or_404(team_id)
+    shown = session.pop(NEW_LINK_KEY, None)
+    if not shown or shown.get("team") != team_id:
+        return redirect(url_for(".team", team_id=team_id))
+    link = audit_link(shown["token"])
+    response = Response(
+        render_template(
+            "admin/link.html",
+            team=team,
+            link=link,
+            mailto=invitation_mailto(team, link) if team["contact_email"] else None,
+            live=store.live_link(get_db(), team_id),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/teams/<int:team_id>/link/reissue")
+def reissue_link(team_id: int):
+    team = _team_or_404(team_id)
+    form = ReissueForm(prefix="reissue")
+    if not form.validate_on_submit():
+        return _team_page(team, reissue_form=form), 422
+    token = store.reissue_link(get_db(), team_id, expires=_end_of_day(form.link_expires.data))
+    _remember_new_link(team_id, token)
+    return redirect(url_for(".new_link", team_id=team_id))
+
+
+@bp.post("/teams/<int:team_id>/link/revoke")
+def revoke_link(team_id: int):
+    _team_or_404(team_id)
+    if ActionForm().validate_on_submit():
+        store.revoke_link(get_db(), team_id)
+        flash(gettext("Revoked the link. It no longer opens the audit."))
+    return redirect(url_for(".team", team_id=team_id))
+
+
+@bp.post("/teams/<int:team_id>/link/expiry")
+def link_expiry(team_id: int):
+    team = _team_or_404(team_id)
+    form = ExpiryForm(prefix="expiry")
+    if not form.validate_on_submit():
+        return _team_page(team, expiry_form=form), 422
+    if store.set_link_expiry(get_db(), team_id, _end_of_day(form.link_expires.data)):
+        flash(
+            gettext("Set the link’s expiry date.")
+            if form.link_expires.data
+            else gettext("The link no longer expires.")
+        )
+    return redirect(url_for(".team", team_id=team_id))
+
+
+@bp.post("/teams/<int:team_id>/archive")
+def archive_team(team_id: int):
+    _team_or_404(team_id)
+    if ActionForm().validate_on_submit():
+        store.archive_team(get_db(), team_id)
+        flash(gettext("Archived the team. Its answers are kept; its link no longer works."))
+    return redirect(url_for(".team", team_id=team_id))
+
+
+# -- a team's audits ------------------------------------------------------------------------
+
+
+def _team_page(team: dict, audit_id: int | None = None, **forms) -> str:
+    db, tree = get_db(), current_tree()
+    audits = store.audits_for_team(db, team["id"])
+    answers = store.current_answers_for_audits(db, [audit["id"] for audit in audits])
+    standings = {
+        audit["id"]: national.assess(
+            tree,
+            audit["status"],
+            {qid: record.value for qid, record in answers[audit["id"]].items()},
+        )
+        for audit in audits
+    }
+    selected = audits[0] if audits else None
+    if audit_id is not None:
+        selected = next((audit for audit in audits if audit["id"] == audit_id), None)
+        if selected is None:
+            abort(404)
+    state = load_state_for_audit(db, tree, team, selected) if selected else None
+    view = presenters.result_view(state) if state and state.finished else None
+    return render_template(
+        "admin/team.html",
+        team=team,
+        link=store.live_link(db, team["id"]),
+        audits=audits,
+        standings=standings,
+        selected=selected,
+        current=audits[0] if audits else None,
+        state=state,
+        view=view,
+        sections=presenters.answered_sections(state) if state else [],
+        contributors=store.contributors(db, selected["id"]) if selected else [],
+        results={result.id: result for result in tree.results},
+        reissue_form=forms.get("reissue_form") or ReissueForm(formdata=None, prefix="reissue"),
+        expiry_form=forms.get("expiry_form")
+        or ExpiryForm(formdata=None, prefix="expiry", data=_expiry_data(db, team["id"])),
+        action_form=ActionForm(formdata=None),
+        who=presenters.who,
+        short_date=presenters.short_date,
+    )
+
+
+def _expiry_data(db, team_id: int) -> dict:
+    link = store.live_link(db, team_id)
+    if not link or not link["expires"]:
+        return {}
+    return {"link_expires": (link["expires"].astimezone(UK) - timedelta(days=1)).date()}
+
+
+@bp.get("/teams/<int:team_id>")
+def team(team_id: int):
+    return _team_page(_team_or_404(team_id))
+
+
+@bp.get("/teams/<int:team_id>/audits/<int:audit_id>")
+def team_audit(team_id: int, audit_id: int):
+    return _team_page(_team_or_404(team_id), audit_id)
+
+
+@bp.post("/teams/<int:team_id>/audits")
+def start_audit(team_id: int):
+    _team_or_404(team_id)
+    if ActionForm().validate_on_submit():
+        tree = current_tree()
+        store.start_new_audit(
+            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        flash(
+            gettext(
+                "Started a new audit. The team’s link now opens it; the earlier audit is kept "
+                "read-only below."
+            )
+        )
+    return redirect(url_for(".team", team_id=team_id))
+
+
+@bp.get("/teams/<int:team_id>/audits/<int:audit_id>/action-plan.docx")
+def action_plan(team_id: int, audit_id: int):
+    team = _team_or_404(team_id)
+    audit = store.get_audit(get_db(), audit_id)
+    if audit is None or audit["team_id"] != team_id:
+        abort(404)
+    state = load_state_for_audit(get_db(), current_tree(), team, audit)
+    today = date.today()
+    return send_file(
+        io.BytesIO(build_action_plan(plan_dict(state, today))),
+        mimetype=DOCX_MIMETYPE,
+        as_attachment=True,
+        download_name=plan_filename(team["name"], today),
+    )
+
+
+# -- the national picture and exports -------------------------------------------------------
+
+
+@bp.get("/national")
+def national_picture():
+    tree = current_tree()
+    rows = progress_rows()
+    picture = national.national_picture(tree, [(row.team["nation"], row.standing) for row in rows])
+    return render_template(
+        "admin/national.html",
+        picture=picture,
+        tree=tree,
+        results={result.id: result for result in tree.results},
+    )
+
+
+def _export(kind: str, fmt: str, produce) -> Response:
+    """Stream an export from a snapshot of the database, a batch of rows at a time."""
+    tree, path = current_tree(), current_app.config["DB"]
+    batch_size = current_app.config.get("EXPORT_BATCH_SIZE", exports.BATCH_SIZE)
+
+    def records():
+        with store.read_snapshot(path) as db:
+            yield from produce(db, tree, batch_size=batch_size)
+
+    if fmt == "csv":
+        columns = exports.audit_columns(tree) if kind == "audits" else exports.ANSWER_COLUMNS
+        body, mimetype = exports.csv_lines(columns, records()), "text/csv"
+    else:
+        body, mimetype = exports.json_array(records()), "application/json"
+    filename = f"self-audit-{kind}-{date.today().isoformat()}.{fmt}"
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/exports/audits.csv", defaults={"fmt": "csv"})
+@bp.get("/exports/audits.json", defaults={"fmt": "json"})
+def export_audits(fmt: str):
+    return _export("audits", fmt, exports.audit_records)
+
+
+@bp.get("/exports/answers.csv", defaults={"fmt": "csv"})
+@bp.get("/exports/answers.json", defaults={"fmt": "json"})
+def export_answers(fmt: str):
+    return _export("answers", fmt, exports.answer_records)
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    db = get_db()
+    form = SignupSettingForm(data={"signup_open": "1" if signup_views.signup_open(db) else "0"})
+    if form.validate_on_submit():
+        store.set_setting(db, signup_views.SIGNUP_SETTING, form.signup_open.data)
+        flash(
+            gettext("Sign-up is open.")
+            if form.signup_open.data == "1"
+            else gettext("Sign-up is closed.")
+        )
+        return redirect(url_for(".settings"))
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    return render_template(
+        "admin/settings.html", form=form, signup_url=base + url_for("signup.start")
+    ), (422 if form.errors else 200)

@@ -1,0 +1,211 @@
+"""The console's exports: one row per audit, or every current answer in long form.
+
+Rows are read from the store in batches and turned into text as they go, so an export of a
+thousand teams never holds a thousand teams in memory. No Flask: the view wraps these
+generators in a streamed response.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot import store
+from bot import tree_model as m
+from bot.engine import walk
+from bot.national import assess
+
+BATCH_SIZE = 200
+DESCRIPTOR_PREFIX = "descriptor_"
+TEAM_COLUMNS = [
+    "team_id",
+    "team_name",
+    "nation",
+    "area",
+    "host_type",
+    "contact_email",
+    "self_registered",
+    "team_created",
+    "team_archived",
+]
+AUDIT_COLUMNS = [
+    "audit_id",
+    "current_audit",
+    "tree_id",
+    "tree_version",
+    "status",
+    "percent_answered",
+    "started",
+    "updated",
+    "finished",
+    "contributors",
+    "result",
+    "flags",
+]
+ANSWER_COLUMNS = [
+    "team_id",
+    "team_name",
+    "audit_id",
+    "current_audit",
+    "question_id",
+    "on_current_path",
+    "value",
+    "note",
+    "respondent_name",
+    "respondent_role",
+    "answered_at",
+]
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def audit_columns(tree: m.Tree) -> list[str]:
+    """Return the columns of the audits export: team, audit, then one per descriptor."""
+    return TEAM_COLUMNS + AUDIT_COLUMNS + [DESCRIPTOR_PREFIX + d.id for d in tree.descriptors]
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def _team_fields(team: dict) -> dict[str, Any]:
+    return {
+        "team_id": team["id"],
+        "team_name": team["name"],
+        "nation": team["nation"],
+        "area": team["area"],
+        "host_type": team["host_type"],
+        "contact_email": team["contact_email"],
+        "self_registered": team["self_registered"],
+        "team_created": _time(team["created"]),
+        "team_archived": _time(team["archived"]),
+    }
+
+
+def audit_records(
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
+) -> Iterator[dict[str, Any]]:
+    """Yield one record per audit (and one for each team with none), team by team.
+
+    Three queries a batch: the teams and audits, their current answers, their contributors.
+    """
+    for batch in store.iter_team_audits(db, batch_size=batch_size):
+        audit_ids = [item["audit"]["id"] for item in batch if item["audit"]]
+        answers = store.current_answers_for_audits(db, audit_ids)
+        people = store.contributor_counts(db, audit_ids)
+        for item in batch:
+            audit = item["audit"]
+            values = (
+                {qid: record.value for qid, record in answers[audit["id"]].items()} if audit else {}
+            )
+            standing = assess(tree, audit["status"] if audit else None, values)
+            record = _team_fields(item["team"])
+            record.update(
+                {
+                    "audit_id": audit["id"] if audit else None,
+                    "current_audit": item["current"],
+                    "tree_id": audit["tree_id"] if audit else None,
+                    "tree_version": audit["tree_version"] if audit else None,
+                    "status": standing.status,
+                    "percent_answered": standing.percent,
+                    "started": _time(audit["started"]) if audit else None,
+                    "updated": _time(audit["updated"]) if audit else None,
+                    "finished": _time(audit["finished"]) if audit else None,
+                    "contributors": people.get(audit["id"], 0) if audit else 0,
+                    "result": standing.result,
+                    "flags": list(standing.flags),
+                }
+            )
+            for descriptor in tree.descriptors:
+                record[DESCRIPTOR_PREFIX + descriptor.id] = standing.descriptors.get(descriptor.id)
+            yield record
+
+
+def answer_records(
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
+) -> Iterator[dict[str, Any]]:
+    """Yield every audit's current answer to each question, in the order they were given.
+
+    on_current_path is False for an answer kept on a branch the team no longer takes (the
+    result ignores it); it is also False for a question no longer in the tree.
+    """
+    for batch in store.iter_team_audits(db, batch_size=batch_size):
+        audits = [item for item in batch if item["audit"]]
+        answers = store.current_answers_for_audits(db, [item["audit"]["id"] for item in audits])
+        for item in audits:
+            team, audit = item["team"], item["audit"]
+            records = answers[audit["id"]]
+            known = {
+                qid: record.value for qid, record in records.items() if qid in tree.questions_by_id
+            }
+            path = set(walk(tree, known).path) if known else set()
+            for record in records.values():
+                yield {
+                    "team_id": team["id"],
+                    "team_name": team["name"],
+                    "audit_id": audit["id"],
+                    "current_audit": item["current"],
+                    "question_id": record.question_id,
+                    "on_current_path": record.question_id in path,
+                    "value": record.value,
+                    "note": record.note,
+                    "respondent_name": record.respondent_name,
+                    "respondent_role": record.respondent_role,
+                    "answered_at": _time(record.answered_at),
+                }
+
+
+# -- text -----------------------------------------------------------------------------------
+
+
+def csv_cell(value: Any) -> str:
+    """Return a value as CSV text, defused so a spreadsheet never runs it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_lines(columns: list[str], records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Yield a CSV file (UTF-8 byte-order mark, header, rows) a line at a time.
+
+    The mark makes Excel read the file as UTF-8. Lists (flags) are joined with "; ".
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(cells: list[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()
+
+    yield "\ufeff" + line(columns)
+    for record in records:
+        yield line([_csv_value(column, record.get(column)) for column in columns])
+
+
+def _csv_value(column: str, value: Any) -> str:
+    if column == "flags" and isinstance(value, list):
+        return csv_cell("; ".join(value))
+    if column == "value":  # an answer: its JSON, so numbers, text and lists stay distinct
+        return csv_cell(json.dumps(value, ensure_ascii=False))
+    return csv_cell(value)
+
+
+def json_array(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Yield a JSON array of the records, one record a line."""
+    yield "["
+    separator = "\n"
+    for record in records:
+        yield separator + json.dumps(record, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"

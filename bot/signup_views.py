@@ -1,0 +1,117 @@
+"""Public sign-up: a new team enters its name, nation and contact email and gets its link.
+
+The foundation can switch sign-up off in the console. Sign-ups are throttled per address.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Regexp
+
+from bot import national, store
+from bot.admin_auth import EMAIL_PATTERN, client_address, throttle
+from bot.db import get_db
+from bot.team_cli import audit_link
+
+bp = Blueprint("signup", __name__, url_prefix="/signup")
+
+SIGNUP_SETTING = "signup_open"
+NEW_LINK_KEY = "signup_link"
+
+
+def signup_open(db) -> bool:
+    """True unless the foundation has switched public sign-up off."""
+    return store.get_setting(db, SIGNUP_SETTING, "1") == "1"
+
+
+def _strip(text):
+    return text.strip() if isinstance(text, str) else text
+
+
+class SignupForm(FlaskForm):
+    name = StringField(
+        _l("Your team’s name"),
+        validators=[
+            DataRequired(message=_l("Enter your team’s name")),
+            Length(max=120, message=_l("Your team’s name must be 120 characters or fewer")),
+        ],
+        filters=[_strip],
+    )
+    nation = StringField(
+        _l("Which nation does your team work in?"),
+        validators=[
+            InputRequired(message=_l("Select the nation your team works in")),
+            AnyOf(national.NATIONS, message=_l("Select the nation your team works in")),
+        ],
+    )
+    contact_email = StringField(
+        _l("Contact email address"),
+        validators=[
+            DataRequired(message=_l("Enter a contact email address")),
+            Length(max=254, message=_l("The email address must be 254 characters or fewer")),
+            Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.org")),
+        ],
+        filters=[_strip],
+        description=_l("The foundation uses it only to contact the team about the audit."),
+    )
+    submit = SubmitField(_l("Get your audit link"))
+
+
+def _closed():
+    return render_template("signup/closed.html"), 404
+
+
+@bp.route("/", methods=["GET", "POST"])
+def start():
+    db = get_db()
+    if not signup_open(db):
+        return _closed()
+    form = SignupForm()
+    limit = current_app.config["SIGNUP_LIMIT"]
+    if form.is_submitted() and not throttle().allowed(limit, "signup", client_address()):
+        current_app.logger.warning("Sign-up refused: too many from %s", client_address())
+        page = render_template(
+            "signup/form.html", form=form, nations=national.NATIONS, throttled=True
+        )
+        return page, 429
+    if form.validate_on_submit():
+        throttle().count(limit, "signup", client_address())
+        team_id, token = store.create_team(
+            db,
+            form.name.data,
+            nation=form.nation.data,
+            contact_email=store.normalise_email(form.contact_email.data),
+            self_registered=True,
+        )
+        current_app.logger.info("Team %s signed itself up", team_id)
+        session[NEW_LINK_KEY] = token
+        return redirect(url_for(".done"))
+    return render_template("signup/form.html", form=form, nations=national.NATIONS), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/done")
+def done():
+    token = session.pop(NEW_LINK_KEY, None)
+    if not token:
+        return redirect(url_for(".start"))
+    team = store.team_by_token(get_db(), token)
+    if team is None:
+        return redirect(url_for(".start"))
+    response = Response(
+        render_template("signup/done.html", team=team, link=audit_link(token), token=token)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

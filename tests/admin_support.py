@@ -1,0 +1,48 @@
+"""Helpers for the console tests: an admin account and a client signed in as them."""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import UTC, datetime
+
+from bot import admin_auth, store
+from bot.db import get_db
+
+ADMIN_EMAIL = "staff@foundation.example"
+ADMIN_PASSWORD = "a long enough passphrase"
+
+
+@functools.cache
+def password_hash(password: str = ADMIN_PASSWORD) -> str:
+    """Hash once per test run: scrypt is slow on purpose."""
+    return admin_auth.hash_password(password)
+
+
+def make_admin(app, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> dict:
+    with app.app_context():
+        store.create_admin(get_db(), email, password_hash(password))
+        return store.admin_by_email(get_db(), email)
+
+
+def sign_in_directly(client, admin: dict) -> None:
+    """Put a signed-in admin's keys in the client's session, skipping the slow login form."""
+    with client.session_transaction() as session:
+        session["admin_id"] = admin["id"]
+        session["admin_key"] = admin_auth._fingerprint(admin)
+        session["admin_at"] = datetime.now(UTC).isoformat()
+
+
+def log_in(client, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, **kwargs):
+    return client.post("/admin/login", data={"email": email, "password": password}, **kwargs)
+
+
+def shown_link(html: str) -> str:
+    """Return the audit link shown in full on a page."""
+    match = re.search(r'id="audit-link" type="text" value="([^"]+)"', html)
+    assert match, "no audit link on the page"
+    return match.group(1)
+
+
+def token_of(link: str) -> str:
+    return link.rstrip("/").rsplit("/a/", 1)[1]

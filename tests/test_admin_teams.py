@@ -1,0 +1,334 @@
+"""The console's team pages: create and edit teams, hand out links, follow progress, re-audit."""
+
+import io
+import re
+from datetime import date, timedelta
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from docx import Document
+
+from bot import store
+from bot.db import get_db
+from bot.question_tree import current_tree
+from tests.admin_support import make_admin, shown_link, sign_in_directly, token_of
+from tests.profiles import PROFILES, SPECIALISED
+from tests.test_audit_journey import form_data, walk
+
+TARGETED = next(p for p in PROFILES if p.name == "both targeted flags")
+
+
+@pytest.fixture
+def console(app, client):
+    sign_in_directly(client, make_admin(app))
+    return client
+
+
+def create_team(console, **fields):
+    data = {"name": "Riverside Parent-Infant Team", "nation": "wales", **fields}
+    response = console.post("/admin/teams/new", data=data)
+    assert response.status_code == 302, response.text[:1500]
+    page = console.get(response.headers["Location"])
+    assert page.status_code == 200
+    team_id = int(re.search(r"/admin/teams/(\d+)/link", response.headers["Location"]).group(1))
+    return team_id, page
+
+
+def finish_audit(app, token, answers=SPECIALISED):
+    team_client = app.test_client()
+    walk(team_client, token, answers)
+    assert team_client.post(f"/a/{token}/finish").status_code == 302
+    return team_client
+
+
+def opens(app, token) -> bool:
+    return app.test_client().get(f"/a/{token}/").status_code == 200
+
+
+# -- creating and editing -------------------------------------------------------------------
+
+
+def test_creating_a_team_shows_its_link_once_then_only_its_last_characters(app, console):
+    team_id, page = create_team(console, contact_email="Lead@Riverside.example", area="Cardiff")
+    link = shown_link(page.text)
+    assert link.startswith("http://127.0.0.1:5000/a/")
+    assert "readonly" in page.text and 'data-copy="audit-link"' in page.text
+    assert page.headers["Cache-Control"] == "no-store"
+    token = token_of(link)
+    assert opens(app, token)
+    again = console.get(f"/admin/teams/{team_id}/link", follow_redirects=True)
+    assert token not in again.text
+    assert f"…{token[-4:]}" in again.text
+    with app.app_context():
+        team = store.get_team(get_db(), team_id)
+    assert team["nation"] == "wales" and team["area"] == "Cardiff"
+    assert team["contact_email"] == "lead@riverside.example"
+    assert not team["self_registered"]
+
+
+def test_the_invitation_email_is_ready_and_carries_the_link(console):
+    _, page = create_team(console, contact_email="lead@riverside.example")
+    link = shown_link(page.text)
+    mailto = re.search(r'href="(mailto:[^"]+)"', page.text).group(1).replace("&amp;", "&")
+    parts = urlsplit(mailto)
+    assert unquote(parts.path) == "lead@riverside.example"
+    query = parse_qs(parts.query)
+    assert "self-audit link" in query["subject"][0]
+    body = query["body"][0]
+    assert link in body
+    assert "Riverside Parent-Infant Team" in body
+    assert " " not in mailto and "\n" not in mailto
+
+
+def test_a_team_without_a_contact_email_gets_no_mailto(console):
+    _, page = create_team(console)
+    assert "mailto:" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "  "}, "Enter the team’s name"),
+        ({"nation": ""}, "Select the nation the team works in"),
+        ({"nation": "france"}, "Select the nation the team works in"),
+        ({"contact_email": "not an email"}, "Enter an email address like"),
+        ({"host_type": "pirate_ship"}, "Select the host organisation from the list"),
+        ({"link_expires": "2001-01-01"}, "must be today or in the future"),
+    ],
+)
+def test_a_team_form_with_a_mistake_is_shown_again(app, console, fields, message):
+    data = {"name": "Team", "nation": "england", **fields}
+    response = console.post("/admin/teams/new", data=data)
+    assert response.status_code == 422
+    assert message in response.text
+    with app.app_context():
+        assert store.team_overview(get_db()) == []
+
+
+def test_editing_a_team_changes_its_details(app, console):
+    team_id, _ = create_team(console)
+    form = console.get(f"/admin/teams/{team_id}/edit")
+    assert 'value="Riverside Parent-Infant Team"' in form.text
+    response = console.post(
+        f"/admin/teams/{team_id}/edit",
+        data={
+            "name": "Riverside PIP",
+            "nation": "scotland",
+            "area": "Fife",
+            "host_type": "voluntary_sector",
+            "contact_email": "hello@pip.example",
+        },
+    )
+    assert response.headers["Location"] == f"/admin/teams/{team_id}"
+    page = console.get(f"/admin/teams/{team_id}")
+    assert "Riverside PIP" in page.text and "Fife" in page.text and "Voluntary sector" in page.text
+    with app.app_context():
+        assert store.get_team(get_db(), team_id)["nation"] == "scotland"
+
+
+def test_an_unknown_team_is_not_found(console):
+    assert console.get("/admin/teams/999").status_code == 404
+    assert console.post("/admin/teams/999/link/revoke").status_code == 404
+
+
+# -- links ----------------------------------------------------------------------------------
+
+
+def test_a_reissued_link_replaces_the_old_one_at_once(app, console):
+    team_id, page = create_team(console)
+    old = token_of(shown_link(page.text))
+    response = console.post(f"/admin/teams/{team_id}/link/reissue")
+    assert response.headers["Location"] == f"/admin/teams/{team_id}/link"
+    new = token_of(shown_link(console.get(response.headers["Location"]).text))
+    assert new != old
+    assert not opens(app, old)
+    assert opens(app, new)
+
+
+def test_a_revoked_link_stops_working(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    console.post(f"/admin/teams/{team_id}/link/revoke")
+    assert not opens(app, token)
+    assert "no live link" in console.get(f"/admin/teams/{team_id}").text
+
+
+def test_a_link_can_expire(app, console):
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    team_id, page = create_team(console, link_expires=tomorrow)
+    token = token_of(shown_link(page.text))
+    assert "The link works until" in page.text
+    assert opens(app, token)
+    with app.app_context():
+        link = store.live_link(get_db(), team_id)
+        store.set_link_expiry(get_db(), team_id, link["created"])
+    assert not opens(app, token)
+    assert "It expired on" in console.get(f"/admin/teams/{team_id}").text
+    cleared = console.post(f"/admin/teams/{team_id}/link/expiry", data={"expiry-link_expires": ""})
+    assert cleared.status_code == 302
+    assert opens(app, token)
+
+
+def test_an_expiry_date_in_the_past_is_refused(app, console):
+    team_id, _ = create_team(console)
+    response = console.post(
+        f"/admin/teams/{team_id}/link/expiry", data={"expiry-link_expires": "2020-02-02"}
+    )
+    assert response.status_code == 422
+    assert "must be today or in the future" in response.text
+    with app.app_context():
+        assert store.live_link(get_db(), team_id)["expires"] is None
+
+
+def test_an_archived_teams_link_stops_working_and_its_data_is_kept(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    finish_audit(app, token)
+    console.post(f"/admin/teams/{team_id}/archive")
+    assert not opens(app, token)
+    team_page = console.get(f"/admin/teams/{team_id}")
+    assert "Archived" in team_page.text
+    assert "Specialised parent-infant relationship team" in team_page.text
+    assert "Riverside" not in console.get("/admin/").text
+    assert "Riverside" in console.get("/admin/?archived=1").text
+
+
+def test_a_team_link_never_reaches_another_teams_audit(app, console):
+    _, first_page = create_team(console, name="First team")
+    _, second_page = create_team(console, name="Second team")
+    first, second = token_of(shown_link(first_page.text)), token_of(shown_link(second_page.text))
+    team_client = finish_audit(app, first)
+    start = team_client.get(f"/a/{second}/")
+    assert "Second team" in start.text and "First team" not in start.text
+    check = team_client.get(f"/a/{second}/check")
+    assert "Finish and see the result" not in check.text
+    assert team_client.get(f"/a/{second}/result").status_code == 302
+    assert team_client.get("/admin/teams/1").status_code == 302
+    assert team_client.get(f"/admin/{first}").status_code in (302, 404)
+
+
+# -- progress -------------------------------------------------------------------------------
+
+
+def test_the_progress_table_shows_status_result_activity_and_contributors(app, console):
+    _, page = create_team(console, name="Finished team", nation="england")
+    finished = token_of(shown_link(page.text))
+    _, page = create_team(console, name="Started team", nation="scotland")
+    started = token_of(shown_link(page.text))
+    create_team(console, name="Quiet team", nation="wales")
+
+    team_client = app.test_client()
+    team_client.post(f"/a/{finished}/", data={"name": "Priya", "role": "Lead"})
+    walk(team_client, finished, SPECIALISED)
+    team_client.post(f"/a/{finished}/finish")
+    other = app.test_client()
+    other.post(f"/a/{started}/", data={"name": "Sam", "role": "Therapist"})
+    other.post(f"/a/{started}/q/sup_under3_count", data=form_data(2))
+
+    table = console.get("/admin/").text
+    rows = {
+        name: re.search(rf"{name}</a>.*?</tr>", table, re.S).group(0)
+        for name in ("Finished team", "Started team", "Quiet team")
+    }
+    assert "Finished" in rows["Finished team"]
+    assert "Specialised parent-infant relationship team" in rows["Finished team"]
+    assert re.search(r"In progress: \d+%", rows["Started team"])
+    assert "Not started" in rows["Quiet team"]
+    assert re.search(r"<td>1</td>\s*</tr>", rows["Finished team"])
+    assert re.search(r"<td>0</td>\s*</tr>", rows["Quiet team"])
+
+
+def test_the_progress_table_filters_and_sorts(app, console):
+    _, page = create_team(console, name="Alder", nation="england")
+    walk(app.test_client(), token_of(shown_link(page.text)), SPECIALISED)
+    create_team(console, name="Birch", nation="wales")
+    create_team(console, name="Cedar", nation="england")
+
+    def names(query):
+        page = console.get("/admin/", query_string=query)
+        assert page.status_code == 200
+        return re.findall(r'<a href="/admin/teams/\d+">([^<]+)</a>', page.text)
+
+    assert names({}) == ["Alder", "Birch", "Cedar"]
+    assert names({"sort": "name", "order": "desc"}) == ["Cedar", "Birch", "Alder"]
+    assert names({"nation": "england"}) == ["Alder", "Cedar"]
+    assert names({"status": "in_progress"}) == ["Alder"]
+    assert names({"status": "not_started", "nation": "england"}) == ["Cedar"]
+    assert names({"sort": "status", "order": "desc"})[0] == "Alder"
+    assert names({"sort": "nonsense", "nation": "atlantis"}) == ["Alder", "Birch", "Cedar"]
+
+
+def test_the_progress_table_does_not_query_once_per_team(app, console, monkeypatch):
+    with app.app_context():
+        db, tree = get_db(), current_tree()
+        for number in range(6):
+            team_id, _ = store.create_team(db, f"Team {number}")
+            audit = store.current_audit(
+                db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+            )
+            for question_id, value in list(SPECIALISED.items())[: 5 * number]:
+                store.record_answer(db, audit["id"], question_id, value)
+    statements = []
+    original = store.connect
+
+    def counting_connect(path):
+        db = original(path)
+        db.conn.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(store, "connect", counting_connect)
+    assert console.get("/admin/").status_code == 200
+    selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert 2 <= len(selects) <= 4, selects  # the admin, the teams, their answers
+
+
+# -- the team page and re-audits ------------------------------------------------------------
+
+
+def test_the_team_page_shows_answers_with_who_and_when_and_the_result(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    team_client = app.test_client()
+    team_client.post(f"/a/{token}/", data={"name": "Priya", "role": "Clinical lead"})
+    walk(team_client, token, TARGETED.answers, note="Checked with the rota")
+    team_client.post(f"/a/{token}/finish")
+    team_page = console.get(f"/admin/teams/{team_id}").text
+    assert "Targeted parent-infant relationship team" in team_page
+    assert "Priya (Clinical lead)" in team_page
+    assert "Checked with the rota" in team_page
+    assert "How many practitioners" in team_page or "practitioners" in team_page
+    assert "<input" not in team_page.split('id="audit-heading"')[1].split("Archive the team")[0]
+
+
+def test_admins_download_the_teams_action_plan(app, console):
+    team_id, page = create_team(console)
+    finish_audit(app, token_of(shown_link(page.text)))
+    with app.app_context():
+        audit_id = store.audits_for_team(get_db(), team_id)[0]["id"]
+    response = console.get(f"/admin/teams/{team_id}/audits/{audit_id}/action-plan.docx")
+    assert response.status_code == 200
+    assert "riverside-parent-infant-team-action-plan" in response.headers["Content-Disposition"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert "Specialised" in text
+    assert console.get(f"/admin/teams/{team_id}/audits/999/action-plan.docx").status_code == 404
+
+
+def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    finish_audit(app, token)
+    response = console.post(f"/admin/teams/{team_id}/audits")
+    assert response.headers["Location"] == f"/admin/teams/{team_id}"
+    with app.app_context():
+        audits = store.audits_for_team(get_db(), team_id)
+    assert [audit["status"] for audit in audits] == ["in_progress", "finished"]
+    team_client = app.test_client()
+    assert "/q/" in team_client.get(f"/a/{token}/next").headers["Location"]
+    assert team_client.get(f"/a/{token}/result").status_code == 302
+    team_page = console.get(f"/admin/teams/{team_id}").text
+    assert team_page.count("Specialised parent-infant relationship team") >= 1
+    assert "Not started" in team_page
+    past = console.get(f"/admin/teams/{team_id}/audits/{audits[1]['id']}")
+    assert "past audit, read-only" in past.text
+    assert "Specialised parent-infant relationship team" in past.text
+    assert console.get(f"/admin/teams/{team_id}/audits/999").status_code == 404

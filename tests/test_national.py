@@ -1,0 +1,296 @@
+"""The national picture: pure counts over team standings, and the page on a seeded database."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import national, store
+from bot import tree_model as m
+from bot.db import get_db
+from bot.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTED
+from bot.question_tree import load_proved_tree
+from bot.tree_loader import DEFAULT_TREE
+from tests.admin_support import make_admin, sign_in_directly
+from tests.profiles import PROFILES, SPECIALISED
+
+TREE = load_proved_tree(DEFAULT_TREE)
+BY_NAME = {profile.name: profile for profile in PROFILES}
+BOTH_FLAGS = BY_NAME["both targeted flags"].answers
+AGE_FLAG = BY_NAME["referrals only up to the first birthday"].answers
+NO_LEAD = BY_NAME["no consultant lead or oversight"].answers
+FLAG_PLUS_GAP = BY_NAME["a targeted flag plus another gap"].answers
+HALF_DONE = dict(list(SPECIALISED.items())[:10])
+
+
+def finished(answers):
+    return national.assess(TREE, FINISHED, answers)
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"), [(0, 0), (1, FEWER_THAN_3), (2, FEWER_THAN_3), (3, 3), (40, 40)]
+)
+def test_counts_of_one_or_two_are_published_as_fewer_than_3(count, shown):
+    assert national.publish(count) == shown
+
+
+# -- one team -------------------------------------------------------------------------------
+
+
+def test_a_team_with_no_audit_or_no_answers_has_not_started():
+    assert national.assess(TREE, None, {}).status == NOT_STARTED
+    assert national.assess(TREE, "in_progress", {}).status == NOT_STARTED
+    assert national.assess(TREE, "in_progress", {"no_such_question": 1}).status == NOT_STARTED
+
+
+def test_an_unfinished_audit_shows_the_share_of_its_current_path_answered():
+    standing = national.assess(TREE, "in_progress", HALF_DONE)
+    assert standing.status == IN_PROGRESS
+    assert standing.answered == 10
+    assert standing.percent == round(100 * 10 / standing.total)
+    assert 0 < standing.percent < 100
+    assert standing.result is None
+
+
+def test_only_a_finished_audit_has_a_result():
+    assert national.assess(TREE, "in_progress", SPECIALISED).result is None
+    assert national.assess(TREE, "in_progress", SPECIALISED).percent == 100
+    standing = finished(BOTH_FLAGS)
+    assert standing.result == "targeted"
+    assert set(standing.flags) == {"targeted_age_under_one", "targeted_referral_criteria"}
+    assert standing.descriptors["referral_age_range"] == m.NOT_MET
+    assert standing.percent == 100
+
+
+# -- the national picture -------------------------------------------------------------------
+
+SEEDED = [
+    ("england", finished(SPECIALISED)),
+    ("england", finished(SPECIALISED)),
+    ("england", finished(SPECIALISED)),
+    ("england", finished(BOTH_FLAGS)),
+    ("wales", finished(NO_LEAD)),
+    ("wales", finished(NO_LEAD)),
+    ("wales", finished(FLAG_PLUS_GAP)),
+    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
+    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
+    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
+    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
+    (None, national.assess(TREE, None, {})),
+]
+
+
+@pytest.fixture(scope="module")
+def picture():
+    return national.national_picture(TREE, SEEDED)
+
+
+def test_counts_by_result_and_nation(picture):
+    assert picture.columns == (
+        "england",
+        "scotland",
+        "wales",
+        "northern_ireland",
+        "not_recorded",
+        "total",
+    )
+    assert picture.categories == (
+        "specialised",
+        "targeted",
+        "not_yet_meeting",
+        "in_progress",
+        "not_started",
+    )
+    cells = picture.by_result
+    assert cells["specialised"] == {
+        "england": 3,
+        "scotland": 0,
+        "wales": 0,
+        "northern_ireland": 0,
+        "not_recorded": 0,
+        "total": 3,
+    }
+    assert cells["targeted"]["england"] == FEWER_THAN_3
+    assert cells["targeted"]["total"] == FEWER_THAN_3
+    assert cells["not_yet_meeting"]["wales"] == 3
+    assert cells["in_progress"]["scotland"] == 4
+    assert cells["not_started"]["not_recorded"] == FEWER_THAN_3
+    assert cells["not_started"]["england"] == 0
+    assert picture.teams == 12
+    assert picture.finished == 7
+
+
+def test_every_published_breakdown_cell_obeys_the_small_number_rule(picture):
+    cells = [value for row in picture.by_result.values() for value in row.values()]
+    cells += [value for row in picture.descriptors for value in row.counts.values()]
+    cells += [bar.count for bar in (*picture.most_missed, *picture.result_bars)]
+    cells += [c for flag in picture.flags for c in (flag.targeted_teams, flag.finished_teams)]
+    assert cells
+    assert all(value == FEWER_THAN_3 or value == 0 or value >= 3 for value in cells)
+    assert 1 not in cells and 2 not in cells
+
+
+def test_descriptor_statuses_among_finished_teams(picture):
+    rows = {row.descriptor: row for row in picture.descriptors}
+    assert [row.descriptor for row in picture.descriptors] == [d.id for d in TREE.descriptors]
+    # 3 specialised + 2 without a consultant lead meet the age range; 2 limit it to under one.
+    assert rows["referral_age_range"].counts == {
+        "met": 5,
+        "partly_met": 0,
+        "not_met": FEWER_THAN_3,
+    }
+    assert rows["clinical_supervision"].counts == {"met": 7, "partly_met": 0, "not_met": 0}
+    assert rows["clinical_leadership"].counts["met"] == 5
+    assert not rows["outcomes_data"].definitional
+    assert rows["clinical_supervision"].definitional
+
+
+def test_bars_are_drawn_from_published_numbers_only(picture):
+    rows = {row.descriptor: row for row in picture.descriptors}
+    supervision = {bar.key: bar.width for bar in rows["clinical_supervision"].bars}
+    assert supervision == {"met": 100, "partly_met": 0, "not_met": 0}
+    assert rows["clinical_supervision"].hidden_width == 0
+    age = {bar.key: bar.width for bar in rows["referral_age_range"].bars}
+    assert age == {"met": round(100 * 5 / 7), "partly_met": 0, "not_met": 0}
+    assert rows["referral_age_range"].hidden_width == 100 - round(100 * 5 / 7)
+
+
+def test_no_bars_when_fewer_than_3_teams_finished():
+    few = national.national_picture(TREE, SEEDED[:2])
+    assert few.finished == FEWER_THAN_3
+    assert all(row.bars == () for row in few.descriptors)
+    assert few.result_bars == ()
+
+
+def test_the_descriptors_most_often_missed_come_first():
+    teams = (
+        [("england", finished(NO_LEAD))] * 5
+        + [("wales", finished(AGE_FLAG))] * 3
+        + [("wales", finished(FLAG_PLUS_GAP)), ("wales", finished(SPECIALISED))]
+    )
+    missed = national.national_picture(TREE, teams).most_missed
+    assert [(bar.key, bar.count) for bar in missed] == [
+        ("clinical_leadership", 5),
+        ("referral_age_range", 4),
+        ("staff_competencies", FEWER_THAN_3),
+    ]
+    assert [bar.width for bar in missed] == [50, 40, 0]
+
+
+def test_targeted_reasons_count_the_flags(picture):
+    flags = {row.flag: row for row in picture.flags}
+    assert flags["targeted_age_under_one"].targeted_teams == FEWER_THAN_3
+    assert flags["targeted_age_under_one"].finished_teams == FEWER_THAN_3
+    many = national.national_picture(
+        TREE, [("england", finished(AGE_FLAG))] * 3 + [("wales", finished(BOTH_FLAGS))]
+    )
+    flags = {row.flag: row for row in many.flags}
+    assert flags["targeted_age_under_one"].targeted_teams == 4
+    assert flags["targeted_referral_criteria"].targeted_teams == FEWER_THAN_3
+
+
+def test_an_empty_picture_is_all_zeros():
+    empty = national.national_picture(TREE, [])
+    assert empty.teams == 0 and empty.finished == 0
+    assert all(v == 0 for row in empty.by_result.values() for v in row.values())
+    assert empty.most_missed == ()
+    assert "not_recorded" not in empty.columns
+
+
+# -- the progress table's filter and sort ---------------------------------------------------
+
+
+def _row(name, nation, standing, days_ago=0, contributors=0):
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    team = {"id": hash(name), "name": name, "nation": nation, "created": now}
+    audit = {"updated": now - timedelta(days=days_ago), "status": standing.status}
+    return national.ProgressRow(team, audit, None, contributors, 1, standing)
+
+
+ROWS = [
+    _row("beech", "wales", finished(SPECIALISED), days_ago=3, contributors=2),
+    _row("Ash", "england", national.assess(TREE, "in_progress", HALF_DONE), days_ago=1),
+    _row("cherry", None, national.assess(TREE, None, {}), days_ago=9, contributors=5),
+    _row("Damson", "england", finished(NO_LEAD), days_ago=5),
+]
+
+
+def names(rows):
+    return [row.team["name"] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("key", "descending", "expected"),
+    [
+        ("name", False, ["Ash", "beech", "cherry", "Damson"]),
+        ("name", True, ["Damson", "cherry", "beech", "Ash"]),
+        ("nation", False, ["Ash", "Damson", "beech", "cherry"]),
+        ("status", False, ["cherry", "Ash", "beech", "Damson"]),
+        ("result", False, ["beech", "Damson", "Ash", "cherry"]),
+        ("last_activity", True, ["Ash", "beech", "Damson", "cherry"]),
+        ("contributors", True, ["cherry", "beech", "Ash", "Damson"]),
+        ("unknown", False, ["Ash", "beech", "cherry", "Damson"]),
+    ],
+)
+def test_sort_rows(key, descending, expected):
+    assert names(national.sort_rows(TREE, ROWS, key, descending)) == expected
+
+
+def test_filter_rows_by_nation_and_status():
+    assert names(national.filter_rows(ROWS, nation="england")) == ["Ash", "Damson"]
+    assert names(national.filter_rows(ROWS, nation="not_recorded")) == ["cherry"]
+    assert names(national.filter_rows(ROWS, status=FINISHED)) == ["beech", "Damson"]
+    assert names(national.filter_rows(ROWS, nation="england", status=FINISHED)) == ["Damson"]
+    assert names(national.filter_rows(ROWS)) == names(ROWS)
+
+
+# -- the page on a seeded database ----------------------------------------------------------
+
+
+def seed(app, nation, answers, finish=True, name="Team"):
+    with app.app_context():
+        db = get_db()
+        team_id, _ = store.create_team(db, name, nation=nation)
+        if answers is None:
+            return team_id
+        audit = store.current_audit(
+            db, team_id, tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
+        )
+        for question_id, value in answers.items():
+            store.record_answer(db, audit["id"], question_id, value)
+        if finish:
+            store.finish_audit(db, audit["id"])
+        return team_id
+
+
+def cell(html, row_attr, column):
+    row = re.search(rf"<tr data-{row_attr}>.*?</tr>", html, re.S).group(0)
+    return re.sub(r"<[^>]+>", "", re.search(rf"data-{column}>(.*?)</td>", row, re.S).group(1))
+
+
+def test_the_national_page_on_a_seeded_database(app, client):
+    for _ in range(3):
+        seed(app, "england", SPECIALISED)
+    seed(app, "england", BOTH_FLAGS)
+    seed(app, "wales", NO_LEAD)
+    seed(app, "northern_ireland", HALF_DONE, finish=False)
+    seed(app, "scotland", None)
+    archived = seed(app, "scotland", SPECIALISED)
+    with app.app_context():
+        store.archive_team(get_db(), archived)
+    sign_in_directly(client, make_admin(app))
+    page = client.get("/admin/national")
+    assert page.status_code == 200
+    html = page.text
+    assert cell(html, 'category="specialised"', 'column="england"') == "3"
+    assert cell(html, 'category="specialised"', 'column="scotland"') == "0"
+    assert cell(html, 'category="specialised"', 'column="total"') == "3"
+    assert cell(html, 'category="targeted"', 'column="england"') == "fewer than 3"
+    assert cell(html, 'category="not_yet_meeting"', 'column="wales"') == "fewer than 3"
+    assert cell(html, 'category="in_progress"', 'column="northern_ireland"') == "fewer than 3"
+    assert cell(html, 'category="not_started"', 'column="scotland"') == "fewer than 3"
+    assert cell(html, 'descriptor="clinical_supervision"', 'status="met"') == "5"
+    assert cell(html, 'descriptor="referral_age_range"', 'status="not_met"') == "fewer than 3"
+    assert 'style="' not in html  # the CSP forbids inline styles: bars use SVG widths
+    assert 'class="bar-met"' in html
+    assert "/admin/exports/audits.csv" in html and "/admin/exports/answers.csv" in html

@@ -1,0 +1,115 @@
+"""Public sign-up: a new team gets its own working link, unless the foundation closed it."""
+
+import pytest
+
+from bot import create_app, store
+from bot.db import get_db
+from tests.admin_support import make_admin, shown_link, sign_in_directly, token_of
+
+GOOD = {"name": "Harbour Parent-Infant Team", "nation": "scotland", "contact_email": "Hi@H.example"}
+
+
+def test_sign_up_creates_a_self_registered_team_with_a_working_link(app, client):
+    page = client.get("/signup/")
+    assert page.status_code == 200
+    assert "Northern Ireland" in page.text
+    response = client.post("/signup/", data=GOOD)
+    assert response.headers["Location"] == "/signup/done"
+    done = client.get("/signup/done")
+    assert done.headers["Cache-Control"] == "no-store"
+    assert "Bookmark it" in done.text and "send it to the colleagues" in done.text
+    link = shown_link(done.text)
+    token = token_of(link)
+    start = app.test_client().get(f"/a/{token}/")
+    assert start.status_code == 200
+    assert "Harbour Parent-Infant Team" in start.text
+    with app.app_context():
+        team = store.team_by_token(get_db(), token)
+    assert team["self_registered"] is True
+    assert team["nation"] == "scotland"
+    assert team["contact_email"] == "hi@h.example"
+
+
+def test_the_link_is_shown_only_once(client):
+    client.post("/signup/", data=GOOD)
+    token = token_of(shown_link(client.get("/signup/done").text))
+    again = client.get("/signup/done")
+    assert again.status_code == 302
+    assert token not in client.get("/signup/").text
+
+
+def test_the_console_marks_self_registered_teams(app, client):
+    client.post("/signup/", data=GOOD)
+    console = app.test_client()
+    sign_in_directly(console, make_admin(app))
+    row = console.get("/admin/").text.split("Harbour Parent-Infant Team")[1].split("</tr>")[0]
+    assert "Self-registered" in row
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": " "}, "Enter your team’s name"),
+        ({"nation": ""}, "Select the nation your team works in"),
+        ({"nation": "mars"}, "Select the nation your team works in"),
+        ({"contact_email": ""}, "Enter a contact email address"),
+        ({"contact_email": "nope"}, "Enter an email address like"),
+        ({"name": "x" * 121}, "120 characters or fewer"),
+    ],
+)
+def test_a_sign_up_with_a_mistake_is_shown_again_with_the_input(app, client, change, message):
+    response = client.post("/signup/", data={**GOOD, **change})
+    assert response.status_code == 422
+    assert message in response.text
+    with app.app_context():
+        assert store.team_overview(get_db()) == []
+
+
+def test_sign_up_can_be_switched_off_and_on_from_the_console(app, client):
+    console = app.test_client()
+    sign_in_directly(console, make_admin(app))
+    settings = console.get("/admin/settings")
+    assert "http://127.0.0.1:5000/signup/" in settings.text
+    assert console.post("/admin/settings", data={"signup_open": "0"}).status_code == 302
+    closed = client.get("/signup/")
+    assert closed.status_code == 404
+    assert "Sign-up is closed" in closed.text
+    refused = client.post("/signup/", data=GOOD)
+    assert refused.status_code == 404
+    with app.app_context():
+        assert store.team_overview(get_db()) == []
+    console.post("/admin/settings", data={"signup_open": "1"})
+    assert client.post("/signup/", data=GOOD).status_code == 302
+
+
+def test_a_bad_setting_is_refused(app):
+    console = app.test_client()
+    sign_in_directly(console, make_admin(app))
+    assert console.post("/admin/settings", data={"signup_open": "maybe"}).status_code == 422
+
+
+def test_sign_ups_from_one_address_are_throttled(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DB": str(tmp_path / "audit.db"),
+            "WTF_CSRF_ENABLED": False,
+            "SIGNUP_LIMIT": "2 per hour",
+        }
+    )
+    client = app.test_client()
+    assert client.post("/signup/", data=GOOD).status_code == 302
+    assert client.post("/signup/", data={**GOOD, "name": "x"}).status_code == 302
+    refused = client.post("/signup/", data={**GOOD, "name": "y"})
+    assert refused.status_code == 429
+    assert "Too many sign-ups" in refused.text
+    with app.app_context():
+        assert len(store.team_overview(get_db())) == 2
+
+
+def test_the_sign_up_form_needs_its_csrf_token(tmp_path):
+    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+    response = app.test_client().post("/signup/", data=GOOD)
+    assert response.status_code == 422
+    with app.app_context():
+        assert store.team_overview(get_db()) == []
