@@ -81,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     question_tree.init_app(app)
     db.init_app(app)
+    question_tree.store_current_tree(app)
     i18n.init_app(app, str(PROJECT_ROOT / "translations"))
     site_views.init_app(app)
     app.register_blueprint(audit_views.bp)

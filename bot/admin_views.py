@@ -42,11 +42,12 @@ from wtforms.validators import (
 from bot import exports, national, presenters, signup_views, store
 from bot.action_plan import build_action_plan
 from bot.admin_auth import EMAIL_PATTERN, LogoutForm, require_login
+from bot.answers import fitting_answers
 from bot.audit_state import AuditState
 from bot.db import get_db
 from bot.engine import evaluate
 from bot.plan_data import plan_dict, plan_filename
-from bot.question_tree import current_tree
+from bot.question_tree import current_tree, tree_for_audit
 from bot.team_cli import audit_link
 from bot.tree_model import Tree
 
@@ -188,9 +189,14 @@ def _team_fields(form: TeamForm) -> dict:
 
 
 def load_state_for_audit(db, tree: Tree, team: dict, audit: dict) -> AuditState:
-    """Load one audit of a team (current or past) and evaluate it against the tree."""
+    """Load one audit of a team (current or past) and evaluate it against its own tree.
+
+    A finished audit is scored with the tree it was answered on; one in progress with the
+    current tree, which it moves to on the team's next visit.
+    """
+    tree = tree_for_audit(db, audit, tree)
     records = store.current_answers(db, audit["id"])
-    answers = {qid: record.value for qid, record in records.items() if qid in tree.questions_by_id}
+    answers, _ = fitting_answers(tree, {qid: record.value for qid, record in records.items()})
     return AuditState(tree, team, audit, records, evaluate(tree, answers))
 
 
@@ -207,7 +213,9 @@ def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRo
         values = (
             {qid: record.value for qid, record in answers[audit["id"]].items()} if audit else {}
         )
-        standing = national.assess(tree, audit["status"] if audit else None, values)
+        standing = national.assess(
+            tree_for_audit(db, audit, tree), audit["status"] if audit else None, values
+        )
         rows.append(
             national.ProgressRow(
                 item["team"], audit, item["link"], item["contributors"], item["audits"], standing

@@ -149,3 +149,23 @@ def normalise_answers(tree: m.Tree, raw: Mapping[str, Any]) -> dict[str, Any]:
             raise AnswerError(question_id, "unknown_question", question=question_id)
         answers[question_id] = check_answer(question, value)
     return answers
+
+
+def fitting_answers(tree: m.Tree, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Split stored answers into those that still fit the tree and the ids that no longer do.
+
+    Answers to questions the tree no longer has are simply left out (they stay in the log).
+    """
+    kept: dict[str, Any] = {}
+    unfit: list[str] = []
+    for question_id, value in values.items():
+        question = tree.questions_by_id.get(question_id)
+        if question is None:
+            continue
+        try:
+            check_answer(question, value)
+        except AnswerError:
+            unfit.append(question_id)
+        else:
+            kept[question_id] = value
+    return kept, unfit

@@ -54,7 +54,20 @@ def add_token(_endpoint, values) -> None:
 
 
 def _state() -> AuditState:
-    return load_state(get_db(), current_tree(), g.team)
+    state = load_state(get_db(), current_tree(), g.team)
+    move = state.tree_move
+    if move and move["id"] not in session.get("seen_tree_moves", []):
+        g.tree_notice = move
+    return state
+
+
+@bp.after_request
+def remember_tree_notice_shown(response):
+    """Show the "questions have been updated" notice once per browser, on a page it sees."""
+    move = g.get("tree_notice")
+    if move and response.status_code == 200 and response.mimetype == "text/html":
+        session["seen_tree_moves"] = [*session.get("seen_tree_moves", [])[-19:], move["id"]]
+    return response
 
 
 def _respondent_id() -> int | None:
@@ -118,10 +131,10 @@ def resume():
 
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
 def question(question_id: str):
-    tree = current_tree()
+    state = _state()
+    tree = state.tree
     if question_id not in tree.questions_by_id:
         abort(404)
-    state = _state()
     returning = (
         request.args.get("return_to") if request.args.get("return_to") == RETURN_TO_CHECK else None
     )

@@ -20,6 +20,7 @@ from bot import store
 from bot import tree_model as m
 from bot.engine import walk
 from bot.national import assess
+from bot.question_tree import tree_for_audit
 
 BATCH_SIZE = 200
 DESCRIPTOR_PREFIX = "descriptor_"
@@ -104,7 +105,9 @@ def audit_records(
             values = (
                 {qid: record.value for qid, record in answers[audit["id"]].items()} if audit else {}
             )
-            standing = assess(tree, audit["status"] if audit else None, values)
+            standing = assess(
+                tree_for_audit(db, audit, tree), audit["status"] if audit else None, values
+            )
             record = _team_fields(item["team"])
             record.update(
                 {

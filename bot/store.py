@@ -788,7 +788,8 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
         )
         SELECT teams.*,
                audits.id AS a_id, audits.tree_id AS a_tree_id,
-               audits.tree_version AS a_tree_version, audits.status AS a_status,
+               audits.tree_version AS a_tree_version, audits.tree_digest AS a_tree_digest,
+               audits.status AS a_status,
                audits.started AS a_started, audits.updated AS a_updated,
                audits.finished AS a_finished,
                coalesce(latest.audit_count, 0) AS audit_count,
@@ -817,6 +818,7 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
                     "team_id": row["id"],
                     "tree_id": row["a_tree_id"],
                     "tree_version": row["a_tree_version"],
+                    "tree_digest": row["a_tree_digest"],
                     "status": row["a_status"],
                     "started": row["a_started"],
                     "updated": row["a_updated"],
@@ -974,3 +976,102 @@ def read_snapshot(path: str | Path) -> Iterator[sqlite_utils.Database]:
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         db.conn.close()
+
+
+# -- versions of the question tree ------------------------------------------------------------
+
+
+@migrations()
+def m004_tree_versions(db: sqlite_utils.Database) -> None:
+    """Keep every question tree an audit used, by content hash, and log audits moved between."""
+    db.table("trees").create(
+        {"digest": str, "tree_id": str, "version": str, "content": str, "stored": str},
+        pk="digest",
+        strict=True,
+    )
+    db.table("audit_tree_moves").create(
+        {
+            "id": int,
+            "audit_id": int,
+            "from_digest": str,
+            "from_version": str,
+            "to_digest": str,
+            "to_version": str,
+            "new_questions": int,
+            "asked_again": int,
+            "removed": int,
+            "moved": str,
+        },
+        pk="id",
+        foreign_keys=[("audit_id", "audits", "id")],
+        strict=True,
+    )
+    db.table("audit_tree_moves").create_index(["audit_id", "id"])
+
+
+def save_tree(
+    db: sqlite_utils.Database, digest: str, tree_id: str, version: str, content: str
+) -> None:
+    """Store a tree's YAML by its content hash, once."""
+    with write_transaction(db):
+        db.execute(
+            "INSERT OR IGNORE INTO trees (digest, tree_id, version, content, stored) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [digest, tree_id, str(version), content, _stamp()],
+        )
+
+
+def tree_content(db: sqlite_utils.Database, digest: str) -> str | None:
+    """Return the YAML of the tree with this content hash, or None."""
+    row = _one(db, "SELECT content FROM trees WHERE digest = ?", [digest])
+    return row["content"] if row else None
+
+
+def move_audit_to_tree(
+    db: sqlite_utils.Database,
+    audit_id: int,
+    *,
+    from_digest: str,
+    to_digest: str,
+    to_version: str,
+    new_questions: int,
+    asked_again: int,
+    removed: int,
+) -> bool:
+    """Pin an in-progress audit to a newer tree and log what changed; False if already moved."""
+    now = _stamp()
+    with write_transaction(db):
+        audit = _one(
+            db, "SELECT tree_digest, tree_version, status FROM audits WHERE id = ?", [audit_id]
+        )
+        if audit is None or audit["tree_digest"] != from_digest or audit["status"] != IN_PROGRESS:
+            return False
+        db.execute(
+            "UPDATE audits SET tree_digest = ?, tree_version = ? WHERE id = ?",
+            [to_digest, str(to_version), audit_id],
+        )
+        db.table("audit_tree_moves").insert(
+            {
+                "audit_id": audit_id,
+                "from_digest": from_digest,
+                "from_version": audit["tree_version"],
+                "to_digest": to_digest,
+                "to_version": str(to_version),
+                "new_questions": new_questions,
+                "asked_again": asked_again,
+                "removed": removed,
+                "moved": now,
+            }
+        )
+    return True
+
+
+def last_tree_move(db: sqlite_utils.Database, audit_id: int) -> dict | None:
+    """Return the latest move of this audit to a newer tree, or None."""
+    return _row(
+        _one(
+            db,
+            "SELECT * FROM audit_tree_moves WHERE audit_id = ? ORDER BY id DESC LIMIT 1",
+            [audit_id],
+        )
+    )
