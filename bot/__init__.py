@@ -77,12 +77,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from bot import audit_views, bench_views, db, i18n, question_tree, site_views, team_cli
+    from bot import (
+        audit_views,
+        bench_views,
+        db,
+        i18n,
+        question_tree,
+        site_views,
+        team_cli,
+        throttle,
+    )
 
     question_tree.init_app(app)
     db.init_app(app)
     question_tree.store_current_tree(app)
     i18n.init_app(app, str(PROJECT_ROOT / "translations"))
+    throttle.init_app(app)
     site_views.init_app(app)
     app.register_blueprint(audit_views.bp)
     team_cli.init_app(app)

@@ -32,15 +32,13 @@ from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
-from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 from bot import store
 from bot.db import get_db
+from bot.throttle import Throttle, client_address, throttle
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
 
@@ -49,55 +47,6 @@ MAX_PASSWORD_LENGTH = 1024
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SESSION_KEYS = ("admin_id", "admin_key", "admin_at")
 PASSWORD_METHOD = "scrypt"
-
-
-# -- throttles ------------------------------------------------------------------------------
-
-
-class Throttle:
-    """Count events per key in a moving window, in memory; one per app.
-
-    A limit is a string such as "5 per minute"; an empty limit never throttles. The memory
-    store is made on first use, so an app that never counts anything starts no timer thread.
-    """
-
-    def __init__(self) -> None:
-        self._limiter: MovingWindowRateLimiter | None = None
-
-    @property
-    def limiter(self) -> MovingWindowRateLimiter:
-        if self._limiter is None:
-            self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        return self._limiter
-
-    @staticmethod
-    @functools.cache
-    def _item(limit: str) -> RateLimitItem:
-        return parse(limit)
-
-    def allowed(self, limit: str | None, *key: str) -> bool:
-        """True while fewer events than the limit were counted for key in its window."""
-        return not limit or self.limiter.test(self._item(limit), *key)
-
-    def count(self, limit: str | None, *key: str) -> None:
-        """Count one event for key."""
-        if limit:
-            self.limiter.hit(self._item(limit), *key)
-
-    def retry_after(self, limit: str | None, *key: str) -> int:
-        """Return the seconds until key may try again (at least 1)."""
-        if not limit:
-            return 1
-        reset = self.limiter.get_window_stats(self._item(limit), *key).reset_time
-        return max(1, round(reset - datetime.now(UTC).timestamp()))
-
-
-def throttle() -> Throttle:
-    return current_app.extensions["throttle"]
-
-
-def client_address() -> str:
-    return request.remote_addr or "unknown"
 
 
 # -- accounts -------------------------------------------------------------------------------
@@ -375,6 +324,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("ADMIN_SESSION_HOURS", 12)
     if str(app.config["PUBLIC_URL"]).lower().startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
-    app.extensions["throttle"] = Throttle()
+    app.extensions.setdefault("throttle", Throttle())
     app.register_blueprint(bp)
     app.cli.add_command(admin_commands)

@@ -27,6 +27,7 @@ from bot.db import get_db
 from bot.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
 from bot.plan_data import plan_dict, plan_filename
 from bot.question_tree import current_tree
+from bot.throttle import client_address, throttle
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 
@@ -39,9 +40,16 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 @bp.url_value_preprocessor
 def find_team(_endpoint, values) -> None:
+    """Resolve the link to its team; count unknown links so nobody can try links in bulk."""
     token = values.pop("token")
+    limit = current_app.config["LINK_LOOKUP_LIMIT"]
+    address = client_address()
+    if not throttle().allowed(limit, "link", address):
+        current_app.logger.warning("Audit link look-ups refused: too many unknown from %s", address)
+        abort(429)
     team = store.team_by_token(get_db(), token)
     if team is None:
+        throttle().count(limit, "link", address)
         abort(404, description="audit_link")
     g.token = token
     g.team = team

@@ -20,9 +20,10 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Regexp
 
 from bot import national, store
-from bot.admin_auth import EMAIL_PATTERN, client_address, throttle
+from bot.admin_auth import EMAIL_PATTERN
 from bot.db import get_db
 from bot.team_cli import audit_link
+from bot.throttle import client_address, throttle
 
 bp = Blueprint("signup", __name__, url_prefix="/signup")
 

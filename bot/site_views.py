@@ -38,6 +38,12 @@ def bad_request(error):
     return render_template("errors/request.html", too_large=too_large), error.code
 
 
+def too_many_requests(_error):
+    response = current_app.make_response((render_template("errors/429.html"), 429))
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 def server_error(_error):
     return render_template("errors/500.html"), 500
 
@@ -67,5 +73,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, server_error)
     for code in (400, 405, 413):
         app.register_error_handler(code, bad_request)
+    app.register_error_handler(429, too_many_requests)
     app.register_error_handler(sqlite3.Error, storage_error)
     app.after_request(security_headers)

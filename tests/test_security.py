@@ -107,3 +107,27 @@ def test_odd_requests_get_a_friendly_page_not_werkzeug_text(app, client, team):
     )
     assert too_big.status_code == 413
     assert "too long to save" in too_big.text
+
+
+def test_trying_many_unknown_links_is_slowed_down(tmp_path, make_team):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DB": str(tmp_path / "t.db"),
+            "WTF_CSRF_ENABLED": False,
+            "LINK_LOOKUP_LIMIT": "5 per minute",
+        }
+    )
+    with app.app_context():
+        _, token = store.create_team(get_db(), "Real team")
+    client = app.test_client()
+    assert client.get(f"/a/{token}/").status_code == 200
+    for attempt in range(5):
+        assert client.get(f"/a/guess-{attempt}/").status_code == 404
+    refused = client.get("/a/guess-6/")
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"]
+    assert "Too many tries" in refused.text
+    assert client.get(f"/a/{token}/").status_code == 429
+    other_address = client.get(f"/a/{token}/", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other_address.status_code == 200
