@@ -136,3 +136,46 @@ def test_arbitrary_paths_and_tokens_are_404_not_500(tmp_path):
         assert response.status_code < 500
 
     get()
+
+
+def test_arbitrary_posts_to_the_console_never_crash(tmp_path):
+    from tests.admin_support import make_admin, sign_in_directly
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DB": str(tmp_path / "c.db"),
+            "WTF_CSRF_ENABLED": False,
+            "ADMIN_LOGIN_LIMIT": None,
+            "ADMIN_LOGIN_ADDRESS_LIMIT": None,
+            "SIGNUP_LIMIT": None,
+        }
+    )
+    with app.app_context():
+        team_id, _ = store.create_team(get_db(), "Console team")
+    client = app.test_client()
+    sign_in_directly(client, make_admin(app))
+    urls = [
+        rule.rule.replace("<int:team_id>", str(team_id)).replace("<int:audit_id>", "1")
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods
+        and (rule.rule.startswith("/admin") or "signup" in rule.rule)
+        and "logout" not in rule.rule
+    ]
+    assert len(urls) >= 6
+
+    @settings(
+        max_examples=200,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(url=st.sampled_from(urls), form=FORM)
+    def post(url, form):
+        response = client.post(url, data=form)
+        assert response.status_code < 500, (url, form, response.status_code)
+
+    post()
+    with sqlite3.connect(app.config["DB"]) as conn:
+        for name, email in conn.execute("SELECT name, contact_email FROM teams"):
+            assert name and len(name) <= 200
+            assert email is None or len(email) <= 320
