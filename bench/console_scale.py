@@ -1,0 +1,161 @@
+"""The console at national scale: 1,000 teams with 3 audits each (about 200,000 answers).
+
+Seeds the database directly (in a few large transactions), then, signed in as an admin
+through the test client, times the progress page, the national picture and each export
+(streamed to the end), and the peak Python memory of each export (tracemalloc).
+
+    .venv/bin/python bench/console_scale.py [--teams 1000] [--audits 3] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot import create_app, store  # noqa: E402
+from bot.db import get_db  # noqa: E402
+from bot.engine import evaluate  # noqa: E402
+from tests.admin_support import make_admin, sign_in_directly  # noqa: E402
+from tests.profiles import PROFILES  # noqa: E402
+
+NATIONS = ("england", "scotland", "wales", "northern_ireland")
+
+
+def seed(app, teams: int, audits_per_team: int, rng: random.Random) -> int:
+    """Insert teams, audits and answers straight into the tables; return the answer count."""
+    tree = app.extensions["question_tree"]
+    profiles = [profile.answers for profile in PROFILES]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    answers = 0
+    with app.app_context():
+        db = get_db()
+        for team_number in range(teams):
+            team_id, _ = store.create_team(
+                db, f"Team {team_number}", nation=NATIONS[team_number % 4]
+            )
+            with store.write_transaction(db):
+                respondent = (
+                    db.table("respondents")
+                    .insert(
+                        {
+                            "team_id": team_id,
+                            "name": f"Member {team_number}",
+                            "role": "Therapist",
+                            "created": start.isoformat(),
+                        }
+                    )
+                    .last_pk
+                )
+                for audit_number in range(audits_per_team):
+                    profile = rng.choice(profiles)
+                    path = evaluate(tree, profile).journey.path
+                    current = audit_number == audits_per_team - 1
+                    finished = not current or rng.random() < 0.6
+                    cut = len(path) if finished else rng.randrange(len(path))
+                    when = start + timedelta(days=audit_number * 120 + team_number % 90)
+                    audit_id = (
+                        db.table("audits")
+                        .insert(
+                            {
+                                "team_id": team_id,
+                                "tree_id": tree.id,
+                                "tree_version": tree.version,
+                                "tree_digest": tree.digest,
+                                "status": "finished" if finished else "in_progress",
+                                "started": when.isoformat(),
+                                "updated": when.isoformat(),
+                                "finished": when.isoformat() if finished else None,
+                            }
+                        )
+                        .last_pk
+                    )
+                    rows = []
+                    for question_id in path[:cut]:
+                        for revision in range(2 if rng.random() < 0.45 else 1):
+                            rows.append(
+                                {
+                                    "audit_id": audit_id,
+                                    "question_id": question_id,
+                                    "value": json.dumps(profile[question_id]),
+                                    "note": "Evidence kept in the shared drive."
+                                    if revision
+                                    else "",
+                                    "respondent_id": respondent,
+                                    "answered_at": (
+                                        when + timedelta(minutes=len(rows))
+                                    ).isoformat(),
+                                }
+                            )
+                    db.table("answers").insert_all(rows, batch_size=500)
+                    answers += len(rows)
+    return answers
+
+
+def timed_get(client, url: str, runs: int) -> tuple[float, int, int]:
+    """Return the median seconds to fetch `url` to its last byte, its size and status."""
+    times, size, status = [], 0, 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url, buffered=False)
+        size = sum(len(chunk) for chunk in response.response)
+        response.close()
+        times.append(time.perf_counter() - started)
+        status = response.status_code
+    return statistics.median(times), size, status
+
+
+def export_peak(client, url: str) -> int:
+    tracemalloc.start()
+    response = client.get(url, buffered=False)
+    for _ in response.response:
+        pass
+    response.close()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teams", type=int, default=1000)
+    parser.add_argument("--audits", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"TESTING": True, "DB": f"{folder}/scale.db"})
+        started = time.perf_counter()
+        answers = seed(app, options.teams, options.audits, random.Random(2026))
+        print(
+            f"seeded {options.teams} teams, {options.teams * options.audits} audits, "
+            f"{answers} answers in {time.perf_counter() - started:.0f} s"
+        )
+        client = app.test_client()
+        sign_in_directly(client, make_admin(app))
+        print("\n| page | median ms | size KB | peak memory MB |\n|---|---:|---:|---:|")
+        for name, url in (
+            ("progress table", "/admin/"),
+            ("national picture", "/admin/national"),
+            ("audits CSV", "/admin/exports/audits.csv"),
+            ("audits JSON", "/admin/exports/audits.json"),
+            ("answers CSV", "/admin/exports/answers.csv"),
+            ("answers JSON", "/admin/exports/answers.json"),
+        ):
+            seconds, size, status = timed_get(client, url, options.runs)
+            assert status == 200, (url, status)
+            peak = f"{export_peak(client, url) / 2**20:.1f}" if "exports" in url else ""
+            print(f"| {name} | {seconds * 1000:.0f} | {size / 1024:.0f} | {peak} |")
+
+
+if __name__ == "__main__":
+    main()
