@@ -101,3 +101,13 @@ node_modules/.installed: package.json package-lock.json
 
 lighthouse: $(STAMP) browser-deps node_modules/.installed
 	$(BIN)/python bench/lighthouse.py
+
+# Benchmarks (not part of `make test`): each prints its figures; docs/performance.md records
+# them with the command that made them.
+.PHONY: bench
+bench: $(STAMP) translations-compile browser-deps
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/plan_build.py
+	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/console_scale.py
+	$(BIN)/python bench/startup.py
