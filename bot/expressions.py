@@ -1,7 +1,8 @@
 """The small expression language of the question tree.
 
 Expressions are written in a safe subset of Python syntax. They are parsed with `ast` into a
-tree of allowed nodes and interpreted here; nothing is ever passed to `eval`. `null` is
+tree of allowed nodes, which is turned once into nested Python closures; nothing is ever passed
+to `eval` or `compile`. `null` is
 forgiving: arithmetic with it gives `null`, ordering comparisons with it are false.
 """
 
@@ -73,9 +74,10 @@ class Expression:
     tree: ast.Expression = field(repr=False, compare=False)
     names: frozenset[str]
     calls: tuple[tuple[str, tuple[Any, ...]], ...]
+    run: Callable[[Environment], Any] = field(repr=False, compare=False, default=None)
 
     def evaluate(self, env: Environment) -> Any:
-        return _evaluate(self.tree.body, env)
+        return self.run(env)
 
     def holds(self, env: Environment) -> bool:
         return bool(self.evaluate(env))
@@ -124,7 +126,7 @@ def parse(source: Any) -> Expression:
         ):
             raise ExpressionError(f"unsupported literal {node.value!r} in {source!r}")
     names -= set(FUNCTIONS)
-    return Expression(source.strip(), tree, frozenset(names), tuple(calls))
+    return Expression(source.strip(), tree, frozenset(names), tuple(calls), _compile(tree.body))
 
 
 def numeric_thresholds(expression: Expression) -> dict[str, set[float]]:
@@ -154,49 +156,79 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _evaluate(node: ast.AST, env: Environment) -> Any:
+def _compile(node: ast.AST) -> Callable[[Environment], Any]:
+    """Turn an allowed syntax tree into nested closures, once, so evaluating is cheap."""
     match node:
         case ast.Constant(value=value):
-            return value
+            return lambda env: value
+        case ast.Name(id=name) if name in LITERAL_NAMES:
+            literal = LITERAL_NAMES[name]
+            return lambda env: literal
         case ast.Name(id=name):
-            if name in LITERAL_NAMES:
-                return LITERAL_NAMES[name]
-            return env.lookup(name)
+            return lambda env: env.lookup(name)
         case ast.List(elts=items) | ast.Tuple(elts=items):
-            return [_evaluate(item, env) for item in items]
+            parts = [_compile(item) for item in items]
+            return lambda env: [part(env) for part in parts]
         case ast.BoolOp(op=ast.And(), values=values):
-            result: Any = True
-            for value_node in values:
-                result = _evaluate(value_node, env)
-                if not result:
-                    return result
-            return result
+            parts = [_compile(value) for value in values]
+
+            def all_of_them(env: Environment) -> Any:
+                result: Any = True
+                for part in parts:
+                    result = part(env)
+                    if not result:
+                        return result
+                return result
+
+            return all_of_them
         case ast.BoolOp(op=ast.Or(), values=values):
-            result = False
-            for value_node in values:
-                result = _evaluate(value_node, env)
-                if result:
-                    return result
-            return result
+            parts = [_compile(value) for value in values]
+
+            def any_of_them(env: Environment) -> Any:
+                result: Any = False
+                for part in parts:
+                    result = part(env)
+                    if result:
+                        return result
+                return result
+
+            return any_of_them
         case ast.UnaryOp(op=ast.Not(), operand=operand):
-            return not _evaluate(operand, env)
+            inner = _compile(operand)
+            return lambda env: not inner(env)
         case ast.UnaryOp(op=ast.USub(), operand=operand):
-            value = _evaluate(operand, env)
-            return None if value is None else -value
+            inner = _compile(operand)
+
+            def negate(env: Environment) -> Any:
+                value = inner(env)
+                return None if value is None else -value
+
+            return negate
         case ast.UnaryOp(op=ast.UAdd(), operand=operand):
-            return _evaluate(operand, env)
+            return _compile(operand)
         case ast.BinOp(left=left, op=op, right=right):
-            return _arithmetic(type(op), _evaluate(left, env), _evaluate(right, env))
+            left_part, right_part, kind = _compile(left), _compile(right), type(op)
+            return lambda env: _arithmetic(kind, left_part(env), right_part(env))
         case ast.Compare(left=left, ops=ops, comparators=comparators):
-            current = _evaluate(left, env)
-            for op, comparator in zip(ops, comparators, strict=True):
-                other = _evaluate(comparator, env)
-                if not _compare(type(op), current, other):
-                    return False
-                current = other
-            return True
+            first = _compile(left)
+            steps = [
+                (type(op), _compile(comparator))
+                for op, comparator in zip(ops, comparators, strict=True)
+            ]
+
+            def compare(env: Environment) -> bool:
+                current = first(env)
+                for kind, part in steps:
+                    other = part(env)
+                    if not _compare(kind, current, other):
+                        return False
+                    current = other
+                return True
+
+            return compare
         case ast.Call(func=ast.Name(id=function), args=args):
-            return _call(function, [_evaluate(arg, env) for arg in args], env)
+            parts = [_compile(arg) for arg in args]
+            return lambda env: _call(function, [part(env) for part in parts], env)
     raise ExpressionError(f"cannot evaluate {ast.dump(node)}")  # pragma: no cover
 
 
