@@ -98,9 +98,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     team_cli.init_app(app)
     bench_views.init_app(app)
 
-    from bot import admin_auth, admin_views, signup_views
+    from bot import admin_auth, admin_views, signup_views, standings
 
     admin_auth.init_app(app)
+    standings.init_app(app)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(signup_views.bp)
 

@@ -5,6 +5,7 @@ Every page needs a signed-in admin (bot.admin_auth.require_login runs before eac
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
@@ -48,6 +49,7 @@ from bot.db import get_db
 from bot.engine import evaluate
 from bot.plan_data import plan_dict, plan_filename
 from bot.question_tree import current_tree, tree_for_audit
+from bot.standings import standings
 from bot.team_cli import audit_link
 from bot.tree_model import Tree
 
@@ -201,21 +203,17 @@ def load_state_for_audit(db, tree: Tree, team: dict, audit: dict) -> AuditState:
 
 
 def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRow]:
-    """Return every team's row for the progress table: two queries for all teams."""
+    """Return every team's row for the progress table.
+
+    Two queries for all teams, plus one for the answers of audits changed since last seen.
+    """
     db, tree = get_db(), current_tree()
     overview = store.team_overview(db, include_archived=include_archived)
-    answers = store.current_answers_for_audits(
-        db, [item["audit"]["id"] for item in overview if item["audit"]]
-    )
+    standing_of = standings().for_audits(db, tree, [item["audit"] for item in overview])
     rows = []
     for item in overview:
         audit = item["audit"]
-        values = (
-            {qid: record.value for qid, record in answers[audit["id"]].items()} if audit else {}
-        )
-        standing = national.assess(
-            tree_for_audit(db, audit, tree), audit["status"] if audit else None, values
-        )
+        standing = standing_of[audit["id"] if audit else None]
         rows.append(
             national.ProgressRow(
                 item["team"], audit, item["link"], item["contributors"], item["audits"], standing
@@ -521,7 +519,8 @@ def _export(kind: str, fmt: str, produce) -> Response:
 @bp.get("/exports/audits.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/audits.json", defaults={"fmt": "json"})
 def export_audits(fmt: str):
-    return _export("audits", fmt, exports.audit_records)
+    cache = standings()
+    return _export("audits", fmt, functools.partial(exports.audit_records, standings=cache))
 
 
 @bp.get("/exports/answers.csv", defaults={"fmt": "csv"})

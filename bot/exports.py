@@ -19,8 +19,7 @@ import sqlite_utils
 from bot import store
 from bot import tree_model as m
 from bot.engine import walk
-from bot.national import assess
-from bot.question_tree import tree_for_audit
+from bot.standings import Standings
 
 BATCH_SIZE = 200
 DESCRIPTOR_PREFIX = "descriptor_"
@@ -90,24 +89,26 @@ def _team_fields(team: dict) -> dict[str, Any]:
 
 
 def audit_records(
-    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
+    db: sqlite_utils.Database,
+    tree: m.Tree,
+    *,
+    batch_size: int = BATCH_SIZE,
+    standings: Standings | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield one record per audit (and one for each team with none), team by team.
 
-    Three queries a batch: the teams and audits, their current answers, their contributors.
+    Three queries a batch: the teams and audits, the current answers of audits whose standing
+    is not cached yet, their contributors.
     """
     for batch in store.iter_team_audits(db, batch_size=batch_size):
         audit_ids = [item["audit"]["id"] for item in batch if item["audit"]]
-        answers = store.current_answers_for_audits(db, audit_ids)
+        standing_of = (standings or Standings()).for_audits(
+            db, tree, [item["audit"] for item in batch]
+        )
         people = store.contributor_counts(db, audit_ids)
         for item in batch:
             audit = item["audit"]
-            values = (
-                {qid: record.value for qid, record in answers[audit["id"]].items()} if audit else {}
-            )
-            standing = assess(
-                tree_for_audit(db, audit, tree), audit["status"] if audit else None, values
-            )
+            standing = standing_of[audit["id"] if audit else None]
             record = _team_fields(item["team"])
             record.update(
                 {

@@ -1,0 +1,66 @@
+"""The console's cached standings follow every change to an audit."""
+
+from bot import store
+from bot.db import get_db
+from tests.admin_support import make_admin, sign_in_directly
+from tests.profiles import SPECIALISED
+from tests.test_audit_journey import form_data, walk
+
+
+def progress_cell(page: str, team_name: str) -> str:
+    start = page.index(team_name)
+    return page[start : page.index("</tr>", start)]
+
+
+def test_progress_follows_answers_finishing_and_reopening(app, client, make_team):
+    _, token = make_team("Cached team")
+    console = app.test_client()
+    sign_in_directly(console, make_admin(app))
+    assert "Not started" in progress_cell(console.get("/admin/").text, "Cached team")
+
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    first = progress_cell(console.get("/admin/").text, "Cached team")
+    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(4))
+    second = progress_cell(console.get("/admin/").text, "Cached team")
+    assert first != second
+
+    walk(
+        client,
+        token,
+        {
+            **SPECIALISED,
+            "referral_age_range": "to_first_birthday",
+            "sup_under3_count": 0,
+            "sup_3plus_count": 4,
+            "sup_3plus_wte": 3,
+            "sup_3plus_hours": 6,
+        },
+    )
+    client.post(f"/a/{token}/finish")
+    assert "Targeted" in progress_cell(console.get("/admin/").text, "Cached team")
+    client.post(
+        f"/a/{token}/q/referral_age_range?return_to=check",
+        data=form_data("to_second_birthday_or_beyond"),
+    )
+    client.post(f"/a/{token}/finish")
+    assert "Specialised" in progress_cell(console.get("/admin/").text, "Cached team")
+
+
+def test_the_cache_is_bounded(app, make_team):
+    from bot.standings import Standings
+
+    with app.app_context():
+        db = get_db()
+        tree = app.extensions["question_tree"]
+        audits = []
+        for number in range(5):
+            team_id, _ = make_team(f"Team {number}")
+            audits.append(
+                store.current_audit(
+                    db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+                )
+            )
+        cache = Standings(size=3)
+        found = cache.for_audits(db, tree, audits)
+        assert set(found) == {audit["id"] for audit in audits}
+        assert len(cache._cache) == 3
