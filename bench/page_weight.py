@@ -25,19 +25,10 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
+from tests.browser.support import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 from tests.test_audit_journey import form_data, walk  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 BUDGET = 14 * 1024
 
 
@@ -94,9 +85,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_port}"
         rows, failures = [], []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
+            browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
             for name, path in pages.items():
                 context = browser.new_context(**playwright.devices["Pixel 7"])
                 page = context.new_page()

@@ -765,6 +765,26 @@ def set_link_expiry(db: sqlite_utils.Database, team_id: int, expires: datetime |
         return cursor.rowcount > 0
 
 
+_JOINED_AUDIT_COLUMNS = (
+    "tree_id",
+    "tree_version",
+    "tree_digest",
+    "status",
+    "started",
+    "updated",
+    "finished",
+)
+
+
+def _joined_audit(row: dict) -> dict | None:
+    """Build the audit of a teams-join-audits row (audit columns prefixed `a_`), or None."""
+    if row["a_id"] is None:
+        return None
+    audit = {"id": row["a_id"], "team_id": row["id"]}
+    audit.update({column: row[f"a_{column}"] for column in _JOINED_AUDIT_COLUMNS})
+    return _row(audit)
+
+
 def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) -> list[dict]:
     """Return every team with its current audit, live link and contributor count.
 
@@ -810,21 +830,7 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
     overview = []
     for row in rows:
         team = {key: row[key] for key in row if key in _TEAM_COLUMNS}
-        audit = None
-        if row["a_id"] is not None:
-            audit = _row(
-                {
-                    "id": row["a_id"],
-                    "team_id": row["id"],
-                    "tree_id": row["a_tree_id"],
-                    "tree_version": row["a_tree_version"],
-                    "tree_digest": row["a_tree_digest"],
-                    "status": row["a_status"],
-                    "started": row["a_started"],
-                    "updated": row["a_updated"],
-                    "finished": row["a_finished"],
-                }
-            )
+        audit = _joined_audit(row)
         link = None
         if row["l_id"] is not None:
             expires = _parse(row["l_expires"])
@@ -940,21 +946,7 @@ def iter_team_audits(db: sqlite_utils.Database, *, batch_size: int = 200) -> Ite
         batch = []
         for row in rows:
             team = _team_row({key: row[key] for key in _TEAM_COLUMNS})
-            audit = None
-            if row["a_id"] is not None:
-                audit = _row(
-                    {
-                        "id": row["a_id"],
-                        "team_id": row["id"],
-                        "tree_id": row["a_tree_id"],
-                        "tree_version": row["a_tree_version"],
-                        "tree_digest": row["a_tree_digest"],
-                        "status": row["a_status"],
-                        "started": row["a_started"],
-                        "updated": row["a_updated"],
-                        "finished": row["a_finished"],
-                    }
-                )
+            audit = _joined_audit(row)
             batch.append({"team": team, "audit": audit, "current": bool(row["a_current"])})
         yield batch
         last = rows[-1]
