@@ -22,8 +22,10 @@ from flask_babel import lazy_gettext as _l
 
 from bot import presenters, store
 from bot.action_plan import build_action_plan
+from bot.answers import fitting_answers
 from bot.audit_state import AuditState, load_state
 from bot.db import get_db
+from bot.engine import Journey, walk
 from bot.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
 from bot.plan_data import plan_dict, plan_filename
 from bot.question_tree import current_tree
@@ -82,8 +84,7 @@ def _respondent_id() -> int | None:
     return session.get("respondents", {}).get(str(g.team["id"]))
 
 
-def _next_url(state: AuditState, returning: str | None = None) -> str:
-    journey = state.journey
+def _next_url(journey: Journey, returning: str | None = None) -> str:
     if journey.complete:
         return url_for(".check")
     return (
@@ -104,11 +105,17 @@ def _mark_started() -> None:
     session["started"] = sorted(started)
 
 
+def _journey_after(state: AuditState, question_id: str, value) -> Journey:
+    """Where the team is once this answer is saved, without reading the audit again."""
+    answers, _ = fitting_answers(state.tree, {**state.answers, question_id: value})
+    return walk(state.tree, answers)
+
+
 @bp.route("/", methods=["GET", "POST"])
 def start():
     state = _state()
     if request.method == "GET" and _started_here() and "intro" not in request.args:
-        return redirect(url_for(".result") if state.finished else _next_url(state))
+        return redirect(url_for(".result") if state.finished else _next_url(state.journey))
     form = RespondentForm()
     if form.validate_on_submit():
         _mark_started()
@@ -119,7 +126,7 @@ def start():
             respondents = dict(session.get("respondents", {}))
             respondents[str(g.team["id"])] = respondent_id
             session["respondents"] = respondents
-        return redirect(_next_url(state))
+        return redirect(_next_url(state.journey))
     respondent_id = _respondent_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
     if respondent and not form.is_submitted():
@@ -134,7 +141,7 @@ def start():
 
 @bp.route("/next")
 def resume():
-    return redirect(_next_url(_state()))
+    return redirect(_next_url(_state().journey))
 
 
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
@@ -147,7 +154,7 @@ def question(question_id: str):
         request.args.get("return_to") if request.args.get("return_to") == RETURN_TO_CHECK else None
     )
     if not state.journey.may_visit(question_id):
-        return redirect(_next_url(state, returning))
+        return redirect(_next_url(state.journey, returning))
     current = tree.question(question_id)
     record = state.records.get(question_id)
     status = 200
@@ -179,7 +186,7 @@ def question(question_id: str):
                     note=form.note.data or "",
                     respondent_id=_respondent_id(),
                 )
-            return redirect(_next_url(_state(), returning))
+            return redirect(_next_url(_journey_after(state, question_id, form.cleaned), returning))
         except sqlite3.Error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [STORAGE_ERROR_MESSAGE]
@@ -250,7 +257,7 @@ def result():
     state = _state()
     view = presenters.result_view(state)
     if view is None or not state.finished:
-        return redirect(_next_url(state))
+        return redirect(_next_url(state.journey))
     return render_template("audit/result.html", state=state, view=view, form=ConfirmForm())
 
 
