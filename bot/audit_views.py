@@ -119,13 +119,14 @@ def start():
     form = RespondentForm()
     if form.validate_on_submit():
         _mark_started()
+        respondents = dict(session.get("respondents", {}))
         if form.name.data or form.role.data:
-            respondent_id = store.add_respondent(
+            respondents[str(g.team["id"])] = store.add_respondent(
                 get_db(), g.team["id"], form.name.data, form.role.data
             )
-            respondents = dict(session.get("respondents", {}))
-            respondents[str(g.team["id"])] = respondent_id
-            session["respondents"] = respondents
+        else:
+            respondents.pop(str(g.team["id"]), None)
+        session["respondents"] = respondents
         return redirect(_next_url(state.journey))
     respondent_id = _respondent_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
@@ -198,7 +199,7 @@ def question(question_id: str):
         if returning
         else url_for(".question", question_id=previous)
         if previous
-        else url_for(".start")
+        else url_for(".start", intro=1)
     )
     return render_template(
         "audit/question.html",

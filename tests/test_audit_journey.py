@@ -351,3 +351,23 @@ def test_opening_the_link_again_resumes_at_the_next_unanswered_question(client, 
     assert path_of(client.get(f"/a/{token}/")) == f"/a/{token}/q/sup_3plus_count"
     intro = client.get(f"/a/{token}/?intro=1")
     assert intro.status_code == 200 and "Continue the audit" in intro.text
+
+
+def test_clearing_your_name_answers_anonymously_from_then_on(app, client, team):
+    team_id, token = team
+    client.post(f"/a/{token}/", data={"name": "Sam", "role": "Lead"})
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    client.post(f"/a/{token}/", data={"name": "", "role": ""})
+    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
+    check = client.get(f"/a/{token}/check").text
+    assert "Answered by Sam (Lead)" in check
+    assert "Answered by someone in the team" in check
+
+
+def test_back_from_the_first_question_reaches_the_start_page(client, team):
+    _, token = team
+    client.post(f"/a/{token}/", data={"name": "", "role": ""})
+    page = client.get(f"/a/{token}/q/sup_under3_count").text
+    back = re.search(r'href="([^"]+)" class="back-link"', page).group(1)
+    assert back == f"/a/{token}/?intro=1"
+    assert client.get(back).status_code == 200
