@@ -35,9 +35,9 @@ CLIENT_PROCESSES = 4
 class BenchMember(Member):
     """A member who starts the team's audit again when it is complete, to keep answering."""
 
-    def __init__(self, base, token, team_id, db_path, stop):
+    def __init__(self, base, token, team_id, db_path, stop, think=0.0):
         super().__init__(base, token, limit=10**9, stop=stop)
-        self.team_id, self.db_path = team_id, db_path
+        self.team_id, self.db_path, self.think = team_id, db_path, think
 
     def on_complete(self) -> bool:
         tree = load_proved_tree(DEFAULT_TREE)
@@ -55,9 +55,9 @@ class BenchMember(Member):
         return not self.stop.is_set()
 
 
-def _answer_worker(base, teams, db_path, duration, results) -> None:
+def _answer_worker(base, teams, db_path, duration, think, results) -> None:
     stop = threading.Event()
-    members = [BenchMember(base, token, team_id, db_path, stop) for team_id, token in teams]
+    members = [BenchMember(base, token, team_id, db_path, stop, think) for team_id, token in teams]
     for member in members:
         member.start()
     time.sleep(duration)
@@ -132,6 +132,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--levels", default="10,50,200")
     parser.add_argument("--teams", type=int, default=200)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each member pauses before each question (default 0)",
+    )
     options = parser.parse_args()
     levels = [int(level) for level in options.levels.split(",")]
 
@@ -150,8 +156,28 @@ def main() -> None:
                 slices = [chosen[n::processes] for n in range(processes)]
                 answers, trips, failures = _run(
                     _answer_worker,
-                    [(server.base, part, str(db_path), options.duration) for part in slices],
+                    [
+                        (server.base, part, str(db_path), options.duration, options.think)
+                        for part in slices
+                    ],
                 )
+                if options.think:
+                    bare_count, bare_latency, bare_failures = 0, [], []
+                    rows.append(
+                        (
+                            level,
+                            answers / options.duration,
+                            percentile(trips, 0.5),
+                            percentile(trips, 0.95),
+                            percentile(trips, 0.99),
+                            len(failures),
+                            float("nan"),
+                            float("nan"),
+                            0,
+                            float("nan"),
+                        )
+                    )
+                    continue
                 bare_count, bare_latency, bare_failures = _run(
                     _bare_worker, [(server.base, len(part), options.duration) for part in slices]
                 )

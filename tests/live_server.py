@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
+import random
 import re
 import signal
 import socket
@@ -119,6 +120,7 @@ class Member(threading.Thread):
         self.failures: list[str] = []
         self.round_trips: list[float] = []
         self.completed = 0
+        self.think = 0.0
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
@@ -151,6 +153,8 @@ class Member(threading.Thread):
                     return
                 path = urllib.parse.urlsplit(location).path
                 question_id = path.rsplit("/q/", 1)[-1]
+                if self.think and self.stop.wait(self.think * random.uniform(0.5, 1.5)):
+                    return
                 started = time.perf_counter()
                 status, page, _ = self.request(path)
                 if status != 200:
