@@ -44,9 +44,9 @@ class Standings:
             else:
                 wanted[audit["id"]] = (audit, audit_tree, key)
         if wanted:
-            answers = store.current_answers_for_audits(db, list(wanted))
+            answers = store.current_values_for_audits(db, list(wanted))
             for audit_id, (audit, audit_tree, key) in wanted.items():
-                values = {qid: record.value for qid, record in answers[audit_id].items()}
+                values = answers[audit_id]
                 found[audit_id] = self._put(
                     key, national.assess(audit_tree, audit["status"], values)
                 )

@@ -64,3 +64,18 @@ def test_the_cache_is_bounded(app, make_team):
         found = cache.for_audits(db, tree, audits)
         assert set(found) == {audit["id"] for audit in audits}
         assert len(cache._cache) == 3
+
+
+def test_the_light_values_query_agrees_with_the_full_answers(app, client, make_team):
+    _, token = make_team("Agreeing team")
+    walk(client, token, SPECIALISED)
+    client.post(f"/a/{token}/q/sup_line_management?return_to=check", data=form_data("combined"))
+    with app.app_context():
+        db = get_db()
+        audit_ids = [row[0] for row in db.execute("SELECT id FROM audits")]
+        full = store.current_answers_for_audits(db, audit_ids)
+        light = store.current_values_for_audits(db, audit_ids)
+    assert light == {
+        audit_id: {q: r.value for q, r in records.items()} for audit_id, records in full.items()
+    }
+    assert light[audit_ids[0]]["sup_line_management"] == "combined"
