@@ -7,7 +7,6 @@ branch no longer taken is ignored, not an error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -16,7 +15,7 @@ from typing import Any
 from bot import tree_model as m
 from bot.expressions import Environment
 
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_PLACEHOLDER = m.PLACEHOLDER
 
 
 @dataclass(frozen=True)
@@ -220,25 +219,11 @@ def descriptor_status(
 
 def descriptor_questions(tree: m.Tree, descriptor: m.Descriptor) -> tuple[str, ...]:
     """Return the questions a descriptor's status depends on, in tree order."""
-    names: set[str] = set()
-    for _, expression in descriptor.values:
-        names |= expression.names
-    for rule in descriptor.rules:
-        if rule.when is not None:
-            names |= rule.when.names
-        names |= set(_PLACEHOLDER.findall(rule.because))
-        for function, literals in rule.when.calls if rule.when else ():
-            if function == "flag" and literals:
-                names |= set(flag_questions(tree, literals[0]))
-    return tuple(question.id for question in tree.questions if question.id in names)
+    return tree.descriptor_question_ids[descriptor.id]
 
 
 def flag_questions(tree: m.Tree, flag_id: str) -> tuple[str, ...]:
-    return tuple(
-        question.id
-        for question in tree.questions
-        if any(flag_id in option.raises for option in question.options)
-    )
+    return tree.flag_question_ids.get(flag_id, ())
 
 
 def _pending(tree: m.Tree, journey: Journey, question_ids: tuple[str, ...]) -> bool:

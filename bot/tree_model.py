@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.expressions import Expression
 
 END = "end"
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 SINGLE_CHOICE = "single_choice"
 MULTIPLE_CHOICE = "multiple_choice"
@@ -219,6 +221,39 @@ class Tree:
             for descriptor in self.descriptors
             if self.domains_by_id[descriptor.domain].definitional
         )
+
+    @cached_property
+    def flag_question_ids(self) -> dict[str, tuple[str, ...]]:
+        """Return, per flag, the questions with an option that raises it, in tree order."""
+        return {
+            flag.id: tuple(
+                question.id
+                for question in self.questions
+                if any(flag.id in option.raises for option in question.options)
+            )
+            for flag in self.flags
+        }
+
+    @cached_property
+    def descriptor_question_ids(self) -> dict[str, tuple[str, ...]]:
+        """Return, per descriptor, the questions its status depends on, in tree order."""
+        found = {}
+        for descriptor in self.descriptors:
+            names: set[str] = set()
+            for _, expression in descriptor.values:
+                names |= expression.names
+            for rule in descriptor.rules:
+                names |= set(PLACEHOLDER.findall(rule.because))
+                if rule.when is None:
+                    continue
+                names |= rule.when.names
+                for function, literals in rule.when.calls:
+                    if function == "flag" and literals:
+                        names |= set(self.flag_question_ids.get(literals[0], ()))
+            found[descriptor.id] = tuple(
+                question.id for question in self.questions if question.id in names
+            )
+        return found
 
     def question(self, question_id: str) -> Question:
         return self.questions_by_id[question_id]
