@@ -220,6 +220,7 @@ def _check_page(state: AuditState, form: ConfirmForm) -> str:
         "audit/check.html",
         state=state,
         form=form,
+        who=presenters.who,
         sections=presenters.answered_sections(state, include_upcoming=True),
     )
 

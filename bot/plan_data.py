@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date, gettext
-from flask_babel import lazy_gettext as _l
 
 from bot import presenters, store
 from bot import tree_model as m
@@ -20,13 +19,6 @@ from bot.audit_state import AuditState
 from bot.db import get_db
 from bot.engine import descriptor_questions
 from bot.i18n import current_language
-
-STATUS_WORDS = {
-    m.MET: _l("Met"),
-    m.PARTLY_MET: _l("Partly met"),
-    m.NOT_MET: _l("Not met"),
-    m.NOT_ANSWERED: _l("Not answered yet"),
-}
 
 
 def labels() -> dict[str, str]:
@@ -49,10 +41,10 @@ def labels() -> dict[str, str]:
         ),
         "at_a_glance": gettext("At a glance"),
         "domain": gettext("Domain"),
-        "met": gettext("Met"),
-        "partly_met": gettext("Partly met"),
-        "not_met": gettext("Not met"),
-        "not_answered": gettext("Not answered yet"),
+        "met": presenters.status_label(m.MET),
+        "partly_met": presenters.status_label(m.PARTLY_MET),
+        "not_met": presenters.status_label(m.NOT_MET),
+        "not_answered": presenters.status_label(m.NOT_ANSWERED),
         "outside_definition": gettext("Audited, but not part of the definition"),
         "question": gettext("Question"),
         "answer": gettext("Your answer"),
