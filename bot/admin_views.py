@@ -47,6 +47,7 @@ from bot.answers import fitting_answers
 from bot.audit_state import AuditState
 from bot.db import get_db
 from bot.engine import evaluate
+from bot.forms import clean_input
 from bot.plan_data import plan_dict, plan_filename
 from bot.question_tree import current_tree, tree_for_audit
 from bot.standings import standings
@@ -83,10 +84,6 @@ def when(moment: datetime | None) -> str:
 # -- forms ----------------------------------------------------------------------------------
 
 
-def _strip(text):
-    return text.strip() if isinstance(text, str) else text
-
-
 def _not_in_the_past(_form, field) -> None:
     if field.data and field.data < datetime.now(UK).date():
         raise ValidationError(_l("The expiry date must be today or in the future"))
@@ -104,7 +101,7 @@ class TeamForm(FlaskForm):
     name = StringField(
         _l("Team name"),
         validators=[DataRequired(message=_l("Enter the team’s name")), Length(max=120)],
-        filters=[_strip],
+        filters=[clean_input],
     )
     nation = StringField(
         _l("Nation"),
@@ -116,7 +113,7 @@ class TeamForm(FlaskForm):
     area = StringField(
         _l("Area (optional)"),
         validators=[Optional(), Length(max=120)],
-        filters=[_strip],
+        filters=[clean_input],
         description=_l("For example the local authority or health board the team covers."),
     )
     host_type = StringField(
@@ -133,7 +130,7 @@ class TeamForm(FlaskForm):
             Length(max=254),
             Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.org")),
         ],
-        filters=[_strip],
+        filters=[clean_input],
     )
     submit = SubmitField(_l("Save"))
 

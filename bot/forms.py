@@ -50,6 +50,11 @@ ROLE_TOO_LONG = _l("Your role must be %(max)d characters or fewer")
 NOTE_TOO_LONG = _l("Your notes must be %(max)d characters or fewer")
 
 
+def clean_input(text):
+    """Clean a typed field: drop control characters and lone surrogates, trim the spaces."""
+    return clean_text(text).strip() if isinstance(text, str) else text
+
+
 def error_message(question: m.Question, error: AnswerError) -> str:
     if error.code == "required":
         return str(REQUIRED_MESSAGES[question.type])
@@ -67,7 +72,8 @@ class QuestionForm(FlaskForm):
     cleaned = None
     note = TextAreaField(
         validators=[Optional(), Length(max=m.NOTE_MAX_LENGTH, message=NOTE_TOO_LONG)],
-        filters=[lambda text: clean_text(text).strip() if text else ""],
+        default="",
+        filters=[clean_input],
     )
     submit = SubmitField(_l("Continue"))
 
@@ -122,12 +128,14 @@ class RespondentForm(FlaskForm):
     name = StringField(
         _l("Your name (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=NAME_TOO_LONG)],
-        filters=[lambda text: clean_text(text).strip() if text else ""],
+        default="",
+        filters=[clean_input],
     )
     role = StringField(
         _l("Your role in the team (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=ROLE_TOO_LONG)],
-        filters=[lambda text: clean_text(text).strip() if text else ""],
+        default="",
+        filters=[clean_input],
     )
     submit = SubmitField(_l("Start"))
 

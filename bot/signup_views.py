@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Regex
 from bot import national, store
 from bot.admin_auth import EMAIL_PATTERN
 from bot.db import get_db
+from bot.forms import clean_input
 from bot.team_cli import audit_link
 from bot.throttle import client_address, throttle
 
@@ -36,10 +37,6 @@ def signup_open(db) -> bool:
     return store.get_setting(db, SIGNUP_SETTING, "1") == "1"
 
 
-def _strip(text):
-    return text.strip() if isinstance(text, str) else text
-
-
 class SignupForm(FlaskForm):
     name = StringField(
         _l("Your team’s name"),
@@ -47,7 +44,7 @@ class SignupForm(FlaskForm):
             DataRequired(message=_l("Enter your team’s name")),
             Length(max=120, message=_l("Your team’s name must be 120 characters or fewer")),
         ],
-        filters=[_strip],
+        filters=[clean_input],
     )
     nation = StringField(
         _l("Which nation does your team work in?"),
@@ -63,7 +60,7 @@ class SignupForm(FlaskForm):
             Length(max=254, message=_l("The email address must be 254 characters or fewer")),
             Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.org")),
         ],
-        filters=[_strip],
+        filters=[clean_input],
         description=_l("The foundation uses it only to contact the team about the audit."),
     )
     submit = SubmitField(_l("Get your audit link"))

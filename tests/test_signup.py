@@ -113,3 +113,10 @@ def test_the_sign_up_form_needs_its_csrf_token(tmp_path):
     assert response.status_code == 422
     with app.app_context():
         assert store.team_overview(get_db()) == []
+
+
+def test_control_characters_never_reach_a_team_name(app, client):
+    client.post("/signup/", data={**GOOD, "name": " Harbour\x00 Team\x1b \x07"})
+    with app.app_context():
+        names = [row[0] for row in get_db().execute("SELECT name FROM teams")]
+    assert names == ["Harbour Team"]
