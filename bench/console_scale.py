@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
-from bot.engine import evaluate  # noqa: E402
+from bot.tree.engine import evaluate  # noqa: E402
 from tests.admin_support import make_admin, sign_in_directly  # noqa: E402
 from tests.profiles import PROFILES  # noqa: E402
 

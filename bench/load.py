@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import store  # noqa: E402
-from bot.question_tree import load_proved_tree  # noqa: E402
-from bot.tree_loader import DEFAULT_TREE  # noqa: E402
+from bot.tree.loader import DEFAULT_TREE  # noqa: E402
+from bot.trees import load_proved_tree  # noqa: E402
 from tests.live_server import Member, Server, seed_teams  # noqa: E402
 
 CLIENT_PROCESSES = 4
@@ -146,7 +146,7 @@ def main() -> None:
         started = time.perf_counter()
         teams = seed_teams(db_path, options.teams)
         print(f"seeded {len(teams)} teams in {time.perf_counter() - started:.1f} s")
-        server = Server(db_path, extra_env={"AUDIT_BENCH_ENDPOINT": "1"})
+        server = Server(db_path, app="bench.bare_endpoint:create_app()")
         server.start()
         rows = []
         try:

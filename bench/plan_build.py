@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))
 from docx import Document  # noqa: E402
 
 from bot import create_app, store  # noqa: E402
-from bot.action_plan import build_action_plan  # noqa: E402
-from bot.audit_state import load_state  # noqa: E402
+from bot.audit.state import load_state  # noqa: E402
 from bot.db import get_db  # noqa: E402
-from bot.plan_data import plan_dict  # noqa: E402
-from bot.question_tree import current_tree  # noqa: E402
+from bot.plan.data import plan_dict  # noqa: E402
+from bot.plan.document import build_action_plan  # noqa: E402
+from bot.trees import current_tree  # noqa: E402
 from tests.profiles import PROFILES  # noqa: E402
 from tests.test_audit_journey import walk  # noqa: E402
 

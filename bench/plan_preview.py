@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.action_plan import build_action_plan  # noqa: E402
+from bot.plan.document import build_action_plan  # noqa: E402
 from tests.plan_fixtures import EXAMPLE_PLAN  # noqa: E402
 
 OUT = ROOT / "docs" / "plan-preview"

@@ -28,7 +28,7 @@ CREATE_APP = (
     "create_app({'TESTING': True, 'DB': %r}); print(time.perf_counter() - t)"
 )
 PROVE = (
-    "import time; from bot.tree_loader import load_tree; t = time.perf_counter(); "
+    "import time; from bot.tree.loader import load_tree; t = time.perf_counter(); "
     "load_tree(); print(time.perf_counter() - t)"
 )
 

@@ -77,32 +77,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from bot import (
-        audit_views,
-        bench_views,
-        db,
-        i18n,
-        question_tree,
-        site_views,
-        team_cli,
-        throttle,
-    )
+    from bot import db, i18n, site, throttle, trees
+    from bot.audit import views as audit_views
+    from bot.console import auth as console_auth
+    from bot.console import commands as console_commands
+    from bot.console import signup, standings
+    from bot.console import views as console_views
 
-    question_tree.init_app(app)
+    trees.init_app(app)
     db.init_app(app)
-    question_tree.store_current_tree(app)
+    trees.store_current_tree(app)
     i18n.init_app(app, str(PROJECT_ROOT / "translations"))
     throttle.init_app(app)
-    site_views.init_app(app)
+    site.init_app(app)
     app.register_blueprint(audit_views.bp)
-    team_cli.init_app(app)
-    bench_views.init_app(app)
-
-    from bot import admin_auth, admin_views, signup_views, standings
-
-    admin_auth.init_app(app)
+    console_commands.init_app(app)
+    console_auth.init_app(app)
     standings.init_app(app)
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(signup_views.bp)
+    app.register_blueprint(console_views.bp)
+    app.register_blueprint(signup.bp)
 
     return app

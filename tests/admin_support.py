@@ -6,7 +6,8 @@ import functools
 import re
 from datetime import UTC, datetime
 
-from bot import admin_auth, store
+from bot import store
+from bot.console import auth as console_auth
 from bot.db import get_db
 
 ADMIN_EMAIL = "staff@foundation.example"
@@ -16,7 +17,7 @@ ADMIN_PASSWORD = "a long enough passphrase"
 @functools.cache
 def password_hash(password: str = ADMIN_PASSWORD) -> str:
     """Hash once per test run: scrypt is slow on purpose."""
-    return admin_auth.hash_password(password)
+    return console_auth.hash_password(password)
 
 
 def make_admin(app, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> dict:
@@ -29,7 +30,7 @@ def sign_in_directly(client, admin: dict) -> None:
     """Put a signed-in admin's keys in the client's session, skipping the slow login form."""
     with client.session_transaction() as session:
         session["admin_id"] = admin["id"]
-        session["admin_key"] = admin_auth._fingerprint(admin)
+        session["admin_key"] = console_auth._fingerprint(admin)
         session["admin_at"] = datetime.now(UTC).isoformat()
 
 

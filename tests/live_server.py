@@ -42,8 +42,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, workers: int = 2, extra_env: dict | None = None):
+    def __init__(
+        self,
+        db: Path,
+        workers: int = 2,
+        extra_env: dict | None = None,
+        app: str = "bot:create_app()",
+    ):
         self.db = db
+        self.app = app
         self.workers = workers
         self.extra_env = extra_env or {}
         self.port = free_port()
@@ -68,7 +75,7 @@ class Server:
                 "/dev/null",
                 "--log-level",
                 "warning",
-                "bot:create_app()",
+                self.app,
             ],
             cwd=Path(__file__).resolve().parent.parent,
             env=env,

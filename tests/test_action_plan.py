@@ -18,10 +18,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from bot.action_plan import LABELS, STATUS_FILLS, STATUSES, build_action_plan, clean_text
+from bot.plan.document import LABELS, STATUS_FILLS, STATUSES, build_action_plan, clean_text
 from tests.plan_fixtures import EXAMPLE_PLAN, LABELS_EN, example_plan
 
-MODULE = Path(__file__).resolve().parent.parent / "bot" / "action_plan.py"
+MODULE = Path(__file__).resolve().parent.parent / "bot" / "plan" / "document.py"
 ACTION_HEADER = [LABELS_EN[k] for k in ("action", "lead", "by_when", "support_needed", "progress")]
 DESCRIPTORS = [d for domain in EXAMPLE_PLAN["domains"] for d in domain["descriptors"]]
 TO_ACT_ON = [d for d in DESCRIPTORS if d["status"] in ("partly_met", "not_met")]

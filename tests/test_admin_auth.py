@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import admin_auth, create_app, store
+from bot import create_app, store
+from bot.console import auth as console_auth
 from bot.db import get_db
-from bot.question_tree import current_tree
+from bot.trees import current_tree
 from tests.admin_support import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -313,7 +314,7 @@ def test_admin_create_reads_the_password_from_stdin_and_stores_a_scrypt_hash(app
 
 
 def test_admin_create_asks_twice_on_a_terminal(app, runner, monkeypatch):
-    monkeypatch.setattr(admin_auth, "_interactive", lambda stream: True)
+    monkeypatch.setattr(console_auth, "_interactive", lambda stream: True)
     result = runner.invoke(
         args=["admin", "create", "tty@foundation.example"],
         input="first try passphrase\nsecond try differs\nfirst try passphrase\n"
@@ -323,7 +324,7 @@ def test_admin_create_asks_twice_on_a_terminal(app, runner, monkeypatch):
     assert "Repeat the password" in result.output
     with app.app_context():
         admin = store.admin_by_email(get_db(), "tty@foundation.example")
-    assert admin_auth.check_password_hash(admin["password_hash"], "first try passphrase")
+    assert console_auth.check_password_hash(admin["password_hash"], "first try passphrase")
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from docx import Document
 
 from bot import store
 from bot.db import get_db
-from bot.question_tree import current_tree
+from bot.trees import current_tree
 from tests.admin_support import make_admin, shown_link, sign_in_directly, token_of
 from tests.profiles import PROFILES, SPECIALISED
 from tests.test_audit_journey import form_data, walk

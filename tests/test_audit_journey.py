@@ -7,8 +7,8 @@ import pytest
 
 from bot import create_app, store
 from bot.db import get_db
-from bot.engine import evaluate
-from bot.question_tree import current_tree
+from bot.tree.engine import evaluate
+from bot.trees import current_tree
 from tests.conftest import csrf_token
 from tests.profiles import PROFILES, SPECIALISED
 

@@ -3,7 +3,7 @@
 import click
 import pytest
 
-from bot.cli import tree_commands
+from bot.tree.commands import tree_commands
 
 
 def all_commands(app):

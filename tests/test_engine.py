@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import AnswerError, check_answer
-from bot.engine import evaluate, walk
-from bot.tree_loader import load_tree
+from bot.tree.answers import AnswerError, check_answer
+from bot.tree.engine import evaluate, walk
+from bot.tree.loader import load_tree
 
 MINI = Path(__file__).parent / "trees" / "mini.yaml"
 

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from bot import exports, store
+from bot import store
+from bot.console import exports
 from bot.db import get_db
-from bot.question_tree import load_proved_tree
-from bot.tree_loader import DEFAULT_TREE
+from bot.tree.loader import DEFAULT_TREE
+from bot.trees import load_proved_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.profiles import PROFILES, SPECIALISED
 

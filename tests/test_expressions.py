@@ -1,6 +1,6 @@
 import pytest
 
-from bot.expressions import Environment, ExpressionError, numeric_thresholds, parse
+from bot.tree.expressions import Environment, ExpressionError, numeric_thresholds, parse
 
 
 def value(source, **names):

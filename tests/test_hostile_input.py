@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot import create_app, store
-from bot.answers import check_answer
+from bot.audit.forms import NAME_MAX_LENGTH
 from bot.db import get_db
-from bot.forms import NAME_MAX_LENGTH
-from bot.question_tree import current_tree
-from bot.tree_model import NOTE_MAX_LENGTH
+from bot.tree.answers import check_answer
+from bot.tree.model import NOTE_MAX_LENGTH
+from bot.trees import current_tree
 
 ODD_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300
@@ -40,8 +40,8 @@ FORM = st.dictionaries(FIELDS, ODD_TEXT | st.lists(ODD_TEXT, max_size=5), max_si
 
 
 def real_values():
-    from bot.question_tree import load_proved_tree
-    from bot.tree_loader import DEFAULT_TREE
+    from bot.tree.loader import DEFAULT_TREE
+    from bot.trees import load_proved_tree
 
     tree = load_proved_tree(DEFAULT_TREE)
     return sorted({option.value for q in tree.questions for option in q.options}) + [

@@ -5,12 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import national, store
-from bot import tree_model as m
+from bot import store
+from bot.console import national
+from bot.console.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTED
 from bot.db import get_db
-from bot.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTED
-from bot.question_tree import load_proved_tree
-from bot.tree_loader import DEFAULT_TREE
+from bot.tree import model as m
+from bot.tree.loader import DEFAULT_TREE
+from bot.trees import load_proved_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.profiles import PROFILES, SPECIALISED
 

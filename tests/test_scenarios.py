@@ -7,11 +7,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.cli import tree_commands
-from bot.engine import evaluate
-from bot.question_tree import load_proved_tree
-from bot.tree_loader import DEFAULT_TREE
-from bot.tree_model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
+from bot.tree.commands import tree_commands
+from bot.tree.engine import evaluate
+from bot.tree.loader import DEFAULT_TREE
+from bot.tree.model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
+from bot.trees import load_proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 
 TREE = load_proved_tree(DEFAULT_TREE)

@@ -47,7 +47,7 @@ def test_progress_follows_answers_finishing_and_reopening(app, client, make_team
 
 
 def test_the_cache_is_bounded(app, make_team):
-    from bot.standings import Standings
+    from bot.console.standings import Standings
 
     with app.app_context():
         db = get_db()

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot import create_app
-from bot.cli import tree_commands
-from bot.tree_loader import TreeError, load_tree
+from bot.tree.commands import tree_commands
+from bot.tree.loader import TreeError, load_tree
 
 MINI = Path(__file__).parent / "trees" / "mini.yaml"
 MINI_TEXT = MINI.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 
 from bot import create_app, store
 from bot.db import get_db
-from bot.tree_loader import DEFAULT_TREE
+from bot.tree.loader import DEFAULT_TREE
 from tests.admin_support import make_admin, sign_in_directly
 from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, path_of, walk

@@ -19,8 +19,8 @@ from typing import Any
 
 from bot import create_app, store
 from bot.db import get_db
-from bot.engine import evaluate
-from bot.question_tree import current_tree
+from bot.tree.engine import evaluate
+from bot.trees import current_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.expressions import Expression
+from bot.tree.expressions import Expression
 
 END = "end"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")

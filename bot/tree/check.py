@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from bot import tree_model as m
-from bot.engine import classify, descriptor_questions, descriptor_status, flag_questions, route
-from bot.expressions import Expression, numeric_thresholds
-from bot.tree_loader import Problem, TreeError
+from bot.tree import model as m
+from bot.tree.engine import classify, descriptor_questions, descriptor_status, flag_questions, route
+from bot.tree.expressions import Expression, numeric_thresholds
+from bot.tree.loader import Problem, TreeError
 
 MAX_LEAVES = 100_000
 MAX_GROUP_COMBINATIONS = 500_000
@@ -287,7 +287,7 @@ def _results_reached(
 def _group_outcomes(
     tree, descriptor_ids, question_ids, flag_ids, domains, classes, definitional, reduce, problems
 ) -> frozenset:
-    from bot.engine import raised_flags
+    from bot.tree.engine import raised_flags
 
     counted = [d for d in descriptor_ids if d in definitional]
     ceiling = (3 if reduce("", m.PARTLY_MET) == m.PARTLY_MET else 2) ** len(counted)

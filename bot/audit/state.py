@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import store
-from bot.answers import fitting_answers
-from bot.engine import Evaluation, evaluate
-from bot.question_tree import tree_for_audit, tree_for_digest
-from bot.tree_model import Tree
+from bot.tree.answers import fitting_answers
+from bot.tree.engine import Evaluation, evaluate
+from bot.tree.model import Tree
+from bot.trees import tree_for_audit, tree_for_digest
 
 
 @dataclass(frozen=True)

@@ -40,19 +40,21 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from bot import exports, national, presenters, signup_views, store
-from bot.action_plan import build_action_plan
-from bot.admin_auth import EMAIL_PATTERN, LogoutForm, require_login
-from bot.answers import fitting_answers
-from bot.audit_state import AuditState
+from bot import store
+from bot.audit import presenters
+from bot.audit.forms import clean_input
+from bot.audit.state import AuditState
+from bot.console import exports, national, signup
+from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
+from bot.console.commands import audit_link
+from bot.console.standings import standings
 from bot.db import get_db
-from bot.engine import evaluate
-from bot.forms import clean_input
-from bot.plan_data import plan_dict, plan_filename
-from bot.question_tree import current_tree, tree_for_audit
-from bot.standings import standings
-from bot.team_cli import audit_link
-from bot.tree_model import Tree
+from bot.plan.data import plan_dict, plan_filename
+from bot.plan.document import build_action_plan
+from bot.tree.answers import fitting_answers
+from bot.tree.engine import evaluate
+from bot.tree.model import Tree
+from bot.trees import current_tree, tree_for_audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_login)
@@ -532,9 +534,9 @@ def export_answers(fmt: str):
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     db = get_db()
-    form = SignupSettingForm(data={"signup_open": "1" if signup_views.signup_open(db) else "0"})
+    form = SignupSettingForm(data={"signup_open": "1" if signup.signup_open(db) else "0"})
     if form.validate_on_submit():
-        store.set_setting(db, signup_views.SIGNUP_SETTING, form.signup_open.data)
+        store.set_setting(db, signup.SIGNUP_SETTING, form.signup_open.data)
         flash(
             gettext("Sign-up is open.")
             if form.signup_open.data == "1"

@@ -20,16 +20,17 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
-from bot import presenters, store
-from bot.action_plan import build_action_plan
-from bot.answers import fitting_answers
-from bot.audit_state import AuditState, load_state
+from bot import store
+from bot.audit import presenters
+from bot.audit.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
+from bot.audit.state import AuditState, load_state
 from bot.db import get_db
-from bot.engine import Journey, walk
-from bot.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
-from bot.plan_data import plan_dict, plan_filename
-from bot.question_tree import current_tree
+from bot.plan.data import plan_dict, plan_filename
+from bot.plan.document import build_action_plan
 from bot.throttle import client_address, throttle
+from bot.tree.answers import fitting_answers
+from bot.tree.engine import Journey, walk
+from bot.trees import current_tree
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 

@@ -13,12 +13,13 @@ from typing import Any
 
 from flask_babel import format_date, gettext
 
-from bot import presenters, store
-from bot import tree_model as m
-from bot.audit_state import AuditState
+from bot import store
+from bot.audit import presenters
+from bot.audit.state import AuditState
 from bot.db import get_db
-from bot.engine import descriptor_questions
 from bot.i18n import current_language
+from bot.tree import model as m
+from bot.tree.engine import descriptor_questions
 
 
 def labels() -> dict[str, str]:

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from flask import Flask, current_app
 
-from bot import national, store
-from bot.question_tree import tree_for_audit
-from bot.tree_model import Tree
+from bot import store
+from bot.console import national
+from bot.tree.model import Tree
+from bot.trees import tree_for_audit
 
 DEFAULT_SIZE = 50_000
 

@@ -19,11 +19,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Regexp
 
-from bot import national, store
-from bot.admin_auth import EMAIL_PATTERN
+from bot import store
+from bot.audit.forms import clean_input
+from bot.console import national
+from bot.console.auth import EMAIL_PATTERN
+from bot.console.commands import audit_link
 from bot.db import get_db
-from bot.forms import clean_input
-from bot.team_cli import audit_link
 from bot.throttle import client_address, throttle
 
 bp = Blueprint("signup", __name__, url_prefix="/signup")

@@ -14,8 +14,8 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from bot import store
-from bot.tree_loader import TreeError, load_tree, parse_tree
-from bot.tree_model import Tree
+from bot.tree.loader import TreeError, load_tree, parse_tree
+from bot.tree.model import Tree
 
 _proved: dict[tuple[str, str], Tree] = {}
 _stored: dict[str, Tree] = {}

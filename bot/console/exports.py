@@ -17,9 +17,9 @@ from typing import Any
 import sqlite_utils
 
 from bot import store
-from bot import tree_model as m
-from bot.engine import walk
-from bot.standings import Standings
+from bot.console.standings import Standings
+from bot.tree import model as m
+from bot.tree.engine import walk
 
 BATCH_SIZE = 200
 DESCRIPTOR_PREFIX = "descriptor_"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot import tree_model as m
-from bot.engine import evaluate
+from bot.tree import model as m
+from bot.tree.engine import evaluate
 
 
 def N_(text: str) -> str:

@@ -8,10 +8,10 @@ from typing import Any
 from flask_babel import format_date, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
-from bot import tree_model as m
-from bot.audit_state import AuditState
-from bot.engine import Reason
+from bot.audit.state import AuditState
 from bot.store import AnswerRecord
+from bot.tree import model as m
+from bot.tree.engine import Reason
 
 STATUS_LABELS = {
     m.MET: _l("Met"),

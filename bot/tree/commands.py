@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from bot.answers import AnswerError, normalise_answers
-from bot.engine import evaluate
-from bot.tree_check import enumerate_tree
-from bot.tree_loader import DEFAULT_TREE, TreeError, load_tree, parse_tree
+from bot.tree.answers import AnswerError, normalise_answers
+from bot.tree.check import enumerate_tree
+from bot.tree.engine import evaluate
+from bot.tree.loader import DEFAULT_TREE, TreeError, load_tree, parse_tree
 
 
 @click.group("tree")

@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from bot import tree_model as m
-from bot.answers import AnswerError, check_answer, clean_text
+from bot.tree import model as m
+from bot.tree.answers import AnswerError, check_answer, clean_text
 
 NAME_MAX_LENGTH = 80
 

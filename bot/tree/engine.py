@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from bot import tree_model as m
-from bot.expressions import Environment
+from bot.tree import model as m
+from bot.tree.expressions import Environment
 
 _PLACEHOLDER = m.PLACEHOLDER
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from bot import tree_model as m
-from bot.expressions import Expression, ExpressionError, parse
+from bot.tree import model as m
+from bot.tree.expressions import Expression, ExpressionError, parse
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-DEFAULT_TREE = Path(__file__).resolve().parent.parent / "questions" / "self-audit.yaml"
+DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def load_tree(path: str | Path | None = None, *, check: bool = True) -> m.Tree:
         raise TreeError([Problem(str(path), 0, "", f"cannot read the file: {error}")]) from None
     tree = parse_tree(text, str(path))
     if check:
-        from bot.tree_check import prove
+        from bot.tree.check import prove
 
         tree = prove(tree)
     return tree
