@@ -1,0 +1,71 @@
+"""Connections and transactions: WAL, foreign keys, a busy timeout, BEGIN IMMEDIATE."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open the database at path in WAL mode with foreign keys on and a 10 s busy timeout."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: the sqlite3 driver opens no implicit transactions, so the
+    # BEGIN IMMEDIATE issued by write_transaction is the one that counts.
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    db = sqlite_utils.Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.enable_wal()
+    return db
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run the block in one BEGIN IMMEDIATE transaction; commit, or roll back on error.
+
+    db.atomic() starts a deferred BEGIN, and in WAL mode a deferred read transaction that
+    later writes fails at once with "database is locked" if another connection wrote in the
+    meantime, whatever the busy timeout. BEGIN IMMEDIATE takes the write lock up front, so a
+    second writer waits its turn instead. Nested use becomes a savepoint via db.atomic().
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+
+
+@contextmanager
+def read_snapshot(path: str | Path) -> Iterator[sqlite_utils.Database]:
+    """Open a connection of its own that reads one consistent state until the block ends.
+
+    For long reads such as exports: a streamed response outlives the request's connection,
+    and in WAL mode the open read transaction never blocks writers.
+    """
+    db = connect(path)
+    try:
+        db.execute("BEGIN")
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        db.conn.close()

@@ -1,0 +1,329 @@
+"""What the foundation's console reads and writes: admins, settings, overviews, exports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.store.connection import write_transaction
+from bot.store.rows import (
+    ANSWER_COLUMNS,
+    TEAM_COLUMNS,
+    AnswerRecord,
+    answer_record,
+    joined_audit,
+    one,
+    parse_time,
+    stamp,
+    team_row,
+    utc_now,
+)
+from bot.store.team import require_team
+
+
+def normalise_email(email: str) -> str:
+    """Return the email as stored and looked up: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def _admin_row(row: dict | None) -> dict | None:
+    """Give an admin row its Python types."""
+    if row is None:
+        return None
+    return {
+        **row,
+        "created": parse_time(row["created"]),
+        "last_login": parse_time(row["last_login"]),
+    }
+
+
+def create_admin(db: sqlite_utils.Database, email: str, password_hash: str) -> int:
+    """Store a new admin account and return its id; ValueError if the email is taken."""
+    email = normalise_email(email)
+    with write_transaction(db):
+        if one(db, "SELECT 1 FROM admins WHERE email = ?", [email]) is not None:
+            raise ValueError(f"an admin with the email {email} already exists")
+        return (
+            db.table("admins")
+            .insert(
+                {
+                    "email": email,
+                    "password_hash": password_hash,
+                    "created": stamp(),
+                    "last_login": None,
+                }
+            )
+            .last_pk
+        )
+
+
+def set_admin_password(db: sqlite_utils.Database, email: str, password_hash: str) -> bool:
+    """Replace an admin's password hash; return False if there is no such admin."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE admins SET password_hash = ? WHERE email = ?",
+            [password_hash, normalise_email(email)],
+        )
+        return cursor.rowcount == 1
+
+
+def admin_by_email(db: sqlite_utils.Database, email: str) -> dict | None:
+    """Return the admin with this email (any case), or None."""
+    return _admin_row(one(db, "SELECT * FROM admins WHERE email = ?", [normalise_email(email)]))
+
+
+def get_admin(db: sqlite_utils.Database, admin_id: int) -> dict | None:
+    """Return the admin row, or None."""
+    return _admin_row(one(db, "SELECT * FROM admins WHERE id = ?", [admin_id]))
+
+
+def record_admin_login(db: sqlite_utils.Database, admin_id: int) -> None:
+    """Note that the admin signed in now."""
+    with write_transaction(db):
+        db.execute("UPDATE admins SET last_login = ? WHERE id = ?", [stamp(), admin_id])
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    """Return a console setting's value, or default if it was never set."""
+    row = one(db, "SELECT value FROM settings WHERE key = ?", [key])
+    return default if row is None else row["value"]
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+    """Set a console setting, replacing any earlier value."""
+    with write_transaction(db):
+        db.table("settings").upsert({"key": key, "value": value}, pk="key")
+
+
+TEAM_FIELDS = ("name", "nation", "area", "host_type", "contact_email")
+
+
+def update_team(db: sqlite_utils.Database, team_id: int, **fields: Any) -> None:
+    """Change a team's descriptive fields (name, nation, area, host_type, contact_email)."""
+    unknown = set(fields) - set(TEAM_FIELDS)
+    if unknown:
+        raise ValueError(f"not a team field: {', '.join(sorted(unknown))}")
+    if not fields:
+        return
+    with write_transaction(db):
+        require_team(db, team_id)
+        db.table("teams").update(team_id, fields)
+
+
+def live_link(db: sqlite_utils.Database, team_id: int) -> dict | None:
+    """Return the team's unrevoked link as {id, hint, created, expires, expired}, or None.
+
+    The raw token is never stored, so only its last four characters can be shown.
+    """
+    row = one(
+        db,
+        "SELECT id, token_hint, created, expires FROM links "
+        "WHERE team_id = ? AND revoked IS NULL ORDER BY id DESC LIMIT 1",
+        [team_id],
+    )
+    if row is None:
+        return None
+    expires = parse_time(row["expires"])
+    return {
+        "id": row["id"],
+        "hint": row["token_hint"],
+        "created": parse_time(row["created"]),
+        "expires": expires,
+        "expired": expires is not None and expires <= utc_now(),
+    }
+
+
+def set_link_expiry(db: sqlite_utils.Database, team_id: int, expires: datetime | None) -> bool:
+    """Set (or with None clear) the expiry of the team's live link; False if it has none."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE links SET expires = ? WHERE team_id = ? AND revoked IS NULL",
+            [None if expires is None else stamp(expires), team_id],
+        )
+        return cursor.rowcount > 0
+
+
+def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) -> list[dict]:
+    """Return every team with its current audit, live link and contributor count.
+
+    One query for all teams. Each item is {"team", "audit" (or None), "link" (or None),
+    "contributors", "audits"}: contributors counts the named people who answered in the
+    current audit, audits how many audits the team has had.
+    """
+    rows = db.query(
+        f"""
+        WITH latest AS (
+            SELECT team_id, max(id) AS audit_id, count(*) AS audit_count
+            FROM audits GROUP BY team_id
+        ),
+        live AS (
+            SELECT team_id, max(id) AS link_id FROM links WHERE revoked IS NULL GROUP BY team_id
+        ),
+        people AS (
+            SELECT answers.audit_id, count(DISTINCT answers.respondent_id) AS contributors
+            FROM answers JOIN latest ON latest.audit_id = answers.audit_id
+            GROUP BY answers.audit_id
+        )
+        SELECT teams.*,
+               audits.id AS a_id, audits.tree_id AS a_tree_id,
+               audits.tree_version AS a_tree_version, audits.tree_digest AS a_tree_digest,
+               audits.status AS a_status,
+               audits.started AS a_started, audits.updated AS a_updated,
+               audits.finished AS a_finished,
+               coalesce(latest.audit_count, 0) AS audit_count,
+               links.id AS l_id, links.token_hint AS l_hint, links.created AS l_created,
+               links.expires AS l_expires,
+               coalesce(people.contributors, 0) AS contributors
+        FROM teams
+        LEFT JOIN latest ON latest.team_id = teams.id
+        LEFT JOIN audits ON audits.id = latest.audit_id
+        LEFT JOIN live ON live.team_id = teams.id
+        LEFT JOIN links ON links.id = live.link_id
+        LEFT JOIN people ON people.audit_id = audits.id
+        {"" if include_archived else "WHERE teams.archived IS NULL"}
+        ORDER BY teams.name COLLATE NOCASE, teams.id
+        """
+    )
+    now = utc_now()
+    overview = []
+    for row in rows:
+        team = {key: row[key] for key in row if key in TEAM_COLUMNS}
+        audit = joined_audit(row)
+        link = None
+        if row["l_id"] is not None:
+            expires = parse_time(row["l_expires"])
+            link = {
+                "id": row["l_id"],
+                "hint": row["l_hint"],
+                "created": parse_time(row["l_created"]),
+                "expires": expires,
+                "expired": expires is not None and expires <= now,
+            }
+        overview.append(
+            {
+                "team": team_row(team),
+                "audit": audit,
+                "link": link,
+                "contributors": row["contributors"],
+                "audits": row["audit_count"],
+            }
+        )
+    return overview
+
+
+def current_answers_for_audits(
+    db: sqlite_utils.Database, audit_ids: list[int]
+) -> dict[int, dict[str, AnswerRecord]]:
+    """Return the latest answer to each question for many audits at once, by audit id.
+
+    One query however many audits (the ids travel as one JSON parameter, so there is no
+    limit on their number). Records carry no previous answer.
+    """
+    by_audit: dict[int, dict[str, AnswerRecord]] = {audit_id: {} for audit_id in audit_ids}
+    if not audit_ids:
+        return by_audit
+    rows = db.query(
+        f"""
+        WITH latest AS (
+            SELECT max(id) AS id FROM answers
+            WHERE audit_id IN (SELECT value FROM json_each(:ids))
+            GROUP BY audit_id, question_id
+        )
+        SELECT answers.audit_id, {ANSWER_COLUMNS}
+        FROM answers JOIN latest ON latest.id = answers.id
+        LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        ORDER BY answers.audit_id, answers.id
+        """,
+        {"ids": json.dumps([int(audit_id) for audit_id in audit_ids])},
+    )
+    for row in rows:
+        audit_id = row.pop("audit_id")
+        by_audit.setdefault(audit_id, {})[row["question_id"]] = answer_record(row, None)
+    return by_audit
+
+
+def contributor_counts(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, int]:
+    """Return how many named people answered in each audit, by audit id, in one query."""
+    counts = {audit_id: 0 for audit_id in audit_ids}
+    if not audit_ids:
+        return counts
+    rows = db.query(
+        """
+        SELECT audit_id, count(DISTINCT respondent_id) AS people FROM answers
+        WHERE audit_id IN (SELECT value FROM json_each(?)) GROUP BY audit_id
+        """,
+        [json.dumps([int(audit_id) for audit_id in audit_ids])],
+    )
+    counts.update({row["audit_id"]: row["people"] for row in rows})
+    return counts
+
+
+def iter_team_audits(db: sqlite_utils.Database, *, batch_size: int = 200) -> Iterator[list[dict]]:
+    """Yield every team with each of its audits, in batches, ordered by team then audit.
+
+    A team that has no audit yet comes once with audit None. Each item is {"team", "audit",
+    "current"}; current is True for the team's latest audit. Batches are read by keyset
+    (the last team and audit ids seen), so memory holds one batch, never the whole table.
+    """
+    after = (0, 0)
+    while True:
+        rows = list(
+            db.query(
+                """
+                SELECT teams.*,
+                       audits.id AS a_id, audits.tree_id AS a_tree_id,
+                       audits.tree_version AS a_tree_version,
+                       audits.tree_digest AS a_tree_digest, audits.status AS a_status,
+                       audits.started AS a_started, audits.updated AS a_updated,
+                       audits.finished AS a_finished,
+                       audits.id = (SELECT max(id) FROM audits AS later
+                                    WHERE later.team_id = teams.id) AS a_current
+                FROM teams LEFT JOIN audits ON audits.team_id = teams.id
+                WHERE (teams.id, coalesce(audits.id, 0)) > (:team, :audit)
+                ORDER BY teams.id, coalesce(audits.id, 0)
+                LIMIT :limit
+                """,
+                {"team": after[0], "audit": after[1], "limit": batch_size},
+            )
+        )
+        if not rows:
+            return
+        batch = []
+        for row in rows:
+            team = team_row({key: row[key] for key in TEAM_COLUMNS})
+            audit = joined_audit(row)
+            batch.append({"team": team, "audit": audit, "current": bool(row["a_current"])})
+        yield batch
+        last = rows[-1]
+        after = (last["id"], last["a_id"] or 0)
+
+
+def current_values_for_audits(
+    db: sqlite_utils.Database, audit_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """Return {audit_id: {question_id: value}} of the latest answers, for many audits at once.
+
+    The light sibling of current_answers_for_audits: no respondents, no history, for when
+    only the values count (working out each audit's standing for the console).
+    """
+    values: dict[int, dict[str, Any]] = {audit_id: {} for audit_id in audit_ids}
+    if not audit_ids:
+        return values
+    rows = db.execute(
+        """
+        SELECT answers.audit_id, answers.question_id, answers.value FROM answers
+        JOIN (
+            SELECT max(id) AS id FROM answers
+            WHERE audit_id IN (SELECT value FROM json_each(?))
+            GROUP BY audit_id, question_id
+        ) AS latest ON latest.id = answers.id
+        """,
+        [json.dumps(list(audit_ids))],
+    )
+    for audit_id, question_id, value in rows:
+        values[audit_id][question_id] = json.loads(value)
+    return values

@@ -1,0 +1,138 @@
+"""Stored values and Python values: times, token hashes and typed rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+IN_PROGRESS = "in_progress"
+FINISHED = "finished"
+
+
+def utc_now() -> datetime:
+    """Return the current time, UTC and timezone-aware."""
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """Format a moment (default now) as fixed-width ISO-8601 UTC text."""
+    if moment is None:
+        moment = utc_now()
+    elif moment.tzinfo is None:
+        raise ValueError("naive datetime: pass a timezone-aware time")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """Read a stored time back as an aware UTC datetime."""
+    return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
+
+
+def hash_token(token: str) -> str:
+    """Hash a link token for storage and lookup."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def one(db: sqlite_utils.Database, sql: str, params: list[Any] | dict) -> dict | None:
+    """Return the first row of a query, or None."""
+    return next(iter(db.query(sql, params)), None)
+
+
+TIME_COLUMNS = ("created", "archived", "started", "updated", "finished")
+
+
+def typed_row(row: dict | None) -> dict | None:
+    """Give a stored row its Python types: aware datetimes for times."""
+    if row is None:
+        return None
+    return {key: parse_time(value) if key in TIME_COLUMNS else value for key, value in row.items()}
+
+
+def team_row(row: dict | None) -> dict | None:
+    """Give a team row its Python types."""
+    row = typed_row(row)
+    return None if row is None else {**row, "self_registered": bool(row["self_registered"])}
+
+
+TEAM_COLUMNS = (
+    "id",
+    "name",
+    "nation",
+    "area",
+    "host_type",
+    "contact_email",
+    "self_registered",
+    "created",
+    "archived",
+)
+
+
+JOINED_AUDIT_COLUMNS = (
+    "tree_id",
+    "tree_version",
+    "tree_digest",
+    "status",
+    "started",
+    "updated",
+    "finished",
+)
+
+
+def joined_audit(row: dict) -> dict | None:
+    """Build the audit of a teams-join-audits row (audit columns prefixed `a_`), or None."""
+    if row["a_id"] is None:
+        return None
+    audit = {"id": row["a_id"], "team_id": row["id"]}
+    audit.update({column: row[f"a_{column}"] for column in JOINED_AUDIT_COLUMNS})
+    return typed_row(audit)
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One entry in the answers log, linked to the entry before it for the same question."""
+
+    id: int
+    question_id: str
+    value: Any
+    note: str
+    respondent_id: int | None
+    respondent_name: str | None
+    respondent_role: str | None
+    answered_at: datetime
+    previous: AnswerRecord | None = None
+
+
+ANSWER_COLUMNS = """
+    answers.id, answers.question_id, answers.value, answers.note, answers.respondent_id,
+    respondents.name AS respondent_name, respondents.role AS respondent_role,
+    answers.answered_at
+"""
+
+
+def answer_record(row: dict, previous: AnswerRecord | None) -> AnswerRecord:
+    """Build an AnswerRecord from a joined answers row."""
+    return AnswerRecord(
+        id=row["id"],
+        question_id=row["question_id"],
+        value=json.loads(row["value"]),
+        note=row["note"],
+        respondent_id=row["respondent_id"],
+        respondent_name=row["respondent_name"],
+        respondent_role=row["respondent_role"],
+        answered_at=parse_time(row["answered_at"]),
+        previous=previous,
+    )
+
+
+def chain_records(rows: list[dict]) -> dict[str, list[AnswerRecord]]:
+    """Link rows (in id order) into records per question, each pointing at the one before."""
+    chains: dict[str, list[AnswerRecord]] = {}
+    for row in rows:
+        chain = chains.setdefault(row["question_id"], [])
+        chain.append(answer_record(row, chain[-1] if chain else None))
+    return chains

@@ -1,0 +1,170 @@
+"""The schema: every migration, in the one order they apply, and `migrate`.
+
+Each step is a `sqlite_utils.Migrations` function, applied once and recorded, so applying
+twice changes nothing. A new table or column is a new step at the end; a step is never edited.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from bot.store.connection import write_transaction
+
+# The name is recorded in existing databases: it stays "bot.store".
+migrations = Migrations("bot.store")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Create teams, links, audits, respondents and the append-only answers log."""
+    db.table("teams").create(
+        {
+            "id": int,
+            "name": str,
+            "nation": str,
+            "area": str,
+            "host_type": str,
+            "contact_email": str,
+            "self_registered": int,
+            "created": str,
+            "archived": str,
+        },
+        pk="id",
+        not_null={"name", "self_registered", "created"},
+        defaults={"self_registered": 0},
+        strict=True,
+    )
+    db.table("links").create(
+        {
+            "id": int,
+            "team_id": int,
+            "token_hash": str,
+            "token_hint": str,
+            "created": str,
+            "expires": str,
+            "revoked": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={"team_id", "token_hash", "token_hint", "created"},
+        strict=True,
+    )
+    db.table("links").create_index(["token_hash"], unique=True)
+    db.table("links").create_index(["team_id"])
+    db.table("audits").create(
+        {
+            "id": int,
+            "team_id": int,
+            "tree_id": str,
+            "tree_version": str,
+            "tree_digest": str,
+            "status": str,
+            "started": str,
+            "updated": str,
+            "finished": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={
+            "team_id",
+            "tree_id",
+            "tree_version",
+            "tree_digest",
+            "status",
+            "started",
+            "updated",
+        },
+        strict=True,
+    )
+    db.table("audits").create_index(["team_id", "id"])
+    db.table("respondents").create(
+        {"id": int, "team_id": int, "name": str, "role": str, "created": str},
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={"team_id", "name", "role", "created"},
+        defaults={"name": "", "role": ""},
+        strict=True,
+    )
+    db.table("respondents").create_index(["team_id"])
+    db.table("answers").create(
+        {
+            "id": int,
+            "audit_id": int,
+            "question_id": str,
+            "value": str,
+            "note": str,
+            "respondent_id": int,
+            "answered_at": str,
+        },
+        pk="id",
+        foreign_keys=[("audit_id", "audits", "id"), ("respondent_id", "respondents", "id")],
+        not_null={"audit_id", "question_id", "value", "note", "answered_at"},
+        defaults={"note": ""},
+        strict=True,
+    )
+    # Serves current_answers (max(id) per question) and answer_history.
+    db.table("answers").create_index(["audit_id", "question_id", "id"])
+    db.table("answers").create_index(["respondent_id"])
+    # The log is append-only: make the database refuse edits, not just this module.
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER answers_no_{event.lower()} BEFORE {event} ON answers "
+            "BEGIN SELECT RAISE(ABORT, 'answers are append-only'); END"
+        )
+
+
+@migrations()
+def m002_admins(db: sqlite_utils.Database) -> None:
+    """Create the admins table: one row per foundation account, email unique."""
+    db.table("admins").create(
+        {"id": int, "email": str, "password_hash": str, "created": str, "last_login": str},
+        pk="id",
+        not_null={"email", "password_hash", "created"},
+        strict=True,
+    )
+    db.table("admins").create_index(["email"], unique=True)
+
+
+@migrations()
+def m003_settings(db: sqlite_utils.Database) -> None:
+    """Create the settings table: console switches as key and text value."""
+    db.table("settings").create(
+        {"key": str, "value": str}, pk="key", not_null={"value"}, strict=True
+    )
+
+
+@migrations()
+def m004_tree_versions(db: sqlite_utils.Database) -> None:
+    """Keep every question tree an audit used, by content hash, and log audits moved between."""
+    db.table("trees").create(
+        {"digest": str, "tree_id": str, "version": str, "content": str, "stored": str},
+        pk="digest",
+        strict=True,
+    )
+    db.table("audit_tree_moves").create(
+        {
+            "id": int,
+            "audit_id": int,
+            "from_digest": str,
+            "from_version": str,
+            "to_digest": str,
+            "to_version": str,
+            "new_questions": int,
+            "asked_again": int,
+            "removed": int,
+            "moved": str,
+        },
+        pk="id",
+        foreign_keys=[("audit_id", "audits", "id")],
+        strict=True,
+    )
+    db.table("audit_tree_moves").create_index(["audit_id", "id"])
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply any pending migrations; applying twice changes nothing."""
+    # Under BEGIN IMMEDIATE two workers starting together cannot both apply the same step;
+    # each migration's own db.atomic() nests inside as a savepoint.
+    with write_transaction(db):
+        migrations.apply(db)

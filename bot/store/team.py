@@ -1,0 +1,361 @@
+"""What the team's pages read and write: teams and links, respondents, audits and answers."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.store.connection import write_transaction
+from bot.store.rows import (
+    ANSWER_COLUMNS,
+    FINISHED,
+    IN_PROGRESS,
+    AnswerRecord,
+    chain_records,
+    hash_token,
+    one,
+    parse_time,
+    stamp,
+    team_row,
+    typed_row,
+    utc_now,
+)
+
+TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters
+
+
+def _insert_link(
+    db: sqlite_utils.Database, team_id: int, expires: datetime | None, now: str
+) -> str:
+    """Insert a fresh link for team_id and return its raw token."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    db.table("links").insert(
+        {
+            "team_id": team_id,
+            "token_hash": hash_token(token),
+            "token_hint": token[-4:],
+            "created": now,
+            "expires": None if expires is None else stamp(expires),
+            "revoked": None,
+        }
+    )
+    return token
+
+
+def _revoke_live_links(db: sqlite_utils.Database, team_id: int, now: str) -> None:
+    """Mark every unrevoked link of team_id revoked at now."""
+    db.execute("UPDATE links SET revoked = ? WHERE team_id = ? AND revoked IS NULL", [now, team_id])
+
+
+def require_team(db: sqlite_utils.Database, team_id: int) -> None:
+    """Raise LookupError if team_id names no team."""
+    if one(db, "SELECT 1 FROM teams WHERE id = ?", [team_id]) is None:
+        raise LookupError(f"no team {team_id}")
+
+
+def create_team(
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    nation: str | None = None,
+    area: str | None = None,
+    host_type: str | None = None,
+    contact_email: str | None = None,
+    self_registered: bool = False,
+    link_expires: datetime | None = None,
+) -> tuple[int, str]:
+    """Create a team with a live link; return (team_id, raw token), the token shown once."""
+    now = stamp()
+    with write_transaction(db):
+        team_id = (
+            db.table("teams")
+            .insert(
+                {
+                    "name": name,
+                    "nation": nation,
+                    "area": area,
+                    "host_type": host_type,
+                    "contact_email": contact_email,
+                    "self_registered": int(bool(self_registered)),
+                    "created": now,
+                    "archived": None,
+                }
+            )
+            .last_pk
+        )
+        token = _insert_link(db, team_id, link_expires, now)
+    return team_id, token
+
+
+def team_by_token(db: sqlite_utils.Database, token: str) -> dict | None:
+    """Return the team a live link token opens, or None.
+
+    None for an unknown, revoked or expired link and for an archived team. The lookup is by
+    SHA-256 of the token, so timing reveals nothing about stored tokens.
+    """
+    if not isinstance(token, str) or not token:
+        return None
+    row = one(
+        db,
+        """
+        SELECT teams.*, links.expires AS link_expires
+        FROM links JOIN teams ON teams.id = links.team_id
+        WHERE links.token_hash = ? AND links.revoked IS NULL AND teams.archived IS NULL
+        """,
+        [hash_token(token)],
+    )
+    if row is None:
+        return None
+    expires = parse_time(row.pop("link_expires"))
+    if expires is not None and expires <= utc_now():
+        return None
+    return team_row(row)
+
+
+def reissue_link(
+    db: sqlite_utils.Database, team_id: int, *, expires: datetime | None = None
+) -> str:
+    """Revoke the team's live link at once and return the raw token of a new one."""
+    now = stamp()
+    with write_transaction(db):
+        require_team(db, team_id)
+        _revoke_live_links(db, team_id, now)
+        return _insert_link(db, team_id, expires, now)
+
+
+def revoke_link(db: sqlite_utils.Database, team_id: int) -> None:
+    """Revoke the team's live link, leaving it none."""
+    with write_transaction(db):
+        _revoke_live_links(db, team_id, stamp())
+
+
+def link_hint(db: sqlite_utils.Database, team_id: int) -> str | None:
+    """Return the last four characters of the team's live link token, or None."""
+    row = one(
+        db,
+        "SELECT token_hint FROM links WHERE team_id = ? AND revoked IS NULL "
+        "ORDER BY id DESC LIMIT 1",
+        [team_id],
+    )
+    return None if row is None else row["token_hint"]
+
+
+def get_team(db: sqlite_utils.Database, team_id: int) -> dict | None:
+    """Return the team row, or None."""
+    return team_row(one(db, "SELECT * FROM teams WHERE id = ?", [team_id]))
+
+
+def archive_team(db: sqlite_utils.Database, team_id: int) -> None:
+    """Archive the team, closing its links; archiving twice keeps the first time."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE teams SET archived = ? WHERE id = ? AND archived IS NULL",
+            [stamp(), team_id],
+        )
+
+
+def add_respondent(db: sqlite_utils.Database, team_id: int, name: str, role: str) -> int:
+    """Record a person answering for the team and return their id."""
+    with write_transaction(db):
+        return (
+            db.table("respondents")
+            .insert(
+                {"team_id": team_id, "name": name or "", "role": role or "", "created": stamp()}
+            )
+            .last_pk
+        )
+
+
+def get_respondent(db: sqlite_utils.Database, respondent_id: int) -> dict | None:
+    """Return the respondent row, or None."""
+    return typed_row(one(db, "SELECT * FROM respondents WHERE id = ?", [respondent_id]))
+
+
+def _insert_audit(
+    db: sqlite_utils.Database, team_id: int, tree_id: str, tree_version: str, tree_digest: str
+) -> dict:
+    """Insert an in-progress audit and return its row."""
+    now = stamp()
+    audit_id = (
+        db.table("audits")
+        .insert(
+            {
+                "team_id": team_id,
+                "tree_id": tree_id,
+                "tree_version": str(tree_version),
+                "tree_digest": tree_digest,
+                "status": IN_PROGRESS,
+                "started": now,
+                "updated": now,
+                "finished": None,
+            }
+        )
+        .last_pk
+    )
+    return get_audit(db, audit_id)
+
+
+def current_audit(
+    db: sqlite_utils.Database, team_id: int, *, tree_id: str, tree_version: str, tree_digest: str
+) -> dict:
+    """Return the team's latest audit, creating an in-progress one if it has none.
+
+    The common case is a plain read; the write lock is only taken to create the first audit.
+    """
+    row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
+    if row is not None:
+        return typed_row(row)
+    with write_transaction(db):
+        row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
+        if row is not None:
+            return typed_row(row)
+        return _insert_audit(db, team_id, tree_id, tree_version, tree_digest)
+
+
+def get_audit(db: sqlite_utils.Database, audit_id: int) -> dict | None:
+    """Return the audit row, or None."""
+    return typed_row(one(db, "SELECT * FROM audits WHERE id = ?", [audit_id]))
+
+
+def finish_audit(db: sqlite_utils.Database, audit_id: int) -> None:
+    """Mark the audit finished now."""
+    now = stamp()
+    with write_transaction(db):
+        db.execute(
+            "UPDATE audits SET status = ?, finished = ?, updated = ? WHERE id = ?",
+            [FINISHED, now, now, audit_id],
+        )
+
+
+def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
+    """Put a finished audit back in progress, clearing its finished time."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE audits SET status = ?, finished = NULL, updated = ? WHERE id = ?",
+            [IN_PROGRESS, stamp(), audit_id],
+        )
+
+
+def start_new_audit(
+    db: sqlite_utils.Database, team_id: int, *, tree_id: str, tree_version: str, tree_digest: str
+) -> dict:
+    """Start a fresh audit for the team, keeping earlier ones, and return it."""
+    with write_transaction(db):
+        return _insert_audit(db, team_id, tree_id, tree_version, tree_digest)
+
+
+def audits_for_team(db: sqlite_utils.Database, team_id: int) -> list[dict]:
+    """Return the team's audits, newest first."""
+    rows = db.query("SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC", [team_id])
+    return [typed_row(row) for row in rows]
+
+
+def record_answer(
+    db: sqlite_utils.Database,
+    audit_id: int,
+    question_id: str,
+    value: Any,
+    *,
+    note: str = "",
+    respondent_id: int | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Append an answer (value stored as JSON) and touch the audit; return the answer id.
+
+    Raises LookupError for an unknown audit and ValueError for a respondent from another
+    team than the audit's.
+    """
+    answered_at = stamp(at)
+    encoded = json.dumps(value, ensure_ascii=False)
+    with write_transaction(db):
+        audit = one(db, "SELECT team_id FROM audits WHERE id = ?", [audit_id])
+        if audit is None:
+            raise LookupError(f"no audit {audit_id}")
+        if respondent_id is not None:
+            respondent = get_respondent(db, respondent_id)
+            if respondent is None or respondent["team_id"] != audit["team_id"]:
+                raise ValueError(f"respondent {respondent_id} does not belong to this team")
+        answer_id = (
+            db.table("answers")
+            .insert(
+                {
+                    "audit_id": audit_id,
+                    "question_id": question_id,
+                    "value": encoded,
+                    "note": note or "",
+                    "respondent_id": respondent_id,
+                    "answered_at": answered_at,
+                }
+            )
+            .last_pk
+        )
+        db.execute("UPDATE audits SET updated = ? WHERE id = ?", [answered_at, audit_id])
+    return answer_id
+
+
+def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, AnswerRecord]:
+    """Return the latest answer to each question, keyed by question id.
+
+    One query fetches the latest row per question and the row before it, so each record's
+    previous is set; previous.previous is left None here (answer_history has the full chain).
+    """
+    rows = db.query(
+        f"""
+        WITH latest AS (
+            SELECT question_id, max(id) AS id FROM answers
+            WHERE audit_id = :audit GROUP BY question_id
+        ),
+        prior AS (
+            SELECT answers.question_id, max(answers.id) AS id
+            FROM answers JOIN latest ON latest.question_id = answers.question_id
+            WHERE answers.audit_id = :audit AND answers.id < latest.id
+            GROUP BY answers.question_id
+        )
+        SELECT {ANSWER_COLUMNS}
+        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.id IN (SELECT id FROM latest UNION ALL SELECT id FROM prior)
+        ORDER BY answers.id
+        """,
+        {"audit": audit_id},
+    )
+    return {question_id: chain[-1] for question_id, chain in chain_records(list(rows)).items()}
+
+
+def answer_history(
+    db: sqlite_utils.Database, audit_id: int, question_id: str
+) -> list[AnswerRecord]:
+    """Return every answer to one question in the audit, oldest first."""
+    rows = db.query(
+        f"""
+        SELECT {ANSWER_COLUMNS}
+        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.audit_id = ? AND answers.question_id = ?
+        ORDER BY answers.id
+        """,
+        [audit_id, question_id],
+    )
+    return chain_records(list(rows)).get(question_id, [])
+
+
+def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
+    """Return who answered in the audit, with answer counts and last answer time, latest first.
+
+    Each dict has respondent_id, name, role, answers (count) and last_answered (aware UTC
+    datetime). Answers given without a respondent are not counted.
+    """
+    rows = db.query(
+        """
+        SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
+               count(*) AS answers, max(answers.answered_at) AS last_answered
+        FROM answers JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.audit_id = ?
+        GROUP BY respondents.id
+        ORDER BY last_answered DESC, max(answers.id) DESC
+        """,
+        [audit_id],
+    )
+    return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]

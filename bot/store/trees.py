@@ -1,0 +1,76 @@
+"""Versions of the question tree: each stored by content hash, and audits moved between them."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from bot.store.connection import write_transaction
+from bot.store.rows import IN_PROGRESS, one, stamp, typed_row
+
+
+def save_tree(
+    db: sqlite_utils.Database, digest: str, tree_id: str, version: str, content: str
+) -> None:
+    """Store a tree's YAML by its content hash, once."""
+    with write_transaction(db):
+        db.execute(
+            "INSERT OR IGNORE INTO trees (digest, tree_id, version, content, stored) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [digest, tree_id, str(version), content, stamp()],
+        )
+
+
+def tree_content(db: sqlite_utils.Database, digest: str) -> str | None:
+    """Return the YAML of the tree with this content hash, or None."""
+    row = one(db, "SELECT content FROM trees WHERE digest = ?", [digest])
+    return row["content"] if row else None
+
+
+def move_audit_to_tree(
+    db: sqlite_utils.Database,
+    audit_id: int,
+    *,
+    from_digest: str,
+    to_digest: str,
+    to_version: str,
+    new_questions: int,
+    asked_again: int,
+    removed: int,
+) -> bool:
+    """Pin an in-progress audit to a newer tree and log what changed; False if already moved."""
+    now = stamp()
+    with write_transaction(db):
+        audit = one(
+            db, "SELECT tree_digest, tree_version, status FROM audits WHERE id = ?", [audit_id]
+        )
+        if audit is None or audit["tree_digest"] != from_digest or audit["status"] != IN_PROGRESS:
+            return False
+        db.execute(
+            "UPDATE audits SET tree_digest = ?, tree_version = ? WHERE id = ?",
+            [to_digest, str(to_version), audit_id],
+        )
+        db.table("audit_tree_moves").insert(
+            {
+                "audit_id": audit_id,
+                "from_digest": from_digest,
+                "from_version": audit["tree_version"],
+                "to_digest": to_digest,
+                "to_version": str(to_version),
+                "new_questions": new_questions,
+                "asked_again": asked_again,
+                "removed": removed,
+                "moved": now,
+            }
+        )
+    return True
+
+
+def last_tree_move(db: sqlite_utils.Database, audit_id: int) -> dict | None:
+    """Return the latest move of this audit to a newer tree, or None."""
+    return typed_row(
+        one(
+            db,
+            "SELECT * FROM audit_tree_moves WHERE audit_id = ? ORDER BY id DESC LIMIT 1",
+            [audit_id],
+        )
+    )
