@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bot import config
+from bot.config import PROJECT_ROOT, ConfigurationError
+
+__all__ = ["PROJECT_ROOT", "ConfigurationError", "create_app"]
 
 
-WEAK_SECRET_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test", "x"}
-
-
-class ConfigurationError(RuntimeError):
-    """The app is not configured safely enough to start."""
-
-
-def _secret_key_from_file(path: Path) -> str:
-    """Read the secret key file, creating it with a random key on first use."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
-
-
-def _check_secret_key(app: Flask) -> None:
-    """Refuse to run outside debug or test mode without a real secret key.
-
-    The key comes from AUDIT_SECRET_KEY, or from the file named by AUDIT_SECRET_KEY_FILE
-    (created with a random key if missing; `make run` uses instance/secret_key).
-    """
-    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
-        app.config["SECRET_KEY"] = _secret_key_from_file(Path(app.config["SECRET_KEY_FILE"]))
-    key = app.config.get("SECRET_KEY") or ""
-    if app.debug or app.testing:
-        app.config["SECRET_KEY"] = key or secrets.token_hex(32)
-        return
-    if len(key) < 32 or key.lower() in WEAK_SECRET_KEYS:
-        raise ConfigurationError(
-            "Set a real secret key before starting: AUDIT_SECRET_KEY (32 or more random "
-            "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`) "
-            "or AUDIT_SECRET_KEY_FILE pointing at a file to keep one in."
-        )
-
-
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app; refuse to start if the question tree is broken.
 
     CSRF is checked by every FlaskForm rather than by a global CSRFProtect, so a page whose
@@ -59,19 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.config.from_mapping(
-        QUESTION_TREE=str(PROJECT_ROOT / "questions" / "self-audit.yaml"),
-        DB=str(Path(app.instance_path) / "audit.db"),
-        PUBLIC_URL="http://127.0.0.1:5000",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=256 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,
-    )
-    app.config.from_prefixed_env("AUDIT")
-    if config:
-        app.config.from_mapping(config)
-    _check_secret_key(app)
+    config.configure(app, overrides)
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

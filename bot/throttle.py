@@ -58,6 +58,5 @@ def client_address() -> str:
 
 
 def init_app(app) -> None:
-    """Give the app its own counters (so tests never share them) and the default limits."""
-    app.config.setdefault("LINK_LOOKUP_LIMIT", "30 per minute")
+    """Give the app its own counters, so tests never share them."""
     app.extensions.setdefault("throttle", Throttle())

@@ -318,12 +318,6 @@ def password_command(email: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Register sign-in, the throttles (fresh for each app) and the `admin` commands."""
-    app.config.setdefault("ADMIN_LOGIN_LIMIT", "5 per minute")
-    app.config.setdefault("ADMIN_LOGIN_ADDRESS_LIMIT", "30 per minute")
-    app.config.setdefault("SIGNUP_LIMIT", "10 per hour")
-    app.config.setdefault("ADMIN_SESSION_HOURS", 12)
-    if str(app.config["PUBLIC_URL"]).lower().startswith("https://"):
-        app.config["SESSION_COOKIE_SECURE"] = True
     app.extensions.setdefault("throttle", Throttle())
     app.register_blueprint(bp)
     app.cli.add_command(admin_commands)

@@ -71,4 +71,4 @@ def standings() -> Standings:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["standings"] = Standings(app.config.get("STANDINGS_CACHE_SIZE", DEFAULT_SIZE))
+    app.extensions["standings"] = Standings(app.config["STANDINGS_CACHE_SIZE"])

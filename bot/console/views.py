@@ -493,7 +493,7 @@ def national_picture():
 def _export(kind: str, fmt: str, produce) -> Response:
     """Stream an export from a snapshot of the database, a batch of rows at a time."""
     tree, path = current_tree(), current_app.config["DB"]
-    batch_size = current_app.config.get("EXPORT_BATCH_SIZE", exports.BATCH_SIZE)
+    batch_size = current_app.config["EXPORT_BATCH_SIZE"]
 
     def records():
         with store.read_snapshot(path) as db:

@@ -1,0 +1,122 @@
+"""Every setting the app reads, with its default and meaning: the one list of `AUDIT_` settings.
+
+Each setting is read from the environment variable `AUDIT_<NAME>` (Flask's
+`from_prefixed_env`, so `AUDIT_PROXY_FIX=1` arrives as the integer 1), then from the mapping
+given to `create_app`. `docs/operations.md` lists the same settings; a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "AUDIT"
+WEAK_SECRET_KEYS = {"dev", "development", "secret", "changeme", "change-me", "test", "x"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    meaning: str
+
+    @property
+    def variable(self) -> str:
+        return f"{ENV_PREFIX}_{self.name}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "SECRET_KEY",
+        None,
+        "signs sessions and CSRF tokens: 32 or more random characters, the same for every worker",
+    ),
+    Setting(
+        "SECRET_KEY_FILE",
+        None,
+        "a file to keep the secret key in instead (created with a random key if missing)",
+    ),
+    Setting("DB", str(PROJECT_ROOT / "instance" / "audit.db"), "path of the SQLite database"),
+    Setting(
+        "PUBLIC_URL",
+        "http://127.0.0.1:5000",
+        "the address teams use, for printed links and invitations",
+    ),
+    Setting(
+        "PROXY_FIX",
+        None,
+        "1 behind a reverse proxy that sets X-Forwarded-Proto, -For and -Host",
+    ),
+    Setting(
+        "QUESTION_TREE",
+        str(PROJECT_ROOT / "questions" / "self-audit.yaml"),
+        "the question-tree file",
+    ),
+    Setting("LINK_LOOKUP_LIMIT", "30 per minute", "unknown audit links tried, per address"),
+    Setting("ADMIN_LOGIN_LIMIT", "5 per minute", "console sign-in attempts per email and address"),
+    Setting("ADMIN_LOGIN_ADDRESS_LIMIT", "30 per minute", "console sign-in attempts per address"),
+    Setting("SIGNUP_LIMIT", "10 per hour", "team sign-ups per address"),
+    Setting("ADMIN_SESSION_HOURS", 12, "hours a console sign-in lasts"),
+    Setting(
+        "STANDINGS_CACHE_SIZE", 50_000, "audit standings the console keeps in memory, per worker"
+    ),
+    Setting("EXPORT_BATCH_SIZE", 200, "teams read per batch when streaming an export"),
+)
+
+#: Flask's own settings, fixed for this app rather than configured per deployment.
+FLASK_SETTINGS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The app is not configured safely enough to start."""
+
+
+def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Fill app.config: defaults, then AUDIT_ environment variables, then `overrides`."""
+    app.config.from_mapping(FLASK_SETTINGS)
+    app.config.from_mapping({setting.name: setting.default for setting in SETTINGS})
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.from_mapping(overrides)
+    if str(app.config["PUBLIC_URL"]).lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    _check_secret_key(app)
+
+
+def _secret_key_from_file(path: Path) -> str:
+    """Read the secret key file, creating it with a random key on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _check_secret_key(app: Flask) -> None:
+    """Refuse to run outside debug or test mode without a real secret key.
+
+    The key comes from AUDIT_SECRET_KEY, or from the file named by AUDIT_SECRET_KEY_FILE
+    (created with a random key if missing; `make run` uses instance/secret_key).
+    """
+    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
+        app.config["SECRET_KEY"] = _secret_key_from_file(Path(app.config["SECRET_KEY_FILE"]))
+    key = app.config.get("SECRET_KEY") or ""
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = key or secrets.token_hex(32)
+        return
+    if len(key) < 32 or key.lower() in WEAK_SECRET_KEYS:
+        raise ConfigurationError(
+            "Set a real secret key before starting: AUDIT_SECRET_KEY (32 or more random "
+            "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`) "
+            "or AUDIT_SECRET_KEY_FILE pointing at a file to keep one in."
+        )
