@@ -10,6 +10,7 @@ from bot.console import national
 from bot.console.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTED
 from bot.db import get_db
 from bot.tree import model as m
+from bot.tree.assessment import assess
 from bot.tree.loader import DEFAULT_TREE
 from bot.trees import load_proved_tree
 from tests.admin_support import make_admin, sign_in_directly
@@ -24,8 +25,13 @@ FLAG_PLUS_GAP = BY_NAME["a targeted flag plus another gap"].answers
 HALF_DONE = dict(list(SPECIALISED.items())[:10])
 
 
+def standing_for(audit_status, answers):
+    audit = None if audit_status is None else {"status": audit_status}
+    return national.Standing.of(assess(TREE, audit, answers))
+
+
 def finished(answers):
-    return national.assess(TREE, FINISHED, answers)
+    return standing_for(FINISHED, answers)
 
 
 @pytest.mark.parametrize(
@@ -39,13 +45,13 @@ def test_counts_of_one_or_two_are_published_as_fewer_than_3(count, shown):
 
 
 def test_a_team_with_no_audit_or_no_answers_has_not_started():
-    assert national.assess(TREE, None, {}).status == NOT_STARTED
-    assert national.assess(TREE, "in_progress", {}).status == NOT_STARTED
-    assert national.assess(TREE, "in_progress", {"no_such_question": 1}).status == NOT_STARTED
+    assert standing_for(None, {}).status == NOT_STARTED
+    assert standing_for("in_progress", {}).status == NOT_STARTED
+    assert standing_for("in_progress", {"no_such_question": 1}).status == NOT_STARTED
 
 
 def test_an_unfinished_audit_shows_the_share_of_its_current_path_answered():
-    standing = national.assess(TREE, "in_progress", HALF_DONE)
+    standing = standing_for("in_progress", HALF_DONE)
     assert standing.status == IN_PROGRESS
     assert standing.answered == 10
     assert standing.percent == round(100 * 10 / standing.total)
@@ -54,8 +60,8 @@ def test_an_unfinished_audit_shows_the_share_of_its_current_path_answered():
 
 
 def test_only_a_finished_audit_has_a_result():
-    assert national.assess(TREE, "in_progress", SPECIALISED).result is None
-    assert national.assess(TREE, "in_progress", SPECIALISED).percent == 100
+    assert standing_for("in_progress", SPECIALISED).result is None
+    assert standing_for("in_progress", SPECIALISED).percent == 100
     standing = finished(BOTH_FLAGS)
     assert standing.result == "targeted"
     assert set(standing.flags) == {"targeted_age_under_one", "targeted_referral_criteria"}
@@ -73,11 +79,11 @@ SEEDED = [
     ("wales", finished(NO_LEAD)),
     ("wales", finished(NO_LEAD)),
     ("wales", finished(FLAG_PLUS_GAP)),
-    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
-    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
-    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
-    ("scotland", national.assess(TREE, "in_progress", HALF_DONE)),
-    (None, national.assess(TREE, None, {})),
+    ("scotland", standing_for("in_progress", HALF_DONE)),
+    ("scotland", standing_for("in_progress", HALF_DONE)),
+    ("scotland", standing_for("in_progress", HALF_DONE)),
+    ("scotland", standing_for("in_progress", HALF_DONE)),
+    (None, standing_for(None, {})),
 ]
 
 
@@ -210,8 +216,8 @@ def _row(name, nation, standing, days_ago=0, contributors=0):
 
 ROWS = [
     _row("beech", "wales", finished(SPECIALISED), days_ago=3, contributors=2),
-    _row("Ash", "england", national.assess(TREE, "in_progress", HALF_DONE), days_ago=1),
-    _row("cherry", None, national.assess(TREE, None, {}), days_ago=9, contributors=5),
+    _row("Ash", "england", standing_for("in_progress", HALF_DONE), days_ago=1),
+    _row("cherry", None, standing_for(None, {}), days_ago=9, contributors=5),
     _row("Damson", "england", finished(NO_LEAD), days_ago=5),
 ]
 

@@ -1,28 +1,44 @@
-"""An audit as the pages see it: the team, its stored answers and what the engine makes of them."""
+"""An audit as the pages see it: loaded from the store and assessed by `tree.assessment.assess`.
+
+`load_state` (the team's current audit) and `load_audit_state` (any audit, for the console)
+both end in the one evaluation, so the team and the console cannot disagree about an audit.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot import store
 from bot.tree.answers import fitting_answers
-from bot.tree.engine import Evaluation, evaluate
+from bot.tree.assessment import FINISHED, Assessment, assess
+from bot.tree.engine import Evaluation
 from bot.tree.model import Tree
 from bot.trees import tree_for_audit, tree_for_digest
 
 
 @dataclass(frozen=True)
 class AuditState:
-    tree: Tree
+    """An audit as the pages see it: the team, its answers log and its assessment."""
+
     team: dict
     audit: dict
     records: dict[str, store.AnswerRecord]
-    evaluation: Evaluation
-    tree_move: dict | None = None
+    assessment: Assessment
+    tree_move: dict | None = field(default=None)
+
+    @property
+    def tree(self) -> Tree:
+        return self.assessment.tree
+
+    @property
+    def evaluation(self) -> Evaluation:
+        return self.assessment.evaluation
 
     @property
     def answers(self) -> dict[str, Any]:
+        """Every question's latest stored value, fitting or not (forms show what was typed)."""
         return {question_id: record.value for question_id, record in self.records.items()}
 
     @property
@@ -31,7 +47,11 @@ class AuditState:
 
     @property
     def finished(self) -> bool:
-        return self.audit["status"] == "finished"
+        return self.audit["status"] == FINISHED
+
+
+def values_of(records: Mapping[str, store.AnswerRecord]) -> dict[str, Any]:
+    return {question_id: record.value for question_id, record in records.items()}
 
 
 def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) -> dict:
@@ -53,21 +73,25 @@ def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) ->
     return store.get_audit(db, audit["id"])
 
 
-def load_state(db, tree: Tree, team: dict) -> AuditState:
-    """Load the team's current audit and evaluate it against the tree it belongs to.
+def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
+    """Load one audit of a team (current or past) and assess it against its own tree.
 
-    A finished audit keeps the tree it was answered on; one in progress moves to the current
-    tree on this visit. Answers that no longer fit their question are left out, so the
-    question is asked again; they stay in the log.
+    A finished audit is scored with the tree it was answered on; one in progress with the
+    current tree.
     """
+    records = store.current_answers(db, audit["id"])
+    audit_tree = tree_for_audit(db, audit, current)
+    return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)))
+
+
+def load_state(db, current: Tree, team: dict) -> AuditState:
+    """Load the team's current audit, moving it to the current tree if it is in progress."""
     audit = store.current_audit(
-        db, team["id"], tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        db, team["id"], tree_id=current.id, tree_version=current.version, tree_digest=current.digest
     )
     records = store.current_answers(db, audit["id"])
-    values = {question_id: record.value for question_id, record in records.items()}
-    if audit["status"] != store.FINISHED and audit["tree_digest"] != tree.digest:
-        audit = move_to_current_tree(db, audit, values, tree)
-    audit_tree = tree_for_audit(db, audit, tree)
-    answers, _ = fitting_answers(audit_tree, values)
-    move = store.last_tree_move(db, audit["id"]) if audit["tree_digest"] == tree.digest else None
-    return AuditState(audit_tree, team, audit, records, evaluate(audit_tree, answers), move)
+    if audit["status"] != FINISHED and audit["tree_digest"] != current.digest:
+        audit = move_to_current_tree(db, audit, values_of(records), current)
+    audit_tree = tree_for_audit(db, audit, current)
+    move = store.last_tree_move(db, audit["id"]) if audit["tree_digest"] == current.digest else None
+    return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)), move)

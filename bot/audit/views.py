@@ -28,8 +28,8 @@ from bot.db import get_db
 from bot.plan.data import plan_dict, plan_filename
 from bot.plan.document import build_action_plan
 from bot.throttle import client_address, throttle
-from bot.tree.answers import fitting_answers
-from bot.tree.engine import Journey, walk
+from bot.tree.assessment import assess
+from bot.tree.engine import Journey
 from bot.trees import current_tree
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
@@ -108,8 +108,7 @@ def _mark_started() -> None:
 
 def _journey_after(state: AuditState, question_id: str, value) -> Journey:
     """Where the team is once this answer is saved, without reading the audit again."""
-    answers, _ = fitting_answers(state.tree, {**state.answers, question_id: value})
-    return walk(state.tree, answers)
+    return assess(state.tree, state.audit, {**state.answers, question_id: value}).journey
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.tree import model as m
-from bot.tree.engine import evaluate
+from bot.tree.assessment import FINISHED, IN_PROGRESS, NOT_STARTED, Assessment
 
 
 def N_(text: str) -> str:
@@ -22,9 +22,6 @@ def N_(text: str) -> str:
     return text
 
 
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-FINISHED = "finished"
 STATUSES = (NOT_STARTED, IN_PROGRESS, FINISHED)
 STATUS_LABELS = {
     NOT_STARTED: N_("Not started"),
@@ -75,35 +72,28 @@ class Standing:
     flags: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, assessment: Assessment) -> Standing:
+        """Return the standing an assessment gives: a result only for a finished audit."""
+        if assessment.status == NOT_STARTED:
+            return cls(NOT_STARTED)
+        evaluation = assessment.evaluation
+        return cls(
+            status=assessment.status,
+            answered=evaluation.journey.answered,
+            total=evaluation.journey.estimated_total,
+            result=assessment.result,
+            descriptors={key: outcome.status for key, outcome in evaluation.descriptors.items()},
+            flags=evaluation.flags,
+            path=evaluation.journey.path,
+        )
+
     @property
     def percent(self) -> int:
         """Return the share of the current path answered, 0 to 100."""
         if self.status == FINISHED:
             return 100
         return round(100 * self.answered / self.total) if self.total else 0
-
-
-def assess(tree: m.Tree, audit_status: str | None, answers: Mapping[str, Any]) -> Standing:
-    """Work out a team's standing from its audit's stored status and current answers.
-
-    No audit, or an audit with no answers, is not started. A result is given only to a
-    finished audit whose answers reach the end of the tree.
-    """
-    answers = {key: value for key, value in answers.items() if key in tree.questions_by_id}
-    if audit_status is None or not answers:
-        return Standing(NOT_STARTED)
-    evaluation = evaluate(tree, answers)
-    journey = evaluation.journey
-    finished = audit_status == FINISHED
-    return Standing(
-        status=FINISHED if finished else IN_PROGRESS,
-        answered=journey.answered,
-        total=journey.estimated_total,
-        result=evaluation.classification if finished else None,
-        descriptors={key: outcome.status for key, outcome in evaluation.descriptors.items()},
-        flags=evaluation.flags,
-        path=journey.path,
-    )
 
 
 # -- the progress table ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from bot import store
 from bot.console import national
+from bot.tree.assessment import assess
 from bot.tree.model import Tree
 from bot.trees import tree_for_audit
 
@@ -34,7 +35,7 @@ class Standings:
         for audit in audits:
             if audit is None:
                 found[None] = self._get(("none", tree.digest)) or self._put(
-                    ("none", tree.digest), national.assess(tree, None, {})
+                    ("none", tree.digest), national.Standing.of(assess(tree, None, {}))
                 )
                 continue
             audit_tree = tree_for_audit(db, audit, tree)
@@ -49,7 +50,7 @@ class Standings:
             for audit_id, (audit, audit_tree, key) in wanted.items():
                 values = answers[audit_id]
                 found[audit_id] = self._put(
-                    key, national.assess(audit_tree, audit["status"], values)
+                    key, national.Standing.of(assess(audit_tree, audit, values))
                 )
         return found
 

@@ -43,7 +43,7 @@ from wtforms.validators import (
 from bot import store
 from bot.audit import presenters
 from bot.audit.forms import clean_input
-from bot.audit.state import AuditState
+from bot.audit.state import load_audit_state
 from bot.console import exports, national, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.commands import audit_link
@@ -51,10 +51,7 @@ from bot.console.standings import standings
 from bot.db import get_db
 from bot.plan.data import plan_dict, plan_filename
 from bot.plan.document import build_action_plan
-from bot.tree.answers import fitting_answers
-from bot.tree.engine import evaluate
-from bot.tree.model import Tree
-from bot.trees import current_tree, tree_for_audit
+from bot.trees import current_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_login)
@@ -187,18 +184,6 @@ def _team_fields(form: TeamForm) -> dict:
 
 
 # -- shared loading -------------------------------------------------------------------------
-
-
-def load_state_for_audit(db, tree: Tree, team: dict, audit: dict) -> AuditState:
-    """Load one audit of a team (current or past) and evaluate it against its own tree.
-
-    A finished audit is scored with the tree it was answered on; one in progress with the
-    current tree, which it moves to on the team's next visit.
-    """
-    tree = tree_for_audit(db, audit, tree)
-    records = store.current_answers(db, audit["id"])
-    answers, _ = fitting_answers(tree, {qid: record.value for qid, record in records.items()})
-    return AuditState(tree, team, audit, records, evaluate(tree, answers))
 
 
 def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRow]:
@@ -386,28 +371,20 @@ def archive_team(team_id: int):
 def _team_page(team: dict, audit_id: int | None = None, **forms) -> str:
     db, tree = get_db(), current_tree()
     audits = store.audits_for_team(db, team["id"])
-    answers = store.current_answers_for_audits(db, [audit["id"] for audit in audits])
-    standings = {
-        audit["id"]: national.assess(
-            tree,
-            audit["status"],
-            {qid: record.value for qid, record in answers[audit["id"]].items()},
-        )
-        for audit in audits
-    }
+    standing_of = standings().for_audits(db, tree, audits)
     selected = audits[0] if audits else None
     if audit_id is not None:
         selected = next((audit for audit in audits if audit["id"] == audit_id), None)
         if selected is None:
             abort(404)
-    state = load_state_for_audit(db, tree, team, selected) if selected else None
+    state = load_audit_state(db, tree, team, selected) if selected else None
     view = presenters.result_view(state) if state and state.finished else None
     return render_template(
         "admin/team.html",
         team=team,
         link=store.live_link(db, team["id"]),
         audits=audits,
-        standings=standings,
+        standings=standing_of,
         selected=selected,
         current=audits[0] if audits else None,
         state=state,
@@ -464,7 +441,7 @@ def action_plan(team_id: int, audit_id: int):
     audit = store.get_audit(get_db(), audit_id)
     if audit is None or audit["team_id"] != team_id:
         abort(404)
-    state = load_state_for_audit(get_db(), current_tree(), team, audit)
+    state = load_audit_state(get_db(), current_tree(), team, audit)
     today = date.today()
     return send_file(
         io.BytesIO(build_action_plan(plan_dict(state, today))),
