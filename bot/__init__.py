@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from bot import config
 from bot.config import PROJECT_ROOT, ConfigurationError
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["PROJECT_ROOT", "ConfigurationError", "create_app"]
 
@@ -18,6 +18,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRF is checked by every FlaskForm rather than by a global CSRFProtect, so a page whose
     token expired is shown again with its message and the user's input, not a bare 400.
     """
+    from flask import Flask
+
+    from bot import config
+
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),

@@ -64,13 +64,12 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+
+from bot.plan import word_xml
+from bot.plan.word_xml import clean_text
 
 #: Every label the plan dict must carry, with the English wording it stands for.
 LABELS: dict[str, str] = {
@@ -141,23 +140,9 @@ _ANSWER_WIDTHS_MM = (68, 46, 56)  # Question, Answer, Your notes
 _BLANK_ACTION_ROWS = 3
 _BLANK_ROW_HEIGHT = Mm(14)
 _KEEP_ROW_TOGETHER_CHARS = 800  # longer rows may split across pages
-_KEEP_TABLE_CHARS = 1200  # longer tables may split across pages (narrow columns wrap a lot)
-_KEEP_BLOCK_CHARS = 1800  # a longer descriptor write-up may split across pages
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FOOTER_TEAM_CHARS = 60  # a long team name must not fill every page's footer
 _CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties
-
-
-def clean_text(value: Any) -> str:
-    """Return `value` as a string XML can hold: control characters and lone surrogates go.
-
-    Tabs and line breaks stay; Windows and old Mac line ends become "\\n".
-    """
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return _XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def build_action_plan(plan: Mapping[str, Any]) -> bytes:
@@ -178,7 +163,7 @@ class _PlanWriter:
 
     def build(self) -> bytes:
         _ensure_styles(self.doc)
-        _memoise_style_ids(self.doc)
+        word_xml.memoise_style_ids(self.doc)
         self._set_up_document()
         self._title_page()
         self._where_you_stand()
@@ -243,22 +228,22 @@ class _PlanWriter:
         table.style = TABLE_STYLE
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
-        _set_column_widths(table, widths_mm)
-        _table_look(table, header_row=header is not None)
+        word_xml.set_column_widths(table, widths_mm)
+        word_xml.table_look(table, header_row=header is not None)
         if header is not None:
             cells = self.row(table, [])
             for cell, text in zip(cells, header, strict=True):
-                _write_cell(cell, text, char_style="Strong")
-                _shade(cell, HEADER_FILL)
-            _repeat_as_header(table.rows[0])
+                word_xml.write_cell(cell, text, char_style="Strong")
+                word_xml.shade(cell, HEADER_FILL)
+            word_xml.repeat_as_header(table.rows[0])
         return table
 
     def row(self, table: Table, texts: Sequence[Any], keep_together: bool = True) -> list[_Cell]:
         row = table.add_row()  # python-docx gives each new cell its grid column's width
         for cell, text in zip(row.cells, texts, strict=False):
-            _write_cell(cell, text)
+            word_xml.write_cell(cell, text)
         if keep_together and sum(len(clean_text(t)) for t in texts) < _KEEP_ROW_TOGETHER_CHARS:
-            _cant_split(row)
+            word_xml.cant_split(row)
         return list(row.cells)
 
     # -- document parts ---------------------------------------------------------------------
@@ -266,8 +251,8 @@ class _PlanWriter:
     def _set_up_document(self) -> None:
         doc, labels = self.doc, self.labels
         language = _LANGUAGE_TAGS.get(self.text("language"), self.text("language")) or "en-GB"
-        _set_default_language(doc, language)
-        _drop_template_thumbnail(doc)
+        word_xml.set_default_language(doc, language)
+        word_xml.drop_template_thumbnail(doc)
         first = doc.sections[0]
         _page_setup(first, landscape=False)
         first.different_first_page_header_footer = True
@@ -277,7 +262,7 @@ class _PlanWriter:
         if self.plan.get("draft"):
             parts.append(labels["draft"])
         footer.add_run(" – ".join(part for part in parts if part) + " – ")
-        _page_number_field(footer)
+        word_xml.page_number_field(footer)
 
         props = doc.core_properties
         created = _parse_date(self.text("date_iso"))
@@ -313,9 +298,9 @@ class _PlanWriter:
         ]
         for label, values in rows:
             label_cell, value_cell = self.row(table, [])
-            _write_cell(label_cell, label, char_style="Strong")
-            _shade(label_cell, HEADER_FILL)
-            _write_lines(value_cell, values)
+            word_xml.write_cell(label_cell, label, char_style="Strong")
+            word_xml.shade(label_cell, HEADER_FILL)
+            word_xml.write_lines(value_cell, values)
 
     def _where_you_stand(self) -> None:
         labels = self.labels
@@ -343,18 +328,18 @@ class _PlanWriter:
         header = [labels["domain"], *(labels[s] for s in STATUSES), labels["status"]]
         table = self.table(header, (50, 23, 23, 23, 23, 28))
         for cell in table.rows[0].cells[1:5]:
-            _align_centre(cell)
+            word_xml.align_centre(cell)
         for domain in rows:
             counts = _counts(domain)
             cells = self.row(table, [domain.get("title"), *(counts[s] for s in STATUSES)])
             if not domain.get("definitional", True):
                 cells[0].add_paragraph().add_run(labels["outside_definition"], style="Emphasis")
             for cell in cells[1:5]:
-                _align_centre(cell)
+                word_xml.align_centre(cell)
             overall = next(s for s in _WORST_FIRST if counts[s] or s == "met")
-            _write_cell(cells[5], self.status_word(overall), char_style="Strong")
-            _shade(cells[5], STATUS_FILLS[overall])
-        _keep_together(table)
+            word_xml.write_cell(cells[5], self.status_word(overall), char_style="Strong")
+            word_xml.shade(cells[5], STATUS_FILLS[overall])
+        word_xml.keep_together(table)
 
     def _domain(self, domain: Mapping[str, Any], extra_answers: list[Any]) -> None:
         labels = self.labels
@@ -369,7 +354,7 @@ class _PlanWriter:
             body = self.doc.element.body
             start = len(body) - 1  # the last child is the body's own sectPr
             self._descriptor(descriptor)
-            _keep_block_together(list(body)[start:-1])
+            word_xml.keep_block_together(list(body)[start:-1])
             if descriptor.get("status") in ("partly_met", "not_met"):
                 to_act_on.append(descriptor)
         if to_act_on:
@@ -401,7 +386,7 @@ class _PlanWriter:
         table = self.table(header, _ANSWER_WIDTHS_MM)
         for answer in answers:
             self.row(table, [answer.get("question"), answer.get("answer"), answer.get("note")])
-        _keep_together(table)
+        word_xml.keep_together(table)
         self.para()  # keeps the next table or heading from touching this one
 
     def _action_section(self, domain: Mapping[str, Any], descriptors: list[Any]) -> None:
@@ -426,7 +411,7 @@ class _PlanWriter:
                 row = table.rows[-1]
                 row.height = _BLANK_ROW_HEIGHT
                 row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            _keep_together(table)
+            word_xml.keep_together(table)
             self.para()
         self.section(landscape=False)
 
@@ -449,8 +434,8 @@ class _PlanWriter:
             table = self.table(None, (55, _PORTRAIT_WIDTH_MM - 55))
             for entry in glossary:
                 term_cell, definition_cell = self.row(table, [])
-                _write_cell(term_cell, entry.get("term"), char_style="Strong")
-                _write_cell(definition_cell, entry.get("definition"))
+                word_xml.write_cell(term_cell, entry.get("term"), char_style="Strong")
+                word_xml.write_cell(definition_cell, entry.get("definition"))
         if sources:
             self.heading(labels["sources"], 2)
             self.bullets(sources)
@@ -477,29 +462,6 @@ _STYLES = {
 }
 
 
-def _memoise_style_ids(doc: DocxDocument) -> None:
-    """Look each style name up once.
-
-    python-docx resolves a style name on every paragraph, run and table by scanning all the
-    template's styles (twice: once for the name, once to see if it is the default), which was
-    most of the time spent building a plan. Names are stable within one document, so the
-    answer for each (name, type) is kept for the rest of the build.
-    """
-    part = doc.part
-    look_up = part.get_style_id
-    found: dict[tuple[str, Any], str | None] = {}
-
-    def get_style_id(style_or_name: Any, style_type: Any) -> str | None:
-        if not isinstance(style_or_name, str):
-            return look_up(style_or_name, style_type)
-        key = (style_or_name, style_type)
-        if key not in found:
-            found[key] = look_up(style_or_name, style_type)
-        return found[key]
-
-    part.get_style_id = get_style_id
-
-
 def _ensure_styles(doc: DocxDocument) -> None:
     """Make sure every style the plan names exists, adding a plain one where it does not."""
     names = {style.name for style in doc.styles}
@@ -514,32 +476,7 @@ def _ensure_styles(doc: DocxDocument) -> None:
     # for body-sized text. Darken it in the styles, where a team can still change it.
     for name in _DARKEN:
         doc.styles[name].font.color.rgb = _READABLE_BLUE
-    _pad_table_cells(doc.styles[TABLE_STYLE], Mm(1))
-
-
-def _pad_table_cells(style: Any, padding: Any) -> None:
-    """Give the table style some room above and below cell text (Table Grid has none)."""
-    tbl_pr = style.element.find(qn("w:tblPr"))
-    if tbl_pr is None:
-        tbl_pr = OxmlElement("w:tblPr")
-        style.element.append(tbl_pr)
-    old = tbl_pr.find(qn("w:tblCellMar"))
-    widths = {"top": padding.twips, "left": 108, "bottom": padding.twips, "right": 108}
-    if old is not None:
-        for side in ("left", "right"):
-            found = old.find(qn(f"w:{side}"))
-            if found is not None:
-                widths[side] = int(found.get(qn("w:w")))
-        tbl_pr.remove(old)
-    margins = OxmlElement("w:tblCellMar")
-    for side, width in widths.items():  # the schema's order: top, left, bottom, right
-        margin = OxmlElement(f"w:{side}")
-        margin.set(qn("w:w"), str(round(width)))
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
-    tbl_pr.insert_element_before(
-        margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
-    )
+    word_xml.pad_table_cells(doc.styles[TABLE_STYLE], Mm(1))
 
 
 def _page_setup(section: Any, landscape: bool) -> None:
@@ -550,24 +487,6 @@ def _page_setup(section: Any, landscape: bool) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, _MARGIN)
     section.header_distance = section.footer_distance = Mm(10)
-
-
-def _set_default_language(doc: DocxDocument, tag: str) -> None:
-    """Set the language of all text (spelling, hyphenation, screen readers) to `tag`."""
-    r_pr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = r_pr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)
-    lang.set(qn("w:val"), tag)
-    lang.set(qn("w:eastAsia"), tag)
-
-
-def _drop_template_thumbnail(doc: DocxDocument) -> None:
-    """Remove the blank-page thumbnail python-docx's template carries; it would mislead."""
-    rels = doc.part.package.rels
-    for rel_id in [r_id for r_id, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del rels[rel_id]
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -602,134 +521,3 @@ def _as_int(value: Any) -> int:
         return max(int(value), 0)
     except (TypeError, ValueError):
         return 0
-
-
-def _write_cell(cell: _Cell, text: Any, char_style: str | None = None) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.add_run(clean_text(text), style=char_style)
-
-
-def _write_lines(cell: _Cell, lines: Sequence[str]) -> None:
-    """Write one paragraph a line, so no joining punctuation is needed in any language."""
-    for index, line in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.add_run(clean_text(line))
-
-
-def _set_column_widths(table: Table, widths_mm: Sequence[float]) -> None:
-    for col, width in zip(table._tbl.tblGrid.iterchildren(qn("w:gridCol")), widths_mm, strict=True):
-        col.set(qn("w:w"), str(round(Mm(width).twips)))
-
-
-def _table_look(table: Table, header_row: bool) -> None:
-    """Say which conditional parts of the table style apply: the header row only."""
-    tbl_pr = table._tbl.tblPr
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is None:
-        look = OxmlElement("w:tblLook")
-        tbl_pr.append(look)
-    flags = {
-        "firstRow": header_row,
-        "lastRow": False,
-        "firstColumn": False,
-        "lastColumn": False,
-        "noHBand": True,
-        "noVBand": True,
-    }
-    for name, on in flags.items():
-        look.set(qn(f"w:{name}"), "1" if on else "0")
-    look.set(qn("w:val"), "0620" if header_row else "0600")
-
-
-def _repeat_as_header(row: Any) -> None:
-    """Mark `row` as the header row Word and LibreOffice repeat on each page (w:tblHeader)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    tr_pr.insert_element_before(
-        header, "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange"
-    )
-
-
-def _cant_split(row: Any) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.insert_element_before(
-        OxmlElement("w:cantSplit"),
-        "w:trHeight",
-        "w:tblHeader",
-        "w:tblCellSpacing",
-        "w:jc",
-        "w:hidden",
-        "w:ins",
-        "w:del",
-        "w:trPrChange",
-    )
-
-
-def _keep_block_together(elements: list[Any]) -> None:
-    """Keep a short run of paragraphs and tables on one page, like "keep with next" in Word.
-
-    A descriptor's write-up split by a page break leaves a bullet or two alone on a page, so
-    every paragraph but the last keeps with the next one. A block too long for a page is
-    left free to split, as Word would split it anyway.
-    """
-    paragraphs = [p for element in elements for p in element.iter(qn("w:p"))]
-    if sum(len(t.text or "") for p in paragraphs for t in p.iter(qn("w:t"))) > _KEEP_BLOCK_CHARS:
-        return
-    for p in paragraphs[:-1]:
-        p.get_or_add_pPr().get_or_add_keepNext()
-
-
-def _keep_together(table: Table) -> None:
-    """Keep a short table on one page: each row's paragraphs keep with the next row.
-
-    A longer table may split, as Word would split it anyway, but its header row still keeps
-    with the first row, so a heading never ends a page on its own.
-    """
-    rows = list(table.rows)
-    long_table = sum(len(cell.text) for row in rows for cell in row.cells) > _KEEP_TABLE_CHARS
-    for row in rows[:1] if long_table else rows[:-1]:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    """Fill `cell` with the colour `fill` (hex RGB) through w:shd."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    for old in tc_pr.findall(qn("w:shd")):
-        tc_pr.remove(old)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.insert_element_before(
-        shd,
-        "w:noWrap",
-        "w:tcMar",
-        "w:textDirection",
-        "w:tcFitText",
-        "w:vAlign",
-        "w:hideMark",
-        "w:headers",
-        "w:cellIns",
-        "w:cellDel",
-        "w:cellMerge",
-        "w:tcPrChange",
-    )
-
-
-def _align_centre(cell: _Cell) -> None:
-    for paragraph in cell.paragraphs:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _page_number_field(paragraph: Paragraph) -> None:
-    """Append a PAGE field, which Word and LibreOffice fill with the page number."""
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)

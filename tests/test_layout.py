@@ -1,0 +1,39 @@
+"""The package layout keeps its promises: the pure packages load without Flask or a database."""
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+
+WEB = {"flask", "flask_babel", "flask_wtf", "babel", "werkzeug", "jinja2", "wtforms"}
+PURE = [
+    # the question tree: no Flask, no database, no python-docx
+    ("bot.tree.engine", WEB | {"sqlite3", "sqlite_utils", "docx"}),
+    ("bot.tree.check", WEB | {"sqlite3", "sqlite_utils", "docx"}),
+    ("bot.tree.assessment", WEB | {"sqlite3", "sqlite_utils", "docx"}),
+    # the Word writer: no Flask and no gettext (the plan dict arrives translated)
+    ("bot.plan.document", WEB | {"gettext", "sqlite_utils"}),
+    # the national picture's counts: plain Python over standings
+    ("bot.console.national", WEB | {"sqlite3", "sqlite_utils", "docx"}),
+]
+
+
+@pytest.mark.parametrize(("module", "forbidden"), PURE, ids=[module for module, _ in PURE])
+def test_pure_module_loads_nothing_of_the_web_or_the_database(module, forbidden):
+    script = (
+        "import sys\n"
+        f"import {module}\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
+    loaded = set(result.stdout.split())
+    assert module.split(".")[0] in loaded
+    assert loaded.isdisjoint(forbidden), sorted(loaded & forbidden)
