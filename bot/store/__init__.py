@@ -30,6 +30,8 @@ from bot.store.rows import FINISHED, IN_PROGRESS, AnswerRecord, utc_now
 from bot.store.schema import migrate, migrations
 from bot.store.team import (
     TOKEN_BYTES,
+    UNCHECKED,
+    AnswerChanged,
     add_respondent,
     answer_history,
     archive_team,
@@ -42,6 +44,7 @@ from bot.store.team import (
     get_audit,
     get_respondent,
     get_team,
+    latest_answer,
     link_hint,
     record_answer,
     reissue_link,
@@ -58,6 +61,8 @@ __all__ = [
     "IN_PROGRESS",
     "TEAM_FIELDS",
     "TOKEN_BYTES",
+    "UNCHECKED",
+    "AnswerChanged",
     "AnswerRecord",
     "add_respondent",
     "admin_by_email",
@@ -81,6 +86,7 @@ __all__ = [
     "get_team",
     "iter_team_audits",
     "last_tree_move",
+    "latest_answer",
     "link_hint",
     "live_link",
     "migrate",
