@@ -65,9 +65,9 @@ def test_an_answer_stamped_earlier_than_the_log_takes_the_logs_latest_time(tmp_p
     db = store.connect(tmp_path / "clock.db")
     store.migrate(db)
     team_id, _ = store.create_team(db, "Clock team")
-    audit_id = store.start_new_audit(
-        db, team_id, tree_id="t", tree_version="1", tree_digest="d"
-    )["id"]
+    audit_id = store.start_new_audit(db, team_id, tree_id="t", tree_version="1", tree_digest="d")[
+        "id"
+    ]
     later = datetime.now(UTC) + timedelta(hours=2)
     store.record_answer(db, audit_id, "q1", "yes", at=later)
     store.record_answer(db, audit_id, "q2", "no", at=later - timedelta(hours=1))  # clock stepped

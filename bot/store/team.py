@@ -235,8 +235,7 @@ def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
     """Put a finished audit back in progress, clearing its finished time."""
     with write_transaction(db):
         db.execute(
-            "UPDATE audits SET status = ?, finished = NULL, updated = max(updated, ?) "
-            "WHERE id = ?",
+            "UPDATE audits SET status = ?, finished = NULL, updated = max(updated, ?) WHERE id = ?",
             [IN_PROGRESS, stamp(), audit_id],
         )
 
