@@ -412,3 +412,40 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         [audit_id],
     )
     return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]
+
+
+def answer_log(db: sqlite_utils.Database, audit_id: int) -> dict[str, list[AnswerRecord]]:
+    """Return every answer in the audit, oldest first, as a chain per question id."""
+    rows = db.query(
+        f"""
+        SELECT {ANSWER_COLUMNS}
+        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.audit_id = ?
+        ORDER BY answers.id
+        """,
+        [audit_id],
+    )
+    return chain_records(list(rows))
+
+
+def recent_answerers(db: sqlite_utils.Database, audit_id: int, since: datetime) -> list[dict]:
+    """Return each named person who answered in the audit since `since`, latest first.
+
+    Each dict has respondent_id, name, role, and the question_id and answered_at (aware UTC
+    datetime) of their latest answer: where they are working now.
+    """
+    rows = db.query(
+        """
+        SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
+               answers.question_id, answers.answered_at
+        FROM answers JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.id IN (
+            SELECT max(id) FROM answers
+            WHERE audit_id = ? AND answered_at >= ? AND respondent_id IS NOT NULL
+            GROUP BY respondent_id
+        )
+        ORDER BY answers.id DESC
+        """,
+        [audit_id, stamp(since)],
+    )
+    return [{**row, "answered_at": parse_time(row["answered_at"])} for row in rows]
