@@ -96,19 +96,16 @@ _TreeYamlLoader.add_constructor(
 )
 
 
-def load_tree(path: str | Path | None = None, *, check: bool = True) -> m.Tree:
-    """Load, validate and (unless `check` is false) prove the tree at `path`."""
+def load_tree(path: str | Path | None = None) -> m.Tree:
+    """Load, validate and prove the tree at `path`."""
     path = Path(path) if path else DEFAULT_TREE
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise TreeError([Problem(str(path), 0, "", f"cannot read the file: {error}")]) from None
-    tree = parse_tree(text, str(path))
-    if check:
-        from bot.tree.check import prove
+    from bot.tree.check import prove  # check reports with this module's TreeError
 
-        tree = prove(tree)
-    return tree
+    return prove(parse_tree(text, str(path)))
 
 
 def parse_tree(text: str, file: str = "<tree>") -> m.Tree:
