@@ -214,18 +214,14 @@ def finish_audit(db: sqlite_utils.Database, audit_id: int) -> None:
     """Mark the audit finished now."""
     now = stamp()
     with write_transaction(db):
-        db.execute(
-            "UPDATE audits SET status = ?, finished = ?, updated = ? WHERE id = ?",
-            [FINISHED, now, now, audit_id],
-        )
+        db.table("audits").update(audit_id, {"status": FINISHED, "finished": now, "updated": now})
 
 
 def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
     """Put a finished audit back in progress, clearing its finished time."""
     with write_transaction(db):
-        db.execute(
-            "UPDATE audits SET status = ?, finished = NULL, updated = ? WHERE id = ?",
-            [IN_PROGRESS, stamp(), audit_id],
+        db.table("audits").update(
+            audit_id, {"status": IN_PROGRESS, "finished": None, "updated": stamp()}
         )
 
 
