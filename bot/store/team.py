@@ -133,17 +133,6 @@ def revoke_link(db: sqlite_utils.Database, team_id: int) -> None:
         _revoke_live_links(db, team_id, stamp())
 
 
-def link_hint(db: sqlite_utils.Database, team_id: int) -> str | None:
-    """Return the last four characters of the team's live link token, or None."""
-    row = one(
-        db,
-        "SELECT token_hint FROM links WHERE team_id = ? AND revoked IS NULL "
-        "ORDER BY id DESC LIMIT 1",
-        [team_id],
-    )
-    return None if row is None else row["token_hint"]
-
-
 def get_team(db: sqlite_utils.Database, team_id: int) -> dict | None:
     """Return the team row, or None."""
     return team_row(one(db, "SELECT * FROM teams WHERE id = ?", [team_id]))
