@@ -292,8 +292,13 @@ def test_the_task_list_follows_a_branching_tree(shared_app):
 
     # Ann takes Records before anyone has answered Team.
     assert entry_links(ann, token)["Records"] == "records_kept"
+    opened = ann.get(f"/a/{token}/q/records_kept?return_to=tasks").text
+    assert f'href="/a/{token}/tasks" class="back-link"' in opened
+    assert "Question 5 of about 8" in opened
     first = ann.post(f"/a/{token}/q/records_kept?return_to=tasks", data=form_data("yes"))
     assert path_of(first) == f"/a/{token}/q/records_where"
+    second = ann.get(first.headers["Location"]).text
+    assert f'href="/a/{token}/q/records_kept?return_to=tasks" class="back-link"' in second
     done = ann.post(f"/a/{token}/q/records_where?return_to=tasks", data=form_data("In the EPR"))
     assert path_of(done) == f"/a/{token}/tasks"
     assert "You have answered every question in Records" in ann.get(done.headers["Location"]).text

@@ -338,9 +338,10 @@ def result_view(state: AuditState) -> ResultView | None:
 
 
 def progress(state: AuditState, question_id: str) -> dict[str, Any]:
-    journey = state.journey
-    position = journey.position(question_id)
-    total = max(journey.estimated_total, position)
+    """Where the question stands on the expected route, also past questions left for others."""
+    route = expected_route(state.tree, state.assessment.fitted)
+    position = route.index(question_id) + 1 if question_id in route else len(route) + 1
+    total = max(len(route), position)
     return {
         "position": position,
         "total": total,

@@ -286,8 +286,15 @@ def question(question_id: str):
                     next_url=_next_url(state.journey, returning),
                 )
             return redirect(_after_answer(state, question_id, form.cleaned, returning))
-    journey = state.journey
-    previous = journey.previous(question_id)
+    route = expected_route(tree, state.assessment.fitted)
+    at = route.index(question_id) if question_id in route else 0
+    previous = route[at - 1] if at else None
+    if (
+        returning == RETURN_TO_TASKS
+        and previous
+        and tree.question(previous).domain != current.domain
+    ):
+        previous = None
     back_url = (
         url_for(".check")
         if returning == RETURN_TO_CHECK

@@ -21,9 +21,7 @@ def answer(page, label: str) -> None:
         page.get_by_role("button", name="Continue", exact=True).click()
 
 
-def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it(
-    open_page, site
-):
+def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it(open_page, site):
     link = site.server.team("Two phones team")
     sarah, tom = open_page("Pixel 7"), open_page("iPhone 13")
     start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
