@@ -53,7 +53,18 @@ def _targets(tree: m.Tree, question: m.Question) -> set[str]:
     return targets | {option.next for option in question.options if option.next}
 
 
+_dependencies: dict[tuple[str, str], frozenset[str]] = {}
+
+
 def domain_dependencies(tree: m.Tree, domain_id: str) -> frozenset[str]:
+    """Return the questions of other domains that decide this domain's route, cached per tree."""
+    key = (tree.digest, domain_id)
+    if key not in _dependencies:
+        _dependencies[key] = _domain_dependencies(tree, domain_id)
+    return _dependencies[key]
+
+
+def _domain_dependencies(tree: m.Tree, domain_id: str) -> frozenset[str]:
     """Return the questions of other domains that decide where this domain's route goes.
 
     That is the names in the routing conditions of the domain's questions, and the questions
