@@ -85,9 +85,14 @@ def _respondent_id() -> int | None:
     return session.get("respondents", {}).get(str(g.team["id"]))
 
 
-def _next_url(journey: Journey, returning: str | None = None) -> str:
+def _check_row_url(question_id: str) -> str:
+    """The check page, scrolled to the row of `question_id` (where a Change started)."""
+    return url_for(".check") + f"#answer-{question_id}"
+
+
+def _next_url(journey: Journey, returning: str | None = None, changed: str | None = None) -> str:
     if journey.complete:
-        return url_for(".check")
+        return _check_row_url(changed) if returning and changed else url_for(".check")
     return (
         url_for(
             ".question", question_id=journey.next, **({"return_to": returning} if returning else {})
@@ -187,7 +192,8 @@ def question(question_id: str):
                     note=form.note.data or "",
                     respondent_id=_respondent_id(),
                 )
-            return redirect(_next_url(_journey_after(state, question_id, form.cleaned), returning))
+            journey = _journey_after(state, question_id, form.cleaned)
+            return redirect(_next_url(journey, returning, changed=question_id))
         except sqlite3.Error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [STORAGE_ERROR_MESSAGE]
@@ -195,7 +201,7 @@ def question(question_id: str):
     journey = state.journey
     previous = journey.previous(question_id)
     back_url = (
-        url_for(".check")
+        _check_row_url(question_id)
         if returning
         else url_for(".question", question_id=previous)
         if previous
