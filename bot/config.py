@@ -70,7 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ORGANISATION",
         "Parent-Infant Foundation",
-        "the organisation that runs the service, named on the privacy, accessibility and contact pages",
+        "the organisation that runs the service, named on the privacy, accessibility and "
+        "contact pages",
     ),
     Setting(
         "CONTACT_EMAIL",

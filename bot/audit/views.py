@@ -142,7 +142,21 @@ def start():
         state=state,
         form=form,
         contributors=store.contributors(get_db(), state.audit["id"]),
+        ready=presenters.things_to_have_ready(state.tree),
+        optional_count=presenters.optional_question_count(state.tree),
+        minutes=presenters.minutes_needed(state.journey.estimated_total),
     ), 422 if form.errors else 200
+
+
+@bp.route("/questions")
+def question_list():
+    state = _state()
+    return render_template(
+        "audit/questions.html",
+        state=state,
+        domains=presenters.questions_by_domain(state.tree),
+        ready=presenters.things_to_have_ready(state.tree),
+    )
 
 
 @bp.route("/next")
@@ -218,6 +232,9 @@ def question(question_id: str):
         sections=presenters.answered_sections(state, stop_at=question_id),
         progress=presenters.progress(state, question_id),
         domain=tree.domains_by_id[current.domain],
+        optional_count=presenters.questions_after_the_choice(
+            tree, tree.domains_by_id[current.domain]
+        ),
     ), (status if status != 200 else 422 if form.errors else 200)
 
 
