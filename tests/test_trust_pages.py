@@ -110,3 +110,10 @@ def test_an_organisations_own_wording_replaces_a_page_in_that_language_only(tmp_
     assert "<p>Ein hysbysiad ni, <strong>yn Gymraeg</strong>.</p>" in page
     assert "Beth rydym yn ei gadw" not in page
     assert "<h1>Hysbysiad preifatrwydd</h1>" in page
+
+
+def test_where_names_are_asked_for_the_privacy_notice_is_one_tap_away(client, team):
+    _, token = team
+    page = client.get(f"/a/{token}/").text
+    asked = page[page.index("Who is answering?") : page.index('id="name"')]
+    assert '<a href="/privacy">Read the privacy notice</a>' in asked
