@@ -94,9 +94,14 @@ def _respondent_id() -> int | None:
     return session.get("respondents", {}).get(str(g.team["id"]))
 
 
-def _next_url(journey: Journey, returning: str | None = None) -> str:
+def _check_row_url(question_id: str) -> str:
+    """The check page, scrolled to the row of `question_id` (where a Change started)."""
+    return url_for(".check") + f"#answer-{question_id}"
+
+
+def _next_url(journey: Journey, returning: str | None = None, changed: str | None = None) -> str:
     if journey.complete:
-        return url_for(".check")
+        return _check_row_url(changed) if returning and changed else url_for(".check")
     return (
         url_for(
             ".question", question_id=journey.next, **({"return_to": returning} if returning else {})
@@ -142,7 +147,21 @@ def start():
         form=form,
         contributors=store.contributors(get_db(), state.audit["id"]),
         people_here=_presence(state),
+        ready=presenters.things_to_have_ready(state.tree),
+        optional_count=presenters.optional_question_count(state.tree),
+        minutes=presenters.minutes_needed(state.journey.estimated_total),
     ), 422 if form.errors else 200
+
+
+@bp.route("/questions")
+def question_list():
+    state = _state()
+    return render_template(
+        "audit/questions.html",
+        state=state,
+        domains=presenters.questions_by_domain(state.tree),
+        ready=presenters.things_to_have_ready(state.tree),
+    )
 
 
 @bp.route("/next")
@@ -168,7 +187,7 @@ def _after_answer(state: AuditState, question_id: str, value, returning: str | N
         answers = {**state.assessment.fitted, question_id: value}
     journey = assess(state.tree, state.audit, answers).journey
     if returning == RETURN_TO_CHECK or journey.complete:
-        return _next_url(journey, returning)
+        return _next_url(journey, returning, changed=question_id)
     following = next_unanswered_after(state.tree, answers, question_id) or journey.next
     if returning == RETURN_TO_TASKS:
         domain = state.tree.question(question_id).domain
@@ -296,7 +315,7 @@ def question(question_id: str):
     ):
         previous = None
     back_url = (
-        url_for(".check")
+        _check_row_url(question_id)
         if returning == RETURN_TO_CHECK
         else url_for(".tasks")
         if returning == RETURN_TO_TASKS and not previous
@@ -317,6 +336,9 @@ def question(question_id: str):
         sections=presenters.answered_sections(state, stop_at=question_id),
         progress=presenters.progress(state, question_id),
         domain=tree.domains_by_id[current.domain],
+        optional_count=presenters.questions_after_the_choice(
+            tree, tree.domains_by_id[current.domain]
+        ),
     ), (status if status != 200 else 422 if form.errors else 200)
 
 
