@@ -13,6 +13,7 @@ from bot import create_app, store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
+from tests.admin_support import make_admin, sign_in_directly
 from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, path_of, walk
 from tests.test_tree_versions import version_two
@@ -290,3 +291,100 @@ def test_the_re_audit_prompt_is_in_welsh(app, client, team, language):
     page = client.get(f"/a/{token}/q/sup_under3_count").text
     assert "Last time (" not in page
     assert "Is this still right?" not in page
+
+
+# -- the console ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def console(app):
+    client = app.test_client()
+    sign_in_directly(client, make_admin(app))
+    return client
+
+
+def team_row(html, team_id):
+    return re.search(rf'<tr data-team="{team_id}">.*?</tr>', html, re.S).group(0)
+
+
+def test_the_console_asks_before_replacing_an_audit_in_progress(app, console, team):
+    team_id, token = team
+    finish(app.test_client(), token, UP_TO_A_YEAR)
+    console.post(f"/admin/teams/{team_id}/audits")  # finished: no question asked
+    team_client = app.test_client()
+    team_client.post(f"/a/{token}/q/sup_under3_count", data=form_data(3))
+
+    page = console.get(f"/admin/teams/{team_id}").text
+    assert f"/admin/teams/{team_id}/audits/new" in page
+    asked = console.post(f"/admin/teams/{team_id}/audits")
+    assert path_of(asked) == f"/admin/teams/{team_id}/audits/new"
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 2
+    confirm = console.get(f"/admin/teams/{team_id}/audits/new").text
+    assert "is in progress: 1 of about" in confirm
+    assert "kept, read-only and unfinished" in confirm
+    assert "last finished audit (finished" in confirm
+
+    done = console.post(f"/admin/teams/{team_id}/audits", data={"confirmed": "yes"})
+    assert path_of(done) == f"/admin/teams/{team_id}"
+    with app.app_context():
+        audits = store.audits_for_team(get_db(), team_id)
+    assert [audit["status"] for audit in audits] == ["in_progress", "in_progress", "finished"]
+    # The new audit offers the finished audit's answer, not the unfinished one's.
+    page = app.test_client().get(f"/a/{token}/q/sup_under3_count").text
+    assert 'value="2"' in page and "Last time (" in page
+    start = app.test_client().get(f"/a/{token}/?intro=1").text
+    assert "left unfinished when a new audit began" in start
+
+
+def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_audit(
+    app, console, team
+):
+    team_id, token = team
+    team_client = app.test_client()
+    finish(team_client, token, UP_TO_A_YEAR)
+    start_next_audit(team_client, token)
+    team_client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
+
+    row = team_row(console.get("/admin/").text, team_id)
+    assert "In progress" in row
+    assert "Targeted parent-infant relationship team" in row
+    assert "finished " in row
+
+    page = console.get(f"/admin/teams/{team_id}").text
+    history = page.split('id="audits"')[1].split("</table>")[0]
+    assert history.count("<tr") == 3  # the header and two audits
+    assert "Targeted parent-infant relationship team" in history
+    assert "In progress" in history
+
+
+def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit(
+    app, console, make_team
+):
+    teams = []
+    for name in ("Alder", "Birch", "Cedar"):
+        team_id, token = make_team(name, nation="wales")
+        teams.append(token)
+        client = app.test_client()
+        finish(client, token, UP_TO_A_YEAR)
+    # Alder re-audits and finishes specialised; Birch's re-audit is under way.
+    alder = app.test_client()
+    start_next_audit(alder, teams[0])
+    confirm_all(alder, teams[0], changes={"referral_age_range": "to_second_birthday_or_beyond"})
+    alder.post(f"/a/{teams[0]}/finish")
+    birch = app.test_client()
+    start_next_audit(birch, teams[1])
+    birch.post(f"/a/{teams[1]}/q/sup_under3_count", data=form_data(2))
+
+    picture = console.get("/admin/national").text
+
+    def count(category):
+        row = re.search(rf'<tr data-category="{category}">.*?</tr>', picture, re.S).group(0)
+        cell = re.search(r'data-column="total">(.*?)</td>', row, re.S).group(1)
+        return re.sub(r"<[^>]+>", "", cell)
+
+    assert "Teams: 3." in re.sub(r"<[^>]+>", "", picture)
+    assert count("targeted") == "fewer than 3"  # Birch and Cedar, by their finished audits
+    assert count("specialised") == "fewer than 3"  # Alder, by its latest
+    assert count("in_progress") == "0"  # Birch's re-audit does not hide its result
+    assert "Finished audits: 3." in re.sub(r"<[^>]+>", "", picture)
