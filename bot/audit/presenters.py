@@ -235,7 +235,9 @@ def progress(state: AuditState, question_id: str) -> dict[str, Any]:
 @dataclass
 class MovedDescriptor:
     title: str
-    before: str  # status labels, translated
+    before_status: str
+    after_status: str
+    before: str  # the statuses' labels, translated
     after: str
     direction: str  # movement.IMPROVED or WORSENED
     direction_label: str
@@ -277,6 +279,8 @@ def movement_view(state: AuditState, previous: AuditState | None) -> MovementVie
         moves=[
             MovedDescriptor(
                 gettext(titles[move.descriptor].title),
+                move.before,
+                move.after,
                 status_label(move.before),
                 status_label(move.after),
                 move.direction,
