@@ -247,6 +247,7 @@ class MovedDescriptor:
 class MovementView:
     """ "Since your last audit": the classification then and now, and what moved."""
 
+    previous_audit_id: int
     since: str  # when the last audit finished, like "March 2026"
     before: str  # result titles, translated; after is "" until every question is answered
     after: str
@@ -272,6 +273,7 @@ def movement_view(state: AuditState, previous: AuditState | None) -> MovementVie
     moved = movement(previous.assessment, state.assessment)
     titles = state.tree.descriptors_by_id
     return MovementView(
+        previous_audit_id=previous.audit["id"],
         since=last_time_date(previous.audit),
         before=_result_title(previous, moved.before),
         after=_result_title(state, moved.after),

@@ -163,6 +163,11 @@ def resume():
     return redirect(_next_url(_state().journey))
 
 
+def _offered_from_last_time(state: AuditState, question, record):
+    """In a re-audit, last time's answer to a question not yet answered this time, or None."""
+    return None if record else last_time_answer(_last_time(state), question)
+
+
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
 def question(question_id: str):
     state = _state()
@@ -176,13 +181,11 @@ def question(question_id: str):
         return redirect(_next_url(state.journey, returning))
     current = tree.question(question_id)
     record = state.records.get(question_id)
-    # In a re-audit a question not yet answered this time offers last time's answer.
-    carried = None if record else last_time_answer(_last_time(state), current)
-    shown = record or carried
     status = 200
     if request.method == "POST":
         form = question_form(current)
     else:
+        shown = record or _offered_from_last_time(state, current, record)
         form = question_form(
             current,
             data={
@@ -213,6 +216,7 @@ def question(question_id: str):
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [STORAGE_ERROR_MESSAGE]
             status = 503
+    carried = _offered_from_last_time(state, current, record)
     journey = state.journey
     previous = journey.previous(question_id)
     back_url = (
@@ -333,10 +337,11 @@ def past_action_plan(audit_id: int):
 def next_audit():
     """Start the team's next audit from a finished one, after a confirmation page."""
     state = _state()
-    if not state.finished:
-        return redirect(url_for(".start", intro=1))
     form = ConfirmForm()
-    if form.validate_on_submit():
+    refused = form.is_submitted() and not form.validate()
+    if not state.finished and not refused:
+        return redirect(url_for(".start", intro=1))
+    if form.is_submitted() and not refused:
         tree = current_tree()
         store.start_new_audit(
             get_db(),
