@@ -119,6 +119,10 @@ TEAM_PAGES: dict[str, Visit] = {
     "re-audit-result": lambda page, site: _go(page, site.re_audit + "/result"),
     "re-audit-next": lambda page, site: _go(page, site.re_audit + "/next-audit"),
     "past-result": _first_past_audit,
+    "question-list": lambda page, site: _go(page, site.fresh + "/questions"),
+    "privacy": lambda page, site: _go(page, site.server.url + "/privacy"),
+    "accessibility": lambda page, site: _go(page, site.server.url + "/accessibility"),
+    "contact": lambda page, site: _go(page, site.server.url + "/contact"),
     "not-found": lambda page, site: _go(page, site.server.url + "/no-such-page"),
     "link-not-valid": lambda page, site: _go(page, site.server.url + "/a/not-a-real-link/"),
 }
