@@ -160,10 +160,11 @@ def question(question_id: str):
     record = state.records.get(question_id)
     status = 200
     if request.method == "POST":
-        form = question_form(current)
+        form = question_form(current, state.assessment.fitted)
     else:
         form = question_form(
             current,
+            state.assessment.fitted,
             data={
                 "answer": stored_as_form_data(current, record.value) if record else None,
                 "note": record.note if record else "",

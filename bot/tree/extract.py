@@ -28,6 +28,7 @@ TRANSLATABLE_KEYS = frozenset(
         "because",
         "summary",
         "explanation",
+        "error",
         "term",
         "definition",
         "section",

@@ -356,6 +356,9 @@ class _Builder:
         if kind in m.NUMBER_TYPES:
             fields.update(self.bounds(data, where, kind))
             fields["unit"] = self.text(data, "unit", where, required=False)
+            fields["at_most"] = self.at_most(data, where)
+        elif "at_most" in data:
+            self.problem(data.line_of("at_most"), where, "'at_most' only applies to numbers")
         if kind in m.TEXT_TYPES:
             fields["max_length"] = self.positive_int(
                 data, "max_length", where, m.DEFAULT_MAX_LENGTH[kind]
@@ -473,6 +476,20 @@ class _Builder:
         if step is not None and step <= 0:
             self.problem(data.line, where, f"bad bounds: step must be more than 0, got {step}")
         return found
+
+    def at_most(self, data: LineDict, where: str) -> m.AtMost | None:
+        value = data.get("at_most")
+        if value is None:
+            return None
+        line = data.line_of("at_most")
+        if not isinstance(value, LineDict):
+            self.problem(line, where, "'at_most' needs 'question' and 'error'")
+            return None
+        error = self.text(value, "error", where)
+        for placeholder in re.findall(r"\{([^{}]*)\}", error):
+            if placeholder != "limit":
+                self.problem(line, where, f"'at_most' error uses unknown {{{placeholder}}}")
+        return m.AtMost(question=self.ident(value, "question", where), error=error, line=line)
 
     def positive_int(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
         value = data.get(key, default)
@@ -704,6 +721,20 @@ class _Builder:
                             f"{where} option {option.value}",
                             f"raises unknown flag '{flag_id}'",
                         )
+            if question.at_most:
+                limit = questions.get(question.at_most.question)
+                if limit is None:
+                    self.problem(
+                        question.at_most.line,
+                        where,
+                        f"'at_most' names unknown question '{question.at_most.question}'",
+                    )
+                elif limit.type not in m.NUMBER_TYPES or index[limit.id] >= index[question.id]:
+                    self.problem(
+                        question.at_most.line,
+                        where,
+                        f"'at_most' must name a number question asked earlier, not '{limit.id}'",
+                    )
             for route in question.routes:
                 check_expression(route.when, route.when_line, where)
                 if route.when is not None:

@@ -61,6 +61,15 @@ class Route:
 
 
 @dataclass(frozen=True)
+class AtMost:
+    """A number answer that may not exceed an earlier number answer (WTE within a head count)."""
+
+    question: str
+    error: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     domain: str
@@ -79,6 +88,7 @@ class Question:
     unit: str = ""
     max_length: int | None = None
     max_choices: int | None = None
+    at_most: AtMost | None = None
     routes: tuple[Route, ...] = ()
 
     @cached_property
