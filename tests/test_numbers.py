@@ -67,9 +67,7 @@ def reach_hours(client, token, count=2, wte="1.7"):
         ("6.805", "Enter a number with no more than 2 decimal places, like 6.75"),
     ],
 )
-def test_a_refused_decimal_shows_its_message_and_keeps_the_input(
-    app, client, team, typed, message
-):
+def test_a_refused_decimal_shows_its_message_and_keeps_the_input(app, client, team, typed, message):
     team_id, token = team
     reach_hours(client, token)
     response = client.post(f"/a/{token}/q/sup_under3_hours", data=form_data(typed))
