@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from bot.tree import model as m
-from bot.tree.expressions import Expression, ExpressionError, parse
+from bot.tree.expressions import Expression, ExpressionError, compared_literals, parse
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
@@ -602,6 +602,7 @@ class _Builder:
             section=section,
             line=data.line,
             when=self.expression(data, "when", action_where),
+            when_line=data.line_of("when"),
         )
 
     def classification(self, document: LineDict) -> tuple[tuple[str, ...], list[m.Result]]:
@@ -666,6 +667,18 @@ class _Builder:
             for name in sorted(expression.names - extra_names):
                 if name not in questions:
                     self.problem(line, where, f"unknown question '{name}' in {expression.source!r}")
+            for name, text in compared_literals(expression):
+                question = questions.get(name) if name not in extra_names else None
+                if (
+                    question is not None
+                    and question.type in m.CHOICE_TYPES
+                    and text not in question.option_values
+                ):
+                    self.problem(
+                        line,
+                        where,
+                        f"'{text}' is not an option of question '{name}' in {expression.source!r}",
+                    )
             for function, literals in expression.calls:
                 if function == "flag" and (not literals or literals[0] not in tree.flags_by_id):
                     self.problem(
@@ -768,7 +781,7 @@ class _Builder:
                         self.problem(rule.line, where, f"'because' uses unknown {{{placeholder}}}")
             for action in descriptor.actions:
                 action_where = f"{where} action {action.id}"
-                check_expression(action.when, action.line, action_where, names)
+                check_expression(action.when, action.when_line, action_where, names)
                 if action.chapter and action.chapter not in tree.sources_by_id:
                     self.problem(
                         action.line, action_where, f"unknown source chapter '{action.chapter}'"

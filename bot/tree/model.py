@@ -115,6 +115,7 @@ class Action:
     section: str
     line: int
     when: Expression | None = None
+    when_line: int = 0
 
 
 @dataclass(frozen=True)
