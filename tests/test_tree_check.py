@@ -193,7 +193,7 @@ BROKEN = [
     (
         "at_most naming a question asked later",
         "    step: 0.1\n    text: Their WTE?",
-        "    step: 0.1\n    at_most: {question: staff_hours, error: Too many.}\n    text: Their WTE?",
+        "    step: 0.1\n    at_most: {question: staff_hours, error: No.}\n    text: Their WTE?",
         "    at_most: {question: staff_hours",
         "question staff_wte",
         "'at_most' must name a number question asked earlier",
