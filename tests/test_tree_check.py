@@ -169,8 +169,8 @@ BROKEN = [
     (
         "function with the wrong number of arguments in a status rule",
         "when: \"ages == 'to_two'\"",
-        "when: \"any_of(ages) \"",
-        "when: \"any_of(ages) \"",
+        'when: "any_of(ages) "',
+        'when: "any_of(ages) "',
         "descriptor ages",
         "any_of() takes 2 arguments, got 1",
     ),
