@@ -253,6 +253,7 @@ class _Condition:
     line: int
     where: str
     questions: tuple[str, ...]
+    is_action: bool = False
 
 
 def _conditions(tree: m.Tree) -> list[_Condition]:
@@ -269,23 +270,23 @@ def _conditions(tree: m.Tree) -> list[_Condition]:
         }
         where = f"descriptor {descriptor.id}"
         entries = [
-            (expression, descriptor.line, f"{where} value {name}")
+            (expression, descriptor.line, f"{where} value {name}", False)
             for name, expression in descriptor.values
         ]
-        entries += [(rule.when, rule.line, where) for rule in descriptor.rules if rule.when]
+        entries += [(rule.when, rule.line, where, False) for rule in descriptor.rules if rule.when]
         entries += [
-            (action.when, action.when_line or action.line, f"{where} action {action.id}")
+            (action.when, action.when_line or action.line, f"{where} action {action.id}", True)
             for action in descriptor.actions
             if action.when
         ]
-        for expression, line, place in entries:
+        for expression, line, place, is_action in entries:
             names = {name for name in expression.names if name in tree.questions_by_id}
             if expression.names & value_names:
                 names |= value_questions
             if any(function == "flag" for function, _ in expression.calls):
                 names |= flag_raisers
             ordered = tuple(q.id for q in tree.questions if q.id in names)
-            found.append(_Condition(expression, descriptor, line, place, ordered))
+            found.append(_Condition(expression, descriptor, line, place, ordered, is_action))
     return found
 
 
@@ -345,7 +346,8 @@ def _evaluate_every_condition(
                         if expression is condition.expression:
                             break
                         names[name] = expression.evaluate(Environment(names, flags))
-                    condition.expression.evaluate(Environment(names, flags))
+                    for gap in (True, False) if condition.is_action else (None,):
+                        condition.expression.evaluate(Environment({**names, m.GAP: gap}, flags))
                 except Exception as error:
                     failed.add(index)
                     problems.append(

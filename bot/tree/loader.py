@@ -781,7 +781,7 @@ class _Builder:
                         self.problem(rule.line, where, f"'because' uses unknown {{{placeholder}}}")
             for action in descriptor.actions:
                 action_where = f"{where} action {action.id}"
-                check_expression(action.when, action.when_line, action_where, names)
+                check_expression(action.when, action.when_line, action_where, names | {m.GAP})
                 if action.chapter and action.chapter not in tree.sources_by_id:
                     self.problem(
                         action.line, action_where, f"unknown source chapter '{action.chapter}'"

@@ -38,6 +38,7 @@ PARTLY_MET = "partly_met"
 NOT_MET = "not_met"
 NOT_ANSWERED = "not_answered"
 STATUSES = (MET, PARTLY_MET, NOT_MET)
+GAP = "gap"  # in an action's `when`: true while its descriptor is partly met or not met
 
 
 @dataclass(frozen=True)
