@@ -26,7 +26,7 @@ from bot.tree.engine import (
     route,
 )
 from bot.tree.expressions import Environment, Expression, numeric_thresholds
-from bot.tree.loader import Problem, TreeError
+from bot.tree.problems import Problem, TreeError
 
 MAX_LEAVES = 100_000
 MAX_GROUP_COMBINATIONS = 500_000
