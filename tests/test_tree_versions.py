@@ -38,7 +38,15 @@ def version_two() -> str:
     end = text.index("  - id: referral_relationship_concern\n")
     text = text[:start] + NEW_QUESTION + text[end:]
     text = text.replace("next: referral_age_start", "next: referral_self_referral")
-    text = text.replace("""        when: "referral_age_start != 'from_pregnancy'"\n""", "", 1)
+    text = text.replace(  # the dropped option's status rule goes with it
+        """      - when: "referral_pathway == 'informal'"
+        status: partly_met
+        because: Referrers know how to refer, but the pathway is not written down.
+""",
+        "",
+        1,
+    )
+    text = text.replace("""        when: "referral_age_start in ['from_birth', 'later']"\n""", "", 1)
     assert text.count("referral_age_start") == 0
     return text
 
