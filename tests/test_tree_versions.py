@@ -46,7 +46,9 @@ def version_two() -> str:
         "",
         1,
     )
-    text = text.replace("""        when: "referral_age_start in ['from_birth', 'later']"\n""", "", 1)
+    text = text.replace(
+        """        when: "referral_age_start in ['from_birth', 'later']"\n""", "", 1
+    )
     assert text.count("referral_age_start") == 0
     return text
 
