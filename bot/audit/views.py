@@ -281,11 +281,12 @@ def question(question_id: str):
     record = state.records.get(question_id)
     status = 200
     if request.method == "POST":
-        form = question_form(current)
+        form = question_form(current, state.assessment.fitted)
     else:
         shown = record or _offered_from_last_time(state, current, record)
         form = question_form(
             current,
+            state.assessment.fitted,
             data={
                 "answer": stored_as_form_data(current, shown.value) if shown else None,
                 "note": shown.note if shown else "",
