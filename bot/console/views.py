@@ -457,13 +457,31 @@ def action_plan(team_id: int, audit_id: int):
 @bp.get("/national")
 def national_picture():
     tree = current_tree()
-    rows = progress_rows()
-    picture = national.national_picture(tree, [(row.team["nation"], row.standing) for row in rows])
     return render_template(
         "admin/national.html",
-        picture=picture,
+        picture=_national_picture(tree),
         tree=tree,
         results={result.id: result for result in tree.results},
+    )
+
+
+def _national_picture(tree) -> national.NationalPicture:
+    rows = [row for row in progress_rows() if national.counts_nationally(row.team)]
+    return national.national_picture(tree, [(row.team["nation"], row.standing) for row in rows])
+
+
+@bp.get("/exports/national.csv")
+def export_national():
+    tree = current_tree()
+    records = national.picture_records(tree, _national_picture(tree))
+    filename = f"self-audit-national-figures-{date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(exports.csv_lines(national.PICTURE_COLUMNS, records)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
