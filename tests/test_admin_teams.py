@@ -332,3 +332,35 @@ def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one
     assert "past audit, read-only" in past.text
     assert "Specialised parent-infant relationship team" in past.text
     assert console.get(f"/admin/teams/{team_id}/audits/999").status_code == 404
+
+
+# -- former 500s ----------------------------------------------------------------------------
+
+
+def test_a_team_id_too_large_for_the_database_is_not_found(app, client):
+    from tests.admin_support import make_admin, sign_in_directly
+
+    sign_in_directly(client, make_admin(app))
+    huge = "99999999999999999999999"
+    assert client.get(f"/admin/teams/{huge}").status_code == 404
+    assert client.get(f"/admin/teams/{huge}/edit").status_code == 404
+    assert client.get(f"/admin/teams/1/audits/{huge}").status_code == 404
+    assert client.get(f"/admin/teams/1/audits/{huge}/action-plan.docx").status_code == 404
+
+
+def test_a_far_future_link_expiry_is_a_clear_error(app, client, make_team):
+    from tests.admin_support import make_admin, sign_in_directly
+
+    team_id, _ = make_team()
+    sign_in_directly(client, make_admin(app))
+    response = client.post(
+        f"/admin/teams/{team_id}/link/expiry", data={"expiry-link_expires": "9999-12-31"}
+    )
+    assert response.status_code == 422
+    assert "The expiry date must be within 10 years" in response.text
+    new = client.post(
+        "/admin/teams/new",
+        data={"name": "Far", "nation": "wales", "link_expires": "9999-12-31"},
+    )
+    assert new.status_code == 422
+    assert "The expiry date must be within 10 years" in new.text

@@ -83,9 +83,18 @@ def when(moment: datetime | None) -> str:
 # -- forms ----------------------------------------------------------------------------------
 
 
+MAX_LINK_YEARS = 10
+SQLITE_MAX_ID = 2**63 - 1
+
+
 def _not_in_the_past(_form, field) -> None:
     if field.data and field.data < datetime.now(UK).date():
         raise ValidationError(_l("The expiry date must be today or in the future"))
+    today = datetime.now(UK).date()
+    if field.data and field.data > today + timedelta(days=366 * MAX_LINK_YEARS):
+        raise ValidationError(
+            _l("The expiry date must be within %(years)s years", years=MAX_LINK_YEARS)
+        )
 
 
 def link_expiry_field() -> DateField:
@@ -207,6 +216,8 @@ def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRo
 
 
 def _team_or_404(team_id: int) -> dict:
+    if team_id > SQLITE_MAX_ID:  # no such row, and too large for SQLite to look up
+        abort(404)
     team = store.get_team(get_db(), team_id)
     if team is None:
         abort(404)
@@ -415,6 +426,8 @@ def team(team_id: int):
 
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>")
 def team_audit(team_id: int, audit_id: int):
+    if audit_id > SQLITE_MAX_ID:
+        abort(404)
     return _team_page(_team_or_404(team_id), audit_id)
 
 
@@ -438,7 +451,7 @@ def start_audit(team_id: int):
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>/action-plan.docx")
 def action_plan(team_id: int, audit_id: int):
     team = _team_or_404(team_id)
-    audit = store.get_audit(get_db(), audit_id)
+    audit = store.get_audit(get_db(), audit_id) if audit_id <= SQLITE_MAX_ID else None
     if audit is None or audit["team_id"] != team_id:
         abort(404)
     state = load_audit_state(get_db(), current_tree(), team, audit)
