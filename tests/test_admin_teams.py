@@ -145,10 +145,13 @@ def test_a_reissued_link_replaces_the_old_one_at_once(app, console):
     assert opens(app, new)
 
 
+CONFIRMED = {"confirmed": "yes"}
+
+
 def test_a_revoked_link_stops_working(app, console):
     team_id, page = create_team(console)
     token = token_of(shown_link(page.text))
-    console.post(f"/admin/teams/{team_id}/link/revoke")
+    console.post(f"/admin/teams/{team_id}/link/revoke", data=CONFIRMED)
     assert not opens(app, token)
     assert "no live link" in console.get(f"/admin/teams/{team_id}").text
 
@@ -184,7 +187,7 @@ def test_an_archived_teams_link_stops_working_and_its_data_is_kept(app, console)
     team_id, page = create_team(console)
     token = token_of(shown_link(page.text))
     finish_audit(app, token)
-    console.post(f"/admin/teams/{team_id}/archive")
+    console.post(f"/admin/teams/{team_id}/archive", data=CONFIRMED)
     assert not opens(app, token)
     team_page = console.get(f"/admin/teams/{team_id}")
     assert "Archived" in team_page.text
@@ -317,7 +320,7 @@ def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one
     team_id, page = create_team(console)
     token = token_of(shown_link(page.text))
     finish_audit(app, token)
-    response = console.post(f"/admin/teams/{team_id}/audits")
+    response = console.post(f"/admin/teams/{team_id}/audits", data=CONFIRMED)
     assert response.headers["Location"] == f"/admin/teams/{team_id}"
     with app.app_context():
         audits = store.audits_for_team(get_db(), team_id)
@@ -332,6 +335,66 @@ def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one
     assert "past audit, read-only" in past.text
     assert "Specialised parent-infant relationship team" in past.text
     assert console.get(f"/admin/teams/{team_id}/audits/999").status_code == 404
+
+
+# -- confirmations -------------------------------------------------------------------------
+
+
+def test_revoking_asks_first_and_says_what_happens(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    team_page = console.get(f"/admin/teams/{team_id}").text
+    assert f'href="/admin/teams/{team_id}/link/revoke"' in team_page
+    confirm = console.get(f"/admin/teams/{team_id}/link/revoke")
+    assert confirm.status_code == 200
+    assert "Revoke the link for Riverside Parent-Infant Team?" in confirm.text
+    assert f"ending …{token[-4:]}, stops working at once" in confirm.text
+    assert "Yes, revoke the link" in confirm.text
+    assert opens(app, token)  # looking changes nothing
+    console.post(f"/admin/teams/{team_id}/link/revoke")  # a post not from the page: asked again
+    assert opens(app, token)
+    console.post(f"/admin/teams/{team_id}/link/revoke", data=CONFIRMED)
+    assert not opens(app, token)
+
+
+def test_archiving_asks_first_and_names_the_audit_in_progress(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    with app.app_context():
+        db, tree = get_db(), current_tree()
+        audit = store.current_audit(
+            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        for question_id, value in list(SPECIALISED.items())[:5]:
+            store.record_answer(db, audit["id"], question_id, value)
+    confirm = console.get(f"/admin/teams/{team_id}/archive")
+    assert "Archive Riverside Parent-Infant Team?" in confirm.text
+    assert "The team’s link stops working at once." in confirm.text
+    assert "The audit in progress (" in confirm.text
+    assert "The console cannot undo archiving." in confirm.text
+    assert opens(app, token)
+    with app.app_context():
+        assert store.get_team(get_db(), team_id)["archived"] is None
+    console.post(f"/admin/teams/{team_id}/archive", data=CONFIRMED)
+    assert not opens(app, token)
+
+
+def test_a_new_audit_is_offered_only_after_a_finished_one_and_asks_first(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    assert "Start a new audit" not in console.get(f"/admin/teams/{team_id}").text
+    refused = console.post(f"/admin/teams/{team_id}/audits", data=CONFIRMED)
+    assert refused.status_code == 302
+    finish_audit(app, token)
+    assert "Start a new audit" in console.get(f"/admin/teams/{team_id}").text
+    confirm = console.get(f"/admin/teams/{team_id}/audits")
+    assert "Start a new audit for Riverside Parent-Infant Team?" in confirm.text
+    assert "The team’s link stays the same" in confirm.text
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 1
+    console.post(f"/admin/teams/{team_id}/audits", data=CONFIRMED)
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 2
 
 
 # -- former 500s ----------------------------------------------------------------------------

@@ -343,13 +343,68 @@ def reissue_link(team_id: int):
     return redirect(url_for(".new_link", team_id=team_id))
 
 
-@bp.post("/teams/<int:team_id>/link/revoke")
+def _confirmed() -> bool:
+    """True for a post from a confirmation page with a valid CSRF token."""
+    return (
+        request.method == "POST"
+        and request.form.get("confirmed") == "yes"
+        and ActionForm().validate_on_submit()
+    )
+
+
+def _confirmation(team: dict, question: str, consequences: list[str], button: str, **extra):
+    return render_template(
+        "admin/confirm.html",
+        team=team,
+        question=question,
+        consequences=consequences,
+        button=button,
+        button_class=extra.get("button_class", "button-warning"),
+        action=request.path,
+        form=ActionForm(formdata=None),
+    )
+
+
+def _current_audit_line(team: dict) -> str | None:
+    """Say what happens to the team's current audit, if it has one in progress."""
+    db, tree = get_db(), current_tree()
+    audits = store.audits_for_team(db, team["id"])
+    if not audits:
+        return None
+    standing = standings().for_audits(db, tree, audits[:1])[audits[0]["id"]]
+    if standing.status == national.IN_PROGRESS:
+        return gettext(
+            "The audit in progress (%(percent)s%% answered) is kept as it is, but no one can "
+            "go on with it while the team has no working link.",
+            percent=standing.percent,
+        )
+    return None
+
+
+@bp.route("/teams/<int:team_id>/link/revoke", methods=["GET", "POST"])
 def revoke_link(team_id: int):
-    _team_or_404(team_id)
-    if ActionForm().validate_on_submit():
+    team = _team_or_404(team_id)
+    link = store.live_link(get_db(), team_id)
+    if link is None:
+        return redirect(url_for(".team", team_id=team_id))
+    if _confirmed():
         store.revoke_link(get_db(), team_id)
         flash(gettext("Revoked the link. It no longer opens the audit."))
-    return redirect(url_for(".team", team_id=team_id))
+        return redirect(url_for(".team", team_id=team_id))
+    consequences = [
+        gettext(
+            "The team’s current link, ending …%(hint)s, stops working at once.", hint=link["hint"]
+        ),
+        gettext("The team has no link until you re-issue one; a re-issued link is a new one."),
+        _current_audit_line(team),
+        gettext("Every answer given so far is kept."),
+    ]
+    return _confirmation(
+        team,
+        gettext("Revoke the link for %(team)s?", team=team["name"]),
+        [line for line in consequences if line],
+        gettext("Yes, revoke the link"),
+    )
 
 
 @bp.post("/teams/<int:team_id>/link/expiry")
@@ -367,13 +422,31 @@ def link_expiry(team_id: int):
     return redirect(url_for(".team", team_id=team_id))
 
 
-@bp.post("/teams/<int:team_id>/archive")
+@bp.route("/teams/<int:team_id>/archive", methods=["GET", "POST"])
 def archive_team(team_id: int):
-    _team_or_404(team_id)
-    if ActionForm().validate_on_submit():
+    team = _team_or_404(team_id)
+    if team["archived"]:
+        return redirect(url_for(".team", team_id=team_id))
+    if _confirmed():
         store.archive_team(get_db(), team_id)
         flash(gettext("Archived the team. Its answers are kept; its link no longer works."))
-    return redirect(url_for(".team", team_id=team_id))
+        return redirect(url_for(".team", team_id=team_id))
+    consequences = [
+        gettext("The team’s link stops working at once."),
+        _current_audit_line(team),
+        gettext("The team leaves the progress table and the national picture."),
+        gettext(
+            "Its answers, results and action plans are kept: tick “Include archived teams” on "
+            "the Teams page to find it."
+        ),
+        gettext("The console cannot undo archiving."),
+    ]
+    return _confirmation(
+        team,
+        gettext("Archive %(team)s?", team=team["name"]),
+        [line for line in consequences if line],
+        gettext("Yes, archive the team"),
+    )
 
 
 # -- a team's audits ------------------------------------------------------------------------
@@ -431,13 +504,24 @@ def team_audit(team_id: int, audit_id: int):
     return _team_page(_team_or_404(team_id), audit_id)
 
 
-@bp.post("/teams/<int:team_id>/audits")
+def _can_start_new_audit(team: dict, current: dict | None, standing) -> bool:
+    """A new audit may follow a finished one only, for a team that is not archived."""
+    return bool(current) and not team["archived"] and standing.status == national.FINISHED
+
+
+@bp.route("/teams/<int:team_id>/audits", methods=["GET", "POST"])
 def start_audit(team_id: int):
-    _team_or_404(team_id)
-    if ActionForm().validate_on_submit():
-        tree = current_tree()
+    team = _team_or_404(team_id)
+    db, tree = get_db(), current_tree()
+    audits = store.audits_for_team(db, team_id)
+    current = audits[0] if audits else None
+    standing = standings().for_audits(db, tree, [current])[current["id"] if current else None]
+    if not _can_start_new_audit(team, current, standing):
+        flash(gettext("A new audit can be started only once the current one is finished."))
+        return redirect(url_for(".team", team_id=team_id))
+    if _confirmed():
         store.start_new_audit(
-            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         flash(
             gettext(
@@ -445,7 +529,22 @@ def start_audit(team_id: int):
                 "read-only below."
             )
         )
-    return redirect(url_for(".team", team_id=team_id))
+        return redirect(url_for(".team", team_id=team_id))
+    consequences = [
+        gettext("The team’s link stays the same, and from now on opens a new, empty audit."),
+        gettext(
+            "The audit finished on %(date)s is kept read-only, with its result and action plan.",
+            date=when(current["finished"]),
+        ),
+        gettext("Anyone in the team who opens the link starts again from the first question."),
+    ]
+    return _confirmation(
+        team,
+        gettext("Start a new audit for %(team)s?", team=team["name"]),
+        consequences,
+        gettext("Yes, start a new audit"),
+        button_class="",
+    )
 
 
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>/action-plan.docx")
