@@ -17,7 +17,7 @@ install: $(STAMP)
 
 run: $(STAMP) translations-compile
 	$(BIN)/flask --app bot tree check
-	$(BIN)/flask --app bot team demo
+	FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(BIN)/flask --app bot team demo
 	$(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
 
 test: $(STAMP) lint translations-compile browser-deps

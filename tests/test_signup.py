@@ -69,7 +69,7 @@ def test_sign_up_can_be_switched_off_and_on_from_the_console(app, client):
     console = app.test_client()
     sign_in_directly(console, make_admin(app))
     settings = console.get("/admin/settings")
-    assert "http://127.0.0.1:5000/signup/" in settings.text
+    assert "http://localhost/signup/" in settings.text
     assert console.post("/admin/settings", data={"signup_open": "0"}).status_code == 302
     closed = client.get("/signup/")
     assert closed.status_code == 404

@@ -46,9 +46,9 @@ from bot.audit.forms import clean_input
 from bot.audit.state import load_audit_state
 from bot.console import exports, national, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
-from bot.console.commands import audit_link
 from bot.console.standings import standings
 from bot.db import get_db
+from bot.links import audit_link, external_url
 from bot.plan.data import plan_dict, plan_filename
 from bot.plan.document import build_action_plan
 from bot.trees import current_tree
@@ -650,7 +650,6 @@ def settings():
             else gettext("Sign-up is closed.")
         )
         return redirect(url_for(".settings"))
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
     return render_template(
-        "admin/settings.html", form=form, signup_url=base + url_for("signup.start")
+        "admin/settings.html", form=form, signup_url=external_url("signup.start")
     ), (422 if form.errors else 200)
