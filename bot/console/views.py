@@ -261,17 +261,21 @@ def teams():
     sort = request.args.get("sort", "name")
     sort = sort if sort in national.SORT_KEYS else "name"
     descending = request.args.get("order") == "desc"
-    rows = progress_rows(include_archived=include_archived)
+    tree = current_tree()
+    every_row = progress_rows(include_archived=include_archived)
+    pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
+    rows = [row for row in every_row if row not in pending]
     shown = national.sort_rows(
-        current_tree(),
+        tree,
         national.filter_rows(rows, nation=nation, status=status),
         sort,
         descending,
     )
-    tree = current_tree()
     return render_template(
         "admin/teams.html",
         rows=shown,
+        pending=pending,
+        action_form=ActionForm(formdata=None),
         total=len(rows),
         nation=nation,
         status=status,
@@ -420,6 +424,16 @@ def link_expiry(team_id: int):
             else gettext("The link no longer expires.")
         )
     return redirect(url_for(".team", team_id=team_id))
+
+
+@bp.post("/teams/<int:team_id>/approve")
+def approve_team(team_id: int):
+    team = _team_or_404(team_id)
+    if ActionForm().validate_on_submit() and store.approve_team(get_db(), team_id):
+        flash(gettext("Approved %(team)s: the national picture now counts it.", team=team["name"]))
+    if request.form.get("back") == "team":
+        return redirect(url_for(".team", team_id=team_id))
+    return redirect(url_for(".teams"))
 
 
 @bp.route("/teams/<int:team_id>/archive", methods=["GET", "POST"])
