@@ -427,3 +427,31 @@ def test_a_far_future_link_expiry_is_a_clear_error(app, client, make_team):
     )
     assert new.status_code == 422
     assert "The expiry date must be within 10 years" in new.text
+
+
+# -- invitations and the console's language -------------------------------------------------
+
+
+def test_a_team_in_wales_gets_the_invitation_in_english_and_welsh(app, console):
+    from urllib.parse import unquote
+
+    _, page = create_team(console, contact_email="lead@riverside.example")
+    english = re.search(r'data-invitation="en_GB"', page.text)
+    welsh = re.search(r'href="([^"]+)" data-invitation="cy"', page.text)
+    assert english and welsh
+    body = unquote(welsh.group(1).replace("&amp;", "&"))
+    assert "Dyma’r ddolen breifat i hunanarchwiliad Riverside Parent-Infant Team" in body
+    assert shown_link(page.text) in body
+    assert "Email the invitation in Welsh to lead@riverside.example" in page.text
+    _, england = create_team(
+        console, name="Moor team", nation="england", contact_email="m@moor.example"
+    )
+    assert 'data-invitation="cy"' not in england.text
+
+
+def test_the_console_is_english_only_with_no_language_switch(app, console):
+    console.get("/language/cy?next=/admin/")
+    page = console.get("/admin/")
+    assert 'class="language-switch"' not in page.text
+    assert 'lang="en-GB"' in page.text
+    assert "Add a team" in page.text

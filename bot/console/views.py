@@ -26,7 +26,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField
@@ -224,6 +224,23 @@ def _team_or_404(team_id: int) -> dict:
     return team
 
 
+def invitations(team: dict, link: str) -> list[dict]:
+    """Return the ready invitation emails for a team: English, and Welsh too for Wales.
+
+    Each is {"language", "label", "mailto"}; none without a contact email.
+    """
+    if not team["contact_email"]:
+        return []
+    languages = [("en_GB", "English")] + ([("cy", "Welsh")] if team["nation"] == "wales" else [])
+    found = []
+    for locale, label in languages:
+        with force_locale(locale):
+            found.append(
+                {"language": locale, "label": label, "mailto": invitation_mailto(team, link)}
+            )
+    return found
+
+
 def invitation_mailto(team: dict, link: str) -> str:
     """Return a mailto: URL with a ready invitation carrying the team's link."""
     subject = gettext("Your team’s parent-infant self-audit link")
@@ -328,7 +345,7 @@ def new_link(team_id: int):
             "admin/link.html",
             team=team,
             link=link,
-            mailto=invitation_mailto(team, link) if team["contact_email"] else None,
+            invitations=invitations(team, link),
             live=store.live_link(get_db(), team_id),
         )
     )
