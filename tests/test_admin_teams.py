@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -455,3 +455,64 @@ def test_the_console_is_english_only_with_no_language_switch(app, console):
     assert 'class="language-switch"' not in page.text
     assert 'lang="en-GB"' in page.text
     assert "Add a team" in page.text
+
+
+# -- running many teams ---------------------------------------------------------------------
+
+
+def test_search_and_filters_narrow_the_progress_table(app, console):
+    create_team(console, name="Riverside Parent-Infant Team", area="Cardiff")
+    create_team(console, name="Moorland Babies", nation="england", area="Leeds")
+    create_team(console, name="Harbour Team", nation="scotland", contact_email="h@port.example")
+    finish_audit(app, token_of(shown_link(create_team(console, name="Done Team")[1].text)))
+
+    def names(**query):
+        html = console.get("/admin/", query_string=query).text
+        table = html.split('id="progress"')[1] if 'id="progress"' in html else ""
+        return sorted(re.findall(r'<a href="/admin/teams/\d+">([^<]+)</a>', table))
+
+    assert names(q="moor") == ["Moorland Babies"]
+    assert names(q="LEEDS") == ["Moorland Babies"]
+    assert names(q="port.example") == ["Harbour Team"]
+    assert names(q="team riverside") == ["Riverside Parent-Infant Team"]
+    assert names(q="nothing like it") == []
+    assert names(nation="scotland") == ["Harbour Team"]
+    assert names(status="finished") == ["Done Team"]
+    assert names(result="specialised") == ["Done Team"]
+    assert names(result="targeted") == []
+    assert names(q="team", nation="wales") == ["Done Team", "Riverside Parent-Infant Team"]
+    assert names(result="<script>") == names()  # an unknown filter value is ignored
+
+
+def test_a_stalled_audit_is_marked_with_its_weeks_without_activity(app, console):
+    team_id, page = create_team(console)
+    with app.app_context():
+        db, tree = get_db(), current_tree()
+        audit = store.current_audit(
+            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        store.record_answer(db, audit["id"], *next(iter(SPECIALISED.items())))
+        five_weeks_ago = datetime.now(UTC) - timedelta(weeks=5, days=1)
+        db.execute(
+            "UPDATE audits SET updated = ? WHERE id = ?",
+            [five_weeks_ago.isoformat(timespec="microseconds"), audit["id"]],
+        )
+    html = console.get("/admin/").text
+    assert "No activity for 5 weeks" in html
+    finish_audit(app, token_of(shown_link(page.text)))
+    assert "No activity for" not in console.get("/admin/").text
+
+
+def test_the_progress_table_shows_fifty_teams_a_page(app, console):
+    with app.app_context():
+        for number in range(1, 121):
+            store.create_team(get_db(), f"Team {number:03d}", nation="england")
+    first = console.get("/admin/").text
+    assert "Showing 1 to 50 of 120 matching teams" in first
+    assert "Team 050" in first and "Team 051" not in first
+    third = console.get("/admin/?page=3").text
+    assert "Showing 101 to 120 of 120" in third and "Team 120" in third
+    assert 'aria-current="page">3<' in third
+    assert "Team 001" not in console.get("/admin/?page=99").text.split('id="progress"')[1]
+    searched = console.get("/admin/?q=Team+11&page=1").text
+    assert "Showing 11 of 120 teams." in searched

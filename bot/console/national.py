@@ -117,22 +117,53 @@ class ProgressRow:
     def last_activity(self) -> datetime:
         return self.audit["updated"] if self.audit else self.team["created"]
 
+    def stalled_weeks(self, now: datetime) -> int | None:
+        """Return the whole weeks without activity of an unfinished audit, if STALLED or more."""
+        if self.standing.status == FINISHED or self.team.get("archived"):
+            return None
+        weeks = (now - self.last_activity).days // 7
+        return weeks if weeks >= STALLED_WEEKS else None
 
+
+STALLED_WEEKS = 3  # an unfinished audit untouched this long is marked as stalled
+PAGE_SIZE = 50
 SORT_KEYS = ("name", "nation", "status", "result", "last_activity", "contributors")
 
 
 def filter_rows(
-    rows: Iterable[ProgressRow], *, nation: str | None = None, status: str | None = None
+    rows: Iterable[ProgressRow],
+    *,
+    nation: str | None = None,
+    status: str | None = None,
+    result: str | None = None,
+    query: str | None = None,
 ) -> list[ProgressRow]:
-    """Keep the rows of one nation (NOT_RECORDED for none) and one status, when given."""
+    """Keep the rows matching each filter given: nation (NOT_RECORDED for none), status,
+    result, and words of the team's name, area or contact email (any case, in any order)."""
+    words = (query or "").casefold().split()
     kept = []
     for row in rows:
         if nation and (row.team["nation"] or NOT_RECORDED) != nation:
             continue
         if status and row.standing.status != status:
             continue
+        if result and row.standing.result != result:
+            continue
+        if words:
+            text = " ".join(
+                str(row.team.get(key) or "") for key in ("name", "area", "contact_email")
+            ).casefold()
+            if not all(word in text for word in words):
+                continue
         kept.append(row)
     return kept
+
+
+def page_of(rows: list, page: int, size: int = PAGE_SIZE) -> tuple[list, int, int]:
+    """Return (the rows of page `page`, the page shown, the number of pages); pages from 1."""
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    return rows[(page - 1) * size : page * size], page, pages
 
 
 def _sort_key(tree: m.Tree, key: str) -> Callable[[ProgressRow], Any]:

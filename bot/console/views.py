@@ -279,18 +279,31 @@ def teams():
     sort = sort if sort in national.SORT_KEYS else "name"
     descending = request.args.get("order") == "desc"
     tree = current_tree()
+    result = request.args.get("result", "")
+    result = result if result in {r.id for r in tree.results} else ""
+    query = request.args.get("q", "")[:200].strip()
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and len(page) < 7 else 1
     every_row = progress_rows(include_archived=include_archived)
     pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
     rows = [row for row in every_row if row not in pending]
-    shown = national.sort_rows(
+    matching = national.sort_rows(
         tree,
-        national.filter_rows(rows, nation=nation, status=status),
+        national.filter_rows(rows, nation=nation, status=status, result=result, query=query),
         sort,
         descending,
     )
+    shown, page, pages = national.page_of(matching, page)
     return render_template(
         "admin/teams.html",
         rows=shown,
+        matching=len(matching),
+        page=page,
+        pages=pages,
+        result=result,
+        query=query,
+        now=datetime.now(UK),
+        page_size=national.PAGE_SIZE,
         pending=pending,
         action_form=ActionForm(formdata=None),
         total=len(rows),
