@@ -349,3 +349,9 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         [audit_id],
     )
     return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]
+
+
+def create_teams(db: sqlite_utils.Database, teams: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Create many teams in one transaction, all or none; return (team_id, raw token) each."""
+    with write_transaction(db):
+        return [create_team(db, **fields) for fields in teams]
