@@ -21,7 +21,7 @@ install: $(STAMP)
 # docs/operations.md).
 run: $(STAMP) translations-compile
 	@$(BIN)/flask --app bot tree check
-	@AUDIT_PUBLIC_URL="$${AUDIT_PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/flask --app bot team demo
+	@FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(BIN)/flask --app bot team demo
 	@$(BIN)/flask --app bot run --host $(HOST) --port $(PORT) 2>&1 \
 	  | grep --line-buffered -v 'This is a development server'
 

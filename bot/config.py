@@ -45,8 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DB", str(PROJECT_ROOT / "instance" / "audit.db"), "path of the SQLite database"),
     Setting(
         "PUBLIC_URL",
-        "http://127.0.0.1:5000",
-        "the address teams use, for printed links and invitations",
+        None,
+        "the address teams use, for printed links and invitations (unset: the address served on)",
     ),
     Setting(
         "PROXY_FIX",
@@ -113,7 +113,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.from_prefixed_env(ENV_PREFIX)
     if overrides:
         app.config.from_mapping(overrides)
-    if str(app.config["PUBLIC_URL"]).lower().startswith("https://"):
+    if str(app.config["PUBLIC_URL"] or "").lower().startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     _check_secret_key(app)
 

@@ -22,7 +22,13 @@ def N_(text: str) -> str:
 LOADER_TEXTS = (N_("Yes"), N_("No"))
 
 
+#: Blueprints whose pages are English only: the foundation's console (issue 17).
+ENGLISH_ONLY_BLUEPRINTS = {"admin", "admin_auth"}
+
+
 def current_language() -> str:
+    if request and request.blueprint in ENGLISH_ONLY_BLUEPRINTS:
+        return "en"
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen

@@ -395,6 +395,11 @@ def test_a_console_post_with_its_csrf_token_goes_through(tmp_path):
     sign_in_directly(admin, make_admin(app))
     page = admin.get("/admin/teams/1").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert admin.post("/admin/teams/1/link/revoke", data={"csrf_token": token}).status_code == 302
+    assert (
+        admin.post(
+            "/admin/teams/1/link/revoke", data={"csrf_token": token, "confirmed": "yes"}
+        ).status_code
+        == 302
+    )
     with app.app_context():
         assert store.live_link(get_db(), 1) is None

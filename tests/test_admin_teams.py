@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -51,7 +51,7 @@ def opens(app, token) -> bool:
 def test_creating_a_team_shows_its_link_once_then_only_its_last_characters(app, console):
     team_id, page = create_team(console, contact_email="Lead@Riverside.example", area="Cardiff")
     link = shown_link(page.text)
-    assert link.startswith("http://127.0.0.1:5000/a/")
+    assert link.startswith("http://localhost/a/")  # the address the request came to
     assert "readonly" in page.text and 'data-copy="audit-link"' in page.text
     assert page.headers["Cache-Control"] == "no-store"
     token = token_of(link)
@@ -145,10 +145,13 @@ def test_a_reissued_link_replaces_the_old_one_at_once(app, console):
     assert opens(app, new)
 
 
+CONFIRMED = {"confirmed": "yes"}
+
+
 def test_a_revoked_link_stops_working(app, console):
     team_id, page = create_team(console)
     token = token_of(shown_link(page.text))
-    console.post(f"/admin/teams/{team_id}/link/revoke")
+    console.post(f"/admin/teams/{team_id}/link/revoke", data=CONFIRMED)
     assert not opens(app, token)
     assert "no live link" in console.get(f"/admin/teams/{team_id}").text
 
@@ -184,7 +187,7 @@ def test_an_archived_teams_link_stops_working_and_its_data_is_kept(app, console)
     team_id, page = create_team(console)
     token = token_of(shown_link(page.text))
     finish_audit(app, token)
-    console.post(f"/admin/teams/{team_id}/archive")
+    console.post(f"/admin/teams/{team_id}/archive", data=CONFIRMED)
     assert not opens(app, token)
     team_page = console.get(f"/admin/teams/{team_id}")
     assert "Archived" in team_page.text
@@ -317,7 +320,7 @@ def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one
     team_id, page = create_team(console)
     token = token_of(shown_link(page.text))
     finish_audit(app, token)
-    response = console.post(f"/admin/teams/{team_id}/audits")
+    response = console.post(f"/admin/teams/{team_id}/audits", data=CONFIRMED)
     assert response.headers["Location"] == f"/admin/teams/{team_id}"
     with app.app_context():
         audits = store.audits_for_team(get_db(), team_id)
@@ -332,3 +335,184 @@ def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one
     assert "past audit, read-only" in past.text
     assert "Specialised parent-infant relationship team" in past.text
     assert console.get(f"/admin/teams/{team_id}/audits/999").status_code == 404
+
+
+# -- confirmations -------------------------------------------------------------------------
+
+
+def test_revoking_asks_first_and_says_what_happens(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    team_page = console.get(f"/admin/teams/{team_id}").text
+    assert f'href="/admin/teams/{team_id}/link/revoke"' in team_page
+    confirm = console.get(f"/admin/teams/{team_id}/link/revoke")
+    assert confirm.status_code == 200
+    assert "Revoke the link for Riverside Parent-Infant Team?" in confirm.text
+    assert f"ending …{token[-4:]}, stops working at once" in confirm.text
+    assert "Yes, revoke the link" in confirm.text
+    assert opens(app, token)  # looking changes nothing
+    console.post(f"/admin/teams/{team_id}/link/revoke")  # a post not from the page: asked again
+    assert opens(app, token)
+    console.post(f"/admin/teams/{team_id}/link/revoke", data=CONFIRMED)
+    assert not opens(app, token)
+
+
+def test_archiving_asks_first_and_names_the_audit_in_progress(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    with app.app_context():
+        db, tree = get_db(), current_tree()
+        audit = store.current_audit(
+            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        for question_id, value in list(SPECIALISED.items())[:5]:
+            store.record_answer(db, audit["id"], question_id, value)
+    confirm = console.get(f"/admin/teams/{team_id}/archive")
+    assert "Archive Riverside Parent-Infant Team?" in confirm.text
+    assert "The team’s link stops working at once." in confirm.text
+    assert "The audit in progress (" in confirm.text
+    assert "The console cannot undo archiving." in confirm.text
+    assert opens(app, token)
+    with app.app_context():
+        assert store.get_team(get_db(), team_id)["archived"] is None
+    console.post(f"/admin/teams/{team_id}/archive", data=CONFIRMED)
+    assert not opens(app, token)
+
+
+def test_a_new_audit_is_offered_only_after_a_finished_one_and_asks_first(app, console):
+    team_id, page = create_team(console)
+    token = token_of(shown_link(page.text))
+    assert "Start a new audit" not in console.get(f"/admin/teams/{team_id}").text
+    refused = console.post(f"/admin/teams/{team_id}/audits", data=CONFIRMED)
+    assert refused.status_code == 302
+    finish_audit(app, token)
+    assert "Start a new audit" in console.get(f"/admin/teams/{team_id}").text
+    confirm = console.get(f"/admin/teams/{team_id}/audits")
+    assert "Start a new audit for Riverside Parent-Infant Team?" in confirm.text
+    assert "The team’s link stays the same" in confirm.text
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 1
+    console.post(f"/admin/teams/{team_id}/audits", data=CONFIRMED)
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 2
+
+
+# -- former 500s ----------------------------------------------------------------------------
+
+
+def test_a_team_id_too_large_for_the_database_is_not_found(app, client):
+    from tests.admin_support import make_admin, sign_in_directly
+
+    sign_in_directly(client, make_admin(app))
+    huge = "99999999999999999999999"
+    assert client.get(f"/admin/teams/{huge}").status_code == 404
+    assert client.get(f"/admin/teams/{huge}/edit").status_code == 404
+    assert client.get(f"/admin/teams/1/audits/{huge}").status_code == 404
+    assert client.get(f"/admin/teams/1/audits/{huge}/action-plan.docx").status_code == 404
+
+
+def test_a_far_future_link_expiry_is_a_clear_error(app, client, make_team):
+    from tests.admin_support import make_admin, sign_in_directly
+
+    team_id, _ = make_team()
+    sign_in_directly(client, make_admin(app))
+    response = client.post(
+        f"/admin/teams/{team_id}/link/expiry", data={"expiry-link_expires": "9999-12-31"}
+    )
+    assert response.status_code == 422
+    assert "The expiry date must be within 10 years" in response.text
+    new = client.post(
+        "/admin/teams/new",
+        data={"name": "Far", "nation": "wales", "link_expires": "9999-12-31"},
+    )
+    assert new.status_code == 422
+    assert "The expiry date must be within 10 years" in new.text
+
+
+# -- invitations and the console's language -------------------------------------------------
+
+
+def test_a_team_in_wales_gets_the_invitation_in_english_and_welsh(app, console):
+    from urllib.parse import unquote
+
+    _, page = create_team(console, contact_email="lead@riverside.example")
+    english = re.search(r'data-invitation="en_GB"', page.text)
+    welsh = re.search(r'href="([^"]+)" data-invitation="cy"', page.text)
+    assert english and welsh
+    body = unquote(welsh.group(1).replace("&amp;", "&"))
+    assert "Dyma’r ddolen breifat i hunanarchwiliad Riverside Parent-Infant Team" in body
+    assert shown_link(page.text) in body
+    assert "Email the invitation in Welsh to lead@riverside.example" in page.text
+    _, england = create_team(
+        console, name="Moor team", nation="england", contact_email="m@moor.example"
+    )
+    assert 'data-invitation="cy"' not in england.text
+
+
+def test_the_console_is_english_only_with_no_language_switch(app, console):
+    console.get("/language/cy?next=/admin/")
+    page = console.get("/admin/")
+    assert 'class="language-switch"' not in page.text
+    assert 'lang="en-GB"' in page.text
+    assert "Add a team" in page.text
+
+
+# -- running many teams ---------------------------------------------------------------------
+
+
+def test_search_and_filters_narrow_the_progress_table(app, console):
+    create_team(console, name="Riverside Parent-Infant Team", area="Cardiff")
+    create_team(console, name="Moorland Babies", nation="england", area="Leeds")
+    create_team(console, name="Harbour Team", nation="scotland", contact_email="h@port.example")
+    finish_audit(app, token_of(shown_link(create_team(console, name="Done Team")[1].text)))
+
+    def names(**query):
+        html = console.get("/admin/", query_string=query).text
+        table = html.split('id="progress"')[1] if 'id="progress"' in html else ""
+        return sorted(re.findall(r'<a href="/admin/teams/\d+">([^<]+)</a>', table))
+
+    assert names(q="moor") == ["Moorland Babies"]
+    assert names(q="LEEDS") == ["Moorland Babies"]
+    assert names(q="port.example") == ["Harbour Team"]
+    assert names(q="team riverside") == ["Riverside Parent-Infant Team"]
+    assert names(q="nothing like it") == []
+    assert names(nation="scotland") == ["Harbour Team"]
+    assert names(status="finished") == ["Done Team"]
+    assert names(result="specialised") == ["Done Team"]
+    assert names(result="targeted") == []
+    assert names(q="team", nation="wales") == ["Done Team", "Riverside Parent-Infant Team"]
+    assert names(result="<script>") == names()  # an unknown filter value is ignored
+
+
+def test_a_stalled_audit_is_marked_with_its_weeks_without_activity(app, console):
+    team_id, page = create_team(console)
+    with app.app_context():
+        db, tree = get_db(), current_tree()
+        audit = store.current_audit(
+            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        store.record_answer(db, audit["id"], *next(iter(SPECIALISED.items())))
+        five_weeks_ago = datetime.now(UTC) - timedelta(weeks=5, days=1)
+        db.execute(
+            "UPDATE audits SET updated = ? WHERE id = ?",
+            [five_weeks_ago.isoformat(timespec="microseconds"), audit["id"]],
+        )
+    html = console.get("/admin/").text
+    assert "No activity for 5 weeks" in html
+    finish_audit(app, token_of(shown_link(page.text)))
+    assert "No activity for" not in console.get("/admin/").text
+
+
+def test_the_progress_table_shows_fifty_teams_a_page(app, console):
+    with app.app_context():
+        for number in range(1, 121):
+            store.create_team(get_db(), f"Team {number:03d}", nation="england")
+    first = console.get("/admin/").text
+    assert "Showing 1 to 50 of 120 matching teams" in first
+    assert "Team 050" in first and "Team 051" not in first
+    third = console.get("/admin/?page=3").text
+    assert "Showing 101 to 120 of 120" in third and "Team 120" in third
+    assert 'aria-current="page">3<' in third
+    assert "Team 001" not in console.get("/admin/?page=99").text.split('id="progress"')[1]
+    searched = console.get("/admin/?q=Team+11&page=1").text
+    assert "Showing 11 of 120 teams." in searched

@@ -71,20 +71,13 @@ def test_only_a_finished_audit_has_a_result():
 
 # -- the national picture -------------------------------------------------------------------
 
-SEEDED = [
-    ("england", finished(SPECIALISED)),
-    ("england", finished(SPECIALISED)),
-    ("england", finished(SPECIALISED)),
-    ("england", finished(BOTH_FLAGS)),
-    ("wales", finished(NO_LEAD)),
-    ("wales", finished(NO_LEAD)),
-    ("wales", finished(FLAG_PLUS_GAP)),
-    ("scotland", standing_for("in_progress", HALF_DONE)),
-    ("scotland", standing_for("in_progress", HALF_DONE)),
-    ("scotland", standing_for("in_progress", HALF_DONE)),
-    ("scotland", standing_for("in_progress", HALF_DONE)),
-    (None, standing_for(None, {})),
-]
+# Every count here is 0 or 3 and more, so nothing needs hiding.
+SEEDED = (
+    [("england", finished(SPECIALISED))] * 3
+    + [("england", finished(BOTH_FLAGS))] * 3
+    + [("wales", finished(NO_LEAD))] * 3
+    + [("scotland", standing_for("in_progress", HALF_DONE))] * 4
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +86,8 @@ def picture():
 
 
 def test_counts_by_result_and_nation(picture):
-    assert picture.columns == (
-        "england",
-        "scotland",
-        "wales",
-        "northern_ireland",
-        "not_recorded",
-        "total",
-    )
+    assert picture.columns == ("england", "scotland", "wales", "total")
+    assert picture.empty_nations == ("northern_ireland",)
     assert picture.categories == (
         "specialised",
         "targeted",
@@ -109,87 +96,84 @@ def test_counts_by_result_and_nation(picture):
         "not_started",
     )
     cells = picture.by_result
-    assert cells["specialised"] == {
-        "england": 3,
-        "scotland": 0,
-        "wales": 0,
-        "northern_ireland": 0,
-        "not_recorded": 0,
-        "total": 3,
-    }
-    assert cells["targeted"]["england"] == FEWER_THAN_3
-    assert cells["targeted"]["total"] == FEWER_THAN_3
+    assert cells["specialised"] == {"england": 3, "scotland": 0, "wales": 0, "total": 3}
+    assert cells["targeted"]["england"] == 3
     assert cells["not_yet_meeting"]["wales"] == 3
     assert cells["in_progress"]["scotland"] == 4
-    assert cells["not_started"]["not_recorded"] == FEWER_THAN_3
-    assert cells["not_started"]["england"] == 0
-    assert picture.teams == 12
-    assert picture.finished == 7
+    assert cells["all_teams"] == {"england": 6, "scotland": 4, "wales": 3, "total": 13}
+    assert picture.teams == 13
+    assert picture.finished == 9
+    assert not picture.suppressed
 
 
-def test_every_published_breakdown_cell_obeys_the_small_number_rule(picture):
-    cells = [value for row in picture.by_result.values() for value in row.values()]
-    cells += [value for row in picture.descriptors for value in row.counts.values()]
-    cells += [bar.count for bar in (*picture.most_missed, *picture.result_bars)]
-    cells += [c for flag in picture.flags for c in (flag.targeted_teams, flag.finished_teams)]
-    assert cells
-    assert all(value == FEWER_THAN_3 or value == 0 or value >= 3 for value in cells)
-    assert 1 not in cells and 2 not in cells
+def test_a_small_count_hides_it_and_enough_others_to_protect_it():
+    teams = [*SEEDED, ("england", finished(FLAG_PLUS_GAP))]
+    cells = national.national_picture(TREE, teams).by_result
+    assert cells["not_yet_meeting"]["england"] in (FEWER_THAN_3, national.HIDDEN)
+    row = cells["not_yet_meeting"]
+    column = [cells[key]["england"] for key in national.result_categories(TREE)]
+    hidden = (FEWER_THAN_3, national.HIDDEN)
+    assert sum(value in hidden for value in row.values()) >= 2
+    assert sum(value in hidden for value in column) >= 2
 
 
 def test_descriptor_statuses_among_finished_teams(picture):
     rows = {row.descriptor: row for row in picture.descriptors}
     assert [row.descriptor for row in picture.descriptors] == [d.id for d in TREE.descriptors]
-    # 3 specialised + 2 without a consultant lead meet the age range; 2 limit it to under one.
-    assert rows["referral_age_range"].counts == {
-        "met": 5,
-        "partly_met": 0,
-        "not_met": FEWER_THAN_3,
-    }
-    assert rows["clinical_supervision"].counts == {"met": 7, "partly_met": 0, "not_met": 0}
-    assert rows["clinical_leadership"].counts["met"] == 5
+    # 3 specialised + 3 without a consultant lead meet the age range; 3 limit it to under one.
+    assert rows["referral_age_range"].counts == {"met": 6, "partly_met": 0, "not_met": 3}
+    assert rows["clinical_supervision"].counts == {"met": 9, "partly_met": 0, "not_met": 0}
+    assert rows["clinical_leadership"].counts["met"] == 6
     assert not rows["outcomes_data"].definitional
     assert rows["clinical_supervision"].definitional
 
 
-def test_bars_are_drawn_from_published_numbers_only(picture):
-    rows = {row.descriptor: row for row in picture.descriptors}
+def test_bars_are_drawn_from_published_numbers_only():
+    teams = [*SEEDED, ("england", finished(AGE_FLAG))]
+    rows = {row.descriptor: row for row in national.national_picture(TREE, teams).descriptors}
     supervision = {bar.key: bar.width for bar in rows["clinical_supervision"].bars}
     assert supervision == {"met": 100, "partly_met": 0, "not_met": 0}
     assert rows["clinical_supervision"].hidden_width == 0
-    age = {bar.key: bar.width for bar in rows["referral_age_range"].bars}
-    assert age == {"met": round(100 * 5 / 7), "partly_met": 0, "not_met": 0}
-    assert rows["referral_age_range"].hidden_width == 100 - round(100 * 5 / 7)
+    age = rows["referral_age_range"]
+    assert age.counts["not_met"] == 4
+    assert age.counts["met"] == 6
+    assert {bar.key: bar.width for bar in age.bars}["met"] == 60
 
 
-def test_no_bars_when_fewer_than_3_teams_finished():
+def test_no_descriptor_figures_or_bars_when_fewer_than_3_teams_finished():
     few = national.national_picture(TREE, SEEDED[:2])
-    assert few.finished == FEWER_THAN_3
-    assert all(row.bars == () for row in few.descriptors)
+    assert few.finished in (FEWER_THAN_3, national.HIDDEN)
+    assert not few.finished_shown
+    assert few.descriptors == () and few.flags == ()
     assert few.result_bars == ()
+    assert not few.none_missed
 
 
 def test_the_descriptors_most_often_missed_come_first():
     teams = (
         [("england", finished(NO_LEAD))] * 5
-        + [("wales", finished(AGE_FLAG))] * 3
-        + [("wales", finished(FLAG_PLUS_GAP)), ("wales", finished(SPECIALISED))]
+        + [("england", finished(AGE_FLAG))] * 3
+        + [("england", finished(SPECIALISED))] * 2
     )
-    missed = national.national_picture(TREE, teams).most_missed
-    assert [(bar.key, bar.count) for bar in missed] == [
+    picture = national.national_picture(TREE, teams)
+    assert [(bar.key, bar.count) for bar in picture.most_missed] == [
         ("clinical_leadership", 5),
-        ("referral_age_range", 4),
-        ("staff_competencies", FEWER_THAN_3),
+        ("referral_age_range", 3),
     ]
-    assert [bar.width for bar in missed] == [50, 40, 0]
+    assert [bar.width for bar in picture.most_missed] == [50, 30]
+    assert picture.missed_hidden == ()
+    assert not picture.none_missed
+    one_more = national.national_picture(TREE, [*teams, ("england", finished(FLAG_PLUS_GAP))])
+    assert "staff_competencies" in one_more.missed_hidden
+    assert "staff_competencies" not in [bar.key for bar in one_more.most_missed]
 
 
 def test_targeted_reasons_count_the_flags(picture):
     flags = {row.flag: row for row in picture.flags}
-    assert flags["targeted_age_under_one"].targeted_teams == FEWER_THAN_3
-    assert flags["targeted_age_under_one"].finished_teams == FEWER_THAN_3
+    assert flags["targeted_age_under_one"].targeted_teams == 3
+    assert flags["targeted_age_under_one"].finished_teams == 3
     many = national.national_picture(
-        TREE, [("england", finished(AGE_FLAG))] * 3 + [("wales", finished(BOTH_FLAGS))]
+        TREE, [("england", finished(AGE_FLAG))] * 3 + [("england", finished(BOTH_FLAGS))]
     )
     flags = {row.flag: row for row in many.flags}
     assert flags["targeted_age_under_one"].targeted_teams == 4
@@ -201,7 +185,8 @@ def test_an_empty_picture_is_all_zeros():
     assert empty.teams == 0 and empty.finished == 0
     assert all(v == 0 for row in empty.by_result.values() for v in row.values())
     assert empty.most_missed == ()
-    assert "not_recorded" not in empty.columns
+    assert empty.columns == ("total",)
+    assert len(empty.empty_nations) == 4
 
 
 # -- the progress table's filter and sort ---------------------------------------------------
@@ -278,10 +263,9 @@ def cell(html, row_attr, column):
 def test_the_national_page_on_a_seeded_database(app, client):
     for _ in range(3):
         seed(app, "england", SPECIALISED)
-    seed(app, "england", BOTH_FLAGS)
-    seed(app, "wales", NO_LEAD)
+        seed(app, "wales", NO_LEAD)
+        seed(app, "england", BOTH_FLAGS)
     seed(app, "northern_ireland", HALF_DONE, finish=False)
-    seed(app, "scotland", None)
     archived = seed(app, "scotland", SPECIALISED)
     with app.app_context():
         store.archive_team(get_db(), archived)
@@ -289,15 +273,14 @@ def test_the_national_page_on_a_seeded_database(app, client):
     page = client.get("/admin/national")
     assert page.status_code == 200
     html = page.text
-    assert cell(html, 'category="specialised"', 'column="england"') == "3"
-    assert cell(html, 'category="specialised"', 'column="scotland"') == "0"
-    assert cell(html, 'category="specialised"', 'column="total"') == "3"
-    assert cell(html, 'category="targeted"', 'column="england"') == "fewer than 3"
-    assert cell(html, 'category="not_yet_meeting"', 'column="wales"') == "fewer than 3"
-    assert cell(html, 'category="in_progress"', 'column="northern_ireland"') == "fewer than 3"
-    assert cell(html, 'category="not_started"', 'column="scotland"') == "fewer than 3"
-    assert cell(html, 'descriptor="clinical_supervision"', 'status="met"') == "5"
-    assert cell(html, 'descriptor="referral_age_range"', 'status="not_met"') == "fewer than 3"
+    assert cell(html, 'category="in_progress"', 'column="total"') in ("fewer than 3", "hidden")
+    assert cell(html, 'category="all_teams"', 'column="total"') == "10"
+    assert 'data-column="scotland"' not in html  # archived: Scotland has no teams
+    assert "No teams yet in: Scotland." in html
+    assert "Northern Ireland has fewer than 3 teams, so it has no column" in html
+    assert 'data-column="northern_ireland"' not in html
+    assert cell(html, 'descriptor="clinical_supervision"', 'status="met"') == "9"
     assert 'style="' not in html  # the CSP forbids inline styles: bars use SVG widths
     assert 'class="bar-met"' in html
     assert "/admin/exports/audits.csv" in html and "/admin/exports/answers.csv" in html
+    assert "/admin/exports/national.csv" in html

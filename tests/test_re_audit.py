@@ -311,19 +311,22 @@ def team_row(html, team_id):
 def test_the_console_asks_before_replacing_an_audit_in_progress(app, console, team):
     team_id, token = team
     finish(app.test_client(), token, UP_TO_A_YEAR)
-    console.post(f"/admin/teams/{team_id}/audits")  # finished: no question asked
+    finished_confirm = console.get(f"/admin/teams/{team_id}/audits").text
+    assert "Start a new audit for" in finished_confirm
+    assert "is kept read-only, with its result and action plan" in finished_confirm
+    console.post(f"/admin/teams/{team_id}/audits", data={"confirmed": "yes"})
     team_client = app.test_client()
     team_client.post(f"/a/{token}/q/sup_under3_count", data=form_data(3))
 
     page = console.get(f"/admin/teams/{team_id}").text
-    assert f"/admin/teams/{team_id}/audits/new" in page
+    assert f'href="/admin/teams/{team_id}/audits"' in page
     asked = console.post(f"/admin/teams/{team_id}/audits")
-    assert path_of(asked) == f"/admin/teams/{team_id}/audits/new"
+    assert asked.status_code == 200 and "Stop the audit in progress" in asked.text
     with app.app_context():
         assert len(store.audits_for_team(get_db(), team_id)) == 2
-    confirm = console.get(f"/admin/teams/{team_id}/audits/new").text
-    assert "is in progress: 1 of about" in confirm
-    assert "kept, read-only and unfinished" in confirm
+    confirm = console.get(f"/admin/teams/{team_id}/audits").text
+    assert "has 1 of about" in confirm
+    assert "kept read-only and unfinished" in confirm
     assert "last finished audit (finished" in confirm
 
     done = console.post(f"/admin/teams/{team_id}/audits", data={"confirmed": "yes"})

@@ -1,5 +1,7 @@
 """Public sign-up: a new team gets its own working link, unless the foundation closed it."""
 
+import re
+
 import pytest
 
 from bot import create_app, store
@@ -42,8 +44,11 @@ def test_the_console_marks_self_registered_teams(app, client):
     client.post("/signup/", data=GOOD)
     console = app.test_client()
     sign_in_directly(console, make_admin(app))
-    row = console.get("/admin/").text.split("Harbour Parent-Infant Team")[1].split("</tr>")[0]
-    assert "Self-registered" in row
+    teams = console.get("/admin/").text
+    assert "Sign-ups waiting for approval" in teams
+    assert "Harbour Parent-Infant Team" in teams.split('id="pending"')[1].split("</table>")[0]
+    team_page = console.get("/admin/teams/1").text
+    assert "Self-registered" in team_page and "Waiting for approval" in team_page
 
 
 @pytest.mark.parametrize(
@@ -69,7 +74,7 @@ def test_sign_up_can_be_switched_off_and_on_from_the_console(app, client):
     console = app.test_client()
     sign_in_directly(console, make_admin(app))
     settings = console.get("/admin/settings")
-    assert "http://127.0.0.1:5000/signup/" in settings.text
+    assert "http://localhost/signup/" in settings.text
     assert console.post("/admin/settings", data={"signup_open": "0"}).status_code == 302
     closed = client.get("/signup/")
     assert closed.status_code == 404
@@ -120,3 +125,45 @@ def test_control_characters_never_reach_a_team_name(app, client):
     with app.app_context():
         names = [row[0] for row in get_db().execute("SELECT name FROM teams")]
     assert names == ["Harbour Team"]
+
+
+# -- pending until approved -----------------------------------------------------------------
+
+
+def test_a_sign_up_is_pending_can_audit_and_counts_nationally_only_once_approved(app, client):
+    from tests.test_national import SPECIALISED, TREE
+
+    done = client.post("/signup/", data=GOOD, follow_redirects=True)
+    assert done.status_code == 200
+    with app.app_context():
+        db = get_db()
+        (item,) = store.team_overview(db)
+        team = item["team"]
+        assert team["pending"] is True
+        for name in ("Alder team", "Birch team", "Cedar team"):
+            team_id, _ = store.create_team(db, name, nation=GOOD["nation"])
+            assert store.get_team(db, team_id)["pending"] is False
+        for team_id in (team["id"], *(t["team"]["id"] for t in store.team_overview(db))):
+            audit = store.current_audit(
+                db, team_id, tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
+            )
+            if audit["status"] != "finished":
+                for question_id, value in SPECIALISED.items():
+                    store.record_answer(db, audit["id"], question_id, value)
+                store.finish_audit(db, audit["id"])
+    console = app.test_client()
+    sign_in_directly(console, make_admin(app))
+    teams_page = console.get("/admin/").text
+    pending_table = teams_page.split('id="pending"')[1].split("</table>")[0]
+    assert GOOD["name"] in pending_table
+    assert "Alder team" not in pending_table
+
+    def specialised_total():
+        html = console.get("/admin/national").text
+        row = re.search(r'<tr data-category="specialised">.*?</tr>', html, re.S).group(0)
+        return re.sub(r"<[^>]+>", "", re.search(r'data-column="total">(.*?)</td>', row).group(1))
+
+    assert specialised_total() == "3"  # the sign-up is not counted yet
+    console.post(f"/admin/teams/{team['id']}/approve")
+    assert specialised_total() == "4"
+    assert 'id="pending"' not in console.get("/admin/").text

@@ -38,6 +38,7 @@ from wtforms.validators import InputRequired, Length
 
 from bot import store
 from bot.db import get_db
+from bot.links import external_url
 from bot.throttle import Throttle, client_address, throttle
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
@@ -284,9 +285,7 @@ def _read_password() -> str:
 
 
 def _login_url() -> str:
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for("admin_auth.login", _external=True)
+    return external_url("admin_auth.login")
 
 
 @admin_commands.command("create")

@@ -5,20 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot import store
 from bot.db import get_db
+from bot.links import audit_link
 
 team_commands = AppGroup("team", help="Create teams and hand out their audit links.")
 DEMO_TEAM_NAME = "Demo parent-infant team"
-
-
-def audit_link(token: str) -> str:
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for("audit.start", token=token, _external=True)
 
 
 @team_commands.command("create")

@@ -23,8 +23,8 @@ from bot import store
 from bot.audit.forms import clean_input
 from bot.console import national
 from bot.console.auth import EMAIL_PATTERN
-from bot.console.commands import audit_link
 from bot.db import get_db
+from bot.links import audit_link
 from bot.throttle import client_address, throttle
 
 bp = Blueprint("signup", __name__, url_prefix="/signup")

@@ -26,10 +26,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, SubmitField
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, StringField, SubmitField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -44,11 +45,11 @@ from bot import store
 from bot.audit import presenters
 from bot.audit.forms import clean_input
 from bot.audit.state import load_audit_state
-from bot.console import exports, national, signup
+from bot.console import bulk, exports, national, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
-from bot.console.commands import audit_link
 from bot.console.standings import standings
 from bot.db import get_db
+from bot.links import audit_link, external_url
 from bot.plan.data import plan_dict, plan_filename
 from bot.plan.document import build_action_plan
 from bot.trees import current_tree
@@ -83,9 +84,18 @@ def when(moment: datetime | None) -> str:
 # -- forms ----------------------------------------------------------------------------------
 
 
+MAX_LINK_YEARS = 10
+SQLITE_MAX_ID = 2**63 - 1
+
+
 def _not_in_the_past(_form, field) -> None:
     if field.data and field.data < datetime.now(UK).date():
         raise ValidationError(_l("The expiry date must be today or in the future"))
+    today = datetime.now(UK).date()
+    if field.data and field.data > today + timedelta(days=366 * MAX_LINK_YEARS):
+        raise ValidationError(
+            _l("The expiry date must be within %(years)s years", years=MAX_LINK_YEARS)
+        )
 
 
 def link_expiry_field() -> DateField:
@@ -218,10 +228,29 @@ def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRo
 
 
 def _team_or_404(team_id: int) -> dict:
+    if team_id > SQLITE_MAX_ID:  # no such row, and too large for SQLite to look up
+        abort(404)
     team = store.get_team(get_db(), team_id)
     if team is None:
         abort(404)
     return team
+
+
+def invitations(team: dict, link: str) -> list[dict]:
+    """Return the ready invitation emails for a team: English, and Welsh too for Wales.
+
+    Each is {"language", "label", "mailto"}; none without a contact email.
+    """
+    if not team["contact_email"]:
+        return []
+    languages = [("en_GB", "English")] + ([("cy", "Welsh")] if team["nation"] == "wales" else [])
+    found = []
+    for locale, label in languages:
+        with force_locale(locale):
+            found.append(
+                {"language": locale, "label": label, "mailto": invitation_mailto(team, link)}
+            )
+    return found
 
 
 def invitation_mailto(team: dict, link: str) -> str:
@@ -261,17 +290,34 @@ def teams():
     sort = request.args.get("sort", "name")
     sort = sort if sort in national.SORT_KEYS else "name"
     descending = request.args.get("order") == "desc"
-    rows = progress_rows(include_archived=include_archived)
-    shown = national.sort_rows(
-        current_tree(),
-        national.filter_rows(rows, nation=nation, status=status),
+    tree = current_tree()
+    result = request.args.get("result", "")
+    result = result if result in {r.id for r in tree.results} else ""
+    query = request.args.get("q", "")[:200].strip()
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and len(page) < 7 else 1
+    every_row = progress_rows(include_archived=include_archived)
+    pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
+    rows = [row for row in every_row if row not in pending]
+    matching = national.sort_rows(
+        tree,
+        national.filter_rows(rows, nation=nation, status=status, result=result, query=query),
         sort,
         descending,
     )
-    tree = current_tree()
+    shown, page, pages = national.page_of(matching, page)
     return render_template(
         "admin/teams.html",
         rows=shown,
+        matching=len(matching),
+        page=page,
+        pages=pages,
+        result=result,
+        query=query,
+        now=datetime.now(UK),
+        page_size=national.PAGE_SIZE,
+        pending=pending,
+        action_form=ActionForm(formdata=None),
         total=len(rows),
         nation=nation,
         status=status,
@@ -324,7 +370,7 @@ def new_link(team_id: int):
             "admin/link.html",
             team=team,
             link=link,
-            mailto=invitation_mailto(team, link) if team["contact_email"] else None,
+            invitations=invitations(team, link),
             live=store.live_link(get_db(), team_id),
         )
     )
@@ -343,13 +389,68 @@ def reissue_link(team_id: int):
     return redirect(url_for(".new_link", team_id=team_id))
 
 
-@bp.post("/teams/<int:team_id>/link/revoke")
+def _confirmed() -> bool:
+    """True for a post from a confirmation page with a valid CSRF token."""
+    return (
+        request.method == "POST"
+        and request.form.get("confirmed") == "yes"
+        and ActionForm().validate_on_submit()
+    )
+
+
+def _confirmation(team: dict, question: str, consequences: list[str], button: str, **extra):
+    return render_template(
+        "admin/confirm.html",
+        team=team,
+        question=question,
+        consequences=consequences,
+        button=button,
+        button_class=extra.get("button_class", "button-warning"),
+        action=request.path,
+        form=ActionForm(formdata=None),
+    )
+
+
+def _current_audit_line(team: dict) -> str | None:
+    """Say what happens to the team's current audit, if it has one in progress."""
+    db, tree = get_db(), current_tree()
+    audits = store.audits_for_team(db, team["id"])
+    if not audits:
+        return None
+    standing = standings().for_audits(db, tree, audits[:1])[audits[0]["id"]]
+    if standing.status == national.IN_PROGRESS:
+        return gettext(
+            "The audit in progress (%(percent)s%% answered) is kept as it is, but no one can "
+            "go on with it while the team has no working link.",
+            percent=standing.percent,
+        )
+    return None
+
+
+@bp.route("/teams/<int:team_id>/link/revoke", methods=["GET", "POST"])
 def revoke_link(team_id: int):
-    _team_or_404(team_id)
-    if ActionForm().validate_on_submit():
+    team = _team_or_404(team_id)
+    link = store.live_link(get_db(), team_id)
+    if link is None:
+        return redirect(url_for(".team", team_id=team_id))
+    if _confirmed():
         store.revoke_link(get_db(), team_id)
         flash(gettext("Revoked the link. It no longer opens the audit."))
-    return redirect(url_for(".team", team_id=team_id))
+        return redirect(url_for(".team", team_id=team_id))
+    consequences = [
+        gettext(
+            "The team’s current link, ending …%(hint)s, stops working at once.", hint=link["hint"]
+        ),
+        gettext("The team has no link until you re-issue one; a re-issued link is a new one."),
+        _current_audit_line(team),
+        gettext("Every answer given so far is kept."),
+    ]
+    return _confirmation(
+        team,
+        gettext("Revoke the link for %(team)s?", team=team["name"]),
+        [line for line in consequences if line],
+        gettext("Yes, revoke the link"),
+    )
 
 
 @bp.post("/teams/<int:team_id>/link/expiry")
@@ -367,13 +468,41 @@ def link_expiry(team_id: int):
     return redirect(url_for(".team", team_id=team_id))
 
 
-@bp.post("/teams/<int:team_id>/archive")
+@bp.post("/teams/<int:team_id>/approve")
+def approve_team(team_id: int):
+    team = _team_or_404(team_id)
+    if ActionForm().validate_on_submit() and store.approve_team(get_db(), team_id):
+        flash(gettext("Approved %(team)s: the national picture now counts it.", team=team["name"]))
+    if request.form.get("back") == "team":
+        return redirect(url_for(".team", team_id=team_id))
+    return redirect(url_for(".teams"))
+
+
+@bp.route("/teams/<int:team_id>/archive", methods=["GET", "POST"])
 def archive_team(team_id: int):
-    _team_or_404(team_id)
-    if ActionForm().validate_on_submit():
+    team = _team_or_404(team_id)
+    if team["archived"]:
+        return redirect(url_for(".team", team_id=team_id))
+    if _confirmed():
         store.archive_team(get_db(), team_id)
         flash(gettext("Archived the team. Its answers are kept; its link no longer works."))
-    return redirect(url_for(".team", team_id=team_id))
+        return redirect(url_for(".team", team_id=team_id))
+    consequences = [
+        gettext("The team’s link stops working at once."),
+        _current_audit_line(team),
+        gettext("The team leaves the progress table and the national picture."),
+        gettext(
+            "Its answers, results and action plans are kept: tick “Include archived teams” on "
+            "the Teams page to find it."
+        ),
+        gettext("The console cannot undo archiving."),
+    ]
+    return _confirmation(
+        team,
+        gettext("Archive %(team)s?", team=team["name"]),
+        [line for line in consequences if line],
+        gettext("Yes, archive the team"),
+    )
 
 
 # -- a team's audits ------------------------------------------------------------------------
@@ -426,66 +555,104 @@ def team(team_id: int):
 
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>")
 def team_audit(team_id: int, audit_id: int):
+    if audit_id > SQLITE_MAX_ID:
+        abort(404)
     return _team_page(_team_or_404(team_id), audit_id)
 
 
-def _current_audit_and_standing(team_id: int) -> tuple[dict | None, national.Standing | None]:
-    db = get_db()
-    audits = store.audits_for_team(db, team_id)
-    if not audits:
-        return None, None
-    return audits[0], standings().for_audits(db, current_tree(), audits[:1])[audits[0]["id"]]
-
-
-@bp.get("/teams/<int:team_id>/audits/new")
-def confirm_new_audit(team_id: int):
-    """Say what happens to the audit in progress before a new one replaces it."""
-    team = _team_or_404(team_id)
-    current, standing = _current_audit_and_standing(team_id)
-    if current is None or standing.status != national.IN_PROGRESS:
-        return redirect(url_for(".team", team_id=team_id) + "#audits")
-    last = store.previous_finished_audit(get_db(), team_id, current["id"])
-    return render_template(
-        "admin/new_audit.html",
-        team=team,
-        current=current,
-        standing=standing,
-        last_finished=last,
-        action_form=ActionForm(formdata=None),
+def _can_start_new_audit(team: dict, current: dict | None, standing) -> bool:
+    """A new audit may follow one the team has begun (finished or not), unless archived."""
+    return (
+        bool(current)
+        and not team["archived"]
+        and standing.status in (national.IN_PROGRESS, national.FINISHED)
     )
 
 
-@bp.post("/teams/<int:team_id>/audits")
+def _new_audit_consequences(team: dict, current: dict, standing) -> list[str]:
+    """Say what a new audit does to the current one and what the team will see."""
+    if standing.status == national.FINISHED:
+        return [
+            gettext("The team’s link stays the same, and from now on opens the new audit."),
+            gettext(
+                "The audit finished on %(date)s is kept read-only, with its result and action "
+                "plan.",
+                date=when(current["finished"]),
+            ),
+            gettext(
+                "Each question of the new audit shows the team’s answer from that audit, for "
+                "the team to confirm or change."
+            ),
+        ]
+    last = store.previous_finished_audit(get_db(), team["id"], current["id"])
+    return [
+        gettext(
+            "The audit in progress, started %(started)s, has %(answered)s of about %(total)s "
+            "questions answered. It stops where it is: kept read-only and unfinished, with no "
+            "result.",
+            started=when(current["started"]),
+            answered=standing.answered,
+            total=standing.total,
+        ),
+        gettext(
+            "The new audit starts with the answers of the team’s last finished audit (finished "
+            "%(date)s) for the team to confirm or change; answers given in the unfinished audit "
+            "are not carried over.",
+            date=when(last["finished"]),
+        )
+        if last
+        else gettext(
+            "The team has no finished audit, so the new audit starts empty; answers given in "
+            "the unfinished audit are not carried over."
+        ),
+        gettext("The team’s link stays the same and opens the new audit at once."),
+    ]
+
+
+@bp.route("/teams/<int:team_id>/audits", methods=["GET", "POST"])
 def start_audit(team_id: int):
-    _team_or_404(team_id)
-    if ActionForm().validate_on_submit():
-        current, standing = _current_audit_and_standing(team_id)
-        in_progress = standing is not None and standing.status == national.IN_PROGRESS
-        if in_progress and request.form.get("confirmed") != "yes":
-            return redirect(url_for(".confirm_new_audit", team_id=team_id))
-        tree = current_tree()
+    team = _team_or_404(team_id)
+    db, tree = get_db(), current_tree()
+    audits = store.audits_for_team(db, team_id)
+    current = audits[0] if audits else None
+    standing = standings().for_audits(db, tree, [current])[current["id"] if current else None]
+    if not _can_start_new_audit(team, current, standing):
+        flash(gettext("A new audit can be started once the team has begun its current one."))
+        return redirect(url_for(".team", team_id=team_id))
+    if _confirmed():
         store.start_new_audit(
-            get_db(),
+            db,
             team_id,
             tree_id=tree.id,
             tree_version=tree.version,
             tree_digest=tree.digest,
-            replacing=current["id"] if current else None,
+            replacing=current["id"],
         )
         flash(
             gettext(
-                "Started a new audit. The team’s link now opens it, with the answers of its "
-                "last finished audit filled in to confirm; the earlier audits are kept "
+                "Started a new audit. The team’s link now opens it; the earlier audit is kept "
                 "read-only below."
             )
         )
-    return redirect(url_for(".team", team_id=team_id))
+        return redirect(url_for(".team", team_id=team_id))
+    in_progress = standing.status == national.IN_PROGRESS
+    return _confirmation(
+        team,
+        gettext("Stop the audit in progress and start a new one for %(team)s?", team=team["name"])
+        if in_progress
+        else gettext("Start a new audit for %(team)s?", team=team["name"]),
+        _new_audit_consequences(team, current, standing),
+        gettext("Stop this audit and start a new one")
+        if in_progress
+        else gettext("Yes, start a new audit"),
+        button_class="button-warning" if in_progress else "",
+    )
 
 
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>/action-plan.docx")
 def action_plan(team_id: int, audit_id: int):
     team = _team_or_404(team_id)
-    audit = store.get_audit(get_db(), audit_id)
+    audit = store.get_audit(get_db(), audit_id) if audit_id <= SQLITE_MAX_ID else None
     if audit is None or audit["team_id"] != team_id:
         abort(404)
     state = load_audit_state(get_db(), current_tree(), team, audit)
@@ -504,14 +671,32 @@ def action_plan(team_id: int, audit_id: int):
 @bp.get("/national")
 def national_picture():
     tree = current_tree()
-    rows = progress_rows()
-    # Each team once, by its latest finished audit: a re-audit under way does not hide it.
-    picture = national.national_picture(tree, [(row.team["nation"], row.counted) for row in rows])
     return render_template(
         "admin/national.html",
-        picture=picture,
+        picture=_national_picture(tree),
         tree=tree,
         results={result.id: result for result in tree.results},
+    )
+
+
+def _national_picture(tree) -> national.NationalPicture:
+    """Each counted team once, by its latest finished audit: a re-audit under way hides nothing."""
+    rows = [row for row in progress_rows() if national.counts_nationally(row.team)]
+    return national.national_picture(tree, [(row.team["nation"], row.counted) for row in rows])
+
+
+@bp.get("/exports/national.csv")
+def export_national():
+    tree = current_tree()
+    records = national.picture_records(tree, _national_picture(tree))
+    filename = f"self-audit-national-figures-{date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(exports.csv_lines(national.PICTURE_COLUMNS, records)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -568,7 +753,65 @@ def settings():
             else gettext("Sign-up is closed.")
         )
         return redirect(url_for(".settings"))
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
     return render_template(
-        "admin/settings.html", form=form, signup_url=base + url_for("signup.start")
+        "admin/settings.html", form=form, signup_url=external_url("signup.start")
     ), (422 if form.errors else 200)
+
+
+# -- bulk import ----------------------------------------------------------------------------
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"))
+    csv_text = HiddenField()
+
+
+def _import_page(form, rows=(), errors=(), csv_text="", status=200):
+    by_line: dict[int, list[str]] = {}
+    for error in errors:
+        by_line.setdefault(error.line, []).append(error.message)
+    page = render_template(
+        "admin/import.html",
+        form=form,
+        rows=rows,
+        errors=errors,
+        error_rows=sorted(by_line.items()),
+        csv_text=csv_text,
+    )
+    return page, status
+
+
+@bp.route("/teams/import", methods=["GET", "POST"])
+def import_teams():
+    form = ImportForm()
+    if request.method == "GET":
+        return _import_page(form)
+    if not form.validate_on_submit():
+        return _import_page(form, status=422)
+    upload = request.files.get("file")
+    data = upload.read() if upload else (form.csv_text.data or "").encode("utf-8")
+    if not data.strip():
+        form.file.errors = [gettext("Choose a CSV file")]
+        return _import_page(form, status=422)
+    db = get_db()
+    names = [item["team"]["name"] for item in store.team_overview(db, include_archived=True)]
+    rows, errors = bulk.parse_teams(
+        data, nations=national.NATIONS, email_pattern=EMAIL_PATTERN, existing_names=names
+    )
+    text = bulk.decode(data)
+    if errors:
+        return _import_page(form, rows, errors, status=422)
+    if request.form.get("confirmed") != "yes":
+        return _import_page(form, rows, csv_text=text)
+    made = store.create_teams(
+        db, [{"name": r.name, "nation": r.nation, "contact_email": r.contact_email} for r in rows]
+    )
+    created = []
+    for team_id, token in made:
+        team = store.get_team(db, team_id)
+        link = audit_link(token)
+        created.append({"team": team, "link": link, "invitations": invitations(team, link)})
+    current_app.logger.info("Imported %s teams from a file", len(created))
+    response = Response(render_template("admin/import_links.html", created=created))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -10,6 +10,7 @@ from bot.store.connection import BUSY_TIMEOUT_MS, connect, read_snapshot, write_
 from bot.store.console import (
     TEAM_FIELDS,
     admin_by_email,
+    approve_team,
     contributor_counts,
     create_admin,
     current_answers_for_audits,
@@ -39,6 +40,7 @@ from bot.store.team import (
     audits_for_team,
     contributors,
     create_team,
+    create_teams,
     current_answers,
     current_audit,
     finish_audit,
@@ -59,6 +61,7 @@ from bot.store.team import (
 from bot.store.trees import last_tree_move, move_audit_to_tree, save_tree, tree_content
 
 __all__ = [
+    "approve_team",
     "BUSY_TIMEOUT_MS",
     "FINISHED",
     "IN_PROGRESS",
@@ -78,6 +81,7 @@ __all__ = [
     "contributors",
     "create_admin",
     "create_team",
+    "create_teams",
     "current_answers",
     "current_answers_for_audits",
     "current_audit",

@@ -114,6 +114,13 @@ def update_team(db: sqlite_utils.Database, team_id: int, **fields: Any) -> None:
         db.table("teams").update(team_id, fields)
 
 
+def approve_team(db: sqlite_utils.Database, team_id: int) -> bool:
+    """Approve a pending sign-up so the national picture counts it; False if not pending."""
+    with write_transaction(db):
+        cursor = db.execute("UPDATE teams SET pending = 0 WHERE id = ? AND pending = 1", [team_id])
+        return cursor.rowcount == 1
+
+
 def live_link(db: sqlite_utils.Database, team_id: int) -> dict | None:
     """Return the team's unrevoked link as {id, hint, created, expires, expired}, or None.
 

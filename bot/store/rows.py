@@ -56,7 +56,13 @@ def typed_row(row: dict | None) -> dict | None:
 def team_row(row: dict | None) -> dict | None:
     """Give a team row its Python types."""
     row = typed_row(row)
-    return None if row is None else {**row, "self_registered": bool(row["self_registered"])}
+    if row is None:
+        return None
+    return {
+        **row,
+        "self_registered": bool(row["self_registered"]),
+        "pending": bool(row.get("pending")),
+    }
 
 
 TEAM_COLUMNS = (
@@ -67,6 +73,7 @@ TEAM_COLUMNS = (
     "host_type",
     "contact_email",
     "self_registered",
+    "pending",
     "created",
     "archived",
 )

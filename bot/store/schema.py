@@ -162,6 +162,17 @@ def m004_tree_versions(db: sqlite_utils.Database) -> None:
     db.table("audit_tree_moves").create_index(["audit_id", "id"])
 
 
+@migrations()
+def m007_pending_signups(db: sqlite_utils.Database) -> None:
+    """Give teams `pending`: 1 for a sign-up no console user has approved yet.
+
+    Teams that signed themselves up before this step were never checked, so they start
+    pending too; teams the foundation added were never pending.
+    """
+    db.table("teams").add_column("pending", int, not_null_default=0)
+    db.execute("UPDATE teams SET pending = 1 WHERE self_registered = 1")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply any pending migrations; applying twice changes nothing."""
     # Under BEGIN IMMEDIATE two workers starting together cannot both apply the same step;

@@ -68,7 +68,11 @@ def create_team(
     self_registered: bool = False,
     link_expires: datetime | None = None,
 ) -> tuple[int, str]:
-    """Create a team with a live link; return (team_id, raw token), the token shown once."""
+    """Create a team with a live link; return (team_id, raw token), the token shown once.
+
+    A self-registered team starts pending: it can audit, but the national picture leaves it
+    out until a console user approves it (`approve_team`).
+    """
     now = stamp()
     with write_transaction(db):
         team_id = (
@@ -81,6 +85,7 @@ def create_team(
                     "host_type": host_type,
                     "contact_email": contact_email,
                     "self_registered": int(bool(self_registered)),
+                    "pending": int(bool(self_registered)),
                     "created": now,
                     "archived": None,
                 }
@@ -449,6 +454,12 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         [audit_id],
     )
     return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]
+
+
+def create_teams(db: sqlite_utils.Database, teams: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Create many teams in one transaction, all or none; return (team_id, raw token) each."""
+    with write_transaction(db):
+        return [create_team(db, **fields) for fields in teams]
 
 
 def answer_log(db: sqlite_utils.Database, audit_id: int) -> dict[str, list[AnswerRecord]]:

@@ -61,7 +61,7 @@ def test_sign_in_add_a_team_and_copy_its_link(open_page, live_server, console):
     page.locator("[data-copy-status]").filter(has_text="copied").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert (
-        page.get_by_role("link", name="Email the invitation")
+        page.get_by_role("link", name="Email the invitation in English to lead@valleys.example")
         .get_attribute("href")
         .startswith("mailto:lead@valleys.example")
     )
