@@ -128,6 +128,11 @@ def test_trying_many_unknown_links_is_slowed_down(tmp_path, make_team):
     assert refused.status_code == 429
     assert refused.headers["Retry-After"]
     assert "Too many tries" in refused.text
-    assert client.get(f"/a/{token}/").status_code == 429
+    # The browser that opened its link before keeps working behind the same address...
+    assert client.get(f"/a/{token}/").status_code == 200
+    # ...while a browser new to the link is refused, real link or not, so guessing learns nothing.
+    new_browser = app.test_client()
+    assert new_browser.get(f"/a/{token}/").status_code == 429
+    assert new_browser.get("/a/guess-7/").status_code == 429
     other_address = client.get(f"/a/{token}/", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other_address.status_code == 200

@@ -35,6 +35,8 @@ from bot.trees import current_tree
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 
 RETURN_TO_CHECK = "check"
+OPENED_KEY = "opened_teams"
+OPENED_KEPT = 20
 STORAGE_ERROR_MESSAGE = _l(
     "We could not save your answer just now. Your answer is still here: please try again."
 )
@@ -43,17 +45,28 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 @bp.url_value_preprocessor
 def find_team(_endpoint, values) -> None:
-    """Resolve the link to its team; count unknown links so nobody can try links in bulk."""
+    """Resolve the link to its team; count unknown links so nobody can try links in bulk.
+
+    Once an address has tried too many unknown links, links are refused from it for a while,
+    except in a browser that opened its link before (its signed session says so): a team
+    working behind the same address as someone guessing keeps going, and the guesser learns
+    nothing, since a link new to the browser is refused whether it is real or not.
+    """
     token = values.pop("token")
     limit = current_app.config["LINK_LOOKUP_LIMIT"]
     address = client_address()
-    if not throttle().allowed(limit, "link", address):
+    guard = throttle()
+    team = store.team_by_token(get_db(), token)
+    opened_here = team is not None and team["id"] in session.get(OPENED_KEY, [])
+    if not opened_here and not guard.allowed(limit, "link", address):
         current_app.logger.warning("Audit link look-ups refused: too many unknown from %s", address)
         abort(429)
-    team = store.team_by_token(get_db(), token)
     if team is None:
-        throttle().count(limit, "link", address)
+        if not guard.take(limit, "link", address):
+            abort(429)
         abort(404, description="audit_link")
+    if not opened_here:
+        session[OPENED_KEY] = [*session.get(OPENED_KEY, [])[-(OPENED_KEPT - 1) :], team["id"]]
     g.token = token
     g.team = team
 

@@ -78,14 +78,13 @@ def start():
         return _closed()
     form = SignupForm()
     limit = current_app.config["SIGNUP_LIMIT"]
-    if form.is_submitted() and not throttle().allowed(limit, "signup", client_address()):
-        current_app.logger.warning("Sign-up refused: too many from %s", client_address())
-        page = render_template(
-            "signup/form.html", form=form, nations=national.NATIONS, throttled=True
-        )
-        return page, 429
     if form.validate_on_submit():
-        throttle().count(limit, "signup", client_address())
+        if not throttle().take(limit, "signup", client_address()):
+            current_app.logger.warning("Sign-up refused: too many from %s", client_address())
+            page = render_template(
+                "signup/form.html", form=form, nations=national.NATIONS, throttled=True
+            )
+            return page, 429
         team_id, token = store.create_team(
             db,
             form.name.data,

@@ -28,6 +28,17 @@ from bot.store.console import (
 )
 from bot.store.rows import FINISHED, IN_PROGRESS, AnswerRecord, utc_now
 from bot.store.schema import migrate, migrations
+from bot.store.security import (
+    admin_session_version,
+    clear_login_failures,
+    end_admin_sessions,
+    lockout,
+    record_login_failure,
+    throttle_count,
+    throttle_oldest,
+    throttle_refund,
+    throttle_take,
+)
 from bot.store.team import (
     TOKEN_BYTES,
     add_respondent,
@@ -53,6 +64,15 @@ from bot.store.team import (
 from bot.store.trees import last_tree_move, move_audit_to_tree, save_tree, tree_content
 
 __all__ = [
+    "admin_session_version",
+    "clear_login_failures",
+    "end_admin_sessions",
+    "lockout",
+    "record_login_failure",
+    "throttle_count",
+    "throttle_oldest",
+    "throttle_refund",
+    "throttle_take",
     "BUSY_TIMEOUT_MS",
     "FINISHED",
     "IN_PROGRESS",
