@@ -157,7 +157,7 @@ def test_the_apps_own_log_lines_hold_no_audit_link(tmp_path, monkeypatch, caplog
         monkeypatch.setattr(store, "current_answers", boom)
         assert client.get(f"/a/{token}/result").status_code == 500
         logging.getLogger("werkzeug").info('"GET /a/%s/check HTTP/1.1" 200 -', token)
-    assert "Storage error on /a/…/check" in caplog.text
+    assert "on GET /a/…/check" in caplog.text
     assert "Exception on /a/…/result" in caplog.text and "RuntimeError" in caplog.text
     assert "GET /a/…/check" in caplog.text
     assert token not in caplog.text

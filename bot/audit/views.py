@@ -18,9 +18,8 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import lazy_gettext as _l
 
-from bot import store
+from bot import site, storage_failure, store
 from bot.audit import presenters
 from bot.audit.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
 from bot.audit.state import AuditState, load_state
@@ -37,9 +36,6 @@ bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 RETURN_TO_CHECK = "check"
 OPENED_KEY = "opened_teams"
 OPENED_KEPT = 20
-STORAGE_ERROR_MESSAGE = _l(
-    "We could not save your answer just now. Your answer is still here: please try again."
-)
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -69,6 +65,32 @@ def find_team(_endpoint, values) -> None:
         session[OPENED_KEY] = [*session.get(OPENED_KEY, [])[-(OPENED_KEPT - 1) :], team["id"]]
     g.token = token
     g.team = team
+
+
+@bp.errorhandler(sqlite3.Error)
+def storage_error(error):
+    """Storage failed: a question or the start page comes back as its form, input kept.
+
+    Works whatever failed (opening the database, loading the audit, saving), because it reads
+    nothing from the database: the question comes from the tree in memory.
+    """
+    question_id = (request.view_args or {}).get("question_id")
+    tree = current_tree()
+    if request.method != "POST" or request.endpoint not in ("audit.question", "audit.start"):
+        return site.storage_error(error)
+    if request.endpoint == "audit.question" and question_id not in tree.questions_by_id:
+        return site.storage_error(error)
+    current_app.logger.error(
+        "Storage error (%s) on POST %s: %s", storage_failure.problem(error), request.path, error
+    )
+    question = tree.question(question_id) if question_id else None
+    form = question_form(question) if question else RespondentForm()
+    first_field = form.answer if question else form.name
+    first_field.errors = [storage_failure.answer_kept(error)]
+    page = render_template(
+        "audit/unsaved.html", form=form, question=question, action=request.full_path.rstrip("?")
+    )
+    return page, 503
 
 
 @bp.url_defaults
@@ -201,9 +223,9 @@ def question(question_id: str):
                     respondent_id=_respondent_id(),
                 )
             return redirect(_next_url(_journey_after(state, question_id, form.cleaned), returning))
-        except sqlite3.Error:
+        except sqlite3.Error as error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
-            form.answer.errors = [STORAGE_ERROR_MESSAGE]
+            form.answer.errors = [storage_failure.answer_kept(error)]
             status = 503
     journey = state.journey
     previous = journey.previous(question_id)
