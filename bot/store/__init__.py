@@ -61,7 +61,13 @@ from bot.store.team import (
     start_new_audit,
     team_by_token,
 )
-from bot.store.trees import last_tree_move, move_audit_to_tree, save_tree, tree_content
+from bot.store.trees import (
+    last_tree_move,
+    move_audit_to_tree,
+    save_tree,
+    tree_content,
+    tree_stored,
+)
 
 __all__ = [
     "admin_session_version",
@@ -121,6 +127,7 @@ __all__ = [
     "team_by_token",
     "team_overview",
     "tree_content",
+    "tree_stored",
     "update_team",
     "utc_now",
     "write_transaction",
