@@ -6,7 +6,12 @@ import re
 import threading
 import urllib.error
 import urllib.request
+from http.cookiejar import CookieJar
+from urllib.parse import urlencode
 
+from bot import create_app, store
+from bot.console.auth import hash_password
+from bot.db import get_db
 from tests.live_server import Member, Server, seed_teams
 
 
@@ -89,3 +94,28 @@ def test_the_access_and_error_logs_of_a_walk_hold_no_audit_link(tmp_path):
     access = access_log.read_text()
     assert token not in access and token not in error_log.read_text()
     assert len(re.findall(r'"(?:GET|POST) /a/…/q/\w+ HTTP', access)) >= 13  # all there, masked
+
+
+def test_two_workers_share_one_sign_in_limit(tmp_path):
+    db = tmp_path / "audit.db"
+    app = create_app({"TESTING": True, "DB": str(db)})
+    with app.app_context():
+        store.create_admin(get_db(), "staff@foundation.example", hash_password("x" * 16))
+    server = Server(db, extra_env={"AUDIT_ADMIN_LOCKOUT_AFTER": "0"})  # the rate limit alone
+    server.start()
+    statuses = []
+    try:
+        for _ in range(9):
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+            page = opener.open(f"{server.base}/admin/login", timeout=15).read().decode()
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+            body = urlencode(
+                {"csrf_token": token, "email": "staff@foundation.example", "password": "wrong"}
+            ).encode()
+            try:
+                statuses.append(opener.open(f"{server.base}/admin/login", body, timeout=15).status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+    finally:
+        server.stop()
+    assert statuses == [422] * 5 + [429] * 4  # AUDIT_ADMIN_LOGIN_LIMIT: 5 per minute, in all
