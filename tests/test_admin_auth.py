@@ -238,9 +238,12 @@ def test_an_account_locks_for_longer_after_each_run_of_failures(tmp_path, monkey
     locked = log_in(app.test_client(), environ_base={"REMOTE_ADDR": "10.0.0.4"})
     assert locked.status_code == 429  # even the right password, from anywhere
     assert int(locked.headers["Retry-After"]) == 60
+    assert "Wait a minute, then try again" in locked.text
     clock[0] += 61
     assert log_in(app.test_client(), password=wrong).status_code == 422
-    assert int(log_in(app.test_client()).headers["Retry-After"]) == 120
+    locked_longer = log_in(app.test_client())
+    assert int(locked_longer.headers["Retry-After"]) == 120
+    assert "Wait 2 minutes, then try again" in locked_longer.text
     clock[0] += 121
     assert log_in(app.test_client(), password=wrong).status_code == 422
     assert int(log_in(app.test_client()).headers["Retry-After"]) == 240

@@ -241,7 +241,11 @@ def _count_failure(email: str) -> None:
 
 def _refused(form: LoginForm, wait: int):
     page = render_template(
-        "admin/login.html", form=form, next=request.args.get("next"), throttled=True
+        "admin/login.html",
+        form=form,
+        next=request.args.get("next"),
+        throttled=True,
+        wait_minutes=math.ceil(wait / 60),
     )
     return page, 429, {"Retry-After": str(wait)}
 
