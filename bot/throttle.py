@@ -14,6 +14,7 @@ from flask import g, request
 from limits import RateLimitItem, parse
 
 from bot import store
+from bot.db import get_db
 
 
 def now() -> float:
@@ -83,8 +84,6 @@ class Throttle:
 
 def throttle() -> Throttle:
     """The throttle for this request, on its database connection."""
-    from bot.db import get_db
-
     if "throttle" not in g:
         g.throttle = Throttle(get_db())
     return g.throttle
