@@ -185,8 +185,6 @@ def test_concurrent_reads_are_unaffected_by_a_held_write_lock(app, client, opene
 
 def test_a_kept_answer_keeps_the_revision_it_was_given_against(client, team, failing_connect):
     _, token = team
-    response = client.post(
-        f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "17", "revision": "3"}
-    )
+    response = client.post(f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "17", "revision": "3"})
     assert response.status_code == 503
     assert '<input type="hidden" name="revision" value="3">' in response.text
