@@ -142,9 +142,14 @@ def test_two_app_versions_alternating_never_move_an_audit_back(apps):
     with sqlite3.connect(before.config["DB"]) as conn:
         moves = conn.execute("SELECT from_version, to_version FROM audit_tree_moves").fetchall()
     assert moves == [("2026.1", "2026.2")]
-    # The old app serves the audit on its own, newer questions: the removed one is gone.
-    assert old_client.get(f"/a/{token}/q/referral_age_start").status_code == 404
-    assert new_client.get(f"/a/{token}/q/referral_age_start").status_code == 404
+    # The old app serves the audit on its own, newer questions, exactly as the new app does.
+    for path in ("/q/referral_age_start", "/q/referral_self_referral", "/check"):
+        old_page, new_page = (
+            old_client.get(f"/a/{token}{path}"),
+            new_client.get(f"/a/{token}{path}"),
+        )
+        assert old_page.status_code == new_page.status_code, path
+        assert old_page.headers.get("Location") == new_page.headers.get("Location"), path
 
 
 def test_versions_are_ordered_naturally():
