@@ -20,7 +20,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from bot import config
+    from bot import config, logs
 
     app = Flask(
         __name__,
@@ -29,12 +29,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     config.configure(app, overrides)
-    if app.config.get("PROXY_FIX"):
+    logs.init_app(app)
+    hops = app.config["PROXY_FIX"]
+    if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from bot import db, i18n, site, throttle, trees
+    from bot import db, i18n, site, trees
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
@@ -45,7 +47,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     trees.store_current_tree(app)
     i18n.init_app(app, str(PROJECT_ROOT / "translations"))
-    throttle.init_app(app)
     site.init_app(app)
     app.register_blueprint(audit_views.bp)
     console_commands.init_app(app)

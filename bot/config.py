@@ -51,7 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PROXY_FIX",
         None,
-        "1 behind a reverse proxy that sets X-Forwarded-Proto, -For and -Host",
+        "how many reverse proxies in front set X-Forwarded-Proto, -For and -Host (usually 1)",
     ),
     Setting(
         "QUESTION_TREE",
@@ -61,6 +61,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LINK_LOOKUP_LIMIT", "30 per minute", "unknown audit links tried, per address"),
     Setting("ADMIN_LOGIN_LIMIT", "5 per minute", "console sign-in attempts per email and address"),
     Setting("ADMIN_LOGIN_ADDRESS_LIMIT", "30 per minute", "console sign-in attempts per address"),
+    Setting(
+        "ADMIN_LOCKOUT_AFTER",
+        5,
+        "failed sign-ins in a row that lock a console account, from any address (0: never)",
+    ),
+    Setting(
+        "ADMIN_LOCKOUT_SECONDS",
+        60,
+        "seconds the first lock lasts; each further failure doubles it, up to an hour",
+    ),
     Setting("SIGNUP_LIMIT", "10 per hour", "team sign-ups per address"),
     Setting("ADMIN_SESSION_HOURS", 12, "hours a console sign-in lasts"),
     Setting(
@@ -113,9 +123,26 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.from_prefixed_env(ENV_PREFIX)
     if overrides:
         app.config.from_mapping(overrides)
+    app.config["PROXY_FIX"] = _proxy_hops(app.config.get("PROXY_FIX"))
     if str(app.config["PUBLIC_URL"] or "").lower().startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     _check_secret_key(app)
+
+
+def _proxy_hops(value: Any) -> int:
+    """Read AUDIT_PROXY_FIX as the number of proxies to trust (0: trust no X-Forwarded-*)."""
+    if value in (None, "", False):
+        return 0
+    try:
+        hops = int(value)
+    except (TypeError, ValueError):
+        hops = -1
+    if hops < 0 or hops > 5 or isinstance(value, float):
+        raise ConfigurationError(
+            "AUDIT_PROXY_FIX must be the number of reverse proxies in front (0 to 5), "
+            f"not {value!r}"
+        )
+    return hops
 
 
 def _secret_key_from_file(path: Path) -> str:

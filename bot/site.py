@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
 from markupsafe import Markup
 
+from bot import storage_failure
 from bot.i18n import LANGUAGES, current_language
 
 bp = Blueprint("site", __name__)
@@ -92,13 +93,31 @@ def security_headers(response):
     )
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static":
+        # Pages carry answers, links or console data: no browser or proxy may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def storage_error(error):
-    """A database that is locked or failing: ask the user to try again, log the cause."""
-    current_app.logger.error("Storage error on %s: %s", request.path, error)
-    return render_template("errors/storage.html"), 503
+    """A database that is locked or failing: say why, keep what was sent, log the cause.
+
+    Touches no database (it may be the very thing failing). A form post comes back with every
+    field it sent, shown and ready to send again.
+    """
+    kind = storage_failure.problem(error)
+    current_app.logger.error(
+        "Storage error (%s) on %s %s: %s", kind, request.method, request.path, error
+    )
+    kept = list(request.form.items(multi=True)) if request.method == "POST" else []
+    return render_template(
+        "errors/storage.html",
+        cause=storage_failure.cause(error),
+        busy=kind == storage_failure.BUSY,
+        kept=kept,
+        shown=[value for name, value in kept if not name.endswith("csrf_token") and value.strip()],
+        action=request.full_path.rstrip("?"),
+    ), 503
 
 
 def init_app(app: Flask) -> None:

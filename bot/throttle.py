@@ -1,62 +1,93 @@
-"""Count events per key in a moving window: failed logins, sign-ups, unknown audit links."""
+"""Count events per key in a moving window: failed logins, sign-ups, unknown audit links.
+
+The counts live in the database (`throttle_hits`), so every worker of the documented
+`gunicorn --workers 4` shares one count and a restart resets nothing.
+"""
 
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
+import math
+import time
 
-from flask import current_app, request
+from flask import g, request
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+
+from bot import store
+from bot.db import get_db
+
+
+def now() -> float:
+    """The time throttles count by, in Unix seconds (tests move it)."""
+    return time.time()
+
+
+@functools.cache
+def _item(limit: str) -> RateLimitItem:
+    return parse(limit)
+
+
+def _window(limit: str) -> tuple[int, int]:
+    item = _item(limit)
+    return item.amount, item.get_expiry()
+
+
+def _key(key: tuple[str, ...]) -> str:
+    return "\x1f".join(key)
 
 
 class Throttle:
-    """Count events per key in a moving window, in memory; one per app.
+    """Count events per key in a moving window, in the given database; one per request.
 
-    A limit is a string such as "5 per minute"; an empty limit never throttles. The memory
-    store is made on first use, so an app that never counts anything starts no timer thread.
+    A limit is a string such as "5 per minute"; an empty limit never throttles.
     """
 
-    def __init__(self) -> None:
-        self._limiter: MovingWindowRateLimiter | None = None
-
-    @property
-    def limiter(self) -> MovingWindowRateLimiter:
-        if self._limiter is None:
-            self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        return self._limiter
-
-    @staticmethod
-    @functools.cache
-    def _item(limit: str) -> RateLimitItem:
-        return parse(limit)
+    def __init__(self, db) -> None:
+        self.db = db
+        self.taken: list[int] = []
 
     def allowed(self, limit: str | None, *key: str) -> bool:
         """True while fewer events than the limit were counted for key in its window."""
-        return not limit or self.limiter.test(self._item(limit), *key)
+        if not limit:
+            return True
+        amount, window = _window(limit)
+        return store.throttle_count(self.db, _key(key), window, now()) < amount
 
-    def count(self, limit: str | None, *key: str) -> None:
-        """Count one event for key."""
-        if limit:
-            self.limiter.hit(self._item(limit), *key)
+    def take(self, limit: str | None, *key: str) -> bool:
+        """Count one event for key if the limit allows it; False (nothing counted) if not.
+
+        Check and count are one step, so concurrent requests in other workers cannot both
+        slip under the limit.
+        """
+        if not limit:
+            return True
+        amount, window = _window(limit)
+        hit = store.throttle_take(self.db, _key(key), amount, window, now())
+        if hit is None:
+            return False
+        self.taken.append(hit)
+        return True
+
+    def refund(self) -> None:
+        """Take back every event this request counted (a sign-in that turned out right)."""
+        store.throttle_refund(self.db, self.taken)
+        self.taken = []
 
     def retry_after(self, limit: str | None, *key: str) -> int:
         """Return the seconds until key may try again (at least 1)."""
         if not limit:
             return 1
-        reset = self.limiter.get_window_stats(self._item(limit), *key).reset_time
-        return max(1, round(reset - datetime.now(UTC).timestamp()))
+        _amount, window = _window(limit)
+        oldest = store.throttle_oldest(self.db, _key(key), window, now())
+        return max(1, math.ceil(oldest + window - now())) if oldest else 1
 
 
 def throttle() -> Throttle:
-    return current_app.extensions["throttle"]
+    """The throttle for this request, on its database connection."""
+    if "throttle" not in g:
+        g.throttle = Throttle(get_db())
+    return g.throttle
 
 
 def client_address() -> str:
     return request.remote_addr or "unknown"
-
-
-def init_app(app) -> None:
-    """Give the app its own counters, so tests never share them."""
-    app.extensions.setdefault("throttle", Throttle())

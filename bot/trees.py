@@ -2,13 +2,15 @@
 
 Every tree the app starts with is also stored in the database by its content hash, so an audit
 stays pinned to the version it was answered on: a finished audit is always shown and scored as
-it was, and an audit in progress moves to a newer version on its next visit.
+it was, and an audit in progress moves to a newer version on its next visit, never to an older
+one (during a rolling deploy two app versions serve the same database).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -68,8 +70,38 @@ def tree_for_digest(db, digest: str, current: Tree) -> Tree | None:
     return _stored[digest]
 
 
+def version_key(version: str) -> tuple:
+    """Order version labels naturally: "2026.10" after "2026.9", "2" after "1b"."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.findall(r"\d+|[^\d.\-_ ]+", str(version))
+    )
+
+
+def is_newer(db, tree: Tree, audit: dict) -> bool:
+    """True if `tree` is newer than the one the audit is on (so the audit may move to it).
+
+    By version label; for two contents under one label, the one this database saw later.
+    """
+    if tree.digest == audit["tree_digest"]:
+        return False
+    ours, theirs = version_key(tree.version), version_key(audit["tree_version"])
+    if ours != theirs:
+        return ours > theirs
+    seen_ours = store.tree_stored(db, tree.digest)
+    seen_theirs = store.tree_stored(db, audit["tree_digest"])
+    return seen_theirs is None or (seen_ours is not None and seen_ours > seen_theirs)
+
+
 def tree_for_audit(db, audit: dict | None, current: Tree) -> Tree:
-    """Return the tree to show and score an audit with: its own if finished, else the current."""
-    if audit and audit["status"] == store.FINISHED:
-        return tree_for_digest(db, audit["tree_digest"], current) or current
-    return current
+    """Return the tree to show and score an audit with.
+
+    Its own if finished, or if it is on a newer tree than this app's (another app version
+    moved it there); otherwise the current tree.
+    """
+    own = (
+        audit is not None
+        and audit["tree_digest"] != current.digest
+        and (audit["status"] == store.FINISHED or not is_newer(db, current, audit))
+    )
+    return (tree_for_digest(db, audit["tree_digest"], current) or current) if own else current

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, datetime
 
 from bot import store
 from bot.console import auth as console_auth
@@ -29,9 +28,7 @@ def make_admin(app, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) ->
 def sign_in_directly(client, admin: dict) -> None:
     """Put a signed-in admin's keys in the client's session, skipping the slow login form."""
     with client.session_transaction() as session:
-        session["admin_id"] = admin["id"]
-        session["admin_key"] = console_auth._fingerprint(admin)
-        session["admin_at"] = datetime.now(UTC).isoformat()
+        session.update(console_auth.session_values(admin))
 
 
 def log_in(client, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD, **kwargs):

@@ -48,11 +48,13 @@ class Server:
         workers: int = 2,
         extra_env: dict | None = None,
         app: str = "bot:create_app()",
+        gunicorn_args: list[str] | None = None,
     ):
         self.db = db
         self.app = app
         self.workers = workers
         self.extra_env = extra_env or {}
+        self.gunicorn_args = gunicorn_args or []  # later options win over the defaults
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -75,6 +77,7 @@ class Server:
                 "/dev/null",
                 "--log-level",
                 "warning",
+                *self.gunicorn_args,
                 self.app,
             ],
             cwd=Path(__file__).resolve().parent.parent,

@@ -93,12 +93,11 @@ def test_a_team_session_never_opens_a_console_route(seeded, method, path, endpoi
     assert response.headers["Location"].startswith("/admin/login")
 
 
-def test_a_forged_admin_id_without_the_key_is_refused(app, client):
+def test_a_forged_admin_id_without_the_session_version_is_refused(app, client):
     admin = make_admin(app)
     with client.session_transaction() as session:
         session["admin_id"] = admin["id"]
         session["admin_at"] = datetime.now(UTC).isoformat()
-        session["admin_key"] = "0" * 32
     assert client.get("/admin/").status_code == 302
 
 
@@ -207,7 +206,54 @@ def test_all_failures_from_one_address_are_capped(tmp_path):
     assert log_in(client, email="guess9@example.org").status_code == 429
 
 
-def test_each_app_starts_with_fresh_throttles(tmp_path):
+def test_failed_logins_count_across_restarts_of_the_app(tmp_path):
+    config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "ADMIN_LOGIN_LIMIT": "2 per hour"}
+    before = create_app({**config, "DB": str(tmp_path / "audit.db")})
+    make_admin(before)
+    for _ in range(2):
+        assert log_in(before.test_client(), password="the wrong password").status_code == 422
+    after_restart = create_app({**config, "DB": str(tmp_path / "audit.db")})
+    assert log_in(after_restart.test_client()).status_code == 429
+
+
+def test_an_account_locks_for_longer_after_each_run_of_failures(tmp_path, monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr("bot.throttle.now", lambda: clock[0])
+    app = create_app(
+        {
+            "TESTING": True,
+            "DB": str(tmp_path / "audit.db"),
+            "WTF_CSRF_ENABLED": False,
+            "ADMIN_LOGIN_LIMIT": None,
+            "ADMIN_LOGIN_ADDRESS_LIMIT": None,
+            "ADMIN_LOCKOUT_AFTER": 3,
+            "ADMIN_LOCKOUT_SECONDS": 60,
+        }
+    )
+    make_admin(app)
+    wrong = "the wrong password"
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):  # a spread-out guess, one try each
+        response = log_in(app.test_client(), password=wrong, environ_base={"REMOTE_ADDR": address})
+        assert response.status_code == 422
+    locked = log_in(app.test_client(), environ_base={"REMOTE_ADDR": "10.0.0.4"})
+    assert locked.status_code == 429  # even the right password, from anywhere
+    assert int(locked.headers["Retry-After"]) == 60
+    assert "Wait a minute, then try again" in locked.text
+    clock[0] += 61
+    assert log_in(app.test_client(), password=wrong).status_code == 422
+    locked_longer = log_in(app.test_client())
+    assert int(locked_longer.headers["Retry-After"]) == 120
+    assert "Wait 2 minutes, then try again" in locked_longer.text
+    clock[0] += 121
+    assert log_in(app.test_client(), password=wrong).status_code == 422
+    assert int(log_in(app.test_client()).headers["Retry-After"]) == 240
+    clock[0] += 241
+    assert log_in(app.test_client()).status_code == 302  # the right password clears the run
+    assert log_in(app.test_client(), password=wrong).status_code == 422
+    assert log_in(app.test_client()).status_code == 302
+
+
+def test_each_database_has_its_own_throttles(tmp_path):
     config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "ADMIN_LOGIN_LIMIT": "1 per hour"}
     first = create_app({**config, "DB": str(tmp_path / "one.db")})
     log_in(first.test_client(), password="the wrong password")
@@ -225,6 +271,7 @@ def test_throttling_can_be_switched_off(tmp_path):
             "WTF_CSRF_ENABLED": False,
             "ADMIN_LOGIN_LIMIT": None,
             "ADMIN_LOGIN_ADDRESS_LIMIT": None,
+            "ADMIN_LOCKOUT_AFTER": 0,
         }
     )
     client = app.test_client()
@@ -254,6 +301,36 @@ def test_signing_out_closes_the_console(app, client):
     response = client.post("/admin/logout")
     assert response.headers["Location"].startswith("/admin/login")
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_session_cookie_copied_before_sign_out_is_refused_after_it(app, client):
+    make_admin(app)
+    assert log_in(client).status_code == 302
+    copied = client.get_cookie("session").value
+    assert client.get("/admin/exports/answers.csv").status_code == 200
+    client.post("/admin/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    refused = thief.get("/admin/exports/answers.csv")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].startswith("/admin/login")
+    assert thief.get("/admin/").status_code == 302
+
+
+def test_signing_in_gives_a_new_csrf_token(tmp_path):
+    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+    make_admin(app)
+    client = app.test_client()
+    before = csrf_token(client.get("/admin/login").text)
+    response = client.post(
+        "/admin/login",
+        data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "csrf_token": before},
+    )
+    assert response.status_code == 302
+    # A token planted before sign-in (session fixation) no longer works after it.
+    assert client.post("/admin/logout", data={"csrf_token": before}).status_code == 400
+    after = csrf_token(client.get("/admin/teams/new").text)
+    assert client.post("/admin/logout", data={"csrf_token": after}).status_code == 302
 
 
 def test_changing_the_password_signs_out_existing_sessions(app, client, runner):

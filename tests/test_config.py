@@ -1,6 +1,8 @@
 import re
 
-from bot import create_app
+import pytest
+
+from bot import ConfigurationError, create_app
 from bot.config import PROJECT_ROOT, SETTINGS
 
 OPERATIONS = PROJECT_ROOT / "docs" / "operations.md"
@@ -30,3 +32,44 @@ def test_every_setting_is_read_from_its_audit_variable(monkeypatch, tmp_path):
     assert app.config["SIGNUP_LIMIT"] == "3 per hour"
     assert app.config["ADMIN_SESSION_HOURS"] == 2
     assert app.config["LINK_LOOKUP_LIMIT"] == "30 per minute"
+
+
+def test_every_documented_gunicorn_command_masks_links_and_binds_to_loopback():
+    text = OPERATIONS.read_text(encoding="utf-8").replace("\\\n", " ")
+    commands = [line for line in text.splitlines() if "bin/gunicorn " in line]
+    assert len(commands) >= 2
+    for command in commands:
+        assert "--logger-class bot.logs.GunicornLogger" in command, command
+        assert "--bind 127.0.0.1:" in command, command
+    from bot.logs import GunicornLogger  # the class the docs name exists
+
+    assert GunicornLogger.setup
+
+
+def test_the_documented_systemd_unit_stops_the_workers_with_the_master():
+    unit = OPERATIONS.read_text(encoding="utf-8").split("[Service]", 1)[1].split("```", 1)[0]
+    assert re.search(r"^KillMode=control-group$", unit, re.M)
+    assert re.search(r"^Restart=always$", unit, re.M)
+
+
+def _address_seen(app, forwarded: str | None) -> int:
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return app.test_client().get("/a/unknown-link/", headers=headers).status_code
+
+
+def test_forwarded_addresses_are_trusted_only_as_far_as_the_configured_hops(tmp_path):
+    config = {"TESTING": True, "LINK_LOOKUP_LIMIT": "1 per minute"}
+    direct = create_app({**config, "DB": str(tmp_path / "direct.db")})
+    assert _address_seen(direct, "9.9.9.9") == 404
+    assert _address_seen(direct, "8.8.8.8") == 429  # the header is ignored: one address
+    one_proxy = create_app({**config, "DB": str(tmp_path / "one.db"), "PROXY_FIX": 1})
+    assert _address_seen(one_proxy, "9.9.9.9") == 404
+    assert _address_seen(one_proxy, "9.9.9.9") == 429
+    # A client cannot escape its limit by sending its own header: the proxy appends the real one.
+    assert _address_seen(one_proxy, "1.1.1.1, 9.9.9.9") == 429
+    assert _address_seen(one_proxy, "9.9.9.9, 8.8.8.8") == 404
+
+
+def test_a_proxy_setting_that_is_not_a_hop_count_is_refused(tmp_path):
+    with pytest.raises(ConfigurationError, match="AUDIT_PROXY_FIX"):
+        create_app({"TESTING": True, "DB": str(tmp_path / "a.db"), "PROXY_FIX": "yes"})

@@ -1,5 +1,6 @@
 """Secrets, headers and failures: nothing leaks, nothing is lost, nobody sees a stack trace."""
 
+import logging
 import sqlite3
 import stat
 
@@ -128,6 +129,35 @@ def test_trying_many_unknown_links_is_slowed_down(tmp_path, make_team):
     assert refused.status_code == 429
     assert refused.headers["Retry-After"]
     assert "Too many tries" in refused.text
-    assert client.get(f"/a/{token}/").status_code == 429
+    # The browser that opened its link before keeps working behind the same address...
+    assert client.get(f"/a/{token}/").status_code == 200
+    # ...while a browser new to the link is refused, real link or not, so guessing learns nothing.
+    new_browser = app.test_client()
+    assert new_browser.get(f"/a/{token}/").status_code == 429
+    assert new_browser.get("/a/guess-7/").status_code == 429
     other_address = client.get(f"/a/{token}/", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other_address.status_code == 200
+
+
+def test_the_apps_own_log_lines_hold_no_audit_link(tmp_path, monkeypatch, caplog):
+    app = production_app(tmp_path, SECRET_KEY=STRONG_KEY)
+    with app.app_context():
+        _, token = store.create_team(get_db(), "Team")
+
+    def failing_disk(*args, **kwargs):
+        raise sqlite3.OperationalError(f"disk I/O error reading /a/{token}/check")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError(f"unexpected on /a/{token}/result")
+
+    client = app.test_client()
+    with caplog.at_level(logging.INFO):
+        monkeypatch.setattr(store, "current_answers", failing_disk)
+        assert client.get(f"/a/{token}/check").status_code == 503
+        monkeypatch.setattr(store, "current_answers", boom)
+        assert client.get(f"/a/{token}/result").status_code == 500
+        logging.getLogger("werkzeug").info('"GET /a/%s/check HTTP/1.1" 200 -', token)
+    assert "on GET /a/…/check" in caplog.text
+    assert "Exception on /a/…/result" in caplog.text and "RuntimeError" in caplog.text
+    assert "GET /a/…/check" in caplog.text
+    assert token not in caplog.text

@@ -290,3 +290,14 @@ def test_simulate_refuses_an_invalid_answer(tmp_path):
     result = CliRunner().invoke(tree_commands, ["simulate", str(answers), "--tree", str(MINI)])
     assert result.exit_code == 1
     assert "ages: Choose one of the options" in result.output
+
+
+def test_a_tree_file_that_is_not_utf8_is_a_clean_error_with_its_line(tmp_path):
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes('tree:\n  id: x\n  title: "Caffi’r café"\n'.encode("cp1252"))
+    result = CliRunner().invoke(tree_commands, ["check", str(latin1)])
+    assert result.exit_code == 1
+    assert f"{latin1}:3: column 16: byte 0x92 is not UTF-8 text" in result.output
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    with pytest.raises(TreeError, match="not UTF-8"):
+        create_app({"TESTING": True, "DB": str(tmp_path / "a.db"), "QUESTION_TREE": str(latin1)})

@@ -134,3 +134,40 @@ def test_a_re_audit_uses_the_current_tree(apps):
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         assert audit["tree_version"] == V2_VERSION
+
+
+def test_two_app_versions_alternating_never_move_an_audit_back(apps):
+    """A rolling deploy: old and new app serve one database in turn."""
+    before, after = apps
+    with before.app_context():
+        team_id, token = store.create_team(get_db(), "Rolling team")
+    old_client, new_client = before.test_client(), after.test_client()
+    answers = list(SPECIALISED.items())[:6]
+    for turn, (question_id, value) in enumerate(answers):
+        client = new_client if turn % 2 else old_client
+        response = client.post(f"/a/{token}/q/{question_id}", data=form_data(value))
+        assert response.status_code == 302, (turn, question_id)
+        assert client.get(f"/a/{token}/check").status_code == 200
+        with before.app_context():
+            audit = store.current_audit(
+                get_db(), team_id, tree_id="", tree_version="", tree_digest=""
+            )
+        assert audit["tree_version"] == (V1_VERSION if turn == 0 else V2_VERSION), turn
+    with sqlite3.connect(before.config["DB"]) as conn:
+        moves = conn.execute("SELECT from_version, to_version FROM audit_tree_moves").fetchall()
+    assert moves == [(V1_VERSION, V2_VERSION)]
+    # The old app serves the audit on its own, newer questions, exactly as the new app does.
+    for path in ("/q/referral_age_start", "/q/referral_self_referral", "/check"):
+        old_page, new_page = (
+            old_client.get(f"/a/{token}{path}"),
+            new_client.get(f"/a/{token}{path}"),
+        )
+        assert old_page.status_code == new_page.status_code, path
+        assert old_page.headers.get("Location") == new_page.headers.get("Location"), path
+
+
+def test_versions_are_ordered_naturally():
+    from bot.trees import version_key
+
+    assert version_key("2026.10") > version_key("2026.9") > version_key("2026.1")
+    assert version_key("2") > version_key("1b") > version_key("1")

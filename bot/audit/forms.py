@@ -27,6 +27,7 @@ from bot.tree.answers import AnswerError, check_answer, clean_text, limit_of
 from bot.tree.engine import Reason
 
 NAME_MAX_LENGTH = 80
+TEAM_NAME_MAX_LENGTH = 120
 
 ERROR_MESSAGES = {
     "not_an_option": _l("Select one of the options shown"),
@@ -65,6 +66,14 @@ NOTE_TOO_LONG = _l("Your notes must be %(max)d characters or fewer")
 def clean_input(text):
     """Clean a typed field: drop control characters and lone surrogates, trim the spaces."""
     return clean_text(text).strip() if isinstance(text, str) else text
+
+
+def clean_line(text):
+    """Clean a one-line field (a name, a role): as `clean_input`, all spacing one space.
+
+    The forms and the command line (`flask team create`) both clean names with this.
+    """
+    return " ".join(clean_input(text).split()) if isinstance(text, str) else text
 
 
 def error_message(
@@ -174,13 +183,13 @@ class RespondentForm(FlaskForm):
         _l("Your name (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=NAME_TOO_LONG)],
         default="",
-        filters=[clean_input],
+        filters=[clean_line],
     )
     role = StringField(
         _l("Your role in the team (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=ROLE_TOO_LONG)],
         default="",
-        filters=[clean_input],
+        filters=[clean_line],
     )
     submit = SubmitField(_l("Start"))
 

@@ -15,7 +15,7 @@ from bot.tree.answers import AnswerError, check_answer, fitting_answers
 from bot.tree.assessment import FINISHED, Assessment, assess
 from bot.tree.engine import Evaluation
 from bot.tree.model import Question, Tree
-from bot.trees import tree_for_audit, tree_for_digest
+from bot.trees import is_newer, tree_for_audit, tree_for_digest
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,12 @@ def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
 
 
 def load_state(db, current: Tree, team: dict) -> AuditState:
-    """Load the team's current audit, moving it to the current tree if it is in progress."""
+    """Load the team's current audit, moving it to the current tree if in progress and older."""
     audit = store.current_audit(
         db, team["id"], tree_id=current.id, tree_version=current.version, tree_digest=current.digest
     )
     records = store.current_answers(db, audit["id"])
-    if audit["status"] != FINISHED and audit["tree_digest"] != current.digest:
+    if audit["status"] != FINISHED and is_newer(db, current, audit):
         audit = move_to_current_tree(db, audit, values_of(records), current)
     audit_tree = tree_for_audit(db, audit, current)
     move = store.last_tree_move(db, audit["id"]) if audit["tree_digest"] == current.digest else None

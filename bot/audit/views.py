@@ -18,9 +18,8 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import lazy_gettext as _l
 
-from bot import store
+from bot import site, storage_failure, store
 from bot.audit import presenters
 from bot.audit.forms import (
     ConfirmForm,
@@ -51,27 +50,63 @@ bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 RETURN_TO_CHECK = "check"
 RETURN_TO_TASKS = "tasks"
 PRESENCE_MINUTES = 15  # "who else is here": anyone who answered this recently
-STORAGE_ERROR_MESSAGE = _l(
-    "We could not save your answer just now. Your answer is still here: please try again."
-)
+OPENED_KEY = "opened_teams"
+OPENED_KEPT = 20
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.url_value_preprocessor
 def find_team(_endpoint, values) -> None:
-    """Resolve the link to its team; count unknown links so nobody can try links in bulk."""
+    """Resolve the link to its team; count unknown links so nobody can try links in bulk.
+
+    Once an address has tried too many unknown links, links are refused from it for a while,
+    except in a browser that opened its link before (its signed session says so): a team
+    working behind the same address as someone guessing keeps going, and the guesser learns
+    nothing, since a link new to the browser is refused whether it is real or not.
+    """
     token = values.pop("token")
     limit = current_app.config["LINK_LOOKUP_LIMIT"]
     address = client_address()
-    if not throttle().allowed(limit, "link", address):
+    guard = throttle()
+    team = store.team_by_token(get_db(), token)
+    opened_here = team is not None and team["id"] in session.get(OPENED_KEY, [])
+    if not opened_here and not guard.allowed(limit, "link", address):
         current_app.logger.warning("Audit link look-ups refused: too many unknown from %s", address)
         abort(429)
-    team = store.team_by_token(get_db(), token)
     if team is None:
-        throttle().count(limit, "link", address)
+        if not guard.take(limit, "link", address):
+            abort(429)
         abort(404, description="audit_link")
+    if not opened_here:
+        session[OPENED_KEY] = [*session.get(OPENED_KEY, [])[-(OPENED_KEPT - 1) :], team["id"]]
     g.token = token
     g.team = team
+
+
+@bp.errorhandler(sqlite3.Error)
+def storage_error(error):
+    """Storage failed: a question or the start page comes back as its form, input kept.
+
+    Works whatever failed (opening the database, loading the audit, saving), because it reads
+    nothing from the database: the question comes from the tree in memory.
+    """
+    question_id = (request.view_args or {}).get("question_id")
+    tree = current_tree()
+    if request.method != "POST" or request.endpoint not in ("audit.question", "audit.start"):
+        return site.storage_error(error)
+    if request.endpoint == "audit.question" and question_id not in tree.questions_by_id:
+        return site.storage_error(error)
+    current_app.logger.error(
+        "Storage error (%s) on POST %s: %s", storage_failure.problem(error), request.path, error
+    )
+    question = tree.question(question_id) if question_id else None
+    form = question_form(question) if question else RespondentForm()
+    first_field = form.answer if question else form.name
+    first_field.errors = [storage_failure.answer_kept(error)]
+    page = render_template(
+        "audit/unsaved.html", form=form, question=question, action=request.full_path.rstrip("?")
+    )
+    return page, 503
 
 
 @bp.url_defaults
@@ -314,9 +349,9 @@ def question(question_id: str):
                     store.reopen_audit(get_db(), state.audit["id"])
         except store.AnswerChanged as changed:
             return _conflict_page(state, current, changed.current, form, returning), 409
-        except sqlite3.Error:
+        except sqlite3.Error as error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
-            form.answer.errors = [STORAGE_ERROR_MESSAGE]
+            form.answer.errors = [storage_failure.answer_kept(error)]
             status = 503
         else:
             if off_path:

@@ -1,16 +1,17 @@
 """Console accounts: `flask admin create EMAIL`, sign in and out, the login guard, throttles.
 
 Passwords are stored as Werkzeug scrypt hashes. A signed-in admin's session holds their id,
-the time they signed in and a fingerprint of their password hash, so changing the password
-signs out every other session. Failed sign-ins are counted per address and email (and per
-address alone) in this process's memory; past the limit the login answers 429 for a while.
+the time they signed in and their session version, checked against the database on every
+request: signing out or changing the password moves the version on, so a copied cookie dies
+with the session it came from. Failed sign-ins are counted in the database (shared by every
+worker) per address and email and per address alone; past a limit the login answers 429 for a
+while. An account also locks after a run of failures, for a delay that doubles each time.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
+import math
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -37,16 +38,18 @@ from wtforms import PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 from bot import store
+from bot import throttle as throttling
 from bot.db import get_db
 from bot.links import external_url
-from bot.throttle import Throttle, client_address, throttle
+from bot.throttle import client_address, throttle
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-SESSION_KEYS = ("admin_id", "admin_key", "admin_at")
+SESSION_KEYS = ("admin_id", "admin_version", "admin_at")
+MAX_LOCKOUT_SECONDS = 3600
 PASSWORD_METHOD = "scrypt"
 
 
@@ -70,23 +73,32 @@ def authenticate(email: str, password: str) -> dict | None:
     return admin if admin and valid else None
 
 
-def _fingerprint(admin: dict) -> str:
-    """Return a short digest of the admin's password hash, kept in their session."""
-    return hashlib.sha256(admin["password_hash"].encode("utf-8")).hexdigest()[:32]
+def session_values(admin: dict) -> dict:
+    """Return what a signed-in admin's session holds."""
+    return {
+        "admin_id": admin["id"],
+        "admin_version": admin["session_version"],
+        "admin_at": datetime.now(UTC).isoformat(),
+    }
 
 
 def sign_in(admin: dict) -> None:
+    """Start a session for admin, with a fresh CSRF token (the one from before sign-in dies)."""
     for key in SESSION_KEYS:
         session.pop(key, None)
-    session["admin_id"] = admin["id"]
-    session["admin_key"] = _fingerprint(admin)
-    session["admin_at"] = datetime.now(UTC).isoformat()
+    session.pop("csrf_token", None)
+    session.update(session_values(admin))
     store.record_admin_login(get_db(), admin["id"])
 
 
 def sign_out() -> None:
+    """End this admin's session everywhere, not only in this browser."""
+    admin_id = session.get("admin_id")
+    if isinstance(admin_id, int):
+        store.end_admin_sessions(get_db(), admin_id)
     for key in SESSION_KEYS:
         session.pop(key, None)
+    session.pop("csrf_token", None)
     g.pop("admin", None)
 
 
@@ -106,17 +118,15 @@ def current_admin() -> dict | None:
         admin_id = session.get("admin_id")
         if isinstance(admin_id, int) and _session_fresh():
             candidate = store.get_admin(get_db(), admin_id)
-            if candidate and hmac.compare_digest(
-                str(session.get("admin_key", "")), _fingerprint(candidate)
-            ):
+            if candidate and session.get("admin_version") == candidate["session_version"]:
                 admin = candidate
         g.admin = admin
     return g.admin
 
 
 def _login_redirect():
-    if any(key in session for key in SESSION_KEYS):
-        sign_out()
+    for key in SESSION_KEYS:
+        session.pop(key, None)
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("admin_auth.login", next=target))
 
@@ -201,6 +211,46 @@ def _login_limits(address: str, email: str) -> list[tuple[str | None, tuple[str,
     ]
 
 
+def _locked_seconds(email: str) -> int:
+    """Return how many seconds the account stays locked after its failures (0 if not)."""
+    row = store.lockout(get_db(), email)
+    remaining = (row["locked_until"] - throttling.now()) if row else 0
+    return max(0, math.ceil(remaining))
+
+
+def _count_failure(email: str) -> None:
+    config = current_app.config
+    after = config["ADMIN_LOCKOUT_AFTER"]
+    if not after:
+        return
+    row = store.record_login_failure(
+        get_db(),
+        email,
+        throttling.now(),
+        after=after,
+        first_delay=config["ADMIN_LOCKOUT_SECONDS"],
+        cap=MAX_LOCKOUT_SECONDS,
+    )
+    if row["failures"] >= after:
+        current_app.logger.warning(
+            "Console account %r locked for %d s after %d failed sign-ins",
+            email,
+            _locked_seconds(email),
+            row["failures"],
+        )
+
+
+def _refused(form: LoginForm, wait: int):
+    page = render_template(
+        "admin/login.html",
+        form=form,
+        next=request.args.get("next"),
+        throttled=True,
+        wait_minutes=math.ceil(wait / 60),
+    )
+    return page, 429, {"Retry-After": str(wait)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "GET" and current_admin() is not None:
@@ -210,28 +260,33 @@ def login():
         return render_template("admin/login.html", form=form, next=request.args.get("next"))
     email = store.normalise_email(form.email.data or "")[:254]
     address = client_address()
-    limits = _login_limits(address, email)
+    locked = _locked_seconds(email) if email else 0
+    if locked:
+        current_app.logger.warning("Console sign-in refused: %r is locked, from %s", email, address)
+        return _refused(form, locked)
     guard = throttle()
-    blocked = [(limit, key) for limit, key in limits if not guard.allowed(limit, *key)]
+    blocked = [
+        (limit, key) for limit, key in _login_limits(address, email) if not guard.take(limit, *key)
+    ]
     if blocked:
+        guard.refund()
         current_app.logger.warning(
             "Console sign-in refused: too many failures for %r from %s", email, address
         )
-        wait = max(guard.retry_after(limit, *key) for limit, key in blocked)
-        page = render_template(
-            "admin/login.html", form=form, next=request.args.get("next"), throttled=True
-        )
-        return page, 429, {"Retry-After": str(wait)}
+        return _refused(form, max(guard.retry_after(limit, *key) for limit, key in blocked))
     if form.validate():
         admin = authenticate(email, form.password.data)
         if admin is not None:
+            guard.refund()
+            store.clear_login_failures(get_db(), email)
             sign_in(admin)
             current_app.logger.info("Console sign-in for %r from %s", email, address)
             return redirect(safe_next(request.args.get("next")))
-        for limit, key in limits:
-            guard.count(limit, *key)
+        _count_failure(email)
         current_app.logger.warning("Console sign-in failed for %r from %s", email, address)
         form.password.errors = [WRONG_CREDENTIALS]
+    else:
+        guard.refund()
     form.password.data = ""
     return render_template("admin/login.html", form=form, next=request.args.get("next")), 422
 
@@ -309,14 +364,14 @@ def password_command(email: str) -> None:
     if store.admin_by_email(get_db(), email) is None:
         raise click.ClickException(f"there is no console account for {email}")
     store.set_admin_password(get_db(), email, hash_password(_read_password()))
-    click.echo(f"Changed the password of {email}.")
+    store.end_admin_sessions(get_db(), store.admin_by_email(get_db(), email)["id"])
+    click.echo(f"Changed the password of {email}; its sessions are signed out.")
 
 
 # -- wiring ---------------------------------------------------------------------------------
 
 
 def init_app(app: Flask) -> None:
-    """Register sign-in, the throttles (fresh for each app) and the `admin` commands."""
-    app.extensions.setdefault("throttle", Throttle())
+    """Register sign-in and the `admin` commands."""
     app.register_blueprint(bp)
     app.cli.add_command(admin_commands)

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot import store
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_line
 from bot.db import get_db
 from bot.links import audit_link
 
@@ -16,12 +17,22 @@ team_commands = AppGroup("team", help="Create teams and hand out their audit lin
 DEMO_TEAM_NAME = "Demo parent-infant team"
 
 
+def _team_name(_ctx, _param, name: str) -> str:
+    """Clean NAME as the sign-up and console forms do, and hold it to their length limit."""
+    cleaned = clean_line(name)
+    if not cleaned:
+        raise click.BadParameter("give the team a name (it is empty once cleaned)")
+    if len(cleaned) > TEAM_NAME_MAX_LENGTH:
+        raise click.BadParameter(f"a team name is at most {TEAM_NAME_MAX_LENGTH} characters")
+    return cleaned
+
+
 @team_commands.command("create")
-@click.argument("name")
+@click.argument("name", callback=_team_name)
 @click.option("--nation", type=click.Choice(["england", "scotland", "wales", "northern_ireland"]))
 def create_command(name: str, nation: str | None) -> None:
     """Create a team called NAME and print its private audit link (shown only once)."""
-    _team_id, token = store.create_team(get_db(), name.strip(), nation=nation)
+    _team_id, token = store.create_team(get_db(), name, nation=nation)
     click.echo(f"Created team {name!r}. Its audit link (only a hash is kept, so copy it now):")
     click.echo(audit_link(token))
 

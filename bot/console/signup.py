@@ -20,7 +20,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Regexp
 
 from bot import store
-from bot.audit.forms import clean_input
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
 from bot.console import national
 from bot.console.auth import EMAIL_PATTERN
 from bot.db import get_db
@@ -43,9 +43,12 @@ class SignupForm(FlaskForm):
         _l("Your team’s name"),
         validators=[
             DataRequired(message=_l("Enter your team’s name")),
-            Length(max=120, message=_l("Your team’s name must be 120 characters or fewer")),
+            Length(
+                max=TEAM_NAME_MAX_LENGTH,
+                message=_l("Your team’s name must be 120 characters or fewer"),
+            ),
         ],
-        filters=[clean_input],
+        filters=[clean_line],
     )
     nation = StringField(
         _l("Which nation does your team work in?"),
@@ -78,14 +81,13 @@ def start():
         return _closed()
     form = SignupForm()
     limit = current_app.config["SIGNUP_LIMIT"]
-    if form.is_submitted() and not throttle().allowed(limit, "signup", client_address()):
-        current_app.logger.warning("Sign-up refused: too many from %s", client_address())
-        page = render_template(
-            "signup/form.html", form=form, nations=national.NATIONS, throttled=True
-        )
-        return page, 429
     if form.validate_on_submit():
-        throttle().count(limit, "signup", client_address())
+        if not throttle().take(limit, "signup", client_address()):
+            current_app.logger.warning("Sign-up refused: too many from %s", client_address())
+            page = render_template(
+                "signup/form.html", form=form, nations=national.NATIONS, throttled=True
+            )
+            return page, 429
         team_id, token = store.create_team(
             db,
             form.name.data,

@@ -29,6 +29,17 @@ from bot.store.console import (
 )
 from bot.store.rows import FINISHED, IN_PROGRESS, AnswerRecord, utc_now
 from bot.store.schema import migrate, migrations
+from bot.store.security import (
+    admin_session_version,
+    clear_login_failures,
+    end_admin_sessions,
+    lockout,
+    record_login_failure,
+    throttle_count,
+    throttle_oldest,
+    throttle_refund,
+    throttle_take,
+)
 from bot.store.team import (
     TOKEN_BYTES,
     UNCHECKED,
@@ -58,10 +69,25 @@ from bot.store.team import (
     start_new_audit,
     team_by_token,
 )
-from bot.store.trees import last_tree_move, move_audit_to_tree, save_tree, tree_content
+from bot.store.trees import (
+    last_tree_move,
+    move_audit_to_tree,
+    save_tree,
+    tree_content,
+    tree_stored,
+)
 
 __all__ = [
     "approve_team",
+    "admin_session_version",
+    "clear_login_failures",
+    "end_admin_sessions",
+    "lockout",
+    "record_login_failure",
+    "throttle_count",
+    "throttle_oldest",
+    "throttle_refund",
+    "throttle_take",
     "BUSY_TIMEOUT_MS",
     "FINISHED",
     "IN_PROGRESS",
@@ -117,6 +143,7 @@ __all__ = [
     "team_by_token",
     "team_overview",
     "tree_content",
+    "tree_stored",
     "update_team",
     "utc_now",
     "write_transaction",

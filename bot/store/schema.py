@@ -173,6 +173,27 @@ def m007_pending_signups(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE teams SET pending = 1 WHERE self_registered = 1")
 
 
+@migrations()
+def m008_throttles(db: sqlite_utils.Database) -> None:
+    """Count throttled events and console lockouts in the database, shared by every worker.
+
+    Also give each admin a session version: a session carries the version it began under, and
+    signing out or changing the password moves it on, which ends every copy of that session.
+    """
+    db.table("throttle_hits").create(
+        {"id": int, "key": str, "at": float}, pk="id", not_null={"key", "at"}, strict=True
+    )
+    db.table("throttle_hits").create_index(["key", "at"])
+    db.table("throttle_hits").create_index(["at"])
+    db.table("login_lockouts").create(
+        {"email": str, "failures": int, "locked_until": float, "updated": float},
+        pk="email",
+        not_null={"failures", "locked_until", "updated"},
+        strict=True,
+    )
+    db.table("admins").add_column("session_version", int, not_null_default=0)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply any pending migrations; applying twice changes nothing."""
     # Under BEGIN IMMEDIATE two workers starting together cannot both apply the same step;

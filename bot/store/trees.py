@@ -31,6 +31,12 @@ def tree_content(db: sqlite_utils.Database, digest: str) -> str | None:
     return row["content"] if row else None
 
 
+def tree_stored(db: sqlite_utils.Database, digest: str) -> str | None:
+    """Return when the tree with this content hash was first stored, or None."""
+    row = one(db, "SELECT stored FROM trees WHERE digest = ?", [digest])
+    return row["stored"] if row else None
+
+
 def move_audit_to_tree(
     db: sqlite_utils.Database,
     audit_id: int,

@@ -17,7 +17,7 @@ import click
 from bot.tree.answers import AnswerError, normalise_answers
 from bot.tree.check import enumerate_tree
 from bot.tree.engine import evaluate
-from bot.tree.loader import DEFAULT_TREE, load_tree, parse_tree
+from bot.tree.loader import DEFAULT_TREE, load_tree, parse_tree, read_tree_text
 from bot.tree.problems import TreeError
 
 
@@ -37,13 +37,10 @@ def check_command(file: Path | None) -> None:
     path = file or default_tree_path()
     started = time.perf_counter()
     try:
-        tree = parse_tree(path.read_text(encoding="utf-8"), str(path))
+        tree = parse_tree(read_tree_text(path), str(path))
         proof = enumerate_tree(tree)
         if proof.problems:
             raise TreeError(list(proof.problems))
-    except OSError as error:
-        click.echo(f"{path}: cannot read the file: {error}", err=True)
-        sys.exit(1)
     except TreeError as error:
         click.echo(str(error), err=True)
         sys.exit(1)

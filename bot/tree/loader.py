@@ -72,14 +72,28 @@ _TreeYamlLoader.add_constructor(
 )
 
 
+def read_tree_text(path: Path) -> str:
+    """Read a tree file as UTF-8; a file that is not says where, as a `TreeError`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise TreeError([Problem(str(path), 0, "", f"cannot read the file: {error}")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = (
+            f"column {column}: byte 0x{raw[error.start]:02x} is not UTF-8 text; "
+            "save the file as UTF-8"
+        )
+        raise TreeError([Problem(str(path), line, "", message)]) from None
+
+
 def load_tree(path: str | Path | None = None) -> m.Tree:
     """Load, validate and prove the tree at `path`."""
     path = Path(path) if path else DEFAULT_TREE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise TreeError([Problem(str(path), 0, "", f"cannot read the file: {error}")]) from None
-    return prove(parse_tree(text, str(path)))
+    return prove(parse_tree(read_tree_text(path), str(path)))
 
 
 def parse_tree(text: str, file: str = "<tree>") -> m.Tree:
