@@ -35,11 +35,18 @@ sys.path.insert(0, str(ROOT))
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
 from tests.profiles import PROFILES, SPECIALISED  # noqa: E402
-from tests.test_audit_journey import walk  # noqa: E402
+from tests.test_audit_journey import form_data, walk  # noqa: E402
 
 OUT = ROOT / "docs" / "plan-preview"
 RESOLUTION = 60  # dpi: enough to judge layout, small enough to keep the PNGs light
-NOTE = "Evidence is in the team's shared drive; Priya keeps the log."
+#: Notes a team might leave on a few answers (most answers carry none).
+NOTES = {
+    "sup_under3_hours": "Supervision was cut back while our senior psychotherapist was on leave.",
+    "lead_pay_band": "The post is being regraded this year.",
+    "staff_aimh_level": "Two practitioners start the AIMH self-assessment in January.",
+    "referral_age_range": "Commissioned for the first year only.",
+    "systems_mechanisms": "We would like to, but there is no time in the job plans.",
+}
 
 TYPICAL_GAPS = (
     "part-time staff pro rata: half an hour short",
@@ -74,7 +81,11 @@ def download_plan(folder: str, profile_names: tuple[str, ...], language: str) ->
         _, token = store.create_team(get_db(), "Riverside Parent-Infant Relationship Team")
     client = app.test_client()
     client.post(f"/a/{token}/", data={"name": "Dr Amira Okafor", "role": "Clinical lead"})
-    walk(client, token, answers_of(profile_names), note=NOTE)
+    answers = answers_of(profile_names)
+    walk(client, token, answers)
+    for question_id, note in NOTES.items():
+        if question_id in answers:
+            client.post(f"/a/{token}/q/{question_id}", data=form_data(answers[question_id], note))
     client.post(f"/a/{token}/finish")
     if language != "en":
         client.get(f"/language/{language}")

@@ -373,11 +373,12 @@ def test_the_word_plan_in_welsh_has_welsh_headings(cy, team):
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "Ble rydych chi arni" in headings
-    assert "Cipolwg" in headings
+    assert headings[0] == "Canlyniad: Tîm arbenigol perthynas rhiant a baban"
+    assert "Cynllun gweithredu" in headings
     assert "Y camau nesaf" in headings
-    assert any(heading.startswith("Goruchwyliaeth glinigol") for heading in headings)
-    assert not {"Where you stand", "At a glance", "Next steps"} & set(headings)
+    assert "Cryfderau" in headings
+    assert any(heading.startswith("Gwaith systemau ehangach") for heading in headings)
+    assert not {"Result", "Action plan", "Next steps", "Strengths"} & set(headings)
     assert document.core_properties.language == "cy-GB"
     assert document.core_properties.title == "Cynllun gweithredu ar gyfer datblygu'r gwasanaeth"
 

@@ -178,18 +178,36 @@ def keep_block_together(elements: list[Any]) -> None:
         p.get_or_add_pPr().get_or_add_keepNext()
 
 
-def keep_together(table: Table) -> None:
+def keep_together(table: Table, always: bool = False) -> None:
     """Keep a short table on one page: each row's paragraphs keep with the next row.
 
     A longer table may split, as Word would split it anyway, but its header row still keeps
-    with the first row, so a heading never ends a page on its own.
+    with the first row, so a heading never ends a page on its own. `always` keeps it whole
+    whatever its length (a table that must print on one page).
     """
     rows = list(table.rows)
     long_table = sum(len(cell.text) for row in rows for cell in row.cells) > _KEEP_TABLE_CHARS
-    for row in rows[:1] if long_table else rows[:-1]:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
+    for row in rows[:1] if long_table and not always else rows[:-1]:
+        keep_row_with_next(row)
+
+
+def keep_tail_together(table: Table, count: int) -> None:
+    """Keep the last `count` rows on one page, so blank rows never stand alone on a page."""
+    for row in list(table.rows)[-count:-1]:
+        keep_row_with_next(row)
+
+
+def keep_row_with_next(row: Any) -> None:
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def style_cell_paragraphs(doc: DocxDocument, style_id: str) -> None:
+    """Give every paragraph in every table cell the paragraph style `style_id`."""
+    for paragraph in doc.element.body.iter(qn("w:tc")):
+        for p in paragraph.iter(qn("w:p")):
+            p.get_or_add_pPr().get_or_add_pStyle().val = style_id
 
 
 def shade(cell: _Cell, fill: str) -> None:
