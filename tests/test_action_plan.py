@@ -174,7 +174,7 @@ def test_every_descriptor_to_act_on_has_an_action_table_ordered_by_priority(doc)
         rows = table_texts(table)
         priority = LABELS_EN[f"priority_{descriptor['priority']}"]
         for action, row in zip(descriptor["actions"], rows[1:], strict=False):
-            assert row[0] == f"{action['text']}\n{LABELS_EN['suggested_from']}: {action['source']}"
+            assert row[0] == f"{action['text']} ({LABELS_EN['suggested_from']}: {action['source']})"
             assert row[1] == priority
         blank = [row for row in rows[1:] if not any(cell.strip() for cell in row)]
         assert len(blank) >= 1

@@ -181,7 +181,7 @@ def test_every_action_in_the_plan_is_one_the_answers_call_for(plan_of, tree, pro
     shown: dict[str, list[str]] = {}
     for heading, text, priority in action_rows(document):
         descriptor = by_heading[heading]
-        action = next(a for a in descriptor.actions if a.text == text)
+        action = next(a for a in descriptor.actions if text.startswith(f"{a.text} ("))
         outcome = evaluation.descriptors[descriptor.id]
         assert action in outcome.actions, (descriptor.id, action.id)
         if action.when is not None:

@@ -166,7 +166,7 @@ _ACTION_WIDTHS_MM = (99, 30, 30, 24, 37, 37)
 _ANSWER_WIDTHS_MM = (96, 74)  # Question, Your answer (and notes)
 _STATUS_WIDTHS_MM = (52, 84, 34)  # Domain, Descriptor, Status
 _BLANK_ACTION_ROWS = 1
-_BLANK_ROW_HEIGHT = Mm(12)
+_BLANK_ROW_HEIGHT = Mm(10)
 _KEEP_ROW_TOGETHER_CHARS = 800  # longer rows may split across pages
 
 _FOOTER_TEAM_CHARS = 60  # a long team name must not fill every page's footer
@@ -435,9 +435,9 @@ class _PlanWriter:
         for action in descriptor.get("actions") or []:
             text, source = clean_text(action.get("text")), clean_text(action.get("source"))
             cells = self.row(table, [text, priority], keep_together=len(text) + len(source) < 800)
-            if source.strip():
-                cells[0].add_paragraph().add_run(
-                    f"{labels['suggested_from']}: {source}", style="Emphasis"
+            if source.strip():  # in the same paragraph: most sources then take no line of their own
+                cells[0].paragraphs[0].add_run(
+                    f" ({labels['suggested_from']}: {source})", style="Emphasis"
                 )
         for _ in range(_BLANK_ACTION_ROWS):
             self.row(table, [])
@@ -488,7 +488,7 @@ class _PlanWriter:
         glossary = [g for g in self.plan.get("glossary") or [] if clean_text(g.get("term"))]
         if glossary:
             self.heading(labels["glossary"], 2)
-            table = self.table(None, (55, _PORTRAIT_WIDTH_MM - 55))
+            table = self.table(None, (45, _PORTRAIT_WIDTH_MM - 45))
             for entry in glossary:
                 term_cell, definition_cell = self.row(table, [])
                 word_xml.write_cell(term_cell, entry.get("term"), char_style="Strong")
@@ -563,6 +563,9 @@ def _ensure_styles(doc: DocxDocument) -> None:
     # for body-sized text. Darken it in the styles, where a team can still change it.
     for name in _DARKEN:
         doc.styles[name].font.color.rgb = _READABLE_BLUE
+    # The template's 26 pt title takes two lines for a longer (Welsh) title: page one is full.
+    doc.styles["Title"].font.size = Pt(22)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(6)  # the template's 10 pt is loose
     word_xml.pad_table_cells(doc.styles[TABLE_STYLE], Mm(0.6))
     if CELL_STYLE not in names:
         cell = doc.styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
