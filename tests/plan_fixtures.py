@@ -1,4 +1,4 @@
-"""A complete, realistic action plan dict in English, for the tests and `make plan-preview`."""
+"""A complete, realistic action plan dict in English, for the document tests."""
 
 from __future__ import annotations
 
