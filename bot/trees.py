@@ -14,8 +14,9 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from bot import store
-from bot.tree.loader import TreeError, load_tree, parse_tree
+from bot.tree.loader import load_tree, parse_tree
 from bot.tree.model import Tree
+from bot.tree.problems import TreeError
 
 _proved: dict[tuple[str, str], Tree] = {}
 _stored: dict[str, Tree] = {}

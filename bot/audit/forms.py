@@ -144,8 +144,3 @@ class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
     submit = SubmitField()
-
-
-class LanguageForm(FlaskForm):
-    language = StringField()
-    next = StringField()

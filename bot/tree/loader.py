@@ -2,50 +2,26 @@
 
 Each problem names the file, the line and the id of the question, descriptor or result it is
 in. Static checks happen here; the path enumeration that proves every path ends with a
-classification lives in `tree_check` and runs on the built tree.
+classification lives in `check` and runs on the built tree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.tree import model as m
+from bot.tree.check import prove
 from bot.tree.expressions import Expression, ExpressionError, parse
+from bot.tree.problems import Problem, TreeError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+READY_MAX_LENGTH = 120
 DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        location = f"{self.file}:{self.line}"
-        return (
-            f"{location}: {self.where}: {self.message}"
-            if self.where
-            else (f"{location}: {self.message}")
-        )
-
-
-class TreeError(Exception):
-    """A question tree that cannot be used; `problems` lists every mistake found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda problem: (problem.line, problem.where))
-        count = len(self.problems)
-        heading = f"The question tree has {count} problem{'s' if count != 1 else ''}:"
-        super().__init__("\n".join([heading, *(f"  {problem}" for problem in self.problems)]))
 
 
 class LineDict(dict):
@@ -96,19 +72,14 @@ _TreeYamlLoader.add_constructor(
 )
 
 
-def load_tree(path: str | Path | None = None, *, check: bool = True) -> m.Tree:
-    """Load, validate and (unless `check` is false) prove the tree at `path`."""
+def load_tree(path: str | Path | None = None) -> m.Tree:
+    """Load, validate and prove the tree at `path`."""
     path = Path(path) if path else DEFAULT_TREE
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise TreeError([Problem(str(path), 0, "", f"cannot read the file: {error}")]) from None
-    tree = parse_tree(text, str(path))
-    if check:
-        from bot.tree.check import prove
-
-        tree = prove(tree)
-    return tree
+    return prove(parse_tree(text, str(path)))
 
 
 def parse_tree(text: str, file: str = "<tree>") -> m.Tree:
@@ -152,6 +123,18 @@ class _Builder:
             self.problem(data.line, where, f"'{key}' must be text")
             return ""
         return value.strip()
+
+    def ready(self, data: LineDict, where: str) -> str:
+        """Read a question's `ready`: what to have to hand, listed on the start page."""
+        value = self.text(data, "ready", where, required=False)
+        if len(value) > READY_MAX_LENGTH:
+            self.problem(
+                data.line_of("ready"),
+                where,
+                f"'ready' is a short item for the start page's list: at most "
+                f"{READY_MAX_LENGTH} characters, got {len(value)}",
+            )
+        return value
 
     def ident(self, data: LineDict, key: str, where: str) -> str:
         value = data.get(key)
@@ -372,6 +355,7 @@ class _Builder:
             hint=self.text(data, "hint", where, required=False),
             terms=self.ids(data, "terms", where),
             note=self.text(data, "note", where, required=False),
+            ready=self.ready(data, where),
             required=self.flag_value(data, "required", where, True),
             options=options,
             routes=self.routes(data, where),
