@@ -444,7 +444,9 @@ class _PlanWriter:
             row = table.rows[-1]
             row.height = _BLANK_ROW_HEIGHT
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        word_xml.keep_together(table)
+        # A table may break between rows (its header repeats), but never straight after the
+        # header, and its blank rows stay with the last action: no page of only blank rows.
+        word_xml.keep_row_with_next(table.rows[0])
         word_xml.keep_tail_together(table, _BLANK_ACTION_ROWS + 1)
         self.para()
 
