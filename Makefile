@@ -65,7 +65,8 @@ translations-update: translations-extract
 translations-compile: $(STAMP)
 	@$(BIN)/pybabel --quiet compile -d translations
 
-# Render the demo action plan to docs/plan-preview/ (.docx, PDF, one PNG a page) to look at.
+# Render teams' action plans (specialised, targeted, not yet meeting, Welsh) to
+# docs/plan-preview/ (.docx, PDF, one PNG a page) and print each one's A4 page count.
 # Installs LibreOffice (no GUI), the Calibri/Cambria metric fonts and pdftoppm when missing.
 PREVIEW_APT := libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea \
 	poppler-utils

@@ -1,4 +1,17 @@
-"""Write the demo action plan to docs/plan-preview/ as .docx, PDF and one PNG a page.
+"""Render real action plans to docs/plan-preview/ as .docx, PDF and one PNG a page; count pages.
+
+Each plan is what a team downloads: a team is created, the audit is answered through the web
+pages from a team profile (tests/profiles.py) and finished, and the plan is fetched from its
+download link. The plans, by default:
+
+- ``specialised``: the profile "everything met";
+- ``targeted``: "referrals only up to the first birthday";
+- ``not-yet-meeting``: a typical team not yet meeting the definition, made of several profiles'
+  gaps at once (supervision a little short, a Band 8B lead, competencies and referrals only to
+  the first birthday, no wider systems work, patchy outcomes data);
+- ``not-yet-meeting-cy``: the same team's plan in Welsh.
+
+    .venv/bin/python bench/plan_preview.py [NAME ...]
 
 Run through `make plan-preview`, which installs LibreOffice and poppler-utils when missing.
 Each conversion gets its own LibreOffice profile: two conversions sharing one can silently
@@ -7,49 +20,126 @@ drop their output.
 
 from __future__ import annotations
 
+import argparse
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.plan.document import build_action_plan  # noqa: E402
-from tests.plan_fixtures import EXAMPLE_PLAN  # noqa: E402
+from bot import create_app, store  # noqa: E402
+from bot.db import get_db  # noqa: E402
+from tests.profiles import PROFILES, SPECIALISED  # noqa: E402
+from tests.test_audit_journey import form_data, walk  # noqa: E402
 
 OUT = ROOT / "docs" / "plan-preview"
-STEM = "action-plan"
 RESOLUTION = 60  # dpi: enough to judge layout, small enough to keep the PNGs light
+#: Notes a team might leave on a few answers (most answers carry none).
+NOTES = {
+    "sup_under3_hours": "Supervision was cut back while our senior psychotherapist was on leave.",
+    "lead_pay_band": "The post is being regraded this year.",
+    "staff_aimh_level": "Two practitioners start the AIMH self-assessment in January.",
+    "referral_age_range": "Commissioned for the first year only.",
+    "systems_mechanisms": "We would like to, but there is no time in the job plans.",
+}
+
+TYPICAL_GAPS = (
+    "part-time staff pro rata: half an hour short",
+    "8B without consultant responsibilities is partly met",
+    "a targeted flag plus another gap",
+    "no wider systems work",
+)
+#: name -> (profiles whose changes are combined, language)
+PLANS: dict[str, tuple[tuple[str, ...], str]] = {
+    "specialised": (("everything met",), "en"),
+    "targeted": (("referrals only up to the first birthday",), "en"),
+    "not-yet-meeting": (TYPICAL_GAPS, "en"),
+    "not-yet-meeting-cy": (TYPICAL_GAPS, "cy"),
+}
 
 
-def main() -> int:
-    for tool in ("soffice", "pdftoppm"):
-        if shutil.which(tool) is None:
-            print(f"{tool} not found: run `make plan-preview` to install it", file=sys.stderr)
-            return 1
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob(f"{STEM}*"):
+def answers_of(profile_names: tuple[str, ...]) -> dict[str, Any]:
+    """Return SPECIALISED with the changes (and dropped answers) of each named profile."""
+    by_name = {profile.name: profile for profile in PROFILES}
+    answers = dict(SPECIALISED)
+    for name in profile_names:
+        profile = by_name[name]
+        answers.update(profile.changes)
+        for question_id in profile.drop:
+            answers.pop(question_id, None)
+    return answers
+
+
+def download_plan(folder: str, profile_names: tuple[str, ...], language: str) -> bytes:
+    app = create_app({"TESTING": True, "DB": f"{folder}/plan.db", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        _, token = store.create_team(get_db(), "Riverside Parent-Infant Relationship Team")
+    client = app.test_client()
+    client.post(f"/a/{token}/", data={"name": "Dr Amira Okafor", "role": "Clinical lead"})
+    answers = answers_of(profile_names)
+    walk(client, token, answers)
+    for question_id, note in NOTES.items():
+        if question_id in answers:
+            client.post(f"/a/{token}/q/{question_id}", data=form_data(answers[question_id], note))
+    client.post(f"/a/{token}/finish")
+    if language != "en":
+        client.get(f"/language/{language}")
+    response = client.get(f"/a/{token}/action-plan.docx")
+    if response.status_code != 200:
+        raise RuntimeError(f"plan download failed: {response.status_code}")
+    return response.data
+
+
+def page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+
+def render(name: str, data: bytes) -> int:
+    for old in OUT.glob(f"{name}.*"):
         old.unlink()
-    docx = OUT / f"{STEM}.docx"
-    docx.write_bytes(build_action_plan(EXAMPLE_PLAN))
-
+    for old in OUT.glob(f"{name}-[0-9]*.png"):
+        old.unlink()
+    docx = OUT / f"{name}.docx"
+    docx.write_bytes(data)
     with tempfile.TemporaryDirectory(prefix="lo-") as profile:
         subprocess.run(
             ["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
              "--convert-to", "pdf", "--outdir", str(OUT), str(docx)],
-            check=True, stdout=subprocess.DEVNULL, timeout=180,
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180,
         )  # fmt: skip
-    pdf = OUT / f"{STEM}.pdf"
+    pdf = OUT / f"{name}.pdf"
     if not pdf.exists():
-        print(f"LibreOffice exited cleanly but wrote no {pdf.name}", file=sys.stderr)
-        return 1
+        raise RuntimeError(f"LibreOffice exited cleanly but wrote no {pdf.name}")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", str(RESOLUTION), str(pdf), str(OUT / STEM)], check=True
+        ["pdftoppm", "-png", "-r", str(RESOLUTION), str(pdf), str(OUT / name)], check=True
     )
-    for path in sorted(OUT.glob(f"{STEM}*")):
-        print(f"{path.relative_to(ROOT)}  {path.stat().st_size / 1024:.0f} KiB")
+    return page_count(pdf)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(PLANS))
+    names = parser.parse_args().names or list(PLANS)
+    unknown = [name for name in names if name not in PLANS]
+    if unknown:
+        parser.error(f"unknown plan {', '.join(unknown)}; choose from {', '.join(PLANS)}")
+    for tool in ("soffice", "pdftoppm", "pdfinfo"):
+        if shutil.which(tool) is None:
+            print(f"{tool} not found: run `make plan-preview` to install it", file=sys.stderr)
+            return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        profile_names, language = PLANS[name]
+        with tempfile.TemporaryDirectory() as folder:
+            data = download_plan(folder, profile_names, language)
+        pages = render(name, data)
+        print(f"{name}: {pages} A4 pages, {len(data) / 1024:.0f} KiB  (docs/plan-preview/{name}*)")
     return 0
 
 

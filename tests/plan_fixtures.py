@@ -1,4 +1,4 @@
-"""A complete, realistic action plan dict in English, for the tests and `make plan-preview`."""
+"""A complete, realistic action plan dict in English, for the document tests."""
 
 from __future__ import annotations
 
@@ -9,38 +9,37 @@ LABELS_EN: dict[str, str] = {
     "document_title": "Service development action plan",
     "draft": "Draft",
     "final": "Final",
-    "team": "Team",
     "date": "Date",
     "tree_version": "Audit version",
     "contributors": "Who contributed",
     "status": "Status",
+    "result": "Result",
     "where_you_stand": "Where you stand",
-    "what_would_change": "What would change the result",
-    "in_progress": "The audit is not finished yet, so there is no result. Finish the audit and "
-    "download the plan again to see where you stand.",
-    "at_a_glance": "At a glance",
+    "in_progress": "The audit is not finished yet, so there is no result. The plan shows where "
+    "the team stands on the questions answered so far.",
     "domain": "Domain",
+    "descriptor": "Descriptor",
     "met": "Met",
     "partly_met": "Partly met",
     "not_met": "Not met",
     "not_answered": "Not answered",
-    "outside_definition": "Audited, but not part of the definition",
-    "question": "Question",
-    "answer": "Your answer",
-    "your_notes": "Your notes",
-    "strengths": "Strengths",
-    "evidence": "Evidence",
+    "outside_definition": "Not part of the definition",
+    "priorities": "Priorities",
+    "priority": "Priority",
+    "priority_definition": "Needed to meet the definition",
+    "priority_specialised": "Needed to be a specialised team",
+    "priority_strengthen": "Strengthens the team",
+    "actions_heading": "Action plan",
+    "own_actions_hint": "The first rows are suggestions from the toolkit, chosen from your "
+    "answers. Add your own actions in the blank rows, and add rows as you need them.",
+    "statement": "What the definition asks",
     "evidence_needed": "Evidence that would show it is met",
-    "actions_heading": "Actions",
-    "own_actions_hint": "The suggested actions come from the toolkit. Add your own actions in "
-    "the blank rows, and add rows as you need them.",
     "action": "Action",
     "lead": "Lead",
     "by_when": "By when",
     "support_needed": "Support needed",
     "progress": "Progress",
     "suggested_from": "From",
-    "extra_answers": "Other answers",
     "next_steps": "Next steps",
     "review_date": "Review date",
     "review_date_blank": "____________",
@@ -48,7 +47,11 @@ LABELS_EN: dict[str, str] = {
     "\u201cStart a new audit\u201d. Your previous answers are filled in, so you only need to "
     "change what has moved on.\n\nDownload a new action plan at the end and compare it with "
     "this one.",
-    "appendix": "Appendix",
+    "strengths": "Strengths",
+    "appendix": "Appendix: your answers",
+    "question": "Question",
+    "answer": "Your answer",
+    "your_notes": "Your notes",
     "glossary": "Terms used",
     "sources": "Toolkit chapters referred to",
     "creator": "Parent-infant team self-audit",
@@ -76,11 +79,15 @@ def _action(text: str, chapter: str, section: str) -> dict[str, str]:
     return {"text": text, "source": f"{chapter.split(':')[0]}, \u201c{section}\u201d"}
 
 
-def _counts(descriptors: list[dict[str, Any]]) -> dict[str, int]:
-    counts = {"met": 0, "partly_met": 0, "not_met": 0, "not_answered": 0}
-    for descriptor in descriptors:
-        counts[descriptor["status"]] += 1
-    return counts
+#: Descriptors the fixture treats as targeted findings (their flag was raised).
+FLAGGED = {"referral_age_range"}
+
+
+def _priority(descriptor: dict[str, Any], definitional: bool) -> str | None:
+    gap = descriptor["status"] in ("partly_met", "not_met")
+    if gap and definitional:
+        return "specialised" if descriptor["id"] in FLAGGED else "definition"
+    return "strengthen" if gap or descriptor["actions"] else None
 
 
 TEAM_GOVERNANCE = [
@@ -508,18 +515,37 @@ def _domain(
     descriptors: list[dict[str, Any]],
     note: str = "",
     definitional: bool = True,
-    optional: bool = False,
 ) -> dict[str, Any]:
+    for descriptor in descriptors:
+        descriptor["priority"] = _priority(descriptor, definitional)
     return {
         "id": domain_id,
         "title": title,
         "definitional": definitional,
-        "optional": optional,
         "note": note,
-        "counts": _counts(descriptors),
         "descriptors": descriptors,
     }
 
+
+DOMAINS = [
+    _domain("team_governance", "Team composition and clinical governance", TEAM_GOVERNANCE),
+    _domain("referrals_access", "Referrals and accessibility", REFERRALS_ACCESS),
+    _domain("clinical_work", "Clinical work", CLINICAL_WORK),
+    _domain("wider_systems", "Wider systems work", WIDER_SYSTEMS),
+    _domain(
+        "outcomes_sustainability",
+        "Outcomes and sustainability",
+        OUTCOMES,
+        note="We audit this domain so it can go into your action plan, but it is not part "
+        "of the definition of a specialised team. Your answers here never change your result.",
+        definitional=False,
+    ),
+]
+_ORDER = ("definition", "specialised", "strengthen")
+_RANKED = sorted(
+    (d for domain in DOMAINS for d in domain["descriptors"] if d["priority"]),
+    key=lambda d: _ORDER.index(d["priority"]),
+)
 
 EXAMPLE_PLAN: dict[str, Any] = {
     "language": "en",
@@ -539,67 +565,48 @@ EXAMPLE_PLAN: dict[str, Any] = {
         "summary": "One or more descriptors in the definition are not yet met. Partly met "
         "counts as not met here. Your action plan lists every gap with steps to close it, and "
         "any targeted findings are shown too.",
-        "reasons": [
-            "Clinical supervision is partly met: practitioners with under three years' "
-            "experience get less supervision than they need.",
-            "Staff infant mental health competencies is partly met: not every practitioner has "
-            "shown AIMH Level 2 or 3.",
-            "Age range up to two is not met: the team only takes babies up to their first "
-            "birthday. On its own, this would make you a targeted team.",
-            "Relationship concern as a reason for referral is partly met.",
-            "Wider systems work is not met: it is not yet a regular, planned offer.",
+        "standing": "Descriptors of the definition met: 5 of 10.",
+        "to_reach": [
+            "Meeting Clinical supervision; Staff infant mental health competencies; Relationship "
+            "concern as a reason for referral; Wider systems work would make the team a "
+            "targeted parent-infant relationship team.",
+            "To be a specialised team, it would also need to meet: Age range up to two.",
         ],
-        "to_reach": "Meeting Clinical supervision, Staff infant mental health competencies, "
-        "Relationship concern as a reason for referral and Wider systems work would make you a "
-        "targeted parent-infant relationship team. Meeting Age range up to two as well would "
-        "make you a specialised team.",
-        "targeted_note": "In this audit, a targeted team meets the definition except that it "
-        "only takes babies up to their first birthday, or only takes families with a defined "
-        "characteristic. \u201cTargeted\u201d is also used elsewhere for a level of need; "
-        "that is not the meaning here.",
     },
-    "domains": [
-        _domain("team_governance", "Team composition and clinical governance", TEAM_GOVERNANCE),
-        _domain("referrals_access", "Referrals and accessibility", REFERRALS_ACCESS),
-        _domain("clinical_work", "Clinical work", CLINICAL_WORK),
-        _domain("wider_systems", "Wider systems work", WIDER_SYSTEMS),
-        _domain(
-            "outcomes_sustainability",
-            "Outcomes and sustainability",
-            OUTCOMES,
-            note="We audit this domain so it can go into your action plan, but it is not part "
-            "of the definition of a specialised team. Your answers here never change your "
-            "result.",
-            definitional=False,
-        ),
-        _domain(
-            "further_practice",
-            "Further practice from the 2024 report",
-            [],
-            note="Optional. These questions come from the 2024 report \u201cWho is holding the "
-            "baby?\u201d. They are not part of the definition and never change your result.",
-            definitional=False,
-            optional=True,
-        ),
+    "priorities": [
+        {
+            "id": d["id"],
+            "title": d["title"],
+            "status": d["status"],
+            "priority": d["priority"],
+            "text": d["because"],
+        }
+        for d in _RANKED[:5]
     ],
-    "extra_answers": [
-        _answer(
-            "Does the team actively engage fathers and other parents or carers, and record them "
-            "as service users?",
-            "We are developing this",
-            "Both parents are now recorded on the electronic record from first contact.",
-        ),
-        _answer(
-            "Is the baby's voice considered in assessments, decisions and service planning?",
-            "In some of our work",
-        ),
-        _answer("Do parents help design and develop the service?", "Not yet"),
-        _answer(
-            "Do you share a referral pathway or joint working with the perinatal mental health "
-            "team?",
-            "Yes, we share a pathway",
-        ),
-    ],
+    "domains": DOMAINS,
+    "recorded_practice": {
+        "title": "Further practice from the 2024 report",
+        "note": "Optional. These questions come from the 2024 report \u201cWho is holding the "
+        "baby?\u201d. They are not part of the definition and never change your result.",
+        "answers": [
+            _answer(
+                "Does the team actively engage fathers and other parents or carers, and record "
+                "them as service users?",
+                "We are developing this",
+                "Both parents are now recorded on the electronic record from first contact.",
+            ),
+            _answer(
+                "Is the baby's voice considered in assessments, decisions and service planning?",
+                "In some of our work",
+            ),
+            _answer("Do parents help design and develop the service?", "Not yet"),
+            _answer(
+                "Do you share a referral pathway or joint working with the perinatal mental "
+                "health team?",
+                "Yes, we share a pathway",
+            ),
+        ],
+    },
     "next_steps": [
         "Share this plan with your managers and commissioners. Agree a lead and a date for each "
         "action, and note any support you need to get it done.",

@@ -19,9 +19,7 @@ from bot.plan.document import LABELS, STATUS_FILLS, STATUSES, build_action_plan,
 from tests.plan_fixtures import EXAMPLE_PLAN, LABELS_EN, example_plan
 
 MODULE = Path(__file__).resolve().parent.parent / "bot" / "plan" / "document.py"
-ACTION_HEADER = [LABELS_EN[k] for k in ("action", "lead", "by_when", "support_needed", "progress")]
 DESCRIPTORS = [d for domain in EXAMPLE_PLAN["domains"] for d in domain["descriptors"]]
-TO_ACT_ON = [d for d in DESCRIPTORS if d["status"] in ("partly_met", "not_met")]
 HOSTILE = (
     "bad\x00\x07\x0b\x0c\x1b\ufffe\uffff\ud800 text \U0001f37c\U0001f476\U0001f3fd "
     "\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd <w:p> ]]> & </w:t> "
@@ -70,6 +68,14 @@ def all_texts(doc) -> list[str]:
     return texts
 
 
+ACTION_HEADER = [
+    LABELS_EN[k] for k in ("action", "priority", "lead", "by_when", "support_needed", "progress")
+]
+STATUS_HEADER = [LABELS_EN[k] for k in ("domain", "descriptor", "status")]
+TO_ACT_ON = [d for d in DESCRIPTORS if d["priority"]]
+PRIORITY_ORDER = ("definition", "specialised", "strengthen")
+
+
 def action_tables(doc) -> list[tuple[str, Table]]:
     """Return each action table with the text of the heading just before it."""
     found, last_heading = [], None
@@ -85,112 +91,163 @@ def status_heading(descriptor: dict, labels: dict = LABELS_EN) -> str:
     return f"{descriptor['title']} – {labels[descriptor['status']]}"
 
 
-def test_title_page_names_team_date_version_contributors_and_status(doc):
+def page_one(doc) -> list:
+    """The blocks before the first section break: the summary page."""
+    found = []
+    for block in blocks(doc):
+        found.append(block)
+        if (
+            isinstance(block, Paragraph)
+            and block._p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+        ):
+            break
+    return found
+
+
+def test_page_one_names_the_team_date_version_contributors_and_status(doc):
     assert headings(doc, "Title") == [LABELS_EN["document_title"]]
+    assert headings(doc, "Subtitle") == [EXAMPLE_PLAN["team"]]
+    texts = [p.text for p in doc.paragraphs]
+    assert (
+        f"{LABELS_EN['date']}: {EXAMPLE_PLAN['date']} · {LABELS_EN['tree_version']}: 2026.1 · "
+        f"{LABELS_EN['status']}: {LABELS_EN['final']}" in texts
+    )
+    assert f"{LABELS_EN['contributors']}: {'; '.join(EXAMPLE_PLAN['contributors'])}" in texts
+
+
+def test_summary_table_is_the_first_table_with_every_descriptor_grouped_by_domain(doc):
     first = doc.tables[0]
-    rows = dict((label, value) for label, value in table_texts(first))
-    assert rows[LABELS_EN["team"]] == EXAMPLE_PLAN["team"]
-    assert rows[LABELS_EN["date"]] == EXAMPLE_PLAN["date"]
-    assert rows[LABELS_EN["tree_version"]] == "2026.1"
-    assert rows[LABELS_EN["contributors"]] == "\n".join(EXAMPLE_PLAN["contributors"])
-    assert rows[LABELS_EN["status"]] == LABELS_EN["final"]
-
-
-def test_sections_are_heading_1_and_descriptors_heading_2(doc):
-    level_1 = headings(doc, "Heading 1")
-    domains = [d["title"] for d in EXAMPLE_PLAN["domains"]]
-    assert level_1 == [
-        LABELS_EN["where_you_stand"],
-        LABELS_EN["at_a_glance"],
-        *domains,
-        LABELS_EN["next_steps"],
-        LABELS_EN["appendix"],
+    rows = table_texts(first)
+    assert rows[0] == STATUS_HEADER
+    expected = [
+        [domain["title"], d["title"], LABELS_EN[d["status"]]]
+        for domain in EXAMPLE_PLAN["domains"]
+        for d in domain["descriptors"]
     ]
-    level_2 = headings(doc, "Heading 2")
-    for descriptor in DESCRIPTORS:
-        assert status_heading(descriptor) in level_2
-    for label in ("what_would_change", "glossary", "sources"):
-        assert LABELS_EN[label] in level_2
+    got = [[row[0].split("\n")[0], row[1], row[2]] for row in rows[1:]]
+    assert got == expected
+    assert len(got) == 12
+    for tr, descriptor in zip(first.rows[1:], DESCRIPTORS, strict=True):
+        shd = tr.cells[2]._tc.tcPr.find(qn("w:shd"))
+        assert shd.get(qn("w:fill")) == STATUS_FILLS[descriptor["status"]]
+    # the domain cell spans its descriptors' rows (a vertical merge Word can edit)
+    merges = [tr.cells[0]._tc.tcPr.find(qn("w:vMerge")) for tr in first.rows[1:]]
+    assert merges[0].get(qn("w:val")) == "restart"
+    assert rows[-1][0] == f"Outcomes and sustainability\n{LABELS_EN['outside_definition']}"
 
 
-def test_descriptor_headings_carry_the_status_word(doc):
-    level_2 = headings(doc, "Heading 2")
-    assert "Clinical supervision – Partly met" in level_2
-    assert "Age range up to two – Not met" in level_2
-    assert "Referral pathway – Met" in level_2
-    assert "Funding and commissioning – Not answered" in level_2
+def test_page_one_holds_the_result_the_status_table_and_the_priorities(doc):
+    summary = page_one(doc)
+    tables = [b for b in summary if isinstance(b, Table)]
+    assert len(tables) == 1 and table_texts(tables[0])[0] == STATUS_HEADER
+    texts = [b.text for b in summary if isinstance(b, Paragraph)]
+    result = EXAMPLE_PLAN["classification"]
+    assert f"{LABELS_EN['result']}: {result['title']}" in texts
+    assert result["summary"] in texts
+    assert " ".join([result["standing"], *result["to_reach"]]) in texts
+    assert LABELS_EN["priorities"] in texts
+    numbered = [b for b in summary if isinstance(b, Paragraph) and b.style.name == "List Number"]
+    assert len(numbered) == len(EXAMPLE_PLAN["priorities"]) == 5
+    for paragraph, item in zip(numbered, EXAMPLE_PLAN["priorities"], strict=True):
+        assert paragraph.runs[0].text == item["title"]
+        assert paragraph.runs[0].style.name == "Strong"
+        priority = LABELS_EN[f"priority_{item['priority']}"]
+        assert paragraph.text == (
+            f"{item['title']} – {LABELS_EN[item['status']]}. {priority}. {item['text']}"
+        )
 
 
-def test_one_action_table_per_descriptor_partly_or_not_met(doc):
+def test_priorities_list_the_definitional_gaps_first(doc):
+    numbered = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    kinds = [
+        next(k for k in PRIORITY_ORDER if LABELS_EN[f"priority_{k}"] in text) for text in numbered
+    ]
+    assert kinds == sorted(kinds, key=PRIORITY_ORDER.index)
+    assert kinds[0] == "definition"
+
+
+def test_every_descriptor_to_act_on_has_an_action_table_ordered_by_priority(doc):
     tables = action_tables(doc)
-    assert [heading for heading, _ in tables] == [status_heading(d) for d in TO_ACT_ON]
-    for descriptor, (_, table) in zip(TO_ACT_ON, tables, strict=True):
+    ranked = sorted(TO_ACT_ON, key=lambda d: PRIORITY_ORDER.index(d["priority"]))
+    assert [heading for heading, _ in tables] == [status_heading(d) for d in ranked]
+    for descriptor, (_, table) in zip(ranked, tables, strict=True):
         rows = table_texts(table)
-        assert rows[0] == ACTION_HEADER
+        priority = LABELS_EN[f"priority_{descriptor['priority']}"]
         for action, row in zip(descriptor["actions"], rows[1:], strict=False):
-            assert row[0] == f"{action['text']}\n{LABELS_EN['suggested_from']}: {action['source']}"
+            assert row[0] == f"{action['text']} ({LABELS_EN['suggested_from']}: {action['source']})"
+            assert row[1] == priority
         blank = [row for row in rows[1:] if not any(cell.strip() for cell in row)]
-        assert len(blank) >= 3
+        assert len(blank) >= 1
         assert len(rows) == 1 + len(descriptor["actions"]) + len(blank)
 
 
-def test_action_tables_repeat_their_header_row_and_blank_rows_leave_room_to_write(doc):
+def test_action_tables_repeat_their_header_and_blank_rows_never_stand_alone(doc):
     for _, table in action_tables(doc):
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-        assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
         assert table.rows[-1].height >= Mm(10)
+        before_blank = table.rows[-2]
+        assert all(
+            p.paragraph_format.keep_with_next for c in before_blank.cells for p in c.paragraphs
+        )
+        assert table.rows[-1]._tr.trPr.find(qn("w:cantSplit")) is not None
 
 
-def test_no_action_table_for_met_or_unanswered_descriptors(doc):
-    headings_before_tables = {heading for heading, _ in action_tables(doc)}
+def test_each_finding_is_printed_once(doc):
+    texts = [p.text for p in doc.paragraphs] + [
+        cell.text for t in doc.tables for row in t.rows for cell in row.cells
+    ]
     for descriptor in DESCRIPTORS:
-        if descriptor["status"] in ("met", "not_answered"):
+        if descriptor["because"]:
+            found = [t for t in texts if descriptor["because"] in t]
+            assert len(found) == 1, (descriptor["id"], found)
+
+
+def test_no_heading_appears_twice(doc):
+    found = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert len(found) == len(set(found)), [h for h in found if found.count(h) > 1]
+
+
+def test_met_descriptors_are_short_strengths(doc):
+    strengths = [
+        p.text
+        for p in doc.paragraphs
+        if p.style.name == "List Bullet" and p.runs and p.runs[0].style.name == "Strong"
+    ]
+    met = [d for d in DESCRIPTORS if d["status"] == "met"]
+    assert strengths == [f"{d['title']}: {d['because']}" for d in met]
+    headings_before_tables = {heading for heading, _ in action_tables(doc)}
+    for descriptor in met:
+        if not descriptor["actions"]:
             assert status_heading(descriptor) not in headings_before_tables
 
 
-def test_met_descriptors_are_listed_as_strengths_with_their_evidence(doc):
-    paragraphs = doc.paragraphs
-    texts = [p.text for p in paragraphs]
-    for descriptor in DESCRIPTORS:
-        start = texts.index(status_heading(descriptor))
-        end = next(
-            (i for i in range(start + 1, len(texts)) if paragraphs[i].style.name == "Heading 2"),
-            len(texts),
-        )
-        block = texts[start:end]
-        if descriptor["status"] == "met":
-            strengths = block.index(LABELS_EN["strengths"])
-            assert paragraphs[start + strengths].style.name == "Heading 3"
-            assert block[strengths + 1] == descriptor["because"]
-            assert LABELS_EN["evidence"] in block
-            for item in descriptor["evidence"]:
-                assert item in block
-        else:
-            assert LABELS_EN["strengths"] not in block
+def test_answers_are_one_compact_table_per_domain_with_a_row_for_each_descriptor(doc):
+    answer_tables = [
+        t for t in doc.tables if table_texts(t)[0] == [LABELS_EN["question"], LABELS_EN["answer"]]
+    ]
+    answered = [d for d in EXAMPLE_PLAN["domains"] if any(x["answers"] for x in d["descriptors"])]
+    assert len(answer_tables) == len(answered) + 1  # and the recorded practice
+    for domain, table in zip(answered, answer_tables, strict=False):
+        rows = table_texts(table)
+        for descriptor in domain["descriptors"]:
+            if not descriptor["answers"]:
+                continue
+            band = rows.index([status_heading(descriptor)] * 2)  # one merged cell
+            for offset, answer in enumerate(descriptor["answers"], start=1):
+                question, cell = rows[band + offset]
+                assert question == answer["question"]
+                expected = answer["answer"]
+                if answer["note"]:
+                    expected += f"\n{LABELS_EN['your_notes']}: {answer['note']}"
+                assert cell == expected
 
 
-def test_answers_and_notes_appear_under_their_descriptor(doc):
+def test_recorded_practice_is_shown_under_its_own_heading(doc):
+    practice = EXAMPLE_PLAN["recorded_practice"]
+    assert practice["title"] in headings(doc, "Heading 2")
     cells = {cell for table in doc.tables for row in table_texts(table) for cell in row}
-    for descriptor in DESCRIPTORS:
-        for answer in descriptor["answers"]:
-            assert answer["question"] in cells
-            assert answer["answer"] in cells
-            if answer["note"]:
-                assert answer["note"] in cells
-    for answer in EXAMPLE_PLAN["extra_answers"]:
+    for answer in practice["answers"]:
         assert answer["question"] in cells
-
-
-def test_where_you_stand_gives_the_classification_in_words(doc):
-    result = EXAMPLE_PLAN["classification"]
-    texts = [p.text for p in doc.paragraphs]
-    assert result["title"] in headings(doc, "Heading 2")
-    assert result["summary"] in texts
-    assert result["to_reach"] in texts
-    assert result["targeted_note"] in texts
-    bullets = headings(doc, "List Bullet")
-    for reason in result["reasons"]:
-        assert reason in bullets
 
 
 def test_unfinished_audit_is_marked_as_a_draft_in_progress():
@@ -200,44 +257,15 @@ def test_unfinished_audit_is_marked_as_a_draft_in_progress():
     doc = open_docx(build_action_plan(plan))
     texts = [p.text for p in doc.paragraphs]
     assert LABELS_EN["in_progress"] in texts
+    assert LABELS_EN["where_you_stand"] in headings(doc, "Heading 1")
     title = doc.paragraphs[0]
     assert title.text == f"{LABELS_EN['document_title']}\n{LABELS_EN['draft']}"
     assert title.runs[-1].style.name == "Intense Reference"
-    title_page = dict((label, value) for label, value in table_texts(doc.tables[0]))
-    assert title_page[LABELS_EN["status"]] == LABELS_EN["draft"]
+    assert f"{LABELS_EN['status']}: {LABELS_EN['draft']}" in texts[2]
     footer = doc.sections[0].footer.paragraphs[0].text
     assert LABELS_EN["draft"] in footer.split(" – ")
     assert doc.core_properties.content_status == LABELS_EN["draft"]
-    assert LABELS_EN["what_would_change"] not in headings(doc, "Heading 2")
-
-
-def test_outside_the_definition_is_said_for_non_definitional_domains(doc):
-    texts = [p.text for p in doc.paragraphs]
-    for domain in EXAMPLE_PLAN["domains"]:
-        start = texts.index(domain["title"])
-        assert (texts[start + 1] == LABELS_EN["outside_definition"]) is not domain["definitional"]
-
-
-def test_at_a_glance_counts_each_domain_and_shades_the_worst_status(doc):
-    glance = next(t for t in doc.tables if table_texts(t)[0][0] == LABELS_EN["domain"])
-    rows = table_texts(glance)
-    assert rows[0] == [LABELS_EN["domain"], *(LABELS_EN[s] for s in STATUSES), LABELS_EN["status"]]
-    with_descriptors = [d for d in EXAMPLE_PLAN["domains"] if d["descriptors"]]
-    assert [row[0].split("\n")[0] for row in rows[1:]] == [d["title"] for d in with_descriptors]
-    expected = {
-        "Team composition and clinical governance": "partly_met",
-        "Referrals and accessibility": "not_met",
-        "Clinical work": "met",
-        "Wider systems work": "not_met",
-        "Outcomes and sustainability": "partly_met",
-    }
-    for domain, row, tr in zip(with_descriptors, rows[1:], glance.rows[1:], strict=True):
-        assert row[1:5] == [str(domain["counts"][s]) for s in STATUSES]
-        status = expected[domain["title"]]
-        assert row[5] == LABELS_EN[status]  # the word, never colour alone
-        shd = tr.cells[5]._tc.tcPr.find(qn("w:shd"))
-        assert shd.get(qn("w:fill")) == STATUS_FILLS[status]
-    assert LABELS_EN["outside_definition"] in rows[-1][0]
+    assert table_texts(doc.tables[0])[0] == STATUS_HEADER
 
 
 def _luminance(hex_rgb: str) -> float:
@@ -283,7 +311,7 @@ def test_document_properties_are_set(doc):
     assert "python-docx" not in props.comments
 
 
-def test_pages_are_a4_with_action_tables_in_landscape_sections(doc):
+def test_pages_are_a4_with_the_action_plan_in_one_landscape_section(doc):
     sections = doc.sections
     for section in sections:
         size = {round(section.page_width.mm), round(section.page_height.mm)}
@@ -291,13 +319,8 @@ def test_pages_are_a4_with_action_tables_in_landscape_sections(doc):
         landscape = section.orientation == WD_ORIENT.LANDSCAPE
         assert (section.page_width > section.page_height) is landscape
     orientations = [s.orientation for s in sections]
-    assert orientations[0] == orientations[-1] == WD_ORIENT.PORTRAIT
-    domains_with_actions = [
-        d for d in EXAMPLE_PLAN["domains"] if any(x in TO_ACT_ON for x in d["descriptors"])
-    ]
-    assert orientations.count(WD_ORIENT.LANDSCAPE) == len(domains_with_actions)
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
 
-    # Walk the body: a paragraph holding a sectPr ends a section.
     section_index, landscape_tables = 0, 0
     for block in blocks(doc):
         if isinstance(block, Table) and table_texts(block)[0] == ACTION_HEADER:
@@ -311,9 +334,8 @@ def test_pages_are_a4_with_action_tables_in_landscape_sections(doc):
     assert landscape_tables == len(TO_ACT_ON)
 
 
-def test_every_page_after_the_title_page_has_the_footer(doc):
-    assert doc.sections[0].different_first_page_header_footer
-    assert not any(s.different_first_page_header_footer for s in doc.sections[1:])
+def test_every_page_has_the_footer(doc):
+    assert not any(s.different_first_page_header_footer for s in doc.sections)
     footer = doc.sections[0].footer.paragraphs[0]
     assert footer.text.startswith(f"{LABELS_EN['document_title']} – {EXAMPLE_PLAN['team']}")
     assert footer._p.find(qn("w:fldSimple")).get(qn("w:instr")) == "PAGE"
@@ -328,7 +350,11 @@ def test_styles_not_direct_fonts_real_tables_no_text_boxes(data, doc):
     assert not root.findall(f".//{qn('w:tab')}")
     assert {table.style.name for table in doc.tables} == {"Table Grid"}
     used = {p.style.name for p in doc.paragraphs}
-    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet"} <= used
+    assert {"Title", "Heading 1", "Heading 2", "List Bullet", "List Number"} <= used
+    cell_styles = {
+        p.style.name for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs
+    }
+    assert cell_styles == {"Table Text"}
 
 
 def test_docx_is_a_sound_zip(data):
@@ -367,6 +393,7 @@ def test_welsh_labels_leave_no_english_of_the_modules_own():
 
     titles = {d["title"] for d in DESCRIPTORS} | {d["title"] for d in plan["domains"]}
     titles.add(plan["classification"]["title"])
+    titles.add(plan["recorded_practice"]["title"])
     for style in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         for heading in headings(doc, style):
             parts = heading.split(" – ")
@@ -396,11 +423,14 @@ def hostile_plan() -> dict:
     plan["date"] = HOSTILE
     plan["contributors"] = [HOSTILE, "\x00", ""]
     plan["labels"] = dict(plan["labels"], creator=HOSTILE, document_title="Plan " + HOSTILE)
-    plan["classification"]["reasons"].append(HOSTILE)
+    plan["classification"]["to_reach"].append(HOSTILE)
     plan["next_steps"].append(HOSTILE)
     plan["glossary"].append({"term": HOSTILE, "definition": HOSTILE})
     plan["sources"].append(HOSTILE)
-    plan["extra_answers"].append({"question": HOSTILE, "answer": HOSTILE, "note": long_note})
+    plan["recorded_practice"]["answers"].append(
+        {"question": HOSTILE, "answer": HOSTILE, "note": long_note}
+    )
+    plan["priorities"].append({"id": "x", "title": HOSTILE, "status": HOSTILE, "text": HOSTILE})
     for domain in plan["domains"]:
         domain["title"] += HOSTILE
         domain["note"] = HOSTILE

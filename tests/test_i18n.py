@@ -21,8 +21,9 @@ from babel.support import Translations
 from flask_babel import format_date
 
 from bot import PROJECT_ROOT
-from tests.profiles import SPECIALISED
+from tests.profiles import PROFILES, SPECIALISED
 
+BY_NAME = {profile.name: profile for profile in PROFILES}
 TRANSLATIONS = PROJECT_ROOT / "translations"
 WELSH_PO = TRANSLATIONS / "cy" / "LC_MESSAGES" / "messages.po"
 WELSH_MO = WELSH_PO.with_suffix(".mo")
@@ -368,7 +369,14 @@ def test_switching_language_mid_audit_keeps_the_place_and_the_answers(client, te
     assert path_of(client.get(f"/a/{token}/next")) == location
 
 
-def test_the_word_plan_in_welsh_has_welsh_headings(cy, team):
+def test_the_word_plan_in_welsh_has_welsh_headings(cy, team, make_team):
+    _team_id, with_gaps = make_team("Team with gaps")
+    answer(cy, with_gaps, BY_NAME["no consultant lead or oversight"].answers)
+    cy.post(f"/a/{with_gaps}/finish")
+    document = docx.Document(io.BytesIO(cy.get(f"/a/{with_gaps}/action-plan.docx").data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Cynllun gweithredu" in headings and "Action plan" not in headings
+
     _team_id, token = team
     answer(cy, token, SPECIALISED)
     cy.post(f"/a/{token}/finish")
@@ -376,11 +384,11 @@ def test_the_word_plan_in_welsh_has_welsh_headings(cy, team):
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "Ble rydych chi arni" in headings
-    assert "Cipolwg" in headings
+    assert headings[0] == "Canlyniad: Tîm arbenigol perthynas rhiant a baban"
     assert "Y camau nesaf" in headings
-    assert any(heading.startswith("Goruchwyliaeth glinigol") for heading in headings)
-    assert not {"Where you stand", "At a glance", "Next steps"} & set(headings)
+    assert "Cryfderau" in headings
+    assert any(heading.startswith("Gwaith systemau ehangach") for heading in headings)
+    assert not {"Result", "Action plan", "Next steps", "Strengths"} & set(headings)
     assert document.core_properties.language == "cy-GB"
     assert document.core_properties.title == "Cynllun gweithredu ar gyfer datblygu'r gwasanaeth"
 

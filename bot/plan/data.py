@@ -19,7 +19,7 @@ from bot.audit.state import AuditState, load_previous_state
 from bot.db import get_db
 from bot.i18n import current_language
 from bot.tree import model as m
-from bot.tree.engine import descriptor_questions
+from bot.tree.engine import Evaluation, descriptor_questions
 from bot.trees import current_tree
 
 
@@ -30,41 +30,41 @@ def labels() -> dict[str, str]:
         "creator": gettext("Parent-infant team self-audit"),
         "draft": gettext("Draft"),
         "final": gettext("Final"),
-        "team": gettext("Team"),
         "date": gettext("Date"),
         "tree_version": gettext("Audit version"),
         "contributors": gettext("Who contributed"),
         "status": gettext("Status"),
+        "result": gettext("Result"),
         "where_you_stand": gettext("Where you stand"),
-        "what_would_change": gettext("What would change the result"),
         "in_progress": gettext(
-            "The audit is not finished yet, so there is no result. The sections below show "
-            "where the team stands on the questions answered so far."
+            "The audit is not finished yet, so there is no result. The plan shows where the "
+            "team stands on the questions answered so far."
         ),
-        "at_a_glance": gettext("At a glance"),
         "domain": gettext("Domain"),
+        "descriptor": gettext("Descriptor"),
         "met": presenters.status_label(m.MET),
         "partly_met": presenters.status_label(m.PARTLY_MET),
         "not_met": presenters.status_label(m.NOT_MET),
         "not_answered": presenters.status_label(m.NOT_ANSWERED),
-        "outside_definition": gettext("Audited, but not part of the definition"),
-        "question": gettext("Question"),
-        "answer": gettext("Your answer"),
-        "your_notes": gettext("Your notes"),
-        "strengths": gettext("Strengths"),
-        "evidence": gettext("Evidence"),
+        "outside_definition": gettext("Not part of the definition"),
+        "priorities": gettext("Priorities"),
+        "priority": gettext("Priority"),
+        "priority_definition": gettext("Needed to meet the definition"),
+        "priority_specialised": gettext("Needed to be a specialised team"),
+        "priority_strengthen": gettext("Strengthens the team"),
+        "actions_heading": gettext("Action plan"),
+        "own_actions_hint": gettext(
+            "The first rows are suggestions from the toolkit, chosen from your answers. Add your "
+            "own actions in the blank rows, and add rows as you need them."
+        ),
+        "statement": gettext("What the definition asks"),
         "evidence_needed": gettext("Evidence that would show it is met"),
-        "actions_heading": gettext("Actions"),
         "action": gettext("Action"),
         "lead": gettext("Lead"),
         "by_when": gettext("By when"),
         "support_needed": gettext("Support needed"),
         "progress": gettext("Progress"),
         "suggested_from": gettext("From"),
-        "own_actions_hint": gettext(
-            "The first rows are suggestions from the toolkit. Add your own actions in the "
-            "blank rows, and add rows as you need them."
-        ),
         "next_steps": gettext("Next steps"),
         "review_date": gettext("Review date"),
         "review_date_blank": "____________________",
@@ -74,28 +74,98 @@ def labels() -> dict[str, str]:
             "start a fresh audit for your team, for example a year on, and keep this one for "
             "comparison."
         ),
-        "extra_answers": gettext("Further practice (optional questions)"),
+        "strengths": gettext("Strengths"),
+        "appendix": gettext("Appendix: your answers"),
+        "question": gettext("Question"),
+        "answer": gettext("Your answer"),
+        "your_notes": gettext("Your notes"),
         "glossary": gettext("Terms used"),
         "sources": gettext("Toolkit chapters referred to"),
-        "appendix": gettext("Appendix"),
     }
 
 
-def _answers_for(state: AuditState, question_ids: tuple[str, ...]) -> list[dict[str, str]]:
-    rows = []
-    for question_id in question_ids:
-        if question_id not in state.journey.path:
+#: How much an action matters, most pressing first: a gap in the definition; a gap that keeps
+#: a targeted team from being specialised (a targeted finding); anything else.
+DEFINITION, SPECIALISED, STRENGTHEN = "definition", "specialised", "strengthen"
+PRIORITY_ORDER = (DEFINITION, SPECIALISED, STRENGTHEN)
+MOST_PRIORITIES = 5
+_GAPS = (m.PARTLY_MET, m.NOT_MET)
+
+
+def priority_of(tree: m.Tree, evaluation: Evaluation, descriptor: m.Descriptor) -> str | None:
+    """Say why acting on `descriptor` matters, or None when there is nothing to act on.
+
+    A partly or not met descriptor of the definition is needed to meet it, unless a targeted
+    finding explains it: then it is what a targeted team would need to become specialised.
+    Everything else the evaluation suggests (outside the definition, or extra steps for a
+    descriptor that is met) strengthens the team.
+    """
+    outcome = evaluation.descriptors[descriptor.id]
+    gap = outcome.status in _GAPS
+    if gap and tree.domains_by_id[descriptor.domain].definitional:
+        flagged = {tree.flags_by_id[flag].descriptor for flag in evaluation.flags}
+        return SPECIALISED if descriptor.id in flagged else DEFINITION
+    if gap or outcome.actions:
+        return STRENGTHEN
+    return None
+
+
+def _answer_row(state: AuditState, question_id: str) -> dict[str, str]:
+    question = state.tree.question(question_id)
+    record = state.records.get(question_id)
+    return {
+        "question": gettext(question.text),
+        "answer": presenters.display_answer(question, record.value if record else None),
+        "note": record.note if record else "",
+    }
+
+
+def _answers_by_descriptor(state: AuditState) -> dict[str, list[dict[str, str]]]:
+    """Give each answered question of a descriptor's domain to one descriptor, once.
+
+    A question belongs to the first descriptor whose status it decides, else the first whose
+    actions' conditions name it; a question that does neither (a follow-up such as when
+    referrals start) goes with the question asked before it.
+    """
+    tree = state.tree
+    owner: dict[str, str] = {}
+    for descriptor in tree.descriptors:
+        for question_id in descriptor_questions(tree, descriptor):
+            owner.setdefault(question_id, descriptor.id)
+    for descriptor in tree.descriptors:
+        for action in descriptor.actions:
+            for name in action.when.names if action.when else ():
+                if name in tree.questions_by_id:
+                    owner.setdefault(name, descriptor.id)
+    rows: dict[str, list[dict[str, str]]] = {d.id: [] for d in tree.descriptors}
+    previous: str | None = None
+    for question_id in state.journey.path:
+        question = tree.question(question_id)
+        descriptor_id = owner.get(question_id)
+        if (
+            descriptor_id is None
+            and previous
+            and tree.descriptors_by_id[previous].domain == (question.domain)
+        ):
+            descriptor_id = previous
+        if descriptor_id is None:
             continue
-        question = state.tree.question(question_id)
-        record = state.records.get(question_id)
-        rows.append(
-            {
-                "question": gettext(question.text),
-                "answer": presenters.display_answer(question, record.value if record else None),
-                "note": record.note if record else "",
-            }
-        )
+        rows[descriptor_id].append(_answer_row(state, question_id))
+        previous = descriptor_id
     return rows
+
+
+def _recorded_practice(state: AuditState) -> list[dict[str, str]]:
+    """Answers in the optional block, without the question that only offers or skips it."""
+    tree = state.tree
+    described = set().union(*tree.descriptor_question_ids.values())
+    return [
+        _answer_row(state, question_id)
+        for question_id in state.journey.path
+        if tree.domains_by_id[tree.question(question_id).domain].optional
+        and question_id not in described
+        and not any(option.next for option in tree.question(question_id).options)
+    ]
 
 
 def _chapter_title(tree: m.Tree, action: m.Action) -> str:
@@ -104,11 +174,91 @@ def _chapter_title(tree: m.Tree, action: m.Action) -> str:
 
 
 def _source_text(tree: m.Tree, action: m.Action) -> str:
+    """Cite the chapter by its short name ("Toolkit chapter 7"); the appendix has the rest."""
     return gettext(
         "%(source)s, section ‘%(section)s’",
-        source=_chapter_title(tree, action),
+        source=_chapter_title(tree, action).split(": ", 1)[0],
         section=gettext(action.section),
     )
+
+
+def _titles(tree: m.Tree, descriptor_ids) -> str:
+    return "; ".join(gettext(tree.descriptors_by_id[d].title) for d in descriptor_ids)
+
+
+def _classification(state: AuditState) -> dict[str, Any] | None:
+    """The result in plain words: what it is, how much of the definition is met, what next."""
+    view = presenters.result_view(state)
+    if view is None:
+        return None
+    tree, evaluation = state.tree, state.evaluation
+    definitional = tree.definitional_descriptors
+    met = [d for d in definitional if evaluation.descriptors[d].status in tree.counts_as_met]
+    unmet = [d for d in definitional if d not in met]
+    to_reach = []
+    if view.to_reach and view.to_reach_result is not None:
+        change = [d.id for d in view.to_reach]
+        if view.result.id == "targeted":
+            to_reach.append(
+                gettext(
+                    "If the team wants to become a specialised team, it would need to meet: "
+                    "%(descriptors)s.",
+                    descriptors=_titles(tree, change),
+                )
+            )
+        else:
+            to_reach.append(
+                gettext(
+                    "Meeting %(descriptors)s would make the team a %(result)s.",
+                    descriptors=_titles(tree, change),
+                    result=gettext(view.to_reach_result.title).lower(),
+                )
+            )
+            rest = [d for d in unmet if d not in change]
+            if rest and view.to_reach_result.id != tree.results[0].id:
+                to_reach.append(
+                    gettext(
+                        "To be a specialised team, it would also need to meet: %(descriptors)s.",
+                        descriptors=_titles(tree, rest),
+                    )
+                )
+    return {
+        "title": gettext(view.result.title),
+        "summary": gettext(view.result.summary),
+        "standing": gettext(
+            "Descriptors of the definition met: %(met)s of %(total)s.",
+            met=len(met),
+            total=len(definitional),
+        ),
+        "to_reach": to_reach,
+    }
+
+
+def _priorities(domains: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The first few things to act on: gaps in the definition first, then the rest."""
+    ranked = sorted(
+        (
+            descriptor
+            for domain in domains
+            for descriptor in domain["descriptors"]
+            if descriptor["priority"]
+        ),
+        key=lambda descriptor: PRIORITY_ORDER.index(descriptor["priority"]),
+    )
+    chosen = []
+    for descriptor in ranked[:MOST_PRIORITIES]:
+        gap = descriptor["status"] in _GAPS
+        text = descriptor["because"] if gap else descriptor["actions"][0]["text"]
+        chosen.append(
+            {
+                "id": descriptor["id"],
+                "title": descriptor["title"],
+                "status": descriptor["status"],
+                "priority": descriptor["priority"],
+                "text": text,
+            }
+        )
+    return chosen
 
 
 def _movement(state: AuditState) -> dict[str, Any] | None:
@@ -163,45 +313,16 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
     tree = state.tree
     today = today or date.today()
     evaluation = state.evaluation
-    view = presenters.result_view(state)
-    classification = None
-    if view is not None:
-        targeted = view.result.id == "targeted" or bool(view.flags)
-        classification = {
-            "title": gettext(view.result.title),
-            "summary": gettext(view.result.summary),
-            "reasons": [
-                f"{gettext(reason.descriptor.title)}: {reason.because}" for reason in view.reasons
-            ]
-            + [f"{gettext(flag.title)}. {gettext(flag.explanation)}" for flag in view.flags],
-            "to_reach": (
-                gettext(
-                    "To become a %(result)s, the team would need to meet: %(descriptors)s.",
-                    result=gettext(view.to_reach_result.title).lower(),
-                    descriptors="; ".join(gettext(d.title) for d in view.to_reach),
-                )
-                if view.to_reach
-                else None
-            ),
-            "targeted_note": (
-                gettext(
-                    "A targeted team does valuable specialised work, but only for some babies: "
-                    "those up to their first birthday, or families with a defined characteristic. "
-                    "A specialised team accepts any baby up to at least the second birthday when "
-                    "there is a concern about the parent-infant relationship."
-                )
-                if targeted
-                else None
-            ),
-        }
-
+    answers = _answers_by_descriptor(state)
     domains = []
     cited = []  # chapter titles, from the tree rather than split out of translated text
     for domain_result in presenters.domain_results(state):
         descriptors = []
         for item in domain_result.descriptors:
             descriptor = item.descriptor
-            cited.extend(_chapter_title(tree, action) for action in item.actions)
+            # Only what the evaluation selected for this team's answers, in the tree's order.
+            actions = list(item.actions)
+            cited.extend(_chapter_title(tree, action) for action in actions)
             descriptors.append(
                 {
                     "id": descriptor.id,
@@ -209,11 +330,16 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
                     "statement": gettext(descriptor.statement),
                     "status": item.status,
                     "because": item.because,
-                    "answers": _answers_for(state, descriptor_questions(tree, descriptor)),
+                    "priority": priority_of(tree, evaluation, descriptor),
+                    "answers": answers[descriptor.id],
                     "evidence": [gettext(text) for text in descriptor.evidence],
                     "actions": [
-                        {"text": gettext(action.text), "source": _source_text(tree, action)}
-                        for action in item.actions
+                        {
+                            "id": action.id,
+                            "text": gettext(action.text),
+                            "source": _source_text(tree, action),
+                        }
+                        for action in actions
                     ],
                 }
             )
@@ -225,21 +351,10 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
                 "definitional": domain.definitional,
                 "optional": domain.optional,
                 "note": gettext(domain.note) if domain.note else "",
-                "counts": dict(domain_result.counts),
                 "descriptors": descriptors,
             }
         )
-
-    described = {
-        question_id
-        for descriptor in tree.descriptors
-        for question_id in descriptor_questions(tree, descriptor)
-    }
-    optional_questions = tuple(
-        question.id
-        for question in tree.questions
-        if tree.domains_by_id[question.domain].optional and question.id not in described
-    )
+    optional = next((domain for domain in tree.domains if domain.optional), None)
     people = store.contributors(get_db(), state.audit["id"])
     return {
         "language": current_language(),
@@ -254,10 +369,15 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
             if person.get("name")
         ],
         "draft": not (state.finished and evaluation.classification is not None),
-        "classification": classification,
+        "classification": _classification(state),
+        "priorities": _priorities(domains),
         "movement": _movement(state),
         "domains": domains,
-        "extra_answers": _answers_for(state, optional_questions),
+        "recorded_practice": {
+            "title": gettext(optional.title) if optional else "",
+            "note": gettext(optional.note) if optional and optional.note else "",
+            "answers": _recorded_practice(state),
+        },
         "next_steps": [
             gettext(
                 "Agree who leads each action and by when, and fill in the tables above. "

@@ -6,10 +6,23 @@ translated: this module adds no words of its own, only punctuation (": " and " �
 and the document's structure. It imports no Flask and no gettext.
 
 The document uses Word's built-in styles by name (Title, Subtitle, Heading 1 to 3, List Bullet,
-Intense Quote, Quote, the Strong and Emphasis character styles, Table Grid), so headings
-show in the navigation pane and a team can restyle the whole plan by changing a style. Pages
-are A4; each domain's action tables sit in one landscape section. Every string is cleaned of
-characters XML cannot hold before it reaches python-docx.
+List Number, Quote, the Strong and Emphasis character styles, Table Grid), so headings show
+in the navigation pane and a team can restyle the whole plan by changing a style. Pages are
+A4. Every string is cleaned of characters XML cannot hold before it reaches python-docx.
+
+The shape, for a manager who reads only page one and a team that works from the rest:
+
+1. Page one, the summary: title, team, date and contributors; the result in plain words;
+   a status table of every descriptor grouped by domain (shaded cells, real table rows, so
+   it stays editable); the three to five priorities, gaps in the definition first.
+2. The action plan, in one landscape section: a table for each descriptor with something to
+   act on, ordered by priority, each row saying whether it is needed to meet the definition
+   or strengthens the team, with blank rows for the team's own actions.
+3. Next steps and strengths (short), then the appendix: the answers behind each descriptor as
+   one compact table per domain, the optional block as recorded practice, terms and sources.
+
+Each finding (a descriptor's "because") is printed once: in the priorities when it is one,
+otherwise over its action table, or in the strengths when the descriptor is met.
 
 The plan dict::
 
@@ -23,10 +36,13 @@ The plan dict::
       "contributors": [str],              # who contributed, one a line
       "draft": bool,                      # True while the audit is unfinished
       "classification": None | {          # None while the audit is unfinished
-          "title": str, "summary": str, "reasons": [str],
-          "to_reach": str | None,         # what would change the result
-          "targeted_note": str | None,    # what "targeted" means, where it applies
+          "title": str, "summary": str,
+          "standing": str,                # how much of the definition is met
+          "to_reach": [str],              # what would change the result, sentences
       },
+      "priorities": [{                    # at most five, most pressing first
+          "id": str, "title": str, "status": str, "priority": str, "text": str,
+      }],
       "movement": None | {                # "Since your last audit"; None on a first audit
           "heading": str, "summary": str,     # the classification then and now
           "table_heading": str, "columns": [str, str, str],
@@ -37,18 +53,18 @@ The plan dict::
       "domains": [{
           "id": str, "title": str, "note": str,
           "definitional": bool,           # False: audited, but not part of the definition
-          "optional": bool,               # the optional block; holds extra_answers
-          "counts": {"met": int, "partly_met": int, "not_met": int, "not_answered": int},
           "descriptors": [{
               "id": str, "title": str, "statement": str,
               "status": "met" | "partly_met" | "not_met" | "not_answered",
-              "because": str,             # why it has that status
+              "because": str,             # the finding: why it has that status
+              "priority": "definition" | "specialised" | "strengthen" | None,
               "answers": [{"question": str, "answer": str, "note": str}],
               "evidence": [str],          # what evidence would show it
-              "actions": [{"text": str, "source": str}],  # suggested; source = toolkit chapter
+              "actions": [{"text": str, "source": str}],  # chosen by the answers
           }],
       }],
-      "extra_answers": [{"question": str, "answer": str, "note": str}],  # the optional block
+      "recorded_practice": {"title": str, "note": str,  # the optional block
+                            "answers": [{"question": str, "answer": str, "note": str}]},
       "next_steps": [str],                # paragraphs
       "glossary": [{"term": str, "definition": str}],
       "sources": [str],                   # toolkit chapters referred to
@@ -71,7 +87,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.shared import Mm, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -81,43 +97,46 @@ from bot.plan.word_xml import clean_text
 #: Every label the plan dict must carry, with the English wording it stands for.
 LABELS: dict[str, str] = {
     "document_title": "Service development action plan (Title, document properties, footer)",
-    "draft": "Draft (title page status, footer, document status property)",
-    "final": "Final (title page status, document status property)",
-    "team": "Team (title page)",
-    "date": "Date (title page)",
-    "tree_version": "Audit version (title page)",
-    "contributors": "Who contributed (title page)",
-    "status": "Status (title page; at-a-glance column)",
-    "where_you_stand": "Where you stand (Heading 1)",
-    "what_would_change": "What would change the result (Heading 2)",
+    "draft": "Draft (under the title, footer, document status property)",
+    "final": "Final (details line, document status property)",
+    "date": "Date (details line)",
+    "tree_version": "Audit version (details line)",
+    "contributors": "Who contributed (details line)",
+    "status": "Status (details line; status table column)",
+    "result": "Result (Heading 1 of page one, before the result's title)",
+    "where_you_stand": "Where you stand (Heading 1 of page one while there is no result)",
     "in_progress": "Not finished yet (shown when there is no classification)",
-    "at_a_glance": "At a glance (Heading 1)",
-    "domain": "Domain (at-a-glance column)",
+    "domain": "Domain (status table column)",
+    "descriptor": "Descriptor (status table column)",
     "met": "Met (status word)",
     "partly_met": "Partly met (status word)",
     "not_met": "Not met (status word)",
     "not_answered": "Not answered (status word)",
-    "outside_definition": "Audited, but not part of the definition (domain note)",
-    "question": "Question (answers table column)",
-    "answer": "Your answer (answers table column)",
-    "your_notes": "Your notes (answers table column)",
-    "strengths": "Strengths (Heading 3, met descriptors)",
-    "evidence": "Evidence (Heading 3, met descriptors)",
-    "evidence_needed": "Evidence that would show it is met (Heading 3, other descriptors)",
-    "actions_heading": "Actions (Heading 2 of each landscape action section)",
+    "outside_definition": "Not part of the definition (status table, answers appendix)",
+    "priorities": "Priorities (Heading 2 on page one)",
+    "priority": "Priority (action table column)",
+    "priority_definition": "Needed to meet the definition (priority)",
+    "priority_specialised": "Needed to be a specialised team (priority, targeted findings)",
+    "priority_strengthen": "Strengthens the team (priority)",
+    "actions_heading": "Action plan (Heading 1 of the landscape section)",
     "own_actions_hint": "Add your own actions in the blank rows. (under actions_heading)",
+    "statement": "What the definition asks (before a descriptor's statement)",
+    "evidence_needed": "Evidence that would show it is met (before a list)",
     "action": "Action (action table column)",
     "lead": "Lead (action table column)",
     "by_when": "By when (action table column)",
     "support_needed": "Support needed (action table column)",
     "progress": "Progress (action table column)",
     "suggested_from": "From (before a suggested action's toolkit chapter)",
-    "extra_answers": "Other answers (Heading 1, only when no domain is optional)",
     "next_steps": "Next steps (Heading 1)",
     "review_date": "Review date (next steps)",
     "review_date_blank": "____________ (space to write the review date)",
     "how_to_rerun": "How to run the audit again (paragraphs; blank lines split them)",
-    "appendix": "Appendix (Heading 1)",
+    "strengths": "Strengths (Heading 1: met descriptors)",
+    "appendix": "Appendix: your answers (Heading 1)",
+    "question": "Question (answers table column)",
+    "answer": "Your answer (answers table column)",
+    "your_notes": "Your notes (answers table column)",
     "glossary": "Terms used (Heading 2)",
     "sources": "Toolkit chapters referred to (Heading 2)",
     "creator": "Parent-infant team self-audit (author and last-modified-by properties)",
@@ -132,9 +151,16 @@ STATUS_FILLS = {
     "not_met": "FFC7CE",
     "not_answered": "E7E6E6",
 }
-_WORST_FIRST = ("not_met", "partly_met", "not_answered", "met")
+#: Priorities, most pressing first, and the label each is shown with.
+PRIORITIES = {
+    "definition": "priority_definition",
+    "specialised": "priority_specialised",
+    "strengthen": "priority_strengthen",
+}
 
 TABLE_STYLE = "Table Grid"
+#: Paragraph style of every table cell: a size smaller than body text, no space after.
+CELL_STYLE = "Table Text"
 HEADER_FILL = "DCE6F2"
 _LANGUAGE_TAGS = {"en": "en-GB", "cy": "cy-GB"}
 
@@ -142,10 +168,12 @@ _A4_SHORT, _A4_LONG = Mm(210), Mm(297)
 _MARGIN = Mm(20)
 _PORTRAIT_WIDTH_MM = 210 - 40
 _LANDSCAPE_WIDTH_MM = 297 - 40
-_ACTION_WIDTHS_MM = (109, 32, 26, 45, 45)  # Action, Lead, By when, Support needed, Progress
-_ANSWER_WIDTHS_MM = (68, 46, 56)  # Question, Answer, Your notes
-_BLANK_ACTION_ROWS = 3
-_BLANK_ROW_HEIGHT = Mm(14)
+# Action, Priority, Lead, By when, Support needed, Progress
+_ACTION_WIDTHS_MM = (99, 30, 30, 24, 37, 37)
+_ANSWER_WIDTHS_MM = (96, 74)  # Question, Your answer (and notes)
+_STATUS_WIDTHS_MM = (52, 84, 34)  # Domain, Descriptor, Status
+_BLANK_ACTION_ROWS = 1
+_BLANK_ROW_HEIGHT = Mm(10)
 _KEEP_ROW_TOGETHER_CHARS = 800  # longer rows may split across pages
 
 _FOOTER_TEAM_CHARS = 60  # a long team name must not fill every page's footer
@@ -172,19 +200,10 @@ class _PlanWriter:
         _ensure_styles(self.doc)
         word_xml.memoise_style_ids(self.doc)
         self._set_up_document()
-        self._title_page()
-        self._where_you_stand()
-        self._movement()
-        self._at_a_glance()
-        domains = list(self.plan.get("domains") or [])
-        extra_answers = list(self.plan.get("extra_answers") or [])
-        for domain in domains:
-            self._domain(domain, extra_answers if domain.get("optional") else [])
-        if extra_answers and not any(domain.get("optional") for domain in domains):
-            self.heading(self.labels["extra_answers"], 1, new_page=True)
-            self._answers_table(extra_answers)
-        self._next_steps()
+        self._summary_page()
+        self._action_plan()
         self._appendix()
+        word_xml.style_cell_paragraphs(self.doc, self.doc.styles[CELL_STYLE].style_id)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
@@ -225,9 +244,6 @@ class _PlanWriter:
     def section(self, landscape: bool) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         _page_setup(section, landscape)
-        # The new section copies the title page's "different first page" setting, which
-        # would leave the first page of every later section without its footer.
-        section.different_first_page_header_footer = False
         self.fresh_page = True
 
     def table(self, header: Sequence[str] | None, widths_mm: Sequence[float]) -> Table:
@@ -263,7 +279,7 @@ class _PlanWriter:
         word_xml.drop_template_thumbnail(doc)
         first = doc.sections[0]
         _page_setup(first, landscape=False)
-        first.different_first_page_header_footer = True
+        first.different_first_page_header_footer = False
         footer = first.footer.paragraphs[0]
         footer.style = "Footer"
         parts = [labels["document_title"], _shorten(self.text("team"), _FOOTER_TEAM_CHARS)]
@@ -287,55 +303,64 @@ class _PlanWriter:
         props.created = created
         props.modified = created
 
-    def _title_page(self) -> None:
+    def descriptors(self) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        """Every (domain, descriptor) pair, in the tree's order."""
+        return [
+            (domain, descriptor)
+            for domain in self.plan.get("domains") or []
+            for descriptor in domain.get("descriptors") or []
+        ]
+
+    def priority_word(self, priority: Any) -> str:
+        return self.labels[PRIORITIES.get(priority, "priority_strengthen")]
+
+    # -- page one -----------------------------------------------------------------------------
+
+    def _summary_page(self) -> None:
+        """Page one: who, when, the result and why, every descriptor's status, the priorities."""
         labels = self.labels
+        draft = bool(self.plan.get("draft"))
         title = self.para(labels["document_title"], "Title")
-        status = labels["draft" if self.plan.get("draft") else "final"]
-        if self.plan.get("draft"):  # large, in its own colour, under the title
+        if draft:  # large, in its own colour, under the title
             title.add_run().add_break()
-            title.add_run(status, style="Intense Reference")
+            title.add_run(labels["draft"], style="Intense Reference")
         if self.text("team"):
             self.para(self.text("team"), "Subtitle")
-        table = self.table(None, (50, _PORTRAIT_WIDTH_MM - 50))
-        rows = [
-            (labels["team"], [self.text("team")]),
-            (labels["date"], [self.text("date")]),
-            (labels["tree_version"], [self.text("tree_version")]),
-            (labels["contributors"], [clean_text(c) for c in self.plan.get("contributors") or []]),
-            (labels["status"], [status]),
+        details = self.para()
+        facts = [
+            (labels["date"], self.text("date")),
+            (labels["tree_version"], self.text("tree_version")),
+            (labels["status"], labels["draft" if draft else "final"]),
         ]
-        for label, values in rows:
-            label_cell, value_cell = self.row(table, [])
-            word_xml.write_cell(label_cell, label, char_style="Strong")
-            word_xml.shade(label_cell, HEADER_FILL)
-            word_xml.write_lines(value_cell, values)
+        for index, (label, value) in enumerate(facts):
+            details.add_run((" · " if index else "") + label, style="Strong")
+            details.add_run(": " + value)
+        contributors = [clean_text(c) for c in self.plan.get("contributors") or []]
+        if any(c.strip() for c in contributors):
+            self.labelled(labels["contributors"], "; ".join(c for c in contributors if c.strip()))
 
-    def _where_you_stand(self) -> None:
-        labels = self.labels
-        self.heading(labels["where_you_stand"], 1, new_page=True)
         result = self.plan.get("classification")
-        if not result:
+        if result:
+            self.heading(f"{labels['result']}: {clean_text(result.get('title'))}", 1)
+            self.paragraphs([result.get("summary")])
+            self.paragraphs([" ".join([result.get("standing") or "", *result.get("to_reach", [])])])
+        else:
+            self.heading(labels["where_you_stand"], 1)
             self.para(labels["in_progress"], "Intense Quote")
-            return
-        self.heading(clean_text(result.get("title")), 2)
-        self.paragraphs([result.get("summary")])
-        self.bullets(result.get("reasons") or [])
-        if clean_text(result.get("to_reach")).strip():
-            self.heading(labels["what_would_change"], 2)
-            self.paragraphs([result.get("to_reach")])
-        if clean_text(result.get("targeted_note")).strip():
-            self.para(result.get("targeted_note"), "Intense Quote")
+        self._status_table()
+        self._priorities()
+        self._movement()
 
     def _movement(self) -> None:
         """Since the last audit: the classification then and now, and each descriptor moved."""
         movement = self.plan.get("movement")
         if not movement:
             return
-        self.heading(clean_text(movement.get("heading")), 1)
+        self.heading(clean_text(movement.get("heading")), 2)
         self.paragraphs([movement.get("summary")])
         rows = movement.get("rows") or []
         if rows:
-            self.heading(clean_text(movement.get("table_heading")), 2)
+            self.heading(clean_text(movement.get("table_heading")), 3)
             columns = [clean_text(c) for c in movement.get("columns") or ["", "", ""]]
             table = self.table(columns, (90, 40, 40))
             for row in rows:
@@ -343,127 +368,189 @@ class _PlanWriter:
             word_xml.keep_together(table)
         self.paragraphs([movement.get("none_moved")])
 
-    def _at_a_glance(self) -> None:
+    def _status_table(self) -> None:
+        """Every descriptor's status, grouped by domain: the domain cell spans its rows."""
         labels = self.labels
-        domains = self.plan.get("domains") or []
-        rows = [domain for domain in domains if any(_counts(domain).values())]
-        if not rows:
+        domains = [d for d in self.plan.get("domains") or [] if d.get("descriptors")]
+        if not domains:
             return
-        self.heading(labels["at_a_glance"], 1)
-        header = [labels["domain"], *(labels[s] for s in STATUSES), labels["status"]]
-        table = self.table(header, (50, 23, 23, 23, 23, 28))
-        for cell in table.rows[0].cells[1:5]:
-            word_xml.align_centre(cell)
-        for domain in rows:
-            counts = _counts(domain)
-            cells = self.row(table, [domain.get("title"), *(counts[s] for s in STATUSES)])
+        header = [labels["domain"], labels["descriptor"], labels["status"]]
+        table = self.table(header, _STATUS_WIDTHS_MM)
+        for domain in domains:
+            first = len(table.rows)
+            for descriptor in domain["descriptors"]:
+                status = descriptor.get("status")
+                cells = self.row(table, [])
+                word_xml.write_cell(cells[1], descriptor.get("title"))
+                word_xml.write_cell(cells[2], self.status_word(status), char_style="Strong")
+                word_xml.shade(cells[2], STATUS_FILLS.get(status, STATUS_FILLS["not_answered"]))
+            domain_cell = table.cell(first, 0)
+            if len(table.rows) - 1 > first:
+                domain_cell = domain_cell.merge(table.cell(len(table.rows) - 1, 0))
+            word_xml.write_cell(domain_cell, domain.get("title"))
             if not domain.get("definitional", True):
-                cells[0].add_paragraph().add_run(labels["outside_definition"], style="Emphasis")
-            for cell in cells[1:5]:
-                word_xml.align_centre(cell)
-            overall = next(s for s in _WORST_FIRST if counts[s] or s == "met")
-            word_xml.write_cell(cells[5], self.status_word(overall), char_style="Strong")
-            word_xml.shade(cells[5], STATUS_FILLS[overall])
-        word_xml.keep_together(table)
+                domain_cell.add_paragraph().add_run(labels["outside_definition"], style="Emphasis")
+        word_xml.keep_together(table, always=True)
+        self.para()
 
-    def _domain(self, domain: Mapping[str, Any], extra_answers: list[Any]) -> None:
-        labels = self.labels
-        self.heading(clean_text(domain.get("title")), 1, new_page=True)
-        if not domain.get("definitional", True):
-            self.para(labels["outside_definition"], "Intense Quote")
-        self.paragraphs([domain.get("note")])
-        if extra_answers:
-            self._answers_table(extra_answers)
-        to_act_on = []
-        for descriptor in domain.get("descriptors") or []:
-            body = self.doc.element.body
-            start = len(body) - 1  # the last child is the body's own sectPr
-            self._descriptor(descriptor)
-            word_xml.keep_block_together(list(body)[start:-1])
-            if descriptor.get("status") in ("partly_met", "not_met"):
-                to_act_on.append(descriptor)
-        if to_act_on:
-            self._action_section(domain, to_act_on)
-
-    def _descriptor(self, descriptor: Mapping[str, Any]) -> None:
-        labels = self.labels
-        status = descriptor.get("status")
-        self.heading(f"{clean_text(descriptor.get('title'))} – {self.status_word(status)}", 2)
-        self.paragraphs([descriptor.get("statement")], "Quote")
-        if descriptor.get("answers"):
-            self._answers_table(descriptor["answers"])
-        evidence = [e for e in descriptor.get("evidence") or [] if clean_text(e).strip()]
-        if status == "met":
-            self.heading(labels["strengths"], 3)
-            self.paragraphs([descriptor.get("because")])
-            if evidence:
-                self.heading(labels["evidence"], 3)
-                self.bullets(evidence)
+    def _priorities(self) -> None:
+        priorities = [p for p in self.plan.get("priorities") or [] if clean_text(p.get("title"))]
+        if not priorities:
             return
-        self.paragraphs([descriptor.get("because")])
-        if evidence:
-            self.heading(labels["evidence_needed"], 3)
-            self.bullets(evidence)
+        self.heading(self.labels["priorities"], 2)
+        for item in priorities:
+            paragraph = self.para(style="List Number")
+            paragraph.add_run(clean_text(item.get("title")), style="Strong")
+            paragraph.add_run(f" – {self.status_word(item.get('status'))}. ")
+            paragraph.add_run(self.priority_word(item.get("priority")), style="Emphasis")
+            text = clean_text(item.get("text")).strip()
+            if text:
+                paragraph.add_run(f". {text}")
 
-    def _answers_table(self, answers: Iterable[Mapping[str, Any]]) -> None:
-        labels = self.labels
-        header = [labels["question"], labels["answer"], labels["your_notes"]]
-        table = self.table(header, _ANSWER_WIDTHS_MM)
-        for answer in answers:
-            self.row(table, [answer.get("question"), answer.get("answer"), answer.get("note")])
-        word_xml.keep_together(table)
-        self.para()  # keeps the next table or heading from touching this one
+    # -- the action plan ----------------------------------------------------------------------
 
-    def _action_section(self, domain: Mapping[str, Any], descriptors: list[Any]) -> None:
+    def _action_plan(self) -> None:
+        """One landscape section: a table per descriptor to act on, most pressing first."""
         labels = self.labels
+        order = list(PRIORITIES)
+        to_act_on = sorted(
+            (d for _, d in self.descriptors() if d.get("priority") in PRIORITIES),
+            key=lambda d: order.index(d["priority"]),
+        )
+        if not to_act_on:
+            self._next_steps(new_page=True)
+            self._strengths()
+            return
+        on_page_one = {p.get("id") for p in self.plan.get("priorities") or []}
         self.section(landscape=True)
-        self.heading(f"{labels['actions_heading']} – {clean_text(domain.get('title'))}", 2)
+        self.heading(labels["actions_heading"], 1)
         self.para(labels["own_actions_hint"])
-        header = [labels[k] for k in ("action", "lead", "by_when", "support_needed", "progress")]
-        for descriptor in descriptors:
+        header = [
+            labels[k]
+            for k in ("action", "priority", "lead", "by_when", "support_needed", "progress")
+        ]
+        for descriptor in to_act_on:
+            gap = descriptor.get("status") in ("partly_met", "not_met")
             title = clean_text(descriptor.get("title"))
-            self.heading(f"{title} – {self.status_word(descriptor.get('status'))}", 3)
-            table = self.table(header, _ACTION_WIDTHS_MM)
-            for action in descriptor.get("actions") or []:
-                text, source = clean_text(action.get("text")), clean_text(action.get("source"))
-                cells = self.row(table, [text], keep_together=len(text) + len(source) < 800)
-                if source.strip():
-                    cells[0].add_paragraph().add_run(
-                        f"{labels['suggested_from']}: {source}", style="Emphasis"
+            self.heading(f"{title} – {self.status_word(descriptor.get('status'))}", 2)
+            lead_in = []
+            because = clean_text(descriptor.get("because")).strip()
+            if gap and because and descriptor.get("id") not in on_page_one:
+                lead_in.append(self.para(because))
+            if gap:
+                statement = clean_text(descriptor.get("statement"))
+                lead_in.append(self.labelled(labels["statement"], statement))
+                evidence = [clean_text(e).strip() for e in descriptor.get("evidence") or []]
+                if any(evidence):
+                    lead_in.append(
+                        self.labelled(labels["evidence_needed"], " ".join(e for e in evidence if e))
                     )
-            for _ in range(_BLANK_ACTION_ROWS):
-                self.row(table, [])
-                row = table.rows[-1]
-                row.height = _BLANK_ROW_HEIGHT
-                row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            word_xml.keep_together(table)
-            self.para()
+            for paragraph in lead_in:  # the finding stays on the page of its table
+                paragraph.paragraph_format.keep_with_next = True
+            self._action_table(header, descriptor)
+        self._next_steps()  # "fill in the tables above": on the page of the last table
         self.section(landscape=False)
+        self._strengths()
 
-    def _next_steps(self) -> None:
+    def _action_table(self, header: list[str], descriptor: Mapping[str, Any]) -> None:
         labels = self.labels
-        self.heading(labels["next_steps"], 1, new_page=True)
+        priority = self.priority_word(descriptor.get("priority"))
+        table = self.table(header, _ACTION_WIDTHS_MM)
+        for action in descriptor.get("actions") or []:
+            text, source = clean_text(action.get("text")), clean_text(action.get("source"))
+            cells = self.row(table, [text, priority], keep_together=len(text) + len(source) < 800)
+            if source.strip():  # in the same paragraph: most sources then take no line of their own
+                cells[0].paragraphs[0].add_run(
+                    f" ({labels['suggested_from']}: {source})", style="Emphasis"
+                )
+        for _ in range(_BLANK_ACTION_ROWS):
+            self.row(table, [])
+            row = table.rows[-1]
+            row.height = _BLANK_ROW_HEIGHT
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        # A table may break between rows (its header repeats), but never straight after the
+        # header, and its blank rows stay with the last action: no page of only blank rows.
+        word_xml.keep_row_with_next(table.rows[0])
+        word_xml.keep_tail_together(table, _BLANK_ACTION_ROWS + 1)
+        self.para()
+
+    # -- after the action plan ----------------------------------------------------------------
+
+    def _next_steps(self, new_page: bool = False) -> None:
+        labels = self.labels
+        self.heading(labels["next_steps"], 1, new_page=new_page)
         self.paragraphs(self.plan.get("next_steps") or [])
         self.labelled(labels["review_date"], labels["review_date_blank"])
         self.paragraphs(re.split(r"\n\s*\n", labels["how_to_rerun"]))
 
+    def _strengths(self) -> None:
+        met = [d for _, d in self.descriptors() if d.get("status") == "met"]
+        if not met:
+            return
+        self.heading(self.labels["strengths"], 1)
+        for descriptor in met:
+            paragraph = self.para(style="List Bullet")
+            paragraph.add_run(clean_text(descriptor.get("title")), style="Strong")
+            because = clean_text(descriptor.get("because")).strip()
+            if because:
+                paragraph.add_run(f": {because}")
+
     def _appendix(self) -> None:
         labels = self.labels
-        glossary = [g for g in self.plan.get("glossary") or [] if clean_text(g.get("term"))]
-        sources = [s for s in self.plan.get("sources") or [] if clean_text(s).strip()]
-        if not glossary and not sources:
-            return
         self.heading(labels["appendix"], 1)
+        for domain in self.plan.get("domains") or []:
+            descriptors = [d for d in domain.get("descriptors") or [] if d.get("answers")]
+            if not descriptors:
+                continue
+            self.heading(clean_text(domain.get("title")), 2)
+            if not domain.get("definitional", True):
+                self.para(labels["outside_definition"], "Intense Quote")
+            self._answers_table(descriptors)
+        practice = self.plan.get("recorded_practice") or {}
+        if practice.get("answers"):
+            self.heading(clean_text(practice.get("title")), 2)
+            self.paragraphs([practice.get("note")])
+            self._answers_table([{"answers": practice["answers"]}])
+        glossary = [g for g in self.plan.get("glossary") or [] if clean_text(g.get("term"))]
         if glossary:
             self.heading(labels["glossary"], 2)
-            table = self.table(None, (55, _PORTRAIT_WIDTH_MM - 55))
+            table = self.table(None, (45, _PORTRAIT_WIDTH_MM - 45))
             for entry in glossary:
                 term_cell, definition_cell = self.row(table, [])
                 word_xml.write_cell(term_cell, entry.get("term"), char_style="Strong")
                 word_xml.write_cell(definition_cell, entry.get("definition"))
+            self.para()
+        sources = [s for s in self.plan.get("sources") or [] if clean_text(s).strip()]
         if sources:
             self.heading(labels["sources"], 2)
             self.bullets(sources)
+
+    def _answers_table(self, groups: list[Mapping[str, Any]]) -> None:
+        """One compact table: a shaded row naming each descriptor, then its answers.
+
+        A note goes under its answer, in italics after "Your notes:", so the question has the
+        width of the page and most rows take one or two lines.
+        """
+        labels = self.labels
+        table = self.table([labels["question"], labels["answer"]], _ANSWER_WIDTHS_MM)
+        for group in groups:
+            if group.get("title"):
+                cells = self.row(table, [])
+                band = cells[0].merge(cells[-1])
+                status = group.get("status")
+                word_xml.write_cell(
+                    band, f"{clean_text(group['title'])} – {self.status_word(status)}", "Strong"
+                )
+                word_xml.shade(band, STATUS_FILLS.get(status, STATUS_FILLS["not_answered"]))
+                word_xml.keep_row_with_next(table.rows[-1])
+            for answer in group.get("answers") or []:
+                cells = self.row(table, [answer.get("question"), answer.get("answer")])
+                note = clean_text(answer.get("note")).strip()
+                if note:
+                    paragraph = cells[1].add_paragraph()
+                    paragraph.add_run(f"{labels['your_notes']}: ", style="Emphasis")
+                    paragraph.add_run(note)
+        self.para()  # keeps the next table or heading from touching this one
 
 
 # -- python-docx and WordprocessingML helpers ------------------------------------------------
@@ -477,6 +564,7 @@ _STYLES = {
     "Heading 2": WD_STYLE_TYPE.PARAGRAPH,
     "Heading 3": WD_STYLE_TYPE.PARAGRAPH,
     "List Bullet": WD_STYLE_TYPE.PARAGRAPH,
+    "List Number": WD_STYLE_TYPE.PARAGRAPH,
     "Quote": WD_STYLE_TYPE.PARAGRAPH,
     "Intense Quote": WD_STYLE_TYPE.PARAGRAPH,
     "Footer": WD_STYLE_TYPE.PARAGRAPH,
@@ -501,7 +589,16 @@ def _ensure_styles(doc: DocxDocument) -> None:
     # for body-sized text. Darken it in the styles, where a team can still change it.
     for name in _DARKEN:
         doc.styles[name].font.color.rgb = _READABLE_BLUE
-    word_xml.pad_table_cells(doc.styles[TABLE_STYLE], Mm(1))
+    # The template's 26 pt title takes two lines for a longer (Welsh) title: page one is full.
+    doc.styles["Title"].font.size = Pt(22)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(6)  # the template's 10 pt is loose
+    word_xml.pad_table_cells(doc.styles[TABLE_STYLE], Mm(0.6))
+    if CELL_STYLE not in names:
+        cell = doc.styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        cell.base_style = doc.styles["Normal"]
+        cell.font.size = Pt(9.5)
+        cell.paragraph_format.space_after = Pt(0)
+        cell.paragraph_format.line_spacing = 1.0
 
 
 def _page_setup(section: Any, landscape: bool) -> None:
@@ -528,21 +625,3 @@ def _parse_date(iso: str) -> dt.datetime:
     except ValueError:
         return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     return dt.datetime(day.year, day.month, day.day, 12, 0)
-
-
-def _counts(domain: Mapping[str, Any]) -> dict[str, int]:
-    given = domain.get("counts")
-    if given:
-        return {status: _as_int(given.get(status)) for status in STATUSES}
-    counts = dict.fromkeys(STATUSES, 0)
-    for descriptor in domain.get("descriptors") or []:
-        status = descriptor.get("status")
-        counts[status if status in STATUSES else "not_answered"] += 1
-    return counts
-
-
-def _as_int(value: Any) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -21,7 +20,6 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 _KEEP_TABLE_CHARS = 1200  # longer tables may split across pages (narrow columns wrap a lot)
-_KEEP_BLOCK_CHARS = 1800  # a longer descriptor write-up may split across pages
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -108,13 +106,6 @@ def write_cell(cell: _Cell, text: Any, char_style: str | None = None) -> None:
     paragraph.add_run(clean_text(text), style=char_style)
 
 
-def write_lines(cell: _Cell, lines: Sequence[str]) -> None:
-    """Write one paragraph a line, so no joining punctuation is needed in any language."""
-    for index, line in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.add_run(clean_text(line))
-
-
 def set_column_widths(table: Table, widths_mm: Sequence[float]) -> None:
     for col, width in zip(table._tbl.tblGrid.iterchildren(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(round(Mm(width).twips)))
@@ -164,32 +155,36 @@ def cant_split(row: Any) -> None:
     )
 
 
-def keep_block_together(elements: list[Any]) -> None:
-    """Keep a short run of paragraphs and tables on one page, like "keep with next" in Word.
-
-    A descriptor's write-up split by a page break leaves a bullet or two alone on a page, so
-    every paragraph but the last keeps with the next one. A block too long for a page is
-    left free to split, as Word would split it anyway.
-    """
-    paragraphs = [p for element in elements for p in element.iter(qn("w:p"))]
-    if sum(len(t.text or "") for p in paragraphs for t in p.iter(qn("w:t"))) > _KEEP_BLOCK_CHARS:
-        return
-    for p in paragraphs[:-1]:
-        p.get_or_add_pPr().get_or_add_keepNext()
-
-
-def keep_together(table: Table) -> None:
+def keep_together(table: Table, always: bool = False) -> None:
     """Keep a short table on one page: each row's paragraphs keep with the next row.
 
     A longer table may split, as Word would split it anyway, but its header row still keeps
-    with the first row, so a heading never ends a page on its own.
+    with the first row, so a heading never ends a page on its own. `always` keeps it whole
+    whatever its length (a table that must print on one page).
     """
     rows = list(table.rows)
     long_table = sum(len(cell.text) for row in rows for cell in row.cells) > _KEEP_TABLE_CHARS
-    for row in rows[:1] if long_table else rows[:-1]:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
+    for row in rows[:1] if long_table and not always else rows[:-1]:
+        keep_row_with_next(row)
+
+
+def keep_tail_together(table: Table, count: int) -> None:
+    """Keep the last `count` rows on one page, so blank rows never stand alone on a page."""
+    for row in list(table.rows)[-count:-1]:
+        keep_row_with_next(row)
+
+
+def keep_row_with_next(row: Any) -> None:
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def style_cell_paragraphs(doc: DocxDocument, style_id: str) -> None:
+    """Give every paragraph in every table cell the paragraph style `style_id`."""
+    for paragraph in doc.element.body.iter(qn("w:tc")):
+        for p in paragraph.iter(qn("w:p")):
+            p.get_or_add_pPr().get_or_add_pStyle().val = style_id
 
 
 def shade(cell: _Cell, fill: str) -> None:
@@ -215,11 +210,6 @@ def shade(cell: _Cell, fill: str) -> None:
         "w:cellMerge",
         "w:tcPrChange",
     )
-
-
-def align_centre(cell: _Cell) -> None:
-    for paragraph in cell.paragraphs:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def page_number_field(paragraph: Paragraph) -> None:
