@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
@@ -16,6 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from bot.i18n import gettext, wtforms_translations
+from bot.i18n import lazy_gettext as _l
 from bot.tree import model as m
 from bot.tree.answers import AnswerError, check_answer, clean_text
 
@@ -65,7 +65,15 @@ def error_message(question: m.Question, error: AnswerError) -> str:
     return str(ERROR_MESSAGES[error.code]) % params
 
 
-class QuestionForm(FlaskForm):
+class Form(FlaskForm):
+    """Base of the team's forms: WTForms' own messages come from a per-process cache."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
+
+
+class QuestionForm(Form):
     """Base for the generated question forms; `cleaned` holds the answer to store."""
 
     question: m.Question
@@ -105,14 +113,21 @@ def _answer_field(question: m.Question) -> Field:
     return StringField()
 
 
+#: Each question's form class, built once: by question object, which a tree keeps for life.
+_form_classes: dict[int, tuple[m.Question, type[QuestionForm]]] = {}
+
+
 def question_form(question: m.Question, **kwargs) -> QuestionForm:
     """Build the form for `question`; pass `data=` to show a stored answer."""
-    form_class = type(
-        f"Form_{question.id}",
-        (QuestionForm,),
-        {"answer": _answer_field(question), "question": question},
-    )
-    return form_class(**kwargs)
+    found = _form_classes.get(id(question))
+    if found is None or found[0] is not question:
+        form_class = type(
+            f"Form_{question.id}",
+            (QuestionForm,),
+            {"answer": _answer_field(question), "question": question},
+        )
+        found = _form_classes[id(question)] = (question, form_class)
+    return found[1](**kwargs)
 
 
 def stored_as_form_data(question: m.Question, value) -> object:
@@ -124,7 +139,7 @@ def stored_as_form_data(question: m.Question, value) -> object:
     return value
 
 
-class RespondentForm(FlaskForm):
+class RespondentForm(Form):
     name = StringField(
         _l("Your name (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=NAME_TOO_LONG)],
@@ -140,12 +155,12 @@ class RespondentForm(FlaskForm):
     submit = SubmitField(_l("Start"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
     submit = SubmitField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = StringField()
     next = StringField()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_date, format_decimal, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_decimal
 
 from bot.audit.state import AuditState
+from bot.i18n import gettext
+from bot.i18n import lazy_gettext as _l
 from bot.store import AnswerRecord
 from bot.tree import model as m
 from bot.tree.engine import Reason

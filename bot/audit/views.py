@@ -18,13 +18,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import lazy_gettext as _l
 
 from bot import store
 from bot.audit import presenters
 from bot.audit.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
 from bot.audit.state import AuditState, load_state
 from bot.db import get_db
+from bot.i18n import lazy_gettext as _l
 from bot.plan.data import plan_dict, plan_filename
 from bot.plan.document import build_action_plan
 from bot.throttle import client_address, throttle

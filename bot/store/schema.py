@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from bot.store.connection import write_transaction
+from bot.store.connection import use_wal, write_transaction
 
 # The name is recorded in existing databases: it stays "bot.store".
 migrations = Migrations("bot.store")
@@ -163,7 +163,8 @@ def m004_tree_versions(db: sqlite_utils.Database) -> None:
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Apply any pending migrations; applying twice changes nothing."""
+    """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
+    use_wal(db)
     # Under BEGIN IMMEDIATE two workers starting together cannot both apply the same step;
     # each migration's own db.atomic() nests inside as a savepoint.
     with write_transaction(db):

@@ -19,6 +19,7 @@ from bot.store.rows import (
     hash_token,
     one,
     parse_time,
+    select,
     stamp,
     team_row,
     typed_row,
@@ -250,7 +251,7 @@ def start_new_audit(
 
 def audits_for_team(db: sqlite_utils.Database, team_id: int) -> list[dict]:
     """Return the team's audits, newest first."""
-    rows = db.query("SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC", [team_id])
+    rows = select(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC", [team_id])
     return [typed_row(row) for row in rows]
 
 
@@ -279,20 +280,12 @@ def record_answer(
             respondent = get_respondent(db, respondent_id)
             if respondent is None or respondent["team_id"] != audit["team_id"]:
                 raise ValueError(f"respondent {respondent_id} does not belong to this team")
-        answer_id = (
-            db.table("answers")
-            .insert(
-                {
-                    "audit_id": audit_id,
-                    "question_id": question_id,
-                    "value": encoded,
-                    "note": note or "",
-                    "respondent_id": respondent_id,
-                    "answered_at": answered_at,
-                }
-            )
-            .last_pk
-        )
+        # A plain INSERT: table().insert() reads sqlite_master twice to learn the columns.
+        answer_id = db.conn.execute(
+            "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
+        ).lastrowid
         db.execute("UPDATE audits SET updated = ? WHERE id = ?", [answered_at, audit_id])
     return answer_id
 
@@ -303,7 +296,8 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
     One query fetches the latest row per question and the row before it, so each record's
     previous is set; previous.previous is left None here (answer_history has the full chain).
     """
-    rows = db.query(
+    rows = select(
+        db,
         f"""
         WITH latest AS (
             SELECT question_id, max(id) AS id FROM answers
@@ -329,7 +323,8 @@ def answer_history(
     db: sqlite_utils.Database, audit_id: int, question_id: str
 ) -> list[AnswerRecord]:
     """Return every answer to one question in the audit, oldest first."""
-    rows = db.query(
+    rows = select(
+        db,
         f"""
         SELECT {ANSWER_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
@@ -347,7 +342,8 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
     Each dict has respondent_id, name, role, answers (count) and last_answered (aware UTC
     datetime). Answers given without a respondent are not counted.
     """
-    rows = db.query(
+    rows = select(
+        db,
         """
         SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
                count(*) AS answers, max(answers.answered_at) AS last_answered
