@@ -34,7 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from bot import db, i18n, site, throttle, trees
+    from bot import assets, db, i18n, site, throttle, trees
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
@@ -47,6 +47,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app, str(PROJECT_ROOT / "translations"))
     throttle.init_app(app)
     site.init_app(app)
+    assets.init_app(app)
     app.register_blueprint(audit_views.bp)
     console_commands.init_app(app)
     console_auth.init_app(app)
