@@ -19,8 +19,9 @@ from flask import Flask, current_app
 
 from bot import store
 from bot.tree.check import prove
-from bot.tree.loader import TreeError, load_tree, parse_tree
+from bot.tree.loader import load_tree, parse_tree, read_tree
 from bot.tree.model import Tree
+from bot.tree.problems import TreeError
 
 _proved: dict[tuple[str, str], Tree] = {}
 _stored: dict[str, Tree] = {}
@@ -73,7 +74,7 @@ def load_proved_tree(path: str | Path, proofs: str | Path | None = None) -> Tree
     if proofs is None:
         tree = load_tree(resolved)
     else:
-        tree = load_tree(resolved, check=False)
+        tree = read_tree(resolved)
         name = proof_key(tree.digest)
         paths = _cached_proof(Path(proofs), name)
         if paths is None:

@@ -86,7 +86,7 @@ def test_token_is_at_least_128_bits_and_only_its_hash_is_stored(db, db_path):
     values = list(all_values(db))
     assert not any(token in str(value) for value in values)
     assert hashlib.sha256(token.encode()).hexdigest() in values
-    assert store.link_hint(db, team_id) == token[-4:]
+    assert store.live_link(db, team_id)["hint"] == token[-4:]
     on_disk = b"".join(p.read_bytes() for p in db_path.parent.iterdir())
     assert token.encode() not in on_disk
 

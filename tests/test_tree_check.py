@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from bot import create_app
 from bot.tree.commands import tree_commands
-from bot.tree.loader import TreeError, load_tree
+from bot.tree.loader import load_tree
+from bot.tree.problems import TreeError
 
 MINI = Path(__file__).parent / "trees" / "mini.yaml"
 MINI_TEXT = MINI.read_text(encoding="utf-8")

@@ -159,8 +159,3 @@ class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
     submit = SubmitField()
-
-
-class LanguageForm(Form):
-    language = StringField()
-    next = StringField()

@@ -84,7 +84,7 @@ def get_admin(db: sqlite_utils.Database, admin_id: int) -> dict | None:
 def record_admin_login(db: sqlite_utils.Database, admin_id: int) -> None:
     """Note that the admin signed in now."""
     with write_transaction(db):
-        db.execute("UPDATE admins SET last_login = ? WHERE id = ?", [stamp(), admin_id])
+        db.table("admins").update(admin_id, {"last_login": stamp()})
 
 
 def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:

@@ -134,17 +134,6 @@ def revoke_link(db: sqlite_utils.Database, team_id: int) -> None:
         _revoke_live_links(db, team_id, stamp())
 
 
-def link_hint(db: sqlite_utils.Database, team_id: int) -> str | None:
-    """Return the last four characters of the team's live link token, or None."""
-    row = one(
-        db,
-        "SELECT token_hint FROM links WHERE team_id = ? AND revoked IS NULL "
-        "ORDER BY id DESC LIMIT 1",
-        [team_id],
-    )
-    return None if row is None else row["token_hint"]
-
-
 def get_team(db: sqlite_utils.Database, team_id: int) -> dict | None:
     """Return the team row, or None."""
     return team_row(one(db, "SELECT * FROM teams WHERE id = ?", [team_id]))
@@ -226,18 +215,14 @@ def finish_audit(db: sqlite_utils.Database, audit_id: int) -> None:
     """Mark the audit finished now."""
     now = stamp()
     with write_transaction(db):
-        db.execute(
-            "UPDATE audits SET status = ?, finished = ?, updated = ? WHERE id = ?",
-            [FINISHED, now, now, audit_id],
-        )
+        db.table("audits").update(audit_id, {"status": FINISHED, "finished": now, "updated": now})
 
 
 def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
     """Put a finished audit back in progress, clearing its finished time."""
     with write_transaction(db):
-        db.execute(
-            "UPDATE audits SET status = ?, finished = NULL, updated = ? WHERE id = ?",
-            [IN_PROGRESS, stamp(), audit_id],
+        db.table("audits").update(
+            audit_id, {"status": IN_PROGRESS, "finished": None, "updated": stamp()}
         )
 
 

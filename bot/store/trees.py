@@ -13,10 +13,15 @@ def save_tree(
 ) -> None:
     """Store a tree's YAML by its content hash, once."""
     with write_transaction(db):
-        db.execute(
-            "INSERT OR IGNORE INTO trees (digest, tree_id, version, content, stored) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [digest, tree_id, str(version), content, stamp()],
+        db.table("trees").insert(
+            {
+                "digest": digest,
+                "tree_id": tree_id,
+                "version": str(version),
+                "content": content,
+                "stored": stamp(),
+            },
+            ignore=True,
         )
 
 
@@ -45,9 +50,8 @@ def move_audit_to_tree(
         )
         if audit is None or audit["tree_digest"] != from_digest or audit["status"] != IN_PROGRESS:
             return False
-        db.execute(
-            "UPDATE audits SET tree_digest = ?, tree_version = ? WHERE id = ?",
-            [to_digest, str(to_version), audit_id],
+        db.table("audits").update(
+            audit_id, {"tree_digest": to_digest, "tree_version": str(to_version)}
         )
         db.table("audit_tree_moves").insert(
             {

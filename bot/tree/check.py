@@ -19,7 +19,7 @@ from typing import Any
 from bot.tree import model as m
 from bot.tree.engine import classify, descriptor_questions, descriptor_status, flag_questions, route
 from bot.tree.expressions import Expression, numeric_thresholds
-from bot.tree.loader import Problem, TreeError
+from bot.tree.problems import Problem, TreeError
 
 MAX_LEAVES = 100_000
 MAX_GROUP_COMBINATIONS = 500_000

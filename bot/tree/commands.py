@@ -17,7 +17,8 @@ import click
 from bot.tree.answers import AnswerError, normalise_answers
 from bot.tree.check import enumerate_tree
 from bot.tree.engine import evaluate
-from bot.tree.loader import DEFAULT_TREE, TreeError, load_tree, parse_tree
+from bot.tree.loader import DEFAULT_TREE, load_tree, parse_tree
+from bot.tree.problems import TreeError
 
 
 @click.group("tree")

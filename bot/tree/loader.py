@@ -2,50 +2,25 @@
 
 Each problem names the file, the line and the id of the question, descriptor or result it is
 in. Static checks happen here; the path enumeration that proves every path ends with a
-classification lives in `tree_check` and runs on the built tree.
+classification lives in `check` and runs on the built tree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.tree import model as m
+from bot.tree.check import prove
 from bot.tree.expressions import Expression, ExpressionError, parse
+from bot.tree.problems import Problem, TreeError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        location = f"{self.file}:{self.line}"
-        return (
-            f"{location}: {self.where}: {self.message}"
-            if self.where
-            else (f"{location}: {self.message}")
-        )
-
-
-class TreeError(Exception):
-    """A question tree that cannot be used; `problems` lists every mistake found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda problem: (problem.line, problem.where))
-        count = len(self.problems)
-        heading = f"The question tree has {count} problem{'s' if count != 1 else ''}:"
-        super().__init__("\n".join([heading, *(f"  {problem}" for problem in self.problems)]))
 
 
 class LineDict(dict):
@@ -96,19 +71,19 @@ _TreeYamlLoader.add_constructor(
 )
 
 
-def load_tree(path: str | Path | None = None, *, check: bool = True) -> m.Tree:
-    """Load, validate and (unless `check` is false) prove the tree at `path`."""
+def read_tree(path: str | Path | None = None) -> m.Tree:
+    """Load and validate the tree at `path`, without proving it (`load_tree` proves it)."""
     path = Path(path) if path else DEFAULT_TREE
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise TreeError([Problem(str(path), 0, "", f"cannot read the file: {error}")]) from None
-    tree = parse_tree(text, str(path))
-    if check:
-        from bot.tree.check import prove
+    return parse_tree(text, str(path))
 
-        tree = prove(tree)
-    return tree
+
+def load_tree(path: str | Path | None = None) -> m.Tree:
+    """Load, validate and prove the tree at `path`."""
+    return prove(read_tree(path))
 
 
 def parse_tree(text: str, file: str = "<tree>") -> m.Tree:
