@@ -23,12 +23,13 @@ from bot import store
 from bot.audit import presenters
 from bot.audit.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
 from bot.audit.state import AuditState, load_state
+from bot.console.standings import standing_to_keep
 from bot.db import get_db
 from bot.i18n import lazy_gettext as _l
 from bot.plan.data import plan_dict, plan_filename
 from bot.plan.document import build_action_plan
 from bot.throttle import client_address, throttle
-from bot.tree.assessment import assess
+from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
 from bot.trees import current_tree
 
@@ -106,9 +107,10 @@ def _mark_started() -> None:
     session["started"] = sorted(started)
 
 
-def _journey_after(state: AuditState, question_id: str, value) -> Journey:
-    """Where the team is once this answer is saved, without reading the audit again."""
-    return assess(state.tree, state.audit, {**state.answers, question_id: value}).journey
+def _assessment_after(state: AuditState, question_id: str, value) -> Assessment:
+    """The audit once this answer is saved (in progress again), without reading it again."""
+    audit = {**state.audit, "status": store.IN_PROGRESS}
+    return assess(state.tree, audit, {**state.answers, question_id: value})
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -175,6 +177,7 @@ def question(question_id: str):
             and record.value == form.cleaned
             and record.note == (form.note.data or "")
         )
+        after = _assessment_after(state, question_id, form.cleaned)
         try:
             if not unchanged:
                 if state.finished:
@@ -186,8 +189,9 @@ def question(question_id: str):
                     form.cleaned,
                     note=form.note.data or "",
                     respondent_id=_respondent_id(),
+                    standing=standing_to_keep(after, store.IN_PROGRESS),
                 )
-            return redirect(_next_url(_journey_after(state, question_id, form.cleaned), returning))
+            return redirect(_next_url(after.journey, returning))
         except sqlite3.Error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [STORAGE_ERROR_MESSAGE]
@@ -239,7 +243,10 @@ def finish():
     if not state.journey.complete:
         return redirect(url_for(".check"))
     if not state.finished:
-        store.finish_audit(get_db(), state.audit["id"])
+        finished = assess(state.tree, {**state.audit, "status": store.FINISHED}, state.answers)
+        store.finish_audit(
+            get_db(), state.audit["id"], standing=standing_to_keep(finished, store.FINISHED)
+        )
     return redirect(url_for(".result"))
 
 

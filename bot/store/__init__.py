@@ -26,10 +26,11 @@ from bot.store.console import (
     team_overview,
     update_team,
 )
-from bot.store.rows import FINISHED, IN_PROGRESS, AnswerRecord, utc_now
+from bot.store.rows import FINISHED, IN_PROGRESS, AnswerRecord, stamp, utc_now
 from bot.store.schema import migrate, migrations
 from bot.store.team import (
     TOKEN_BYTES,
+    StoredStanding,
     add_respondent,
     answer_history,
     archive_team,
@@ -42,6 +43,8 @@ from bot.store.team import (
     get_audit,
     get_respondent,
     get_team,
+    keep_standings,
+    kept_standings,
     record_answer,
     reissue_link,
     reopen_audit,
@@ -57,6 +60,7 @@ __all__ = [
     "IN_PROGRESS",
     "TEAM_FIELDS",
     "TOKEN_BYTES",
+    "StoredStanding",
     "AnswerRecord",
     "add_respondent",
     "admin_by_email",
@@ -87,6 +91,8 @@ __all__ = [
     "normalise_email",
     "read_snapshot",
     "record_admin_login",
+    "keep_standings",
+    "kept_standings",
     "record_answer",
     "reissue_link",
     "reopen_audit",
@@ -100,6 +106,7 @@ __all__ = [
     "team_overview",
     "tree_content",
     "update_team",
+    "stamp",
     "utc_now",
     "write_transaction",
 ]

@@ -162,6 +162,22 @@ def m004_tree_versions(db: sqlite_utils.Database) -> None:
     db.table("audit_tree_moves").create_index(["audit_id", "id"])
 
 
+@migrations()
+def m009_standings(db: sqlite_utils.Database) -> None:
+    """Keep each audit's standing, as of (updated, status, tree), so cold views need not evaluate.
+
+    `standing` is the JSON of `console.national.Standing`; a row counts only while its key
+    still matches its audit, so a stale one is never read.
+    """
+    db.table("standings").create(
+        {"audit_id": int, "updated": str, "status": str, "tree_digest": str, "standing": str},
+        pk="audit_id",
+        foreign_keys=[("audit_id", "audits", "id")],
+        not_null={"updated", "status", "tree_digest", "standing"},
+        strict=True,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -211,10 +212,14 @@ def get_audit(db: sqlite_utils.Database, audit_id: int) -> dict | None:
     return typed_row(one(db, "SELECT * FROM audits WHERE id = ?", [audit_id]))
 
 
-def finish_audit(db: sqlite_utils.Database, audit_id: int) -> None:
-    """Mark the audit finished now."""
+def finish_audit(
+    db: sqlite_utils.Database, audit_id: int, *, standing: StoredStanding | None = None
+) -> None:
+    """Mark the audit finished now, keeping its finished standing in the same transaction."""
     now = stamp()
     with write_transaction(db):
+        if standing is not None:
+            _keep_standing(db, audit_id, now, standing)
         db.table("audits").update(audit_id, {"status": FINISHED, "finished": now, "updated": now})
 
 
@@ -249,11 +254,13 @@ def record_answer(
     note: str = "",
     respondent_id: int | None = None,
     at: datetime | None = None,
+    standing: StoredStanding | None = None,
 ) -> int:
     """Append an answer (value stored as JSON) and touch the audit; return the answer id.
 
-    Raises LookupError for an unknown audit and ValueError for a respondent from another
-    team than the audit's.
+    `standing`, the audit's standing once this answer counts, is kept in the same transaction,
+    so the console reads it rather than evaluating the audit again. Raises LookupError for an
+    unknown audit and ValueError for a respondent from another team than the audit's.
     """
     answered_at = stamp(at)
     encoded = json.dumps(value, ensure_ascii=False)
@@ -272,7 +279,51 @@ def record_answer(
             [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
         ).lastrowid
         db.execute("UPDATE audits SET updated = ? WHERE id = ?", [answered_at, audit_id])
+        if standing is not None:
+            _keep_standing(db, audit_id, answered_at, standing)
     return answer_id
+
+
+@dataclass(frozen=True)
+class StoredStanding:
+    """An audit's standing to keep: its status and tree, and the standing as JSON-ready data."""
+
+    status: str
+    tree_digest: str
+    data: dict
+
+
+def _keep_standing(
+    db: sqlite_utils.Database, audit_id: int, updated: str, standing: StoredStanding
+) -> None:
+    db.conn.execute(
+        "INSERT OR REPLACE INTO standings (audit_id, updated, status, tree_digest, standing) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [audit_id, updated, standing.status, standing.tree_digest, json.dumps(standing.data)],
+    )
+
+
+def keep_standings(
+    db: sqlite_utils.Database, standings: dict[int, tuple[datetime, StoredStanding]]
+) -> None:
+    """Keep many audits' standings, each as of the audit's `updated` time, in one transaction."""
+    if not standings:
+        return
+    with write_transaction(db):
+        for audit_id, (updated, standing) in standings.items():
+            _keep_standing(db, audit_id, stamp(updated), standing)
+
+
+def kept_standings(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, dict]:
+    """Return the kept standing rows of these audits, by audit id (one query)."""
+    if not audit_ids:
+        return {}
+    rows = select(
+        db,
+        "SELECT * FROM standings WHERE audit_id IN (SELECT value FROM json_each(?))",
+        [json.dumps([int(audit_id) for audit_id in audit_ids])],
+    )
+    return {row["audit_id"]: {**row, "standing": json.loads(row["standing"])} for row in rows}
 
 
 def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, AnswerRecord]:
