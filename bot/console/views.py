@@ -502,7 +502,8 @@ def export_audits(fmt: str):
 @bp.get("/exports/answers.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/answers.json", defaults={"fmt": "json"})
 def export_answers(fmt: str):
-    return _export("answers", fmt, exports.answer_records)
+    cache = standings()
+    return _export("answers", fmt, functools.partial(exports.answer_records, standings=cache))
 
 
 # -- settings -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from bot.store.console import (
     current_values_for_audits,
     get_admin,
     get_setting,
+    iter_current_answers,
     iter_team_audits,
     live_link,
     normalise_email,
@@ -26,7 +27,15 @@ from bot.store.console import (
     team_overview,
     update_team,
 )
-from bot.store.rows import FINISHED, IN_PROGRESS, AnswerRecord, stamp, utc_now
+from bot.store.rows import (
+    FINISHED,
+    IN_PROGRESS,
+    AnswerRecord,
+    parse_time,
+    stamp,
+    typed_row,
+    utc_now,
+)
 from bot.store.schema import migrate, migrations
 from bot.store.team import (
     TOKEN_BYTES,
@@ -82,6 +91,7 @@ __all__ = [
     "get_respondent",
     "get_setting",
     "get_team",
+    "iter_current_answers",
     "iter_team_audits",
     "last_tree_move",
     "live_link",
@@ -106,7 +116,9 @@ __all__ = [
     "team_overview",
     "tree_content",
     "update_team",
+    "parse_time",
     "stamp",
+    "typed_row",
     "utc_now",
     "write_transaction",
 ]
