@@ -196,11 +196,17 @@ def _answer_record(row: dict, path: set[str]) -> dict[str, Any]:
 
 def csv_cell(value: Any) -> str:
     """Return a value as CSV text, defused so a spreadsheet never runs it as a formula."""
-    if value is None:
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif kind is bool:
         return "true" if value else "false"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+    elif kind is list or kind is dict:
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -211,24 +217,29 @@ def csv_lines(columns: list[str], records: Iterable[dict[str, Any]]) -> Iterator
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    cells = [(column, _CSV_CELLS.get(column, csv_cell)) for column in columns]
 
-    def line(cells: list[str]) -> str:
+    def line(row: list[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(cells)
+        writer.writerow(row)
         return buffer.getvalue()
 
     yield "\ufeff" + line(columns)
     for record in records:
-        yield line([_csv_value(column, record.get(column)) for column in columns])
+        yield line([cell(record.get(column)) for column, cell in cells])
 
 
-def _csv_value(column: str, value: Any) -> str:
-    if column == "flags" and isinstance(value, list):
-        return csv_cell("; ".join(value))
-    if column == "value":  # an answer: its JSON, so numbers, text and lists stay distinct
-        return csv_cell(json.dumps(value, ensure_ascii=False))
-    return csv_cell(value)
+def _flags_cell(value: Any) -> str:
+    return csv_cell("; ".join(value) if isinstance(value, list) else value)
+
+
+def _answer_value_cell(value: Any) -> str:
+    """An answer as its JSON, so numbers, text and lists stay distinct."""
+    return csv_cell(json.dumps(value, ensure_ascii=False))
+
+
+_CSV_CELLS = {"flags": _flags_cell, "value": _answer_value_cell}
 
 
 def json_array(records: Iterable[dict[str, Any]]) -> Iterator[str]:
