@@ -141,6 +141,7 @@ class Member:
         self.port, self.token, self.team_id, self.db_path = port, token, team_id, db_path
         self.cookies: dict[str, str] = {}
         self.location = ""
+        self.page_sizes: list[int] = []
 
     def start_again(self) -> None:
         tree = load_proved_tree(DEFAULT_TREE)
@@ -169,6 +170,7 @@ class Member:
         token = CSRF.search(page)
         if status != 200 or token is None:
             raise RuntimeError(f"GET {self.location}: {status}")
+        self.page_sizes.append(len(page))
         value = SPECIALISED[self.location.rsplit("/q/", 1)[-1]]
         answer = value if isinstance(value, list) else str(value)
         form = {"csrf_token": token.group(1).decode(), "answer": answer, "note": ""}
@@ -235,16 +237,19 @@ def measure(server: Gunicorn, members, seconds: float) -> dict:
     }
 
 
-def question_page_bytes(port: int, token: str) -> int:
-    """The size of a real question page, for the floor to serve the same."""
-    member = Member(port, token, 0, Path())
+def question_page_bytes(port: int, token: str, team_id: int, db_path: Path) -> int:
+    """The mean size of the question pages of a whole audit, for the floor to serve the same.
 
-    async def one_page() -> int:
-        _, member.location, _ = await fetch(port, "GET", f"/a/{token}/next", member.cookies)
-        _, _, page = await fetch(port, "GET", member.location, member.cookies)
-        return len(page)
+    Pages grow as the transcript of answers above the question does.
+    """
+    member = Member(port, token, team_id, db_path)
 
-    return asyncio.run(one_page())
+    async def walk() -> None:
+        while not member.page_sizes or "/q/" in member.location:
+            await member.round_trip()
+
+    asyncio.run(walk())
+    return round(statistics.mean(member.page_sizes))
 
 
 def main() -> None:
@@ -261,7 +266,9 @@ def main() -> None:
         teams = seed_teams(db_path, options.teams)
         app = Gunicorn("bot:create_app()", {"AUDIT_DB": str(db_path), "AUDIT_SECRET_KEY": SECRET})
         try:
-            page_bytes = question_page_bytes(app.port, teams[-1][1])
+            team_id, token = teams[-1]
+            page_bytes = question_page_bytes(app.port, token, team_id, db_path)
+            teams = teams[:-1]
             floor = Gunicorn(
                 "bench.floor_app:create_app()",
                 {"FLOOR_DB": str(Path(folder) / "floor.db"), "FLOOR_PAGE_BYTES": str(page_bytes)},
@@ -271,7 +278,8 @@ def main() -> None:
             raise
         print(
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
-            f"question page {page_bytes / 1024:.1f} KB, the floor's the same; "
+            f"question page {page_bytes / 1024:.1f} KB on average over a whole audit, the "
+            "floor's the same; "
             f"{options.rounds} x ({options.slice:.0f} s app + {options.slice:.0f} s floor) "
             "per level"
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from bot import trees
@@ -86,3 +89,15 @@ def test_a_tree_that_fails_its_proof_is_never_kept(tmp_path, fresh_process, proo
 def test_the_app_keeps_its_proof_in_the_instance_folder(app):
     kept = list((trees.Path(app.instance_path) / "tree-proofs").glob("*.json"))
     assert kept, "the proof of the app's tree is kept"
+
+
+def test_starting_the_app_leaves_python_docx_for_the_first_download(tmp_path):
+    script = (
+        "import sys; from bot import create_app; "
+        f"create_app({{'TESTING': True, 'DB': {str(tmp_path / 'a.db')!r}}}); "
+        "print('docx' in sys.modules)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip() == "False"

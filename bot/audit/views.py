@@ -27,7 +27,6 @@ from bot.console.standings import standing_to_keep
 from bot.db import get_db
 from bot.i18n import lazy_gettext as _l
 from bot.plan.data import plan_dict, plan_filename
-from bot.plan.document import build_action_plan
 from bot.throttle import client_address, throttle
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
@@ -272,6 +271,9 @@ def result():
 
 @bp.route("/action-plan.docx")
 def action_plan():
+    # python-docx is most of the app's import time: loaded on the first download, not at start.
+    from bot.plan.document import build_action_plan
+
     state = _state()
     today = date.today()
     document = build_action_plan(plan_dict(state, today))

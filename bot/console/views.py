@@ -50,7 +50,6 @@ from bot.console.commands import audit_link
 from bot.console.standings import standings
 from bot.db import get_db
 from bot.plan.data import plan_dict, plan_filename
-from bot.plan.document import build_action_plan
 from bot.trees import current_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -437,6 +436,8 @@ def start_audit(team_id: int):
 
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>/action-plan.docx")
 def action_plan(team_id: int, audit_id: int):
+    from bot.plan.document import build_action_plan  # python-docx: loaded on first use
+
     team = _team_or_404(team_id)
     audit = store.get_audit(get_db(), audit_id)
     if audit is None or audit["team_id"] != team_id:
