@@ -15,10 +15,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Quiet on purpose: a first run shows the tree check, the demo link (for the address it serves)
+# and the server's address, nothing that reads as a fault. Werkzeug's red "development server"
+# banner is dropped: `make run` is the development server by definition (production: gunicorn,
+# docs/operations.md).
 run: $(STAMP) translations-compile
-	$(BIN)/flask --app bot tree check
-	$(BIN)/flask --app bot team demo
-	$(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
+	@$(BIN)/flask --app bot tree check
+	@AUDIT_PUBLIC_URL="$${AUDIT_PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/flask --app bot team demo
+	@$(BIN)/flask --app bot run --host $(HOST) --port $(PORT) 2>&1 \
+	  | grep --line-buffered -v 'This is a development server'
 
 test: $(STAMP) lint translations-compile browser-deps
 	$(BIN)/flask --app bot tree check
@@ -49,12 +54,16 @@ translations-extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=TRANSLATORS: \
 	  --sort-by-file --no-wrap --project="Parent-infant team self-audit" -o $(POT) .
 
+# The statistics count the console's strings too, which stay English by design (only the team's
+# pages must be Welsh; tests/test_i18n.py checks those), so they are shown here, where a
+# translator works, and not on every `make run`.
 translations-update: translations-extract
 	$(BIN)/pybabel update -i $(POT) -d translations -l cy --no-fuzzy-matching --no-wrap \
 	  --init-missing
+	$(BIN)/pybabel compile -d translations --statistics
 
 translations-compile: $(STAMP)
-	$(BIN)/pybabel compile -d translations --statistics
+	@$(BIN)/pybabel --quiet compile -d translations
 
 # Render the demo action plan to docs/plan-preview/ (.docx, PDF, one PNG a page) to look at.
 # Installs LibreOffice (no GUI), the Calibri/Cambria metric fonts and pdftoppm when missing.

@@ -67,6 +67,30 @@ SETTINGS: tuple[Setting, ...] = (
         "STANDINGS_CACHE_SIZE", 50_000, "audit standings the console keeps in memory, per worker"
     ),
     Setting("EXPORT_BATCH_SIZE", 200, "teams read per batch when streaming an export"),
+    Setting(
+        "ORGANISATION",
+        "Parent-Infant Foundation",
+        "the organisation that runs the service, named on the privacy, accessibility and "
+        "contact pages",
+    ),
+    Setting(
+        "CONTACT_EMAIL",
+        None,
+        "the email address for help, deletion requests and accessibility problems (none: the "
+        "contact page sends people to whoever gave them their link)",
+    ),
+    Setting(
+        "RETENTION_YEARS",
+        None,
+        "years a team's answers are kept after its last audit, as the privacy notice says "
+        "(none: kept while the team uses the service, deleted on request)",
+    ),
+    Setting(
+        "TRUST_PAGES_DIR",
+        None,
+        "a folder of your own wording: privacy.en.html, privacy.cy.html, accessibility.*, "
+        "contact.*; a file found there replaces that page's built-in text",
+    ),
 )
 
 #: Flask's own settings, fixed for this app rather than configured per deployment.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
+from markupsafe import Markup
 
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, current_language
 
 bp = Blueprint("site", __name__)
 
@@ -15,6 +17,38 @@ bp = Blueprint("site", __name__)
 @bp.route("/")
 def home():
     return render_template("home.html")
+
+
+#: The pages any public service owes its users, each linked from every page's footer.
+TRUST_PAGES = ("privacy", "accessibility", "contact")
+
+
+def own_wording(page: str) -> Markup | None:
+    """The deploying organisation's own text for `page` in the user's language, if it has one.
+
+    The files in AUDIT_TRUST_PAGES_DIR are written by whoever runs the service (as trusted as
+    the templates), so they are shown as HTML: `privacy.cy.html` replaces the Welsh notice.
+    """
+    folder = current_app.config.get("TRUST_PAGES_DIR")
+    if not folder:
+        return None
+    path = Path(folder) / f"{page}.{current_language()}.html"
+    return Markup(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def trust_page(page: str):
+    config = current_app.config
+    return render_template(
+        f"trust/{page}.html",
+        own_wording=own_wording(page),
+        organisation=config["ORGANISATION"],
+        contact_email=config.get("CONTACT_EMAIL") or "",
+        retention_years=config.get("RETENTION_YEARS"),
+    )
+
+
+for _page in TRUST_PAGES:
+    bp.add_url_rule(f"/{_page}", _page, lambda page=_page: trust_page(page))
 
 
 @bp.route("/language/<language>")

@@ -230,3 +230,47 @@ def progress(state: AuditState, question_id: str) -> dict[str, Any]:
         "total": total,
         "percent": round(100 * (position - 1) / total) if total else 0,
     }
+
+
+def things_to_have_ready(tree: m.Tree) -> list[str]:
+    """Return what to have to hand before starting: each question's `ready`, once, in order."""
+    seen: dict[str, None] = {}
+    for question in tree.questions:
+        if question.ready:
+            seen.setdefault(gettext(question.ready), None)
+    return list(seen)
+
+
+def questions_after_the_choice(tree: m.Tree, domain: m.Domain) -> int:
+    """Count an optional domain's questions after its first, which asks whether to answer them."""
+    in_domain = [question for question in tree.questions if question.domain == domain.id]
+    return max(len(in_domain) - 1, 0) if domain.optional else 0
+
+
+def optional_question_count(tree: m.Tree) -> int:
+    return sum(questions_after_the_choice(tree, domain) for domain in tree.domains)
+
+
+#: Minutes a question takes once its figures are to hand: the start page's estimate rests on it.
+MINUTES_PER_QUESTION = 1
+
+
+def minutes_needed(question_count: int) -> int:
+    """Return an estimate for `question_count` questions, rounded up to 5 minutes."""
+    minutes = question_count * MINUTES_PER_QUESTION
+    return max(5, -(-minutes // 5) * 5)
+
+
+@dataclass
+class DomainQuestions:
+    domain: m.Domain
+    questions: list[m.Question]
+
+
+def questions_by_domain(tree: m.Tree) -> list[DomainQuestions]:
+    """Every question of the tree grouped by domain, in tree order: the printable list."""
+    grouped = [
+        DomainQuestions(domain, [q for q in tree.questions if q.domain == domain.id])
+        for domain in tree.domains
+    ]
+    return [group for group in grouped if group.questions]

@@ -50,7 +50,7 @@ def transcript_item(item: AnsweredQuestion, returning: str | None) -> Markup:
 
 def _render(item: AnsweredQuestion, returning: str | None) -> Markup:
     template = current_app.jinja_env.get_template(TEMPLATE)
-    return Markup(template.render(item=item, returning=returning, tt=tree_text))
+    return Markup(template.make_module({"tt": tree_text}).transcript_item(item, returning))
 
 
 def init_app(app: Flask) -> None:

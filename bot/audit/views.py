@@ -85,9 +85,14 @@ def _respondent_id() -> int | None:
     return session.get("respondents", {}).get(str(g.team["id"]))
 
 
-def _next_url(journey: Journey, returning: str | None = None) -> str:
+def _check_row_url(question_id: str) -> str:
+    """The check page, scrolled to the row of `question_id` (where a Change started)."""
+    return url_for(".check") + f"#answer-{question_id}"
+
+
+def _next_url(journey: Journey, returning: str | None = None, changed: str | None = None) -> str:
     if journey.complete:
-        return url_for(".check")
+        return _check_row_url(changed) if returning and changed else url_for(".check")
     return (
         url_for(
             ".question", question_id=journey.next, **({"return_to": returning} if returning else {})
@@ -138,7 +143,21 @@ def start():
         state=state,
         form=form,
         contributors=store.contributors(get_db(), state.audit["id"]),
+        ready=presenters.things_to_have_ready(state.tree),
+        optional_count=presenters.optional_question_count(state.tree),
+        minutes=presenters.minutes_needed(state.journey.estimated_total),
     ), 422 if form.errors else 200
+
+
+@bp.route("/questions")
+def question_list():
+    state = _state()
+    return render_template(
+        "audit/questions.html",
+        state=state,
+        domains=presenters.questions_by_domain(state.tree),
+        ready=presenters.things_to_have_ready(state.tree),
+    )
 
 
 @bp.route("/next")
@@ -190,7 +209,7 @@ def question(question_id: str):
                     respondent_id=_respondent_id(),
                     standing=standing_to_keep(after, store.IN_PROGRESS),
                 )
-            return redirect(_next_url(after.journey, returning))
+            return redirect(_next_url(after.journey, returning, changed=question_id))
         except sqlite3.Error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [STORAGE_ERROR_MESSAGE]
@@ -198,7 +217,7 @@ def question(question_id: str):
     journey = state.journey
     previous = journey.previous(question_id)
     back_url = (
-        url_for(".check")
+        _check_row_url(question_id)
         if returning
         else url_for(".question", question_id=previous)
         if previous
@@ -215,6 +234,9 @@ def question(question_id: str):
         sections=presenters.answered_sections(state, stop_at=question_id),
         progress=presenters.progress(state, question_id),
         domain=tree.domains_by_id[current.domain],
+        optional_count=presenters.questions_after_the_choice(
+            tree, tree.domains_by_id[current.domain]
+        ),
     ), (status if status != 200 else 422 if form.errors else 200)
 
 

@@ -21,6 +21,7 @@ TRANSLATABLE_KEYS = frozenset(
         "hint",
         "label",
         "note",
+        "ready",
         "unit",
         "statement",
         "why",

@@ -20,6 +20,7 @@ from bot.tree.expressions import Expression, ExpressionError, parse
 from bot.tree.problems import Problem, TreeError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+READY_MAX_LENGTH = 120
 DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
 
 
@@ -127,6 +128,18 @@ class _Builder:
             self.problem(data.line, where, f"'{key}' must be text")
             return ""
         return value.strip()
+
+    def ready(self, data: LineDict, where: str) -> str:
+        """Read a question's `ready`: what to have to hand, listed on the start page."""
+        value = self.text(data, "ready", where, required=False)
+        if len(value) > READY_MAX_LENGTH:
+            self.problem(
+                data.line_of("ready"),
+                where,
+                f"'ready' is a short item for the start page's list: at most "
+                f"{READY_MAX_LENGTH} characters, got {len(value)}",
+            )
+        return value
 
     def ident(self, data: LineDict, key: str, where: str) -> str:
         value = data.get(key)
@@ -347,6 +360,7 @@ class _Builder:
             hint=self.text(data, "hint", where, required=False),
             terms=self.ids(data, "terms", where),
             note=self.text(data, "note", where, required=False),
+            ready=self.ready(data, where),
             required=self.flag_value(data, "required", where, True),
             options=options,
             routes=self.routes(data, where),

@@ -71,6 +71,7 @@ class Question:
     hint: str = ""
     terms: tuple[str, ...] = ()
     note: str = ""
+    ready: str = ""
     required: bool = True
     options: tuple[Option, ...] = ()
     min: float | None = None

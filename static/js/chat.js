@@ -1,7 +1,8 @@
 /* Optional smoothing for the chat: nothing here is needed for the audit to work.
    - moves focus to the error summary or to the current question after a page loads;
    - stops a second submit while the first is on its way;
-   - keeps "None of these" checkboxes exclusive. */
+   - keeps "None of these" checkboxes exclusive;
+   - shows the Print button on the printable question list. */
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -23,6 +24,10 @@
         // would take away again once the page has loaded.
         form.action = form.action.split("#")[0];
       });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
     });
     Array.prototype.forEach.call(document.querySelectorAll(".checkboxes"), function (group) {
       group.addEventListener("change", function (event) {

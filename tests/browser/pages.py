@@ -85,6 +85,10 @@ TEAM_PAGES: dict[str, Visit] = {
     "check-in-progress": lambda page, site: _go(page, site.partway + "/check"),
     "check": lambda page, site: _go(page, site.complete + "/check"),
     "result": lambda page, site: _go(page, site.finished + "/result"),
+    "question-list": lambda page, site: _go(page, site.fresh + "/questions"),
+    "privacy": lambda page, site: _go(page, site.server.url + "/privacy"),
+    "accessibility": lambda page, site: _go(page, site.server.url + "/accessibility"),
+    "contact": lambda page, site: _go(page, site.server.url + "/contact"),
     "not-found": lambda page, site: _go(page, site.server.url + "/no-such-page"),
     "link-not-valid": lambda page, site: _go(page, site.server.url + "/a/not-a-real-link/"),
 }

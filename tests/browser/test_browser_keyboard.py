@@ -142,8 +142,13 @@ def test_keyboard_only_from_the_start_page_through_every_question_type(page, liv
     assert_on_question(page, "sup_under3_count")
     answer_with_keys(page, "whole_number", 4)
     enter(page)
-    assert page.url.endswith("/check")
+    assert page.url.endswith("/check#answer-sup_under3_count")  # back at the changed row
     assert "4 practitioners" in page.locator(".summary-row").first.inner_text()
+    # Keyboard focus now starts at that row: the next Tab is its own Change link.
+    page.keyboard.press("Tab")
+    assert focused(page, '#answer-sup_under3_count a[href*="return_to=check"]')["matches"]
+    # From a fresh load of the page it starts at the top, so Shift+Tab reaches the last button.
+    page.goto(page.url.split("#")[0], wait_until="domcontentloaded")
     tab_to(page, 'button[type="submit"]', key="Shift+Tab")
     enter(page)
     assert page.url.endswith("/result")

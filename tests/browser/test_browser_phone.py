@@ -1,0 +1,154 @@
+"""The journey on a 390 px phone: nothing to hunt for after Back, Change or a language switch."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.support import axe_violations
+from tests.profiles import SPECIALISED
+
+# An iPhone 12 to 15: 390 x 844 CSS pixels. A "screen" below is the viewport's height.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+SCREEN = PHONE["viewport"]["height"]
+
+IN_VIEW = """(selector) => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    return {top: box.top, bottom: box.bottom, height: innerHeight};
+}"""
+
+
+def in_view(page, selector: str) -> bool:
+    box = page.evaluate(IN_VIEW, selector)
+    return box["top"] >= 0 and box["bottom"] <= box["height"]
+
+
+def press(page, control) -> None:
+    with page.expect_navigation(wait_until="load"):
+        control.tap()
+
+
+@pytest.fixture
+def phone(open_page):
+    return open_page(**PHONE)
+
+
+@pytest.fixture
+def late_in_the_audit(live_server):
+    """A team at the last question of the longest audit, every earlier answer given."""
+    last = live_server.path(SPECIALISED)[-1]
+    link = live_server.team(answers=live_server.answers_before(SPECIALISED, last))
+    return link, last
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        pytest.param(5, id="sixth-question"),
+        pytest.param(18, id="deep-in-the-longest-domain"),
+        pytest.param(-1, id="last-question"),
+    ],
+)
+def test_the_back_link_is_on_the_first_screen_of_the_question(phone, live_server, position):
+    question_id = live_server.path(SPECIALISED)[position]
+    link = live_server.team(answers=live_server.answers_before(SPECIALISED, question_id))
+    phone.goto(f"{link}/q/{question_id}#question", wait_until="load")
+    assert in_view(phone, "#question-heading")
+    assert in_view(phone, "#question .back-link")
+    assert phone.evaluate("scrollY") > 0, "the page did not open at the question"
+
+
+def test_a_late_question_page_stays_under_three_screens(phone, live_server, late_in_the_audit):
+    link, last = late_in_the_audit
+    phone.goto(f"{link}/q/{last}#question", wait_until="load")
+    height = phone.evaluate("document.documentElement.scrollHeight")
+    assert height < 3 * SCREEN, f"{height}px is {height / SCREEN:.2f} screens"
+    # The conversation is still all there: earlier domains fold, they are not dropped.
+    earlier = live_server.path(SPECIALISED)[:-1]
+    assert phone.locator(".transcript .chat-pair").count() == len(earlier)
+
+
+def test_an_earlier_domain_opens_with_a_tap_and_shows_its_answers(phone, late_in_the_audit):
+    link, last = late_in_the_audit
+    phone.goto(f"{link}/q/{last}#question", wait_until="load")
+    folded = phone.locator("details.transcript-domain").first
+    assert not folded.locator(".chat-pair").first.is_visible()
+    folded.locator("summary").tap()
+    assert folded.locator(".chat-pair").first.is_visible()
+
+
+def test_after_a_change_the_changed_row_is_in_view(phone, live_server):
+    link = live_server.team(answers=SPECIALISED)
+    phone.goto(f"{link}/check", wait_until="load")
+    row = "#answer-clinical_dyadic"
+    change = phone.locator(f'{row} a[href*="return_to=check"]')
+    change.scroll_into_view_if_needed()
+    press(phone, change)
+    current = SPECIALISED["clinical_dyadic"]
+    other = phone.locator(f'input[name="answer"]:not([value="{current}"])').first
+    other.check()
+    press(phone, phone.get_by_role("button", name="Continue", exact=True))
+    assert phone.url.endswith("/check#answer-clinical_dyadic")
+    assert phone.evaluate("scrollY") > SCREEN, "the check page opened at its top"
+    assert in_view(phone, f"{row} .summary-key")
+
+
+def test_after_a_language_switch_the_question_is_in_view(phone, late_in_the_audit):
+    link, last = late_in_the_audit
+    phone.goto(f"{link}/q/{last}#question", wait_until="load")
+    press(phone, phone.get_by_role("link", name="Cymraeg"))
+    assert phone.evaluate("document.documentElement.lang") == "cy"
+    assert phone.url.split("#")[0].endswith(f"/q/{last}")
+    assert in_view(phone, "#question-heading")
+    press(phone, phone.get_by_role("link", name="English"))
+    assert phone.evaluate("document.documentElement.lang") == "en-GB"
+    assert in_view(phone, "#question-heading")
+
+
+def test_a_language_switch_works_the_same_without_javascript(open_page, late_in_the_audit):
+    page = open_page(**PHONE, java_script_enabled=False)
+    link, last = late_in_the_audit
+    page.goto(f"{link}/q/{last}#question", wait_until="load")
+    press(page, page.get_by_role("link", name="Cymraeg"))
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    assert in_view(page, "#question-heading")
+    assert in_view(page, "#question .back-link")
+
+
+@pytest.mark.parametrize("path", ["/privacy", "/accessibility", "/contact"])
+@pytest.mark.parametrize("language", ["English", "Cymraeg"])
+def test_each_trust_page_reads_in_both_languages_and_passes_axe(phone, live_server, path, language):
+    phone.goto(live_server.url + "/", wait_until="load")
+    if language == "Cymraeg":
+        press(phone, phone.get_by_role("link", name="Cymraeg"))
+    footer_link = phone.locator(f'footer a[href="{path}"]')
+    press(phone, footer_link)
+    assert phone.evaluate("document.documentElement.lang") == (
+        "cy" if language == "Cymraeg" else "en-GB"
+    )
+    assert phone.locator("h1").inner_text()
+    assert (
+        phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        <= 0
+    )
+    assert axe_violations(phone) == ""
+
+
+def test_the_start_page_list_of_what_to_have_ready_matches_the_tree(phone, live_server):
+    from bot.trees import current_tree
+
+    with live_server.app.app_context():
+        tree = current_tree()
+        expected = list(dict.fromkeys(q.ready for q in tree.questions if q.ready))
+    phone.goto(live_server.team() + "/", wait_until="load")
+    assert phone.locator(".ready-list li").all_inner_texts() == expected
+    press(phone, phone.get_by_role("link", name="See every question you will be asked"))
+    shown = phone.locator(".question-list-text").all_inner_texts()
+    assert len(shown) == len(tree.questions)
+    assert phone.get_by_role("button", name="Print this page").is_visible()

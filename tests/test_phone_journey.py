@@ -1,0 +1,155 @@
+"""Getting around on a small screen: where Back, Change and the language switch land."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bot import store
+from bot.db import get_db
+from bot.tree.engine import evaluate
+from bot.trees import current_tree
+from tests.profiles import SPECIALISED
+
+
+def store_answers(app, team_id: int, answers: dict) -> None:
+    with app.app_context():
+        tree = current_tree()
+        audit = store.current_audit(
+            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        for question_id, value in answers.items():
+            store.record_answer(get_db(), audit["id"], question_id, value)
+
+
+def path_to(app, answers: dict) -> list[str]:
+    with app.app_context():
+        return list(evaluate(current_tree(), dict(answers)).journey.path)
+
+
+def tree_of(app):
+    with app.app_context():
+        return current_tree()
+
+
+def answered_before(app, question_id: str) -> dict:
+    path = path_to(app, SPECIALISED)
+    return {asked: SPECIALISED[asked] for asked in path[: path.index(question_id)]}
+
+
+def test_a_change_from_the_check_page_returns_to_that_answers_row(app, client, team):
+    team_id, token = team
+    store_answers(app, team_id, SPECIALISED)
+    check = client.get(f"/a/{token}/check").text
+    assert 'id="answer-referral_age_range"' in check
+    question = client.get(f"/a/{token}/q/referral_age_range?return_to=check").text
+    back = re.search(r'href="([^"]+)" class="back-link"', question).group(1)
+    assert back == f"/a/{token}/check#answer-referral_age_range"
+    response = client.post(
+        f"/a/{token}/q/referral_age_range?return_to=check",
+        data={"answer": "to_first_birthday", "note": ""},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/a/{token}/check#answer-referral_age_range")
+
+
+def test_finishing_the_audit_the_ordinary_way_lands_at_the_top_of_the_check_page(app, client, team):
+    team_id, token = team
+    store_answers(app, team_id, answered_before(app, "further_anything_else"))
+    response = client.post(
+        f"/a/{token}/q/further_anything_else", data={"answer": "More to say.", "note": ""}
+    )
+    assert response.headers["Location"].endswith(f"/a/{token}/check")
+
+
+def test_the_back_link_sits_inside_the_question_not_above_the_conversation(app, client, team):
+    team_id, token = team
+    store_answers(app, team_id, answered_before(app, "mdt_professions"))
+    page = client.get(f"/a/{token}/q/mdt_professions").text
+    question_at = page.index('id="question"')
+    assert page.index('class="back-link"') > question_at
+    assert page.index('class="back-link"') < page.index('id="question-heading"')
+    assert page.index('class="transcript"') < question_at
+
+
+@pytest.mark.parametrize("language", ["cy", "en"])
+def test_switching_language_on_a_question_comes_back_to_the_question(client, team, language):
+    _, token = team
+    page = client.get(f"/a/{token}/q/sup_under3_count").text
+    other = "cy" if language == "en" else "en"
+    if language == "cy":
+        client.get(f"/language/cy?next=/a/{token}/q/sup_under3_count")
+        page = client.get(f"/a/{token}/q/sup_under3_count").text
+    switch = re.search(rf'href="(/language/{other}\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(switch).query)["next"] == [f"/a/{token}/q/sup_under3_count#question"]
+    response = client.get(switch)
+    assert response.headers["Location"] == f"/a/{token}/q/sup_under3_count#question"
+
+
+def test_switching_language_elsewhere_returns_to_the_same_page_without_a_fragment(client, team):
+    _, token = team
+    page = client.get(f"/a/{token}/check").text
+    switch = re.search(r'href="(/language/cy\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert client.get(switch).headers["Location"] == f"/a/{token}/check"
+
+
+def test_earlier_domains_fold_to_one_line_and_the_current_domain_is_open(app, client, team):
+    team_id, token = team
+    store_answers(app, team_id, answered_before(app, "further_anything_else"))
+    page = client.get(f"/a/{token}/q/further_anything_else").text
+    domains = re.findall(r'<details class="transcript-domain([^"]*)"( open)?>', page)
+    tree = tree_of(app)
+    assert len(domains) == len(tree.domains)
+    assert [bool(is_open) for _, is_open in domains] == [False] * (len(tree.domains) - 1) + [True]
+    path = path_to(app, SPECIALISED)
+    asked = path[: path.index("further_anything_else")]
+    governance = sum(1 for q in asked if tree.questions_by_id[q].domain == "team_governance")
+    assert f"{governance} answers" in page
+    # Folded domains keep their exchanges in the page, readable without JavaScript.
+    assert page.count('class="chat-pair"') == len(asked)
+
+
+def test_a_domain_note_is_shown_once_on_the_first_question_of_its_domain(app, client, team):
+    team_id, token = team
+    tree = tree_of(app)
+    noted = [d for d in tree.domains if d.note]
+    assert noted, "the tree has no domain notes to test"
+    path = path_to(app, SPECIALISED)
+    for domain in noted:
+        in_domain = [q for q in path if tree.questions_by_id[q].domain == domain.id]
+        store_answers(app, team_id, answered_before(app, in_domain[-1]))
+        first = client.get(f"/a/{token}/q/{in_domain[0]}").text
+        assert first.count('class="inset"') == 1, domain.id
+        for later in in_domain[1:]:
+            assert 'class="inset"' not in client.get(f"/a/{token}/q/{later}").text, later
+
+
+def test_the_optional_block_says_how_many_questions_follow_counted_from_the_tree(app, client, team):
+    team_id, token = team
+    tree = tree_of(app)
+    optional = next(d for d in tree.domains if d.optional)
+    in_domain = [q for q in tree.questions if q.domain == optional.id]
+    store_answers(app, team_id, answered_before(app, in_domain[0].id))
+    page = client.get(f"/a/{token}/q/{in_domain[0].id}").text
+    assert f"If you choose to answer, {len(in_domain) - 1} questions follow." in page
+    start = client.get(f"/a/{token}/?intro=1").text
+    assert f"{len(in_domain) - 1} questions at the end are optional" in start
+
+
+NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+SPELLED_COUNT = re.compile(
+    rf"\b({NUMBER_WORDS})\s+(optional\s+|more\s+|further\s+|extra\s+)?questions\b", re.I
+)
+
+
+def test_no_tree_text_writes_a_count_of_questions_that_would_go_stale(app):
+    """Counts of questions come from the tree at render time, never from its wording."""
+    tree = tree_of(app)
+    texts = [
+        text
+        for question in tree.questions
+        for text in (question.text, question.help, question.hint, question.note)
+    ] + [text for domain in tree.domains for text in (domain.title, domain.note)]
+    assert [text for text in texts if SPELLED_COUNT.search(text)] == []
