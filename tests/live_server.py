@@ -168,11 +168,13 @@ class Member(threading.Thread):
                     self.failures.append(f"GET {question_id}: {status}")
                     return
                 token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+                revision = re.search(r'name="revision" value="(\d*)"', page)
                 value = SPECIALISED[question_id]
                 answer = value if isinstance(value, list) else str(value)
-                status, _, location = self.request(
-                    path, {"csrf_token": token.group(1), "answer": answer, "note": ""}
-                )
+                form = {"csrf_token": token.group(1), "answer": answer, "note": ""}
+                if revision:
+                    form["revision"] = revision.group(1)
+                status, _, location = self.request(path, form)
                 if status == 302:
                     self.round_trips.append(time.perf_counter() - started)
                     self.acknowledged.append((self.token, question_id, value))

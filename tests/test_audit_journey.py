@@ -122,11 +122,10 @@ def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(client, 
     assert path_of(done) == f"/a/{token}/check"
 
 
-def test_a_question_not_reached_yet_redirects_to_the_next_one_due(client, team):
+def test_a_question_off_the_route_redirects_to_the_next_one_due(client, team):
     _, token = team
-    response = client.get(f"/a/{token}/q/clinical_dyadic")
-    assert path_of(response) == f"/a/{token}/q/sup_under3_count"
-    response = client.post(f"/a/{token}/q/clinical_dyadic", data=form_data("dyadic"))
+    # Only a Soulbury-pay answer leads to this question; on the default route it is skipped.
+    response = client.get(f"/a/{token}/q/lead_soulbury_scale")
     assert path_of(response) == f"/a/{token}/q/sup_under3_count"
 
 

@@ -300,7 +300,7 @@ def test_values_and_notes_round_trip(db, audit, value, note):
 
 def test_answered_at_is_aware_utc_and_touches_the_audit(db, audit):
     plus_one = timezone(timedelta(hours=1))
-    at = datetime(2024, 12, 3, 10, 30, tzinfo=plus_one)
+    at = (datetime.now(UTC) + timedelta(hours=3)).astimezone(plus_one)  # after the audit began
     store.record_answer(db, audit, "q1", "yes", at=at)
     got = store.current_answers(db, audit)["q1"].answered_at
     assert got == at

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
+    HiddenField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -16,6 +18,7 @@ from wtforms.validators import Length, Optional
 
 from bot.i18n import gettext, wtforms_translations
 from bot.i18n import lazy_gettext as _l
+from bot.store import UNCHECKED
 from bot.tree import model as m
 from bot.tree.answers import AnswerError, check_answer, clean_text
 
@@ -83,7 +86,20 @@ class QuestionForm(Form):
         default="",
         filters=[clean_input],
     )
+    revision = HiddenField(default="")
     submit = SubmitField(_l("Continue"))
+
+    @property
+    def expected_revision(self) -> int | None | object:
+        """The id of the answer the form was shown with: None for none, UNCHECKED if unsent.
+
+        A form posted without the field (a page opened before the field existed, or a script)
+        is saved without the check.
+        """
+        if "revision" not in request.form:
+            return UNCHECKED
+        text = (self.revision.data or "").strip()
+        return int(text) if text.isdigit() else None
 
     def validate_answer(self, field: Field) -> None:
         try:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, format_timedelta
 
 from bot.audit.state import AuditState
 from bot.i18n import gettext
 from bot.i18n import lazy_gettext as _l
-from bot.store import AnswerRecord
+from bot.store import AnswerRecord, utc_now
 from bot.tree import model as m
 from bot.tree.engine import Reason
+from bot.tree.tasks import expected_route
 
 STATUS_LABELS = {
     m.MET: _l("Met"),
@@ -71,13 +73,124 @@ def short_date(moment) -> str:
 
 
 def who(record: AnswerRecord) -> str:
-    if record.respondent_name:
-        if record.respondent_role:
-            return gettext(
-                "%(name)s (%(role)s)", name=record.respondent_name, role=record.respondent_role
+    return person(record.respondent_name, record.respondent_role)
+
+
+def time_ago(moment) -> str:
+    """Say how long ago a moment was, in words: "3 minutes ago"."""
+    return format_timedelta(moment - utc_now(), add_direction=True)
+
+
+def person(name: str | None, role: str | None) -> str:
+    if not name:
+        return gettext("Someone in the team")
+    return gettext("%(name)s (%(role)s)", name=name, role=role) if role else name
+
+
+def tree_moved_at(move: dict | None) -> datetime | None:
+    """When an audit was moved to a newer tree (`store.last_tree_move` keeps it as text)."""
+    return datetime.fromisoformat(move["moved"]) if move else None
+
+
+def routes_on_its_answer(question: m.Question) -> bool:
+    return bool(question.routes) or any(option.next for option in question.options)
+
+
+def off_path_reason(state: AuditState, question_id: str) -> str:
+    """Say why a question is off the team's route: whose change, or the tree update, moved it.
+
+    The cause named is the latest change to a branching question on the route, unless the
+    questions were updated after it.
+    """
+    tree = state.tree
+    if question_id not in tree.questions_by_id:
+        return gettext("This question was removed when the questions were updated.")
+    changes = [
+        state.records[q]
+        for q in expected_route(tree, state.assessment.fitted)
+        if q in state.assessment.fitted and routes_on_its_answer(tree.question(q))
+    ]
+    cause = max(changes, key=lambda record: record.id) if changes else None
+    moved = tree_moved_at(state.tree_move)
+    if moved and (cause is None or moved > cause.answered_at):
+        return gettext(
+            "This question no longer applies because the questions were updated on %(date)s.",
+            date=short_date(moved),
+        )
+    if cause is None:
+        return gettext("This question no longer applies to your team’s answers.")
+    return gettext(
+        "This question no longer applies because %(who)s changed ‘%(question)s’.",
+        who=who(cause),
+        question=gettext(tree.question(cause.question_id).text),
+    )
+
+
+@dataclass
+class Presence:
+    who: str
+    where: str
+    when: str
+
+
+def people_here(state: AuditState, recent: list[dict], me: int | None) -> list[Presence]:
+    """Who else answered lately and in which domain, from `store.recent_answerers` rows."""
+    tree = state.tree
+    seen = []
+    for row in recent:
+        if row["respondent_id"] == me:
+            continue
+        question = tree.questions_by_id.get(row["question_id"])
+        where = gettext(tree.domains_by_id[question.domain].title) if question else ""
+        seen.append(Presence(person(row["name"], row["role"]), where, time_ago(row["answered_at"])))
+    return seen
+
+
+@dataclass
+class Version:
+    answer: str
+    note: str
+    who: str
+    when: str
+
+
+@dataclass
+class Disagreement:
+    question: m.Question
+    versions: list[Version]
+
+
+def disagreements(state: AuditState, log: dict[str, list[AnswerRecord]]) -> list[Disagreement]:
+    """The answers on the route that more than one person set differently, with each version."""
+    tree = state.tree
+    found = []
+    for question_id in expected_route(tree, state.assessment.fitted):
+        chain = log.get(question_id, [])
+        people = {record.respondent_id for record in chain}
+        values = {repr(record.value) for record in chain}
+        if len(people) < 2 or len(values) < 2:
+            continue
+        question = tree.question(question_id)
+        versions = [
+            Version(
+                display_answer(question, record.value),
+                record.note,
+                who(record),
+                format_date(record.answered_at, "d MMM yyyy") + ", " + time_ago(record.answered_at),
             )
-        return record.respondent_name
-    return gettext("Someone in the team")
+            for record in chain
+            if record.previous is None
+            or (record.previous.value, record.previous.note) != (record.value, record.note)
+        ]
+        found.append(Disagreement(question, versions))
+    return found
+
+
+def answerers_on_route(state: AuditState) -> dict[int | None, str]:
+    """Who gave the current answers on the route: respondent id to name, in answer order."""
+    route = expected_route(state.tree, state.assessment.fitted)
+    records = [state.records[q] for q in route if q in state.assessment.fitted]
+    return {record.respondent_id: who(record) for record in records}
 
 
 @dataclass
@@ -115,7 +228,11 @@ def answered_sections(
     """Group the answers on the current path by domain, in the order they were asked."""
     tree = state.tree
     sections: dict[str, DomainSection] = {}
-    for question_id in state.journey.path:
+    # The check page also shows answers given past a gap (members sharing the work out);
+    # the chat transcript shows the conversation up to the question being asked.
+    route = expected_route(tree, state.assessment.fitted) if include_upcoming else None
+    answered = [q for q in route if q in state.assessment.fitted] if route else state.journey.path
+    for question_id in answered:
         if question_id == stop_at:
             break
         question = tree.question(question_id)
@@ -133,7 +250,7 @@ def answered_sections(
             )
         )
     if include_upcoming:
-        for question_id in state.journey.upcoming:
+        for question_id in (q for q in route if q not in state.assessment.fitted):
             question = tree.question(question_id)
             sections.setdefault(
                 question.domain, DomainSection(tree.domains_by_id[question.domain])
@@ -222,9 +339,10 @@ def result_view(state: AuditState) -> ResultView | None:
 
 
 def progress(state: AuditState, question_id: str) -> dict[str, Any]:
-    journey = state.journey
-    position = journey.position(question_id)
-    total = max(journey.estimated_total, position)
+    """Where the question stands on the expected route, also past questions left for others."""
+    route = expected_route(state.tree, state.assessment.fitted)
+    position = route.index(question_id) + 1 if question_id in route else len(route) + 1
+    total = max(len(route), position)
     return {
         "position": position,
         "total": total,

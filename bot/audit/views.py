@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -21,7 +21,13 @@ from flask import (
 
 from bot import store
 from bot.audit import presenters
-from bot.audit.forms import ConfirmForm, RespondentForm, question_form, stored_as_form_data
+from bot.audit.forms import (
+    ConfirmForm,
+    RespondentForm,
+    clean_input,
+    question_form,
+    stored_as_form_data,
+)
 from bot.audit.state import AuditState, load_state
 from bot.console.standings import standing_to_keep
 from bot.db import get_db
@@ -30,11 +36,14 @@ from bot.plan.data import plan_dict, plan_filename
 from bot.throttle import client_address, throttle
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
-from bot.trees import current_tree
+from bot.tree.tasks import domain_tasks, expected_route, next_unanswered_after
+from bot.trees import current_tree, tree_for_digest
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 
 RETURN_TO_CHECK = "check"
+RETURN_TO_TASKS = "tasks"
+PRESENCE_MINUTES = 15  # "who else is here": anyone who answered this recently
 STORAGE_ERROR_MESSAGE = _l(
     "We could not save your answer just now. Your answer is still here: please try again."
 )
@@ -143,6 +152,7 @@ def start():
         state=state,
         form=form,
         contributors=store.contributors(get_db(), state.audit["id"]),
+        people_here=_presence(state),
         ready=presenters.things_to_have_ready(state.tree),
         optional_count=presenters.optional_question_count(state.tree),
         minutes=presenters.minutes_needed(state.journey.estimated_total),
@@ -165,16 +175,90 @@ def resume():
     return redirect(_next_url(_state().journey))
 
 
+def _returning() -> str | None:
+    value = request.args.get("return_to")
+    return value if value in (RETURN_TO_CHECK, RETURN_TO_TASKS) else None
+
+
+def _after_answer(state: AuditState, question_id: str, value, returning: str | None) -> str:
+    """Where to go once this question is settled: on along the route, or back to the list.
+
+    The chat goes on to the next unanswered question after this one, so colleagues working
+    on other domains are not sent back over each other's questions. From the task list it
+    goes back to the list once the domain has no unanswered question left.
+    """
+    if value is _NO_CHANGE:
+        answers = dict(state.assessment.fitted)
+    else:
+        answers = {**state.assessment.fitted, question_id: value}
+    journey = assess(state.tree, state.audit, answers).journey
+    if returning == RETURN_TO_CHECK or journey.complete:
+        return _next_url(journey, returning, changed=question_id)
+    following = next_unanswered_after(state.tree, answers, question_id) or journey.next
+    if returning == RETURN_TO_TASKS:
+        domain = state.tree.question(question_id).domain
+        if state.tree.question(following).domain != domain:
+            return url_for(".tasks", done=domain)
+    extra = {"return_to": returning} if returning else {}
+    return url_for(".question", question_id=following, **extra) + "#question"
+
+
+_NO_CHANGE = object()
+
+
+def _presence(state: AuditState) -> list[presenters.Presence]:
+    since = store.utc_now() - timedelta(minutes=PRESENCE_MINUTES)
+    recent = store.recent_answerers(get_db(), state.audit["id"], since)
+    return presenters.people_here(state, recent, _respondent_id())
+
+
+def _typed_answer():
+    """What was posted as the answer, cleaned of control characters: one text or a list."""
+    values = [clean_input(value) for value in request.form.getlist("answer")]
+    return values[0] if len(values) == 1 else values or None
+
+
+def _removed_question(state: AuditState, question_id: str):
+    """A question the tree no longer has: say so, and keep anything posted to it."""
+    db = get_db()
+    move = store.last_tree_move(db, state.audit["id"])
+    old = tree_for_digest(db, move["from_digest"], state.tree) if move else None
+    old_question = old.questions_by_id.get(question_id) if old else None
+    if old_question is None and question_id not in state.records:
+        abort(404)
+    kept = None
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        value, note = _typed_answer(), clean_input(request.form.get("note", "")) or ""
+        record = state.records.get(question_id)
+        if record is None or (record.value, record.note) != (value, note):
+            store.record_answer(
+                db, state.audit["id"], question_id, value, note=note, respondent_id=_respondent_id()
+            )
+        kept = {"answer": value, "note": note}
+    return render_template(
+        "audit/removed.html",
+        state=state,
+        question_text=old_question.text if old_question else None,
+        moved=presenters.tree_moved_at(move),
+        kept=kept,
+        record=state.records.get(question_id),
+    ), 200
+
+
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
 def question(question_id: str):
     state = _state()
     tree = state.tree
     if question_id not in tree.questions_by_id:
-        abort(404)
-    returning = (
-        request.args.get("return_to") if request.args.get("return_to") == RETURN_TO_CHECK else None
+        return _removed_question(state, question_id)
+    returning = _returning()
+    on_route = state.journey.may_visit(question_id) or question_id in expected_route(
+        tree, state.assessment.fitted
     )
-    if not state.journey.may_visit(question_id):
+    if request.method == "GET" and not on_route:
         return redirect(_next_url(state.journey, returning))
     current = tree.question(question_id)
     record = state.records.get(question_id)
@@ -187,39 +271,63 @@ def question(question_id: str):
             data={
                 "answer": stored_as_form_data(current, record.value) if record else None,
                 "note": record.note if record else "",
+                "revision": str(record.id) if record else "",
             },
         )
+    off_path = None if on_route else presenters.off_path_reason(state, question_id)
     if form.validate_on_submit():
-        unchanged = (
-            record is not None
-            and record.value == form.cleaned
-            and record.note == (form.note.data or "")
-        )
+        note = form.note.data or ""
+        if request.form.get("conflict") == "theirs":
+            return redirect(_after_answer(state, question_id, _NO_CHANGE, returning))
+        unchanged = record is not None and (record.value, record.note) == (form.cleaned, note)
         after = _assessment_after(state, question_id, form.cleaned)
         try:
             if not unchanged:
-                if state.finished:
-                    store.reopen_audit(get_db(), state.audit["id"])
                 store.record_answer(
                     get_db(),
                     state.audit["id"],
                     question_id,
                     form.cleaned,
-                    note=form.note.data or "",
+                    note=note,
                     respondent_id=_respondent_id(),
                     standing=standing_to_keep(after, store.IN_PROGRESS),
+                    expected=form.expected_revision,
                 )
-            return redirect(_next_url(after.journey, returning, changed=question_id))
+                if state.finished:
+                    store.reopen_audit(get_db(), state.audit["id"])
+        except store.AnswerChanged as changed:
+            return _conflict_page(state, current, changed.current, form, returning), 409
         except sqlite3.Error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [STORAGE_ERROR_MESSAGE]
             status = 503
-    journey = state.journey
-    previous = journey.previous(question_id)
+        else:
+            if off_path:
+                return render_template(
+                    "audit/off_path.html",
+                    state=state,
+                    question=current,
+                    reason=off_path,
+                    kept=presenters.display_answer(current, form.cleaned),
+                    note=note,
+                    next_url=_next_url(state.journey, returning),
+                )
+            return redirect(_after_answer(state, question_id, form.cleaned, returning))
+    route = expected_route(tree, state.assessment.fitted)
+    at = route.index(question_id) if question_id in route else 0
+    previous = route[at - 1] if at else None
+    if (
+        returning == RETURN_TO_TASKS
+        and previous
+        and tree.question(previous).domain != current.domain
+    ):
+        previous = None
     back_url = (
         _check_row_url(question_id)
-        if returning
-        else url_for(".question", question_id=previous)
+        if returning == RETURN_TO_CHECK
+        else url_for(".tasks")
+        if returning == RETURN_TO_TASKS and not previous
+        else url_for(".question", question_id=previous, return_to=returning)
         if previous
         else url_for(".start", intro=1)
     )
@@ -231,6 +339,8 @@ def question(question_id: str):
         record=record,
         returning=returning,
         back_url=back_url,
+        off_path=off_path,
+        people_here=_presence(state),
         sections=presenters.answered_sections(state, stop_at=question_id),
         progress=presenters.progress(state, question_id),
         domain=tree.domains_by_id[current.domain],
@@ -240,6 +350,38 @@ def question(question_id: str):
     ), (status if status != 200 else 422 if form.errors else 200)
 
 
+def _conflict_page(state, question, theirs, form, returning) -> str:
+    """Both answers side by side, and a choice: keep theirs or use mine."""
+    mine = form.cleaned
+    return render_template(
+        "audit/conflict.html",
+        state=state,
+        question=question,
+        theirs=theirs,
+        theirs_answer=presenters.display_answer(question, theirs.value),
+        theirs_who=presenters.who(theirs),
+        theirs_when=presenters.time_ago(theirs.answered_at),
+        mine_answer=presenters.display_answer(question, mine),
+        mine_note=form.note.data or "",
+        mine_values=(mine if isinstance(mine, list) else [] if mine is None else [str(mine)]),
+        returning=returning,
+        form=form,
+    )
+
+
+@bp.route("/tasks")
+def tasks():
+    state = _state()
+    done = request.args.get("done")
+    return render_template(
+        "audit/tasks.html",
+        state=state,
+        tasks=domain_tasks(state.tree, state.assessment.fitted),
+        done=state.tree.domains_by_id.get(done) if done else None,
+        people_here=_presence(state),
+    )
+
+
 def _check_page(state: AuditState, form: ConfirmForm) -> str:
     return render_template(
         "audit/check.html",
@@ -247,6 +389,10 @@ def _check_page(state: AuditState, form: ConfirmForm) -> str:
         form=form,
         who=presenters.who,
         sections=presenters.answered_sections(state, include_upcoming=True),
+        disagreements=presenters.disagreements(
+            state, store.answer_log(get_db(), state.audit["id"])
+        ),
+        answerers=presenters.answerers_on_route(state),
     )
 
 

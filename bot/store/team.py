@@ -216,18 +216,23 @@ def finish_audit(
     db: sqlite_utils.Database, audit_id: int, *, standing: StoredStanding | None = None
 ) -> None:
     """Mark the audit finished now, keeping its finished standing in the same transaction."""
-    now = stamp()
     with write_transaction(db):
+        now = stamp()
+        db.execute(
+            "UPDATE audits SET status = ?, finished = ?, updated = max(updated, ?) WHERE id = ?",
+            [FINISHED, now, now, audit_id],
+        )
         if standing is not None:
-            _keep_standing(db, audit_id, now, standing)
-        db.table("audits").update(audit_id, {"status": FINISHED, "finished": now, "updated": now})
+            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
+            _keep_standing(db, audit_id, updated, standing)
 
 
 def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
     """Put a finished audit back in progress, clearing its finished time."""
     with write_transaction(db):
-        db.table("audits").update(
-            audit_id, {"status": IN_PROGRESS, "finished": None, "updated": stamp()}
+        db.execute(
+            "UPDATE audits SET status = ?, finished = NULL, updated = max(updated, ?) WHERE id = ?",
+            [IN_PROGRESS, stamp(), audit_id],
         )
 
 
@@ -245,6 +250,28 @@ def audits_for_team(db: sqlite_utils.Database, team_id: int) -> list[dict]:
     return [typed_row(row) for row in rows]
 
 
+class AnswerChanged(Exception):
+    """The answer changed since the form was shown; `current` is the answer now in the log."""
+
+    def __init__(self, current: AnswerRecord):
+        super().__init__(f"answer {current.id} to {current.question_id} is newer than the form")
+        self.current = current
+
+
+UNCHECKED = object()  # record_answer(expected=...) default: append without a revision check
+
+
+def _log_time(db: sqlite_utils.Database, at: datetime | None) -> str:
+    """Stamp an answer inside its write transaction, never earlier than the log's last entry.
+
+    Taken under the write lock, so ids and times run in the same order even if a writer
+    waited for the lock or the clock stepped back.
+    """
+    now = stamp(at)
+    last = one(db, "SELECT answered_at FROM answers ORDER BY id DESC LIMIT 1", [])
+    return max(now, last["answered_at"]) if last else now
+
+
 def record_answer(
     db: sqlite_utils.Database,
     audit_id: int,
@@ -254,15 +281,22 @@ def record_answer(
     note: str = "",
     respondent_id: int | None = None,
     at: datetime | None = None,
+    expected: int | None | object = UNCHECKED,
     standing: StoredStanding | None = None,
 ) -> int:
     """Append an answer (value stored as JSON) and touch the audit; return the answer id.
 
+    With `expected` (the id of the answer the form was shown with, or None for none), the
+    answer is only appended if the question's latest answer is still that one; otherwise
+    AnswerChanged is raised with the answer now in the log. The same value and note as the
+    latest answer is never a conflict and appends nothing: its id is returned.
+
     `standing`, the audit's standing once this answer counts, is kept in the same transaction,
-    so the console reads it rather than evaluating the audit again. Raises LookupError for an
-    unknown audit and ValueError for a respondent from another team than the audit's.
+    so the console reads it rather than evaluating the audit again.
+
+    Raises LookupError for an unknown audit and ValueError for a respondent from another
+    team than the audit's.
     """
-    answered_at = stamp(at)
     encoded = json.dumps(value, ensure_ascii=False)
     with write_transaction(db):
         audit = one(db, "SELECT team_id FROM audits WHERE id = ?", [audit_id])
@@ -272,15 +306,25 @@ def record_answer(
             respondent = get_respondent(db, respondent_id)
             if respondent is None or respondent["team_id"] != audit["team_id"]:
                 raise ValueError(f"respondent {respondent_id} does not belong to this team")
+        if expected is not UNCHECKED:
+            current = latest_answer(db, audit_id, question_id)
+            if current is not None and current.id != expected:
+                if current.value == value and current.note == (note or ""):
+                    return current.id
+                raise AnswerChanged(current)
+        answered_at = _log_time(db, at)
         # A plain INSERT: table().insert() reads sqlite_master twice to learn the columns.
         answer_id = db.conn.execute(
             "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
         ).lastrowid
-        db.execute("UPDATE audits SET updated = ? WHERE id = ?", [answered_at, audit_id])
+        db.execute(
+            "UPDATE audits SET updated = max(updated, ?) WHERE id = ?", [answered_at, audit_id]
+        )
         if standing is not None:
-            _keep_standing(db, audit_id, answered_at, standing)
+            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
+            _keep_standing(db, audit_id, updated, standing)
     return answer_id
 
 
@@ -324,6 +368,24 @@ def kept_standings(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int,
         [json.dumps([int(audit_id) for audit_id in audit_ids])],
     )
     return {row["audit_id"]: {**row, "standing": json.loads(row["standing"])} for row in rows}
+
+
+def latest_answer(
+    db: sqlite_utils.Database, audit_id: int, question_id: str
+) -> AnswerRecord | None:
+    """Return the question's latest answer in the audit (its previous one linked), or None."""
+    rows = select(
+        db,
+        f"""
+        SELECT {ANSWER_COLUMNS}
+        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.audit_id = ? AND answers.question_id = ?
+        ORDER BY answers.id DESC LIMIT 2
+        """,
+        [audit_id, question_id],
+    )
+    chain = chain_records(list(rows)[::-1]).get(question_id)
+    return chain[-1] if chain else None
 
 
 def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, AnswerRecord]:
@@ -391,3 +453,40 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         [audit_id],
     )
     return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]
+
+
+def answer_log(db: sqlite_utils.Database, audit_id: int) -> dict[str, list[AnswerRecord]]:
+    """Return every answer in the audit, oldest first, as a chain per question id."""
+    rows = db.query(
+        f"""
+        SELECT {ANSWER_COLUMNS}
+        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.audit_id = ?
+        ORDER BY answers.id
+        """,
+        [audit_id],
+    )
+    return chain_records(list(rows))
+
+
+def recent_answerers(db: sqlite_utils.Database, audit_id: int, since: datetime) -> list[dict]:
+    """Return each named person who answered in the audit since `since`, latest first.
+
+    Each dict has respondent_id, name, role, and the question_id and answered_at (aware UTC
+    datetime) of their latest answer: where they are working now.
+    """
+    rows = db.query(
+        """
+        SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
+               answers.question_id, answers.answered_at
+        FROM answers JOIN respondents ON respondents.id = answers.respondent_id
+        WHERE answers.id IN (
+            SELECT max(id) FROM answers
+            WHERE audit_id = ? AND answered_at >= ? AND respondent_id IS NOT NULL
+            GROUP BY respondent_id
+        )
+        ORDER BY answers.id DESC
+        """,
+        [audit_id, stamp(since)],
+    )
+    return [{**row, "answered_at": parse_time(row["answered_at"])} for row in rows]

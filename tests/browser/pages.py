@@ -83,6 +83,7 @@ TEAM_PAGES: dict[str, Visit] = {
         page, site.partway + "/q/mdt_professions#question"
     ),
     "check-in-progress": lambda page, site: _go(page, site.partway + "/check"),
+    "task-list": lambda page, site: _go(page, site.partway + "/tasks"),
     "check": lambda page, site: _go(page, site.complete + "/check"),
     "result": lambda page, site: _go(page, site.finished + "/result"),
     "question-list": lambda page, site: _go(page, site.fresh + "/questions"),
