@@ -111,13 +111,13 @@ def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(client, 
     _, token = team
     walk(client, token, SPECIALISED)
     change = client.post(
-        f"/a/{token}/q/referral_relationship_concern?return_to=check", data=form_data("no")
+        f"/a/{token}/q/referral_age_range?return_to=check",
+        data=form_data("before_first_birthday"),
     )
-    assert path_of(change) == f"/a/{token}/q/referral_limiting_characteristic"
+    assert path_of(change) == f"/a/{token}/q/referral_age_months_under_one"
     assert "return_to=check" in change.headers["Location"]
     done = client.post(
-        f"/a/{token}/q/referral_limiting_characteristic?return_to=check",
-        data=form_data(["able_to_pay"]),
+        f"/a/{token}/q/referral_age_months_under_one?return_to=check", data=form_data(6)
     )
     assert path_of(done) == f"/a/{token}/check"
 
@@ -170,7 +170,7 @@ def test_two_respondents_are_recorded_and_a_replacement_is_shown(app, team):
     ("question_id", "data", "message"),
     [
         ("sup_under3_count", {}, "Enter a number"),
-        ("sup_under3_count", {"answer": "two"}, "Enter a number, like 4 or 2.5"),
+        ("sup_under3_count", {"answer": "two"}, "Enter a whole number, like 3"),
         ("sup_under3_count", {"answer": "2.5"}, "Enter a whole number"),
         ("sup_under3_count", {"answer": "101"}, "Enter a number of 100 or less"),
         ("sup_under3_count", {"answer": "-3"}, "Enter a number of 0 or more"),

@@ -111,7 +111,10 @@ def test_extraction_finds_python_templates_and_the_question_tree(extracted):
     assert "bot/audit/forms.py" in files
     assert "templates/audit/question.html" in files
     assert "questions/self-audit.yaml" in files
-    tree_message = extracted.get("What is their combined whole-time equivalent?")
+    tree_message = extracted.get(
+        "What is the combined whole-time equivalent of the practitioners with less than three"
+        " years' experience?"
+    )
     assert "question sup_under3_wte: text" in tree_message.auto_comments
 
 
@@ -267,7 +270,7 @@ def test_a_question_with_an_error_is_in_welsh(cy, team):
         response,
         "Mae problem wedi codi",
         "Gwall:",
-        "Rhowch rif, fel 4 neu 2.5",
+        "Rhowch rif cyfan, fel 3",
         english=("There is a problem", "Error:", "Enter a number"),
     )
 
@@ -360,7 +363,7 @@ def test_switching_language_mid_audit_keeps_the_place_and_the_answers(client, te
         "Faint o ymarferwyr sydd â thair blynedd neu ragor o brofiad",
         "Atebion eich tîm hyd yma",
         "Ydy, mae pob unigolyn yn cael o leiaf ei gyfran",  # an earlier answer, in Welsh
-        "6.5 awr",
+        "6.8 awr",
     )
     assert path_of(client.get(f"/a/{token}/next")) == location
 

@@ -13,6 +13,7 @@ PURE = [
     ("bot.tree.engine", WEB | {"sqlite3", "sqlite_utils", "docx"}),
     ("bot.tree.check", WEB | {"sqlite3", "sqlite_utils", "docx"}),
     ("bot.tree.assessment", WEB | {"sqlite3", "sqlite_utils", "docx"}),
+    ("bot.tree.movement", WEB | {"sqlite3", "sqlite_utils", "docx"}),
     # the Word writer: no Flask and no gettext (the plan dict arrives translated)
     ("bot.plan.document", WEB | {"gettext", "sqlite_utils"}),
     # the national picture's counts: plain Python over standings

@@ -1,5 +1,6 @@
 """Changing the question tree never loses an answer or breaks an audit."""
 
+import re
 import sqlite3
 
 import pytest
@@ -12,6 +13,8 @@ from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, path_of, walk
 
 V1 = DEFAULT_TREE.read_text(encoding="utf-8")
+V1_VERSION = re.search(r'version: "([0-9]+\.[0-9]+)"', V1).group(1)
+V2_VERSION = f"{V1_VERSION.split('.')[0]}.{int(V1_VERSION.split('.')[1]) + 1}"
 NEW_QUESTION = """  - id: referral_self_referral
     domain: referrals_access
     type: yes_no
@@ -23,7 +26,7 @@ NEW_QUESTION = """  - id: referral_self_referral
 
 def version_two() -> str:
     """Add a question, drop an option and remove a question, as an editor might."""
-    text = V1.replace('version: "2026.1"', 'version: "2026.2"')
+    text = V1.replace(f'version: "{V1_VERSION}"', f'version: "{V2_VERSION}"')
     text = text.replace(
         """      - value: "informal"
         label: Referrers know how to refer, but it is not written down
@@ -34,7 +37,18 @@ def version_two() -> str:
     start = text.index("  - id: referral_age_start\n")
     end = text.index("  - id: referral_relationship_concern\n")
     text = text[:start] + NEW_QUESTION + text[end:]
-    text = text.replace("""        when: "referral_age_start != 'from_pregnancy'"\n""", "", 1)
+    text = text.replace("next: referral_age_start", "next: referral_self_referral")
+    text = text.replace(  # the dropped option's status rule goes with it
+        """      - when: "referral_pathway == 'informal'"
+        status: partly_met
+        because: Referrers know how to refer, but the pathway is not written down.
+""",
+        "",
+        1,
+    )
+    text = text.replace(
+        """        when: "referral_age_start in ['from_birth', 'later']"\n""", "", 1
+    )
     assert text.count("referral_age_start") == 0
     return text
 
@@ -72,7 +86,7 @@ def test_an_audit_in_progress_moves_to_the_new_version_and_is_told(apps):
 
     with after.app_context():
         audit = store.current_audit(get_db(), team_id, tree_id="", tree_version="", tree_digest="")
-        assert audit["tree_version"] == "2026.2"
+        assert audit["tree_version"] == V2_VERSION
     assert path_of(client.get(f"/a/{token}/next")) == f"/a/{token}/q/referral_pathway"
     client.post(f"/a/{token}/q/referral_pathway", data=form_data("written_and_shared"))
     assert path_of(client.get(f"/a/{token}/next")) == f"/a/{token}/q/referral_self_referral"
@@ -99,14 +113,14 @@ def test_a_finished_audit_keeps_its_version_and_result(apps):
     assert "The audit questions have been updated" not in result_after.text
     with after.app_context():
         audit = store.current_audit(get_db(), team_id, tree_id="", tree_version="", tree_digest="")
-        assert audit["tree_version"] == "2026.1" and audit["status"] == "finished"
+        assert audit["tree_version"] == V1_VERSION and audit["status"] == "finished"
 
     admin = make_admin(after)
     console = after.test_client()
     sign_in_directly(console, admin)
     team_page = console.get(f"/admin/teams/{team_id}")
     assert team_page.status_code == 200
-    assert "2026.1" in team_page.text
+    assert V1_VERSION in team_page.text
 
 
 def test_a_re_audit_uses_the_current_tree(apps):
@@ -119,4 +133,4 @@ def test_a_re_audit_uses_the_current_tree(apps):
         audit = store.start_new_audit(
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
-        assert audit["tree_version"] == "2026.2"
+        assert audit["tree_version"] == V2_VERSION

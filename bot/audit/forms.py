@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import request
+from flask_babel import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
@@ -20,7 +24,8 @@ from bot.i18n import gettext, wtforms_translations
 from bot.i18n import lazy_gettext as _l
 from bot.store import UNCHECKED
 from bot.tree import model as m
-from bot.tree.answers import AnswerError, check_answer, clean_text
+from bot.tree.answers import AnswerError, check_answer, clean_text, limit_of
+from bot.tree.engine import Reason
 
 NAME_MAX_LENGTH = 80
 
@@ -32,8 +37,13 @@ ERROR_MESSAGES = {
     "not_whole": _l("Enter a whole number, like 3"),
     "too_small": _l("Enter a number of %(min)s or more"),
     "too_big": _l("Enter a number of %(max)s or less"),
+    "decimal_comma": _l("Use a full stop for decimals, like 1.4"),
     "bad_step": _l("Enter a number in steps of %(step)s, like 2.5"),
     "too_long": _l("Your answer must be %(max_length)s characters or fewer"),
+}
+TOO_MANY_PLACES = {
+    1: _l("Enter a number with no more than 1 decimal place, like 2.5"),
+    2: _l("Enter a number with no more than 2 decimal places, like 6.75"),
 }
 REQUIRED_MESSAGES = {
     m.SINGLE_CHOICE: _l("Select an answer"),
@@ -58,9 +68,20 @@ def clean_input(text):
     return clean_text(text).strip() if isinstance(text, str) else text
 
 
-def error_message(question: m.Question, error: AnswerError) -> str:
+def error_message(
+    question: m.Question, error: AnswerError, answers: Mapping[str, Any] | None = None
+) -> str:
     if error.code == "required":
         return str(REQUIRED_MESSAGES[question.type])
+    if error.code == "above_answer":  # the tree words this one, naming what caps the answer
+        limit = limit_of(question, answers or {})
+        return Reason(question.at_most.error, {"limit": limit}).render(
+            gettext, lambda value: format_decimal(value, format="#,##0.##")
+        )
+    if error.code == "too_many_places" and error.params["places"] in TOO_MANY_PLACES:
+        return str(TOO_MANY_PLACES[error.params["places"]])
+    if error.code == "too_many_places":
+        return str(ERROR_MESSAGES["bad_step"]) % {"step": f"{question.step:g}"}
     params = dict(error.params)
     label = params.get("option")
     if label:  # an option label from the tree, named in the user's language
@@ -80,6 +101,7 @@ class QuestionForm(Form):
     """Base for the generated question forms; `cleaned` holds the answer to store."""
 
     question: m.Question
+    answers: Mapping[str, Any] = {}  # the team's other answers, for limits such as `at_most`
     cleaned = None
     note = TextAreaField(
         validators=[Optional(), Length(max=m.NOTE_MAX_LENGTH, message=NOTE_TOO_LONG)],
@@ -103,9 +125,9 @@ class QuestionForm(Form):
 
     def validate_answer(self, field: Field) -> None:
         try:
-            self.cleaned = check_answer(self.question, field.data)
+            self.cleaned = check_answer(self.question, field.data, self.answers)
         except AnswerError as error:
-            raise ValidationError(error_message(self.question, error)) from None
+            raise ValidationError(error_message(self.question, error, self.answers)) from None
 
 
 class SingleChoiceField(RadioField):
@@ -133,8 +155,14 @@ def _answer_field(question: m.Question) -> Field:
 _form_classes: dict[int, tuple[m.Question, type[QuestionForm]]] = {}
 
 
-def question_form(question: m.Question, **kwargs) -> QuestionForm:
-    """Build the form for `question`; pass `data=` to show a stored answer."""
+def question_form(
+    question: m.Question, answers: Mapping[str, Any] | None = None, **kwargs
+) -> QuestionForm:
+    """Build the form for `question`; pass `data=` to show a stored answer.
+
+    `answers` are the team's answers so far, which limits such as a WTE within its head count
+    are checked against.
+    """
     found = _form_classes.get(id(question))
     if found is None or found[0] is not question:
         form_class = type(
@@ -143,7 +171,9 @@ def question_form(question: m.Question, **kwargs) -> QuestionForm:
             {"answer": _answer_field(question), "question": question},
         )
         found = _form_classes[id(question)] = (question, form_class)
-    return found[1](**kwargs)
+    form = found[1](**kwargs)
+    form.answers = answers or {}
+    return form
 
 
 def stored_as_form_data(question: m.Question, value) -> object:

@@ -14,6 +14,7 @@ from bot.i18n import lazy_gettext as _l
 from bot.store import AnswerRecord, utc_now
 from bot.tree import model as m
 from bot.tree.engine import Reason
+from bot.tree.movement import IMPROVED, movement
 from bot.tree.tasks import expected_route
 
 STATUS_LABELS = {
@@ -348,6 +349,89 @@ def progress(state: AuditState, question_id: str) -> dict[str, Any]:
         "total": total,
         "percent": round(100 * (position - 1) / total) if total else 0,
     }
+
+
+@dataclass
+class MovedDescriptor:
+    title: str
+    before_status: str
+    after_status: str
+    before: str  # the statuses' labels, translated
+    after: str
+    direction: str  # movement.IMPROVED or WORSENED
+    direction_label: str
+
+
+@dataclass
+class MovementView:
+    """ "Since your last audit": the classification then and now, and what moved."""
+
+    previous_audit_id: int
+    since: str  # when the last audit finished, like "March 2026"
+    before: str  # result titles, translated; after is "" until every question is answered
+    after: str
+    result_changed: bool
+    moves: list[MovedDescriptor]
+    unchanged: int
+
+
+def last_time_date(audit: dict) -> str:
+    """Name the month an earlier audit finished in, as "Last time (March 2026)" does."""
+    return format_date(audit["finished"] or audit["started"], format="MMMM yyyy")
+
+
+def _result_title(state: AuditState, result_id: str | None) -> str:
+    result = state.tree.results_by_id.get(result_id) if result_id else None
+    return gettext(result.title) if result else ""
+
+
+def movement_view(state: AuditState, previous: AuditState | None) -> MovementView | None:
+    """Compare this audit with last time's, in the user's language; None with no last time."""
+    if previous is None:
+        return None
+    moved = movement(previous.assessment, state.assessment)
+    titles = state.tree.descriptors_by_id
+    return MovementView(
+        previous_audit_id=previous.audit["id"],
+        since=last_time_date(previous.audit),
+        before=_result_title(previous, moved.before),
+        after=_result_title(state, moved.after),
+        result_changed=moved.result_changed,
+        moves=[
+            MovedDescriptor(
+                gettext(titles[move.descriptor].title),
+                move.before,
+                move.after,
+                status_label(move.before),
+                status_label(move.after),
+                move.direction,
+                gettext("Moved forward") if move.direction == IMPROVED else gettext("Moved back"),
+            )
+            for move in moved.moves
+        ],
+        unchanged=moved.unchanged,
+    )
+
+
+@dataclass
+class PastAudit:
+    """One of the team's earlier audits, as the start page lists it."""
+
+    audit: dict
+    finished: bool
+    result: str  # the result's title, translated; "" for an audit left unfinished
+
+
+def past_audits(states: list[AuditState]) -> list[PastAudit]:
+    """List earlier audits (already loaded and assessed), newest first."""
+    return [
+        PastAudit(
+            past.audit,
+            past.finished,
+            _result_title(past, past.assessment.result) if past.finished else "",
+        )
+        for past in states
+    ]
 
 
 def things_to_have_ready(tree: m.Tree) -> list[str]:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import store
-from bot.tree.answers import fitting_answers
+from bot.tree.answers import AnswerError, check_answer, fitting_answers
 from bot.tree.assessment import FINISHED, Assessment, assess
 from bot.tree.engine import Evaluation
-from bot.tree.model import Tree
+from bot.tree.model import Question, Tree
 from bot.trees import tree_for_audit, tree_for_digest
 
 
@@ -95,3 +95,40 @@ def load_state(db, current: Tree, team: dict) -> AuditState:
     audit_tree = tree_for_audit(db, audit, current)
     move = store.last_tree_move(db, audit["id"]) if audit["tree_digest"] == current.digest else None
     return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)), move)
+
+
+def load_previous_state(db, current: Tree, state: AuditState) -> AuditState | None:
+    """Load "last time": the team's latest finished audit before this one, or None.
+
+    It is assessed like any audit (`load_audit_state`), so with the tree it was answered on.
+    """
+    audit = store.previous_finished_audit(db, state.team["id"], state.audit["id"])
+    return load_audit_state(db, current, state.team, audit) if audit else None
+
+
+def last_time_answer(previous: AuditState | None, question: Question) -> store.AnswerRecord | None:
+    """Return last time's answer to `question` to offer for confirming, or None to ask fresh.
+
+    Only an answer that counted last time (on that audit's path) and still fits the question
+    as it is now is offered: a question new since that tree version, or one whose options
+    changed under the answer, is asked fresh.
+    """
+    if previous is None or question.id not in previous.journey.path:
+        return None
+    record = previous.records.get(question.id)
+    if record is None:
+        return None
+    try:
+        check_answer(question, record.value)
+    except AnswerError:
+        return None
+    return record
+
+
+def load_earlier_states(db, current: Tree, state: AuditState) -> list[AuditState]:
+    """Load the team's audits before this one, newest first, each assessed with its own tree."""
+    return [
+        load_audit_state(db, current, state.team, audit)
+        for audit in store.audits_for_team(db, state.team["id"])
+        if audit["id"] < state.audit["id"]
+    ]

@@ -28,7 +28,14 @@ from bot.audit.forms import (
     question_form,
     stored_as_form_data,
 )
-from bot.audit.state import AuditState, load_state
+from bot.audit.state import (
+    AuditState,
+    last_time_answer,
+    load_audit_state,
+    load_earlier_states,
+    load_previous_state,
+    load_state,
+)
 from bot.console.standings import standing_to_keep
 from bot.db import get_db
 from bot.i18n import lazy_gettext as _l
@@ -90,6 +97,13 @@ def remember_tree_notice_shown(response):
     return response
 
 
+def _last_time(state: AuditState) -> AuditState | None:
+    """The team's last finished audit before this one, loaded once per request."""
+    if "last_time" not in g:
+        g.last_time = load_previous_state(get_db(), current_tree(), state)
+    return g.last_time
+
+
 def _respondent_id() -> int | None:
     return session.get("respondents", {}).get(str(g.team["id"]))
 
@@ -147,12 +161,16 @@ def start():
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
     if respondent and not form.is_submitted():
         form.name.data, form.role.data = respondent["name"], respondent["role"]
+    last_time = _last_time(state)
     return render_template(
         "audit/start.html",
         state=state,
         form=form,
         contributors=store.contributors(get_db(), state.audit["id"]),
         people_here=_presence(state),
+        last_time=last_time,
+        last_time_date=presenters.last_time_date(last_time.audit) if last_time else "",
+        past=presenters.past_audits(load_earlier_states(get_db(), current_tree(), state)),
         ready=presenters.things_to_have_ready(state.tree),
         optional_count=presenters.optional_question_count(state.tree),
         minutes=presenters.minutes_needed(state.journey.estimated_total),
@@ -248,6 +266,11 @@ def _removed_question(state: AuditState, question_id: str):
     ), 200
 
 
+def _offered_from_last_time(state: AuditState, question, record):
+    """In a re-audit, last time's answer to a question not yet answered this time, or None."""
+    return None if record else last_time_answer(_last_time(state), question)
+
+
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
 def question(question_id: str):
     state = _state()
@@ -264,13 +287,15 @@ def question(question_id: str):
     record = state.records.get(question_id)
     status = 200
     if request.method == "POST":
-        form = question_form(current)
+        form = question_form(current, state.assessment.fitted)
     else:
+        shown = record or _offered_from_last_time(state, current, record)
         form = question_form(
             current,
+            state.assessment.fitted,
             data={
-                "answer": stored_as_form_data(current, record.value) if record else None,
-                "note": record.note if record else "",
+                "answer": stored_as_form_data(current, shown.value) if shown else None,
+                "note": shown.note if shown else "",
                 "revision": str(record.id) if record else "",
             },
         )
@@ -322,6 +347,7 @@ def question(question_id: str):
         and tree.question(previous).domain != current.domain
     ):
         previous = None
+    carried = _offered_from_last_time(state, current, record)
     back_url = (
         _check_row_url(question_id)
         if returning == RETURN_TO_CHECK
@@ -337,6 +363,9 @@ def question(question_id: str):
         question=current,
         form=form,
         record=record,
+        carried=carried,
+        carried_answer=presenters.display_answer(current, carried.value) if carried else "",
+        last_time_date=presenters.last_time_date(_last_time(state).audit) if carried else "",
         returning=returning,
         back_url=back_url,
         off_path=off_path,
@@ -393,6 +422,7 @@ def _check_page(state: AuditState, form: ConfirmForm) -> str:
             state, store.answer_log(get_db(), state.audit["id"])
         ),
         answerers=presenters.answerers_on_route(state),
+        movement=presenters.movement_view(state, _last_time(state)),
     )
 
 
@@ -434,15 +464,86 @@ def result():
     view = presenters.result_view(state)
     if view is None or not state.finished:
         return redirect(_next_url(state.journey))
-    return render_template("audit/result.html", state=state, view=view, form=ConfirmForm())
+    return render_template(
+        "audit/result.html",
+        state=state,
+        view=view,
+        form=ConfirmForm(),
+        movement=presenters.movement_view(state, _last_time(state)),
+        plan_url=url_for(".action_plan"),
+        past=False,
+    )
+
+
+def _earlier_finished_state(audit_id: int) -> AuditState:
+    """Load one of the team's earlier finished audits: 404 for another team's or an open one."""
+    db = get_db()
+    audit = store.get_audit(db, audit_id)
+    if audit is None or audit["team_id"] != g.team["id"] or audit["status"] != store.FINISHED:
+        abort(404)
+    return load_audit_state(db, current_tree(), g.team, audit)
+
+
+@bp.route("/audits/<int:audit_id>/result")
+def past_result(audit_id: int):
+    """An earlier audit's result, read-only: it keeps the tree and answers it was finished with."""
+    state = _earlier_finished_state(audit_id)
+    if state.audit["id"] == _state().audit["id"]:
+        return redirect(url_for(".result"))
+    return render_template(
+        "audit/result.html",
+        state=state,
+        view=presenters.result_view(state),
+        form=None,
+        movement=presenters.movement_view(
+            state, load_previous_state(get_db(), current_tree(), state)
+        ),
+        plan_url=url_for(".past_action_plan", audit_id=audit_id),
+        past=True,
+    )
+
+
+@bp.route("/audits/<int:audit_id>/action-plan.docx")
+def past_action_plan(audit_id: int):
+    return _plan_download(_earlier_finished_state(audit_id))
+
+
+@bp.route("/next-audit", methods=["GET", "POST"])
+def next_audit():
+    """Start the team's next audit from a finished one, after a confirmation page."""
+    state = _state()
+    form = ConfirmForm()
+    refused = form.is_submitted() and not form.validate()
+    if not state.finished and not refused:
+        return redirect(url_for(".start", intro=1))
+    if form.is_submitted() and not refused:
+        tree = current_tree()
+        store.start_new_audit(
+            get_db(),
+            g.team["id"],
+            tree_id=tree.id,
+            tree_version=tree.version,
+            tree_digest=tree.digest,
+            replacing=state.audit["id"],
+        )
+        return redirect(url_for(".start", intro=1))
+    return render_template(
+        "audit/next_audit.html",
+        state=state,
+        form=form,
+        finished_date=presenters.last_time_date(state.audit),
+    ), 422 if form.errors else 200
 
 
 @bp.route("/action-plan.docx")
 def action_plan():
-    # python-docx is most of the app's import time: loaded on the first download, not at start.
+    return _plan_download(_state())
+
+
+def _plan_download(state: AuditState):
+    # python-docx is most of the app's import time: loaded on the first download.
     from bot.plan.document import build_action_plan
 
-    state = _state()
     today = date.today()
     document = build_action_plan(plan_dict(state, today))
     return send_file(

@@ -109,10 +109,29 @@ class ProgressRow:
     contributors: int
     audits: int
     standing: Standing
+    latest_finished: Mapping[str, Any] | None = None  # the team's latest finished audit
+    latest_standing: Standing | None = None  # and where it stands
 
     @property
     def last_activity(self) -> datetime:
         return self.audit["updated"] if self.audit else self.team["created"]
+
+    @property
+    def latest_result(self) -> str | None:
+        """The result of the team's latest finished audit, even while a re-audit is open."""
+        return self.counted.result
+
+    @property
+    def result_is_earlier(self) -> bool:
+        """True when the latest result belongs to an audit before the current one."""
+        return bool(
+            self.latest_finished and self.audit and self.latest_finished["id"] != self.audit["id"]
+        )
+
+    @property
+    def counted(self) -> Standing:
+        """What the national picture counts: the latest finished audit, else the current one."""
+        return self.latest_standing or self.standing
 
 
 SORT_KEYS = ("name", "nation", "status", "result", "last_activity", "contributors")
@@ -140,7 +159,7 @@ def _sort_key(tree: m.Tree, key: str) -> Callable[[ProgressRow], Any]:
         "name": lambda row: row.team["name"].casefold(),
         "nation": lambda row: nation_order.get(row.team["nation"] or NOT_RECORDED, 99),
         "status": lambda row: (status_order[row.standing.status], row.standing.percent),
-        "result": lambda row: result_order.get(row.standing.result, len(result_order)),
+        "result": lambda row: result_order.get(row.latest_result, len(result_order)),
         "last_activity": lambda row: row.last_activity,
         "contributors": lambda row: row.contributors,
     }

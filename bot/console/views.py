@@ -192,14 +192,25 @@ def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRo
     """
     db, tree = get_db(), current_tree()
     overview = store.team_overview(db, include_archived=include_archived)
-    standing_of = standings().for_audits(db, tree, [item["audit"] for item in overview])
+    finished = store.latest_finished_audits(db)
+    standing_of = standings().for_audits(
+        db, tree, [item["audit"] for item in overview] + list(finished.values())
+    )
     rows = []
     for item in overview:
         audit = item["audit"]
         standing = standing_of[audit["id"] if audit else None]
+        latest = finished.get(item["team"]["id"])
         rows.append(
             national.ProgressRow(
-                item["team"], audit, item["link"], item["contributors"], item["audits"], standing
+                item["team"],
+                audit,
+                item["link"],
+                item["contributors"],
+                item["audits"],
+                standing,
+                latest_finished=latest,
+                latest_standing=standing_of[latest["id"]] if latest else None,
             )
         )
     return rows
@@ -417,17 +428,53 @@ def team_audit(team_id: int, audit_id: int):
     return _team_page(_team_or_404(team_id), audit_id)
 
 
+def _current_audit_and_standing(team_id: int) -> tuple[dict | None, national.Standing | None]:
+    db = get_db()
+    audits = store.audits_for_team(db, team_id)
+    if not audits:
+        return None, None
+    return audits[0], standings().for_audits(db, current_tree(), audits[:1])[audits[0]["id"]]
+
+
+@bp.get("/teams/<int:team_id>/audits/new")
+def confirm_new_audit(team_id: int):
+    """Say what happens to the audit in progress before a new one replaces it."""
+    team = _team_or_404(team_id)
+    current, standing = _current_audit_and_standing(team_id)
+    if current is None or standing.status != national.IN_PROGRESS:
+        return redirect(url_for(".team", team_id=team_id) + "#audits")
+    last = store.previous_finished_audit(get_db(), team_id, current["id"])
+    return render_template(
+        "admin/new_audit.html",
+        team=team,
+        current=current,
+        standing=standing,
+        last_finished=last,
+        action_form=ActionForm(formdata=None),
+    )
+
+
 @bp.post("/teams/<int:team_id>/audits")
 def start_audit(team_id: int):
     _team_or_404(team_id)
     if ActionForm().validate_on_submit():
+        current, standing = _current_audit_and_standing(team_id)
+        in_progress = standing is not None and standing.status == national.IN_PROGRESS
+        if in_progress and request.form.get("confirmed") != "yes":
+            return redirect(url_for(".confirm_new_audit", team_id=team_id))
         tree = current_tree()
         store.start_new_audit(
-            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+            get_db(),
+            team_id,
+            tree_id=tree.id,
+            tree_version=tree.version,
+            tree_digest=tree.digest,
+            replacing=current["id"] if current else None,
         )
         flash(
             gettext(
-                "Started a new audit. The team’s link now opens it; the earlier audit is kept "
+                "Started a new audit. The team’s link now opens it, with the answers of its "
+                "last finished audit filled in to confirm; the earlier audits are kept "
                 "read-only below."
             )
         )
@@ -459,7 +506,8 @@ def action_plan(team_id: int, audit_id: int):
 def national_picture():
     tree = current_tree()
     rows = progress_rows()
-    picture = national.national_picture(tree, [(row.team["nation"], row.standing) for row in rows])
+    # Each team once, by its latest finished audit: a re-audit under way does not hide it.
+    picture = national.national_picture(tree, [(row.team["nation"], row.counted) for row in rows])
     return render_template(
         "admin/national.html",
         picture=picture,

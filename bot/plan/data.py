@@ -15,11 +15,12 @@ from flask_babel import format_date, gettext
 
 from bot import store
 from bot.audit import presenters
-from bot.audit.state import AuditState
+from bot.audit.state import AuditState, load_previous_state
 from bot.db import get_db
 from bot.i18n import current_language
 from bot.tree import model as m
 from bot.tree.engine import descriptor_questions
+from bot.trees import current_tree
 
 
 def labels() -> dict[str, str]:
@@ -108,6 +109,53 @@ def _source_text(tree: m.Tree, action: m.Action) -> str:
         source=_chapter_title(tree, action),
         section=gettext(action.section),
     )
+
+
+def _movement(state: AuditState) -> dict[str, Any] | None:
+    """Return "Since your last audit" for the plan, or None when there was no last time."""
+    view = presenters.movement_view(state, load_previous_state(get_db(), current_tree(), state))
+    if view is None:
+        return None
+    if view.after and view.result_changed:
+        summary = gettext(
+            "Last time (%(date)s) your result was %(before)s. Now it is %(after)s.",
+            date=view.since,
+            before=view.before,
+            after=view.after,
+        )
+    elif view.after:
+        summary = gettext(
+            "Your result is %(result)s, as it was last time (%(date)s).",
+            result=view.after,
+            date=view.since,
+        )
+    else:
+        summary = gettext(
+            "Last time (%(date)s) your result was %(before)s. Answer every question to see "
+            "your result now.",
+            date=view.since,
+            before=view.before,
+        )
+    return {
+        "heading": gettext("Since your last audit"),
+        "summary": summary,
+        "table_heading": gettext("Descriptors whose status moved"),
+        "columns": [gettext("Descriptor"), gettext("Last time"), gettext("Now")],
+        "rows": [
+            {
+                "descriptor": move.title,
+                "before": move.before,
+                "after": move.after,
+                "direction": move.direction,
+            }
+            for move in view.moves
+        ],
+        "none_moved": (
+            gettext("No descriptor has moved: each is where it was last time.")
+            if view.unchanged and not view.moves
+            else ""
+        ),
+    }
 
 
 def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
@@ -207,6 +255,7 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
         ],
         "draft": not (state.finished and evaluation.classification is not None),
         "classification": classification,
+        "movement": _movement(state),
         "domains": domains,
         "extra_answers": _answers_for(state, optional_questions),
         "next_steps": [

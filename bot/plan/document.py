@@ -27,6 +27,13 @@ The plan dict::
           "to_reach": str | None,         # what would change the result
           "targeted_note": str | None,    # what "targeted" means, where it applies
       },
+      "movement": None | {                # "Since your last audit"; None on a first audit
+          "heading": str, "summary": str,     # the classification then and now
+          "table_heading": str, "columns": [str, str, str],
+          "rows": [{"descriptor": str, "before": str, "after": str,
+                    "direction": "improved" | "worsened"}],
+          "none_moved": str,              # said when nothing moved, else ""
+      },
       "domains": [{
           "id": str, "title": str, "note": str,
           "definitional": bool,           # False: audited, but not part of the definition
@@ -167,6 +174,7 @@ class _PlanWriter:
         self._set_up_document()
         self._title_page()
         self._where_you_stand()
+        self._movement()
         self._at_a_glance()
         domains = list(self.plan.get("domains") or [])
         extra_answers = list(self.plan.get("extra_answers") or [])
@@ -317,6 +325,23 @@ class _PlanWriter:
             self.paragraphs([result.get("to_reach")])
         if clean_text(result.get("targeted_note")).strip():
             self.para(result.get("targeted_note"), "Intense Quote")
+
+    def _movement(self) -> None:
+        """Since the last audit: the classification then and now, and each descriptor moved."""
+        movement = self.plan.get("movement")
+        if not movement:
+            return
+        self.heading(clean_text(movement.get("heading")), 1)
+        self.paragraphs([movement.get("summary")])
+        rows = movement.get("rows") or []
+        if rows:
+            self.heading(clean_text(movement.get("table_heading")), 2)
+            columns = [clean_text(c) for c in movement.get("columns") or ["", "", ""]]
+            table = self.table(columns, (90, 40, 40))
+            for row in rows:
+                self.row(table, [row.get("descriptor"), row.get("before"), row.get("after")])
+            word_xml.keep_together(table)
+        self.paragraphs([movement.get("none_moved")])
 
     def _at_a_glance(self) -> None:
         labels = self.labels

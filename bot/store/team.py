@@ -237,10 +237,27 @@ def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
 
 
 def start_new_audit(
-    db: sqlite_utils.Database, team_id: int, *, tree_id: str, tree_version: str, tree_digest: str
+    db: sqlite_utils.Database,
+    team_id: int,
+    *,
+    tree_id: str,
+    tree_version: str,
+    tree_digest: str,
+    replacing: int | None = None,
 ) -> dict:
-    """Start a fresh audit for the team, keeping earlier ones, and return it."""
+    """Start a fresh audit for the team, keeping earlier ones, and return it.
+
+    With `replacing` (the audit the person saw as current), nothing is created if another
+    audit became current meanwhile, so a double-submitted "start" makes one audit, not two;
+    the team's current audit is returned instead.
+    """
     with write_transaction(db):
+        if replacing is not None:
+            latest = one(
+                db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id]
+            )
+            if latest is not None and latest["id"] != replacing:
+                return typed_row(latest)
         return _insert_audit(db, team_id, tree_id, tree_version, tree_digest)
 
 
@@ -270,6 +287,37 @@ def _log_time(db: sqlite_utils.Database, at: datetime | None) -> str:
     now = stamp(at)
     last = one(db, "SELECT answered_at FROM answers ORDER BY id DESC LIMIT 1", [])
     return max(now, last["answered_at"]) if last else now
+
+
+def previous_finished_audit(
+    db: sqlite_utils.Database, team_id: int, before_audit_id: int
+) -> dict | None:
+    """Return the team's latest finished audit older than `before_audit_id`, or None.
+
+    This is "last time" for a re-audit: an audit left unfinished when a new one started has
+    no result, so it is passed over.
+    """
+    return typed_row(
+        one(
+            db,
+            "SELECT * FROM audits WHERE team_id = ? AND id < ? AND status = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [team_id, before_audit_id, FINISHED],
+        )
+    )
+
+
+def latest_finished_audits(db: sqlite_utils.Database) -> dict[int, dict]:
+    """Return each team's latest finished audit, keyed by team id (teams with none left out)."""
+    rows = db.query(
+        """
+        SELECT audits.* FROM audits
+        JOIN (SELECT team_id, max(id) AS id FROM audits WHERE status = ? GROUP BY team_id) AS
+            latest ON latest.id = audits.id
+        """,
+        [FINISHED],
+    )
+    return {row["team_id"]: typed_row(row) for row in rows}
 
 
 def record_answer(

@@ -9,12 +9,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from bot.tree import model as m
 
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+# A typed number: digits with an optional decimal point, or thousands grouped in threes with
+# commas (GOV.UK's pattern). Only ASCII digits: `Decimal` would also take "1_0", "1e3" and
+# other scripts' digits, each silently a different number from the one the team meant.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+_DIGITS_AND_MARKS = re.compile(r"[+-]?[0-9.,]*[0-9][0-9.,]*")
 
 MESSAGES = {
     "required": "Answer this question",
@@ -23,6 +30,9 @@ MESSAGES = {
     "too_many": "Choose no more than {max_choices} options",
     "not_a_number": "Enter a number",
     "not_whole": "Enter a whole number",
+    "decimal_comma": "Use a full stop for decimals, like 1.4",
+    "too_many_places": "Enter a number with no more than {places} decimal places",
+    "above_answer": "Enter {limit} or less: it cannot be more than the answer to {other}",
     "too_small": "Enter a number of {min} or more",
     "too_big": "Enter a number of {max} or less",
     "bad_step": "Enter a number in steps of {step}",
@@ -44,14 +54,20 @@ def clean_text(text: str) -> str:
     return _UNSAFE_TEXT.sub("", text.replace("\r\n", "\n"))
 
 
-def check_answer(question: m.Question, value: Any) -> Any:
-    """Return `value` normalised for storage, or raise `AnswerError`."""
+def check_answer(question: m.Question, value: Any, answers: Mapping[str, Any] | None = None) -> Any:
+    """Return `value` normalised for storage, or raise `AnswerError`.
+
+    `answers` are the team's other answers, for a number that may not exceed an earlier one
+    (`at_most`); without them that limit is not checked.
+    """
     if question.type in (m.SINGLE_CHOICE, m.YES_NO):
         return _check_single(question, value)
     if question.type == m.MULTIPLE_CHOICE:
         return _check_multiple(question, value)
     if question.type in m.NUMBER_TYPES:
-        return _check_number(question, value)
+        number = _check_number(question, value)
+        _check_limit(question, number, answers or {})
+        return number
     return _check_text(question, value)
 
 
@@ -94,28 +110,62 @@ def _check_multiple(question: m.Question, value: Any) -> list[str]:
 def _check_number(question: m.Question, value: Any) -> int | float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return _blank(question, None)
-    if isinstance(value, bool):
-        raise AnswerError(question.id, "not_a_number")
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise AnswerError(question.id, "not_a_number") from None
-    if not number.is_finite():
-        raise AnswerError(question.id, "not_a_number")
+    whole = question.type == m.WHOLE_NUMBER
+    number = _parse_number(question, value)
     bounds = {"min": _show(question.min), "max": _show(question.max)}
+    if whole and number != number.to_integral_value():
+        raise AnswerError(question.id, "not_whole")
     if question.min is not None and number < Decimal(str(question.min)):
         raise AnswerError(question.id, "too_small", **bounds)
     if question.max is not None and number > Decimal(str(question.max)):
         raise AnswerError(question.id, "too_big", **bounds)
-    if question.type == m.WHOLE_NUMBER:
-        if number != number.to_integral_value():
-            raise AnswerError(question.id, "not_whole")
+    if whole:
         return int(number)
     step = Decimal(str(question.step or 1))
     if (number - Decimal(str(question.min or 0))) % step != 0:
+        places = _decimal_places(step)
+        if places is not None:
+            raise AnswerError(question.id, "too_many_places", places=places)
         raise AnswerError(question.id, "bad_step", step=_show(question.step))
     result = float(number)
     return int(result) if result.is_integer() and math.isfinite(result) else result
+
+
+def _parse_number(question: m.Question, value: Any) -> Decimal:
+    """Read a typed or stored number exactly, or refuse it; never guess what was meant."""
+    not_a_number = "not_whole" if question.type == m.WHOLE_NUMBER else "not_a_number"
+    if isinstance(value, bool):
+        raise AnswerError(question.id, not_a_number)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise AnswerError(question.id, not_a_number)
+        return Decimal(str(value))
+    if not isinstance(value, str):
+        raise AnswerError(question.id, not_a_number)
+    text = value.strip()
+    if question.unit == "%" and text.endswith("%"):
+        text = text[:-1].rstrip()
+    if _GROUPED_NUMBER.fullmatch(text):
+        text = text.replace(",", "")
+    elif "," in text and question.type == m.DECIMAL and _DIGITS_AND_MARKS.fullmatch(text):
+        raise AnswerError(question.id, "decimal_comma")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise AnswerError(question.id, not_a_number)
+    return Decimal(text)
+
+
+def _decimal_places(step: Decimal) -> int | None:
+    """Return k when `step` is 10 to the power -k (0.1, 0.01), else None."""
+    places = -step.normalize().as_tuple().exponent
+    return places if places > 0 and step == Decimal(1).scaleb(-places) else None
+
+
+def _check_limit(question: m.Question, number: Any, answers: Mapping[str, Any]) -> None:
+    bound = limit_of(question, answers)
+    if number is not None and bound is not None and number > bound:
+        raise AnswerError(
+            question.id, "above_answer", limit=_show(bound), other=question.at_most.question
+        )
 
 
 def _check_text(question: m.Question, value: Any) -> str:
@@ -138,6 +188,14 @@ def _show(number: float | None) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
+def limit_of(question: m.Question, answers: Mapping[str, Any]) -> float | None:
+    """Return the earlier answer that caps this one (`at_most`), if it has been given."""
+    if question.at_most is None:
+        return None
+    bound = answers.get(question.at_most.question)
+    return bound if isinstance(bound, (int, float)) and not isinstance(bound, bool) else None
+
+
 def normalise_answers(tree: m.Tree, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Check every answer in `raw` against the tree; raise on the first bad one."""
     if not isinstance(raw, Mapping):
@@ -148,13 +206,17 @@ def normalise_answers(tree: m.Tree, raw: Mapping[str, Any]) -> dict[str, Any]:
         if question is None:
             raise AnswerError(question_id, "unknown_question", question=question_id)
         answers[question_id] = check_answer(question, value)
+    for question_id, value in answers.items():
+        _check_limit(tree.question(question_id), value, answers)
     return answers
 
 
 def fitting_answers(tree: m.Tree, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Split stored answers into those that still fit the tree and the ids that no longer do.
 
-    Answers to questions the tree no longer has are simply left out (they stay in the log).
+    Answers to questions the tree no longer has are simply left out (they stay in the log). A
+    number above the earlier answer that caps it (a WTE above a head count changed since) no
+    longer fits either, so it is asked again.
     """
     kept: dict[str, Any] = {}
     unfit: list[str] = []
@@ -168,4 +230,10 @@ def fitting_answers(tree: m.Tree, values: Mapping[str, Any]) -> tuple[dict[str, 
             unfit.append(question_id)
         else:
             kept[question_id] = value
+    for question_id in [qid for qid in kept if tree.question(qid).at_most]:
+        try:
+            _check_limit(tree.question(question_id), kept[question_id], kept)
+        except AnswerError:
+            unfit.append(question_id)
+            del kept[question_id]
     return kept, unfit

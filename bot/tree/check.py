@@ -17,12 +17,20 @@ from itertools import product
 from typing import Any
 
 from bot.tree import model as m
-from bot.tree.engine import classify, descriptor_questions, descriptor_status, flag_questions, route
-from bot.tree.expressions import Expression, numeric_thresholds
+from bot.tree.engine import (
+    classify,
+    descriptor_questions,
+    descriptor_status,
+    flag_questions,
+    raised_flags,
+    route,
+)
+from bot.tree.expressions import Environment, Expression, numeric_thresholds
 from bot.tree.problems import Problem, TreeError
 
 MAX_LEAVES = 100_000
 MAX_GROUP_COMBINATIONS = 500_000
+FULL_PRODUCT_LIMIT = 2_000  # above this, a condition's answers are varied one at a time
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,18 @@ def enumerate_tree(tree: m.Tree) -> Proof:
         question = tree.question(question_id)
         by_target: dict[tuple[str, str], list[Any]] = {}
         for value in samples[question_id]:
-            target = route(tree, question, {**on_path, question_id: value})
+            try:
+                target = route(tree, question, {**on_path, question_id: value})
+            except Exception as error:  # a routing rule that fails on real answers
+                problems.append(
+                    Problem(
+                        tree.file,
+                        question.line,
+                        f"question {question_id}",
+                        f"routing fails when {question_id} is {value!r}: {error}",
+                    )
+                )
+                return Proof(0, len(leaves), (), tuple(problems))
             key = (target, _freeze(value) if question_id in referenced_later else "")
             by_target.setdefault(key, []).append(value)
         for (target, _), values in by_target.items():
@@ -207,6 +226,9 @@ def enumerate_tree(tree: m.Tree) -> Proof:
                 )
             )
 
+    _evaluate_every_condition(tree, leaves, problems)
+    if problems:
+        return Proof(len({path for path, _ in leaves}), len(leaves), (), tuple(problems))
     results = _results_reached(tree, leaves, problems)
     for result in tree.results:
         if result.id not in results and leaves:
@@ -220,6 +242,124 @@ def enumerate_tree(tree: m.Tree) -> Proof:
             )
     paths = len({path for path, _ in leaves})
     return Proof(paths, len(leaves), tuple(sorted(results)), tuple(problems))
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """One expression of a descriptor, with where it is and the questions it reads."""
+
+    expression: Expression
+    descriptor: m.Descriptor
+    line: int
+    where: str
+    questions: tuple[str, ...]
+    is_action: bool = False
+
+
+def _conditions(tree: m.Tree) -> list[_Condition]:
+    """Every value, status rule and action condition, with the questions each depends on."""
+    found = []
+    flag_raisers = {question_id for ids in tree.flag_question_ids.values() for question_id in ids}
+    for descriptor in tree.descriptors:
+        value_names = {name for name, _ in descriptor.values}
+        value_questions = {
+            name
+            for _, expression in descriptor.values
+            for name in expression.names
+            if name in tree.questions_by_id
+        }
+        where = f"descriptor {descriptor.id}"
+        entries = [
+            (expression, descriptor.line, f"{where} value {name}", False)
+            for name, expression in descriptor.values
+        ]
+        entries += [(rule.when, rule.line, where, False) for rule in descriptor.rules if rule.when]
+        entries += [
+            (action.when, action.when_line or action.line, f"{where} action {action.id}", True)
+            for action in descriptor.actions
+            if action.when
+        ]
+        for expression, line, place, is_action in entries:
+            names = {name for name in expression.names if name in tree.questions_by_id}
+            if expression.names & value_names:
+                names |= value_questions
+            if any(function == "flag" for function, _ in expression.calls):
+                names |= flag_raisers
+            ordered = tuple(q.id for q in tree.questions if q.id in names)
+            found.append(_Condition(expression, descriptor, line, place, ordered, is_action))
+    return found
+
+
+def _answer_sets(domains: list[list[Any]]) -> Iterable[tuple[Any, ...]]:
+    """Every combination when there are few, else each answer varied alone from a base."""
+    total = 1
+    for domain in domains:
+        total *= len(domain)
+    if total <= FULL_PRODUCT_LIMIT:
+        yield from product(*domains)
+        return
+    base = [domain[0] for domain in domains]
+    yield tuple(base)
+    for index, domain in enumerate(domains):
+        for value in domain[1:]:
+            yield tuple(base[:index] + [value] + base[index + 1 :])
+
+
+def _evaluate_every_condition(
+    tree: m.Tree,
+    leaves: list[tuple[tuple[str, ...], dict[str, list[Any]]]],
+    problems: list[Problem],
+) -> None:
+    """Evaluate every descriptor value, status rule and action condition on every path.
+
+    Each question on the path takes the answers that stand for it, plus "not answered yet"
+    (an audit in progress is evaluated too); a question off the path is not answered. An
+    expression that raises is reported with its file, line and id and the answers that broke
+    it, so a tree that passes the check cannot fail when a team reaches that point.
+    """
+    conditions = _conditions(tree)
+    failed: set[int] = set()
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    for _, classes in leaves:
+        frozen: dict[str, str] = {}
+        for index, condition in enumerate(conditions):
+            if index in failed:
+                continue
+            for question_id in condition.questions:
+                if question_id not in frozen:
+                    frozen[question_id] = _freeze(classes.get(question_id))
+            key = (index, tuple(frozen[question_id] for question_id in condition.questions))
+            if key in seen:
+                continue
+            seen.add(key)
+            domains = [[*classes.get(question_id, []), None] for question_id in condition.questions]
+            for values in _answer_sets(domains):
+                answers = {
+                    question_id: value
+                    for question_id, value in zip(condition.questions, values, strict=True)
+                    if value is not None
+                }
+                try:
+                    flags = raised_flags(tree, answers)
+                    names = dict(answers)
+                    for name, expression in condition.descriptor.values:
+                        if expression is condition.expression:
+                            break
+                        names[name] = expression.evaluate(Environment(names, flags))
+                    for gap in (True, False) if condition.is_action else (None,):
+                        condition.expression.evaluate(Environment({**names, m.GAP: gap}, flags))
+                except Exception as error:
+                    failed.add(index)
+                    problems.append(
+                        Problem(
+                            tree.file,
+                            condition.line,
+                            condition.where,
+                            f"{condition.expression.source!r} fails with answers "
+                            f"{json.dumps(answers, sort_keys=True)}: {error}",
+                        )
+                    )
+                    break
 
 
 def _results_reached(
@@ -287,8 +427,6 @@ def _results_reached(
 def _group_outcomes(
     tree, descriptor_ids, question_ids, flag_ids, domains, classes, definitional, reduce, problems
 ) -> frozenset:
-    from bot.tree.engine import raised_flags
-
     counted = [d for d in descriptor_ids if d in definitional]
     ceiling = (3 if reduce("", m.PARTLY_MET) == m.PARTLY_MET else 2) ** len(counted)
     ceiling *= 2 ** len(flag_ids)

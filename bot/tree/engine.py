@@ -240,7 +240,7 @@ def _pending(tree: m.Tree, journey: Journey, question_ids: tuple[str, ...]) -> b
 def _actions(
     descriptor: m.Descriptor, status: str, names: Mapping[str, Any], flags: tuple[str, ...]
 ) -> tuple[m.Action, ...]:
-    env = Environment(names, flags)
+    env = Environment({**names, m.GAP: status != m.MET}, flags)
     chosen = []
     for action in descriptor.actions:
         if action.when is None:

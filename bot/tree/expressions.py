@@ -14,7 +14,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-FUNCTIONS = ("len", "any_of", "all_of", "subset", "flag", "status", "min", "max")
+ARITY = {
+    "len": 1,
+    "any_of": 2,
+    "all_of": 2,
+    "subset": 2,
+    "flag": 1,
+    "status": 1,
+    "min": 2,
+    "max": 2,
+}
+FUNCTIONS = tuple(ARITY)
 LITERAL_NAMES = {
     "true": True,
     "false": False,
@@ -117,6 +127,12 @@ def parse(source: Any) -> Expression:
                 )
             if node.keywords:
                 raise ExpressionError(f"keyword arguments are not allowed in {source!r}")
+            if len(node.args) != ARITY[node.func.id]:
+                raise ExpressionError(
+                    f"{node.func.id}() takes {ARITY[node.func.id]} argument"
+                    f"{'s' if ARITY[node.func.id] != 1 else ''}, got {len(node.args)}"
+                    f" in {source!r}"
+                )
             literal_args = tuple(arg.value for arg in node.args if isinstance(arg, ast.Constant))
             calls.append((node.func.id, literal_args))
         elif isinstance(node, ast.Name) and node.id not in LITERAL_NAMES:
@@ -127,6 +143,44 @@ def parse(source: Any) -> Expression:
             raise ExpressionError(f"unsupported literal {node.value!r} in {source!r}")
     names -= set(FUNCTIONS)
     return Expression(source.strip(), tree, frozenset(names), tuple(calls), _compile(tree.body))
+
+
+def compared_literals(expression: Expression) -> list[tuple[str, str]]:
+    """Return (name, text) for every text literal a name is compared with or looked up in.
+
+    Covers `q == 'x'`, `q != 'x'`, `q in ['x', 'y']`, `'x' in q`, `'x' not in q` and
+    `any_of(q, [...])` / `all_of(q, [...])`, so the loader can refuse a value that is not one
+    of the question's options (a typo that would otherwise never match).
+    """
+    found: list[tuple[str, str]] = []
+
+    def texts(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [
+                item.value
+                for item in node.elts
+                if isinstance(item, ast.Constant) and isinstance(item.value, str)
+            ]
+        return []
+
+    for node in ast.walk(expression.tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            for left, right in zip(operands, operands[1:], strict=False):
+                for name_node, other in ((left, right), (right, left)):
+                    if isinstance(name_node, ast.Name) and name_node.id not in LITERAL_NAMES:
+                        found += [(name_node.id, text) for text in texts(other)]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("any_of", "all_of")
+            and len(node.args) == 2
+            and isinstance(node.args[0], ast.Name)
+        ):
+            found += [(node.args[0].id, text) for text in texts(node.args[1])]
+    return found
 
 
 def numeric_thresholds(expression: Expression) -> dict[str, set[float]]:
@@ -284,6 +338,7 @@ def _call(function: str, args: list[Any], env: Environment) -> Any:
     if function == "status":
         need(1)
         return env.statuses.get(args[0])
+    need(2)
     numbers = [arg for arg in args if isinstance(arg, (int, float))]
     if not numbers:
         return None

@@ -29,6 +29,7 @@ TRANSLATABLE_KEYS = frozenset(
         "because",
         "summary",
         "explanation",
+        "error",
         "term",
         "definition",
         "section",

@@ -16,7 +16,7 @@ import yaml
 
 from bot.tree import model as m
 from bot.tree.check import prove
-from bot.tree.expressions import Expression, ExpressionError, parse
+from bot.tree.expressions import Expression, ExpressionError, compared_literals, parse
 from bot.tree.problems import Problem, TreeError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -344,6 +344,9 @@ class _Builder:
         if kind in m.NUMBER_TYPES:
             fields.update(self.bounds(data, where, kind))
             fields["unit"] = self.text(data, "unit", where, required=False)
+            fields["at_most"] = self.at_most(data, where)
+        elif "at_most" in data:
+            self.problem(data.line_of("at_most"), where, "'at_most' only applies to numbers")
         if kind in m.TEXT_TYPES:
             fields["max_length"] = self.positive_int(
                 data, "max_length", where, m.DEFAULT_MAX_LENGTH[kind]
@@ -463,6 +466,20 @@ class _Builder:
             self.problem(data.line, where, f"bad bounds: step must be more than 0, got {step}")
         return found
 
+    def at_most(self, data: LineDict, where: str) -> m.AtMost | None:
+        value = data.get("at_most")
+        if value is None:
+            return None
+        line = data.line_of("at_most")
+        if not isinstance(value, LineDict):
+            self.problem(line, where, "'at_most' needs 'question' and 'error'")
+            return None
+        error = self.text(value, "error", where)
+        for placeholder in re.findall(r"\{([^{}]*)\}", error):
+            if placeholder != "limit":
+                self.problem(line, where, f"'at_most' error uses unknown {{{placeholder}}}")
+        return m.AtMost(question=self.ident(value, "question", where), error=error, line=line)
+
     def positive_int(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
         value = data.get(key, default)
         if value is None:
@@ -574,6 +591,7 @@ class _Builder:
             section=section,
             line=data.line,
             when=self.expression(data, "when", action_where),
+            when_line=data.line_of("when"),
         )
 
     def classification(self, document: LineDict) -> tuple[tuple[str, ...], list[m.Result]]:
@@ -638,6 +656,18 @@ class _Builder:
             for name in sorted(expression.names - extra_names):
                 if name not in questions:
                     self.problem(line, where, f"unknown question '{name}' in {expression.source!r}")
+            for name, text in compared_literals(expression):
+                question = questions.get(name) if name not in extra_names else None
+                if (
+                    question is not None
+                    and question.type in m.CHOICE_TYPES
+                    and text not in question.option_values
+                ):
+                    self.problem(
+                        line,
+                        where,
+                        f"'{text}' is not an option of question '{name}' in {expression.source!r}",
+                    )
             for function, literals in expression.calls:
                 if function == "flag" and (not literals or literals[0] not in tree.flags_by_id):
                     self.problem(
@@ -693,6 +723,20 @@ class _Builder:
                             f"{where} option {option.value}",
                             f"raises unknown flag '{flag_id}'",
                         )
+            if question.at_most:
+                limit = questions.get(question.at_most.question)
+                if limit is None:
+                    self.problem(
+                        question.at_most.line,
+                        where,
+                        f"'at_most' names unknown question '{question.at_most.question}'",
+                    )
+                elif limit.type not in m.NUMBER_TYPES or index[limit.id] >= index[question.id]:
+                    self.problem(
+                        question.at_most.line,
+                        where,
+                        f"'at_most' must name a number question asked earlier, not '{limit.id}'",
+                    )
             for route in question.routes:
                 check_expression(route.when, route.when_line, where)
                 if route.when is not None:
@@ -726,7 +770,7 @@ class _Builder:
                         self.problem(rule.line, where, f"'because' uses unknown {{{placeholder}}}")
             for action in descriptor.actions:
                 action_where = f"{where} action {action.id}"
-                check_expression(action.when, action.line, action_where, names)
+                check_expression(action.when, action.when_line, action_where, names | {m.GAP})
                 if action.chapter and action.chapter not in tree.sources_by_id:
                     self.problem(
                         action.line, action_where, f"unknown source chapter '{action.chapter}'"

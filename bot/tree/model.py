@@ -38,6 +38,7 @@ PARTLY_MET = "partly_met"
 NOT_MET = "not_met"
 NOT_ANSWERED = "not_answered"
 STATUSES = (MET, PARTLY_MET, NOT_MET)
+GAP = "gap"  # in an action's `when`: true while its descriptor is partly met or not met
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,15 @@ class Route:
 
 
 @dataclass(frozen=True)
+class AtMost:
+    """A number answer that may not exceed an earlier number answer (WTE within a head count)."""
+
+    question: str
+    error: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     domain: str
@@ -80,6 +90,7 @@ class Question:
     unit: str = ""
     max_length: int | None = None
     max_choices: int | None = None
+    at_most: AtMost | None = None
     routes: tuple[Route, ...] = ()
 
     @cached_property
@@ -106,6 +117,7 @@ class Action:
     section: str
     line: int
     when: Expression | None = None
+    when_line: int = 0
 
 
 @dataclass(frozen=True)

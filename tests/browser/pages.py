@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import store
+from bot.db import get_db
+from bot.trees import current_tree
 from tests.browser.support import LiveServer
 from tests.profiles import PROFILES, SPECIALISED
 
@@ -32,11 +35,15 @@ class Site:
     partway: str  # answered up to the professions question
     complete: str  # every question answered, not finished
     finished: str  # finished, with a targeted result
+    re_audit_open: str  # a re-audit just started after a finished targeted audit
+    re_audit: str  # a re-audit finished specialised after a targeted one
 
     @classmethod
     def seed(cls, server: LiveServer) -> Site:
         return cls(
             server=server,
+            re_audit_open=_re_audit(server, None),
+            re_audit=_re_audit(server, SPECIALISED),
             fresh=server.team("Riverside parent-infant team"),
             partway=server.team(
                 "Riverside parent-infant team",
@@ -48,6 +55,26 @@ class Site:
                 "Riverside parent-infant team", TARGETED, finished=True, respondent=RESPONDENT
             ),
         )
+
+
+def _re_audit(server: LiveServer, answers) -> str:
+    """A team that finished a targeted audit, then started its next one (and gave `answers`)."""
+    link = server.team("Riverside parent-infant team", TARGETED, finished=True)
+    with server.app.app_context():
+        db, tree = get_db(), current_tree()
+        team = store.team_by_token(db, link.rsplit("/a/", 1)[1])
+        store.start_new_audit(
+            db, team["id"], tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+    if answers:
+        server.answer(link, answers, finished=True, respondent=RESPONDENT)
+    return link
+
+
+def _first_past_audit(page, site: Site) -> None:
+    _go(page, site.re_audit + "/?intro=1")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator("#earlier-audits + ul a").first.click()
 
 
 def _go(page, url: str) -> None:
@@ -86,6 +113,13 @@ TEAM_PAGES: dict[str, Visit] = {
     "task-list": lambda page, site: _go(page, site.partway + "/tasks"),
     "check": lambda page, site: _go(page, site.complete + "/check"),
     "result": lambda page, site: _go(page, site.finished + "/result"),
+    "re-audit-start": lambda page, site: _go(page, site.re_audit_open + "/?intro=1"),
+    "re-audit-question": lambda page, site: _go(
+        page, site.re_audit_open + "/q/sup_under3_count#question"
+    ),
+    "re-audit-result": lambda page, site: _go(page, site.re_audit + "/result"),
+    "re-audit-next": lambda page, site: _go(page, site.re_audit + "/next-audit"),
+    "past-result": _first_past_audit,
     "question-list": lambda page, site: _go(page, site.fresh + "/questions"),
     "privacy": lambda page, site: _go(page, site.server.url + "/privacy"),
     "accessibility": lambda page, site: _go(page, site.server.url + "/accessibility"),

@@ -1,0 +1,57 @@
+"""A re-audit in real chromium: last time's answers confirmed in one tap each, then the movement."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.support import choose_answer, question_id_of
+from tests.profiles import PROFILES
+
+# "The team accepts referrals for children aged two years and under. If referrals are only
+# accepted up to a year, then this would be a targeted team." (the self-audit page, referrals)
+LAST_YEAR = next(p for p in PROFILES if p.name == "referrals only up to the first birthday")
+
+
+@pytest.mark.parametrize(
+    ("device_name", "javascript"),
+    [pytest.param("Pixel 7", True, id="android"), pytest.param(None, False, id="no-javascript")],
+)
+def test_a_team_confirms_what_has_not_changed_and_sees_how_far_it_moved(
+    open_page, live_server, device_name, javascript
+):
+    touch = device_name is not None
+    link = live_server.team("Brook parent-infant team", LAST_YEAR.answers, finished=True)
+    page = open_page(device_name, java_script_enabled=javascript)
+
+    def press(control):
+        with page.expect_navigation(wait_until="domcontentloaded"):
+            control.tap() if touch else control.click()
+
+    page.goto(link + "/result")
+    press(page.get_by_role("link", name="Start your next audit"))
+    assert page.locator("h1").inner_text() == "Start your next audit?"
+    press(page.get_by_role("button", name="Start the next audit"))
+    assert "This is a re-audit" in page.locator("#re-audit").inner_text()
+    press(page.get_by_role("button", name="Start the audit"))
+
+    confirmed = []
+    while (question_id := question_id_of(page.url)) is not None:
+        last_time = page.locator("#last-time")
+        assert last_time.is_visible(), question_id
+        assert "Is this still right?" in last_time.inner_text()
+        if question_id == "referral_age_range":
+            choose_answer(page, "single_choice", "to_second_birthday_or_beyond")
+        press(page.get_by_role("button", name="Confirm and continue"))
+        confirmed.append(question_id)
+    assert set(confirmed) == set(LAST_YEAR.answers)
+
+    press(page.get_by_role("button", name="Finish and see the result"))
+    assert (
+        page.locator(".panel-title").inner_text() == "Specialised parent-infant relationship team"
+    )
+    movement = page.locator(".movement")
+    assert "Targeted parent-infant relationship team" in movement.inner_text()
+    rows = movement.locator("tbody tr")
+    assert rows.count() == 1
+    assert "Age range up to two" in rows.first.inner_text()
+    assert "Moved forward" in rows.first.inner_text()

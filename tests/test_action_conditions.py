@@ -1,0 +1,257 @@
+"""Suggested actions follow from the team's answers: the plan never suggests doing what the team
+told us it already does, or fixing what it told us is not there.
+
+`CONTRADICTED` is written from each action's text, not from its `when` in the tree: it says which
+answers would make the suggestion wrong. Every profile, and any complete set of answers, must
+get no contradicted action."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.tree.engine import evaluate
+from bot.tree.loader import DEFAULT_TREE
+from bot.trees import load_proved_tree
+from tests.profiles import PROFILES, SPECIALISED
+from tests.test_scenarios import answer_strategy
+
+TREE = load_proved_tree(DEFAULT_TREE)
+TRAINING = ("training_assessment_observation", "training_interventions")
+MH_PROFESSIONS = (
+    "clinical_psychologist",
+    "counselling_psychologist",
+    "child_psychotherapist",
+    "adult_psychotherapist",
+    "systemic_family_psychotherapist",
+    "mental_health_nurse",
+    "psychiatrist",
+)
+
+
+def chosen(answers, question_id):
+    value = answers.get(question_id)
+    return value if isinstance(value, list) else []
+
+
+def supervision_in_place(a):
+    bands = [
+        (
+            a.get("sup_under3_count"),
+            a.get("sup_under3_hours"),
+            a.get("sup_under3_wte"),
+            4,
+            "under3",
+        ),
+        (a.get("sup_3plus_count"), a.get("sup_3plus_hours"), a.get("sup_3plus_wte"), 2, "3plus"),
+    ]
+    staffed = [band for band in bands if band[0]]
+    return bool(staffed) and all(
+        hours >= rate * wte and a.get(f"sup_{name}_each") == "each_gets_share"
+        for _, hours, wte, rate, name in staffed
+    )
+
+
+def two_budgets(a):
+    held = set(chosen(a, "funding_budgets")) & {"health", "social_care", "public_health"}
+    return len(held) >= 2
+
+
+CONTRADICTED = {
+    "supervision_policy": supervision_in_place,
+    "supervision_log": supervision_in_place,
+    "separate_from_line_management": lambda a: (
+        a.get("sup_line_management") in ("different_person", "separate_sessions")
+    ),
+    "lead_supervision": lambda a: a.get("sup_3plus_each") in (None, "each_gets_share"),
+    "model_specific_budget": lambda a: "vig" not in chosen(a, "staff_modalities"),
+    "recruit_mh_professional": lambda a: (
+        {"clinical_psychologist", "child_psychotherapist"} <= set(chosen(a, "mdt_professions"))
+    ),
+    "map_roles": lambda a: (
+        len(chosen(a, "mdt_professions")) >= 2
+        and bool(set(chosen(a, "mdt_professions")) & set(MH_PROFESSIONS))
+    ),
+    "map_levels_of_need": lambda a: len(chosen(a, "mdt_thrive_levels")) >= 2,
+    "evidence_based_offer": lambda a: a.get("mdt_evidence_based") in ("several", "one"),
+    "growth_plan": lambda a: (
+        (a.get("sup_under3_count") or 0) + (a.get("sup_3plus_count") or 0) >= 3
+    ),
+    "confirm_lead_level": lambda a: (
+        a.get("lead_profession") != "other_profession"
+        and (
+            a.get("lead_pay_band") in ("band_8c_or_above", "band_8b_former_8c")
+            or a.get("lead_soulbury_scale") == "senior_or_principal"
+        )
+    ),
+    "create_lead_capacity": lambda a: a.get("lead_arrangement") in ("led_by", "oversight"),
+    "lead_aimh_training": lambda a: a.get("lead_aimh_level3") == "yes",
+    "adult_risk_policy": lambda a: a.get("lead_adult_risk") == "yes",
+    "keep_8b_evidence": lambda a: a.get("lead_pay_band") != "band_8b_former_8c",
+    "lead_role_description": lambda a: (
+        a.get("lead_arrangement") != "neither"
+        and a.get("lead_pay_band") not in ("band_8b", "band_8a_or_below")
+    ),
+    "aimh_self_assessment": lambda a: a.get("staff_aimh_level") != "not_assessed",
+    "modality_training": lambda a: "none_yet" not in chosen(a, "staff_modalities"),
+    "keep_registration": lambda a: (
+        not (set(chosen(a, "mdt_professions")) & {"health_visitor", "midwife", "social_worker"})
+    ),
+    "antenatal_referrals": lambda a: a.get("referral_age_start") == "from_pregnancy",
+    "reword_criteria": lambda a: a.get("referral_relationship_concern") == "yes",
+    "risk_checklist": lambda a: a.get("referral_relationship_concern") == "yes",
+    "no_ability_to_pay": lambda a: (
+        "able_to_pay" not in chosen(a, "referral_limiting_characteristic")
+    ),
+    "negotiate_broader_route": lambda a: (
+        set(chosen(a, "referral_limiting_characteristic")) <= {"able_to_pay", "no_limit"}
+    ),
+    "write_exclusions": lambda a: (
+        a.get("referral_relationship_concern") == "yes"
+        and "parental_mental_health" not in chosen(a, "referral_limiting_characteristic")
+    ),
+    "standard_assessment": lambda a: a.get("clinical_individual_assessment") == "every_family",
+    "engagement": lambda a: a.get("clinical_individual_assessment") == "every_family",
+    "intervention_menu": lambda a: (
+        a.get("clinical_tailored_package") == "tailored_from_range"
+        and len(chosen(a, "mdt_thrive_levels")) >= 2
+    ),
+    "clinical_theory_of_change": lambda a: (
+        a.get("clinical_tailored_package") == "tailored_from_range"
+        and a.get("mdt_evidence_based") in ("several", "one")
+    ),
+    "brief_parent_therapy": lambda a: a.get("clinical_tailored_package") == "tailored_from_range",
+    "plan_endings": lambda a: a.get("clinical_tailored_package") == "tailored_from_range",
+    "relationship_is_client": lambda a: a.get("clinical_primary_focus") == "relationship",
+    "measure_relationship": lambda a: a.get("clinical_primary_focus") == "relationship",
+    "dyadic_offer": lambda a: a.get("clinical_dyadic") != "mostly_individual",
+    "link_individual_sessions": lambda a: a.get("clinical_dyadic") != "mostly_individual",
+    "add_triadic": lambda a: a.get("clinical_dyadic") != "dyadic",
+    "consultation_offer": lambda a: (
+        bool(
+            set(chosen(a, "systems_mechanisms"))
+            & {"consultation_advice", "supervision_reflective_practice"}
+        )
+        and a.get("systems_regular") == "regular_planned"
+    ),
+    "workforce_programmes": lambda a: bool(set(chosen(a, "systems_mechanisms")) & set(TRAINING)),
+    "strategic_board": lambda a: "advice_system_leaders" in chosen(a, "systems_mechanisms"),
+    "report_system_impact": lambda a: not set(chosen(a, "systems_mechanisms")) & set(TRAINING),
+    "record_system_work": lambda a: (a.get("systems_share_percent") or 0) >= 50,
+    "agree_measures": lambda a: (
+        a.get("outcomes_collection") == "routine" and "funders" in chosen(a, "outcomes_reporting")
+    ),
+    "measure_set": lambda a: "recognised_tools" in chosen(a, "outcomes_kinds"),
+    "goal_based_outcomes": lambda a: a.get("outcomes_collection") == "routine",
+    "data_system": lambda a: a.get("outcomes_collection") == "routine",
+    "add_qualitative": lambda a: (
+        "qualitative" in chosen(a, "outcomes_kinds")
+        or a.get("outcomes_collection") == "not_collected"
+    ),
+    "publish_impact": lambda a: (
+        {"funders", "public"} <= set(chosen(a, "outcomes_reporting"))
+        or a.get("outcomes_collection") == "not_collected"
+    ),
+    "tailored_arguments": lambda a: (
+        a.get("funding_sufficiency") == "sufficient" and a.get("funding_term") == "ongoing"
+    ),
+    "align_outcomes": lambda a: (
+        a.get("funding_sufficiency") == "sufficient" and a.get("funding_term") == "ongoing"
+    ),
+    "pooled_funding": two_budgets,
+    "get_into_strategy": lambda a: a.get("funding_strategy") == "yes",
+    "charity_funding": lambda a: "charitable" not in chosen(a, "funding_budgets"),
+    "funding_calendar": lambda a: a.get("funding_term") == "ongoing",
+}
+
+# Actions that apply to every team with the gap (no `when`): shown only while it is a gap.
+FOR_EVERY_GAP = {
+    "professional_safeguarding",
+    "shared_core_training",
+    "team_training_plan",
+    "infant_observation",
+    "write_pathway",
+    "simple_referral_route",
+    "map_local_system",
+    "visit_referrers",
+    "screen_referrals",
+    "state_age_range",
+    "extend_commission",
+    "model_extra_demand",
+    "review_ages",
+    "training_consultation_plan",
+}
+
+
+def contradictions(answers):
+    result = evaluate(TREE, answers)
+    found = []
+    for descriptor_id, outcome in result.descriptors.items():
+        for action in outcome.actions:
+            if action.when is None:
+                if outcome.status == "met":
+                    found.append(f"{descriptor_id}.{action.id} shown while met")
+            elif CONTRADICTED[action.id](result_answers(result, answers)):
+                found.append(f"{descriptor_id}.{action.id}")
+    return found
+
+
+def result_answers(result, answers):
+    return {question_id: answers[question_id] for question_id in result.journey.path}
+
+
+def test_every_action_has_a_condition_or_applies_to_every_team_with_the_gap():
+    actions = {action.id: action for d in TREE.descriptors for action in d.actions}
+    assert {a for a, action in actions.items() if action.when is None} == FOR_EVERY_GAP
+    assert {a for a, action in actions.items() if action.when is not None} == set(CONTRADICTED)
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[profile.name for profile in PROFILES])
+def test_no_profile_is_told_to_do_what_it_already_does(profile):
+    assert contradictions(profile.answers) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_set_of_answers_is_told_to_do_what_it_already_does(data):
+    answers = {}
+    while True:
+        journey = evaluate(TREE, answers).journey
+        if journey.complete:
+            break
+        question = TREE.question(journey.next)
+        value = data.draw(answer_strategy(question), label=question.id)
+        if question.at_most and isinstance(value, (int, float)):
+            value = min(value, answers.get(question.at_most.question, value))
+        answers[question.id] = value
+    assert contradictions(answers) == []
+
+
+def actions_for(answers, descriptor_id):
+    return {action.id for action in evaluate(TREE, answers).descriptors[descriptor_id].actions}
+
+
+def test_a_team_with_a_lead_who_screens_adult_risk_is_told_neither_to_find_a_lead_nor_a_policy():
+    answers = {**SPECIALISED, "lead_aimh_level3": "working_towards"}
+    assert actions_for(answers, "clinical_leadership") == {"lead_aimh_training"}
+
+
+def test_a_team_without_a_lead_is_told_to_create_the_role():
+    answers = {**SPECIALISED, "lead_arrangement": "neither"}
+    for question_id in ("lead_profession", "lead_pay_band", "lead_aimh_level3", "lead_adult_risk"):
+        answers.pop(question_id)
+    assert "create_lead_capacity" in actions_for(answers, "clinical_leadership")
+    assert "adult_risk_policy" not in actions_for(answers, "clinical_leadership")
+
+
+def test_the_citations_for_rules_from_the_self_audit_page_cite_it():
+    by_id = {action.id: action for d in TREE.descriptors for action in d.actions}
+    for action_id in (
+        "supervision_policy",
+        "supervision_log",
+        "confirm_lead_level",
+        "keep_8b_evidence",
+    ):
+        assert by_id[action_id].chapter == "self_audit", action_id
+    assert by_id["report_system_impact"].section == (
+        "Gathering the expertise and insights of stakeholders"
+    )

@@ -1,0 +1,391 @@
+"""Re-audits: last time's answers to confirm, the movement since, and the earlier audits kept."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from docx import Document
+
+from bot import create_app, store
+from bot.db import get_db
+from bot.tree.engine import evaluate
+from bot.trees import current_tree
+from tests.admin_support import make_admin, sign_in_directly
+from tests.profiles import SPECIALISED
+from tests.test_audit_journey import form_data, path_of, walk
+from tests.test_tree_versions import version_two
+
+# "The team accepts referrals for children aged two years and under. If referrals are only
+# accepted up to a year, then this would be a targeted team." (the self-audit page, referrals)
+UP_TO_A_YEAR = {**SPECIALISED, "referral_age_range": "to_first_birthday"}
+
+
+class SubmittedForm(HTMLParser):
+    """What a browser sends when the question form is submitted as it is shown: one tap."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self.action = None
+        self._in_form = False
+        self._textarea: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "data-chat-form" in attrs:
+            self._in_form, self.action = True, attrs["action"]
+        if not self._in_form:
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            self.data.setdefault(attrs["name"], []).append(attrs.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data.setdefault(self._textarea, []).append("")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def finish(client, token, answers, note=""):
+    walk(client, token, answers, note=note)
+    assert path_of(client.post(f"/a/{token}/finish")) == f"/a/{token}/result"
+
+
+def start_next_audit(client, token):
+    confirm = client.get(f"/a/{token}/next-audit")
+    assert confirm.status_code == 200
+    assert "Start your next audit?" in confirm.text
+    response = client.post(f"/a/{token}/next-audit")
+    assert response.status_code == 302
+
+
+def confirm_all(client, token, changes=None):
+    """Go through the re-audit tapping the button on each question; return the questions."""
+    changes = changes or {}
+    asked = {}
+    location = path_of(client.get(f"/a/{token}/next"))
+    while "/q/" in location:
+        question_id = location.rsplit("/", 1)[1]
+        page = client.get(location)
+        assert page.status_code == 200
+        asked[question_id] = page.text
+        if question_id in changes:
+            data = form_data(changes[question_id])
+        else:
+            data = SubmittedForm(page.text).data
+        response = client.post(location, data=data)
+        assert response.status_code == 302, response.text[:1500]
+        location = path_of(response)
+    assert location == f"/a/{token}/check"
+    return asked
+
+
+def result_title(app, answers):
+    with app.app_context():
+        tree = current_tree()
+        return tree.results_by_id[evaluate(tree, answers).classification].title
+
+
+def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_same_result(
+    app, client, team
+):
+    team_id, token = team
+    client.post(f"/a/{token}/", data={"name": "Aled", "role": "Clinical lead"})
+    finish(client, token, UP_TO_A_YEAR, note="Checked in March")
+    first_result = result_title(app, UP_TO_A_YEAR)
+    assert first_result == "Targeted parent-infant relationship team"
+
+    start_next_audit(client, token)
+    start = client.get(f"/a/{token}/?intro=1").text
+    assert "This is a re-audit" in start
+
+    other = app.test_client()  # a colleague confirms, in another browser
+    other.post(f"/a/{token}/", data={"name": "Bethan", "role": "Parent-infant therapist"})
+    asked = confirm_all(other, token)
+    assert set(asked) == set(UP_TO_A_YEAR)
+    for question_id, page in asked.items():
+        assert "Last time (" in page and "Is this still right?" in page, question_id
+        assert "Confirm and continue" in page
+    assert re.search(r"Last time \(\w+ \d{4}\): 2 practitioners\.", asked["sup_under3_count"])
+    assert 'value="2"' in asked["sup_under3_count"]
+    assert "Checked in March" in asked["referral_pathway"]
+
+    assert path_of(other.post(f"/a/{token}/finish")) == f"/a/{token}/result"
+    result = other.get(f"/a/{token}/result").text
+    assert f'class="panel-title">{first_result}</h1>' in result
+    assert "Since your last audit" in result
+    assert "as it was last time" in result
+    assert "Descriptors whose status moved" not in result
+
+    with app.app_context():
+        db = get_db()
+        new, old = store.audits_for_team(db, team_id)
+        kept = store.current_answers(db, new["id"])
+        earlier = store.current_answers(db, old["id"])
+    assert {question_id: r.value for question_id, r in kept.items()} == UP_TO_A_YEAR
+    assert {r.respondent_name for r in kept.values()} == {"Bethan"}
+    assert {r.respondent_name for r in earlier.values()} == {"Aled"}
+    assert kept["referral_pathway"].note == "Checked in March"
+
+
+def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_it(
+    app, client, team
+):
+    _, token = team
+    finish(client, token, UP_TO_A_YEAR)
+    start_next_audit(client, token)
+    confirm_all(client, token, changes={"referral_age_range": "to_second_birthday_or_beyond"})
+
+    check = client.get(f"/a/{token}/check").text
+    table = check.split("Descriptors whose status moved")[1].split("</table>")[0]
+    with app.app_context():
+        title = current_tree().descriptors_by_id["referral_age_range"].title
+    rows = re.findall(r"<tr class=\"move-(\w+)\">(.*?)</tr>", table, re.S)
+    assert len(rows) == 1
+    direction, row = rows[0]
+    assert direction == "improved"
+    assert title in row and "Not met" in row and "Met" in row
+
+    client.post(f"/a/{token}/finish")
+    result = client.get(f"/a/{token}/result").text
+    assert "your result was Targeted parent-infant relationship team" in result
+    assert "Now it is Specialised parent-infant relationship team" in result
+    assert title in result.split("Descriptors whose status moved")[1].split("</table>")[0]
+
+    plan = Document(io.BytesIO(client.get(f"/a/{token}/action-plan.docx").data))
+    text = "\n".join(p.text for p in plan.paragraphs)
+    assert "Since your last audit" in text
+    cells = [[cell.text for cell in row.cells] for table in plan.tables for row in table.rows]
+    assert [title, "Not met", "Met"] in cells
+
+
+def test_a_question_new_since_last_time_is_asked_fresh(tmp_path):
+    v2 = tmp_path / "self-audit-v2.yaml"
+    v2.write_text(version_two(), encoding="utf-8")
+    config = {"TESTING": True, "DB": str(tmp_path / "v.db"), "WTF_CSRF_ENABLED": False}
+    before = create_app(config)
+    after = create_app({**config, "QUESTION_TREE": str(v2)})
+    with before.app_context():
+        _, token = store.create_team(get_db(), "A year on")
+    finish(before.test_client(), token, SPECIALISED)
+
+    client = after.test_client()
+    start_next_audit(client, token)
+    asked = confirm_all(client, token, changes={"referral_self_referral": "yes"})
+    fresh = asked["referral_self_referral"]
+    assert "Last time (" not in fresh and "checked" not in fresh.split('id="question"')[1]
+    assert "Last time (" in asked["referral_pathway"]
+    assert "referral_age_start" not in asked  # gone from the new version
+
+
+def test_an_answer_that_no_longer_fits_is_asked_fresh(tmp_path):
+    v2 = tmp_path / "self-audit-v2.yaml"
+    v2.write_text(version_two(), encoding="utf-8")  # drops the "informal" pathway option
+    config = {"TESTING": True, "DB": str(tmp_path / "v.db"), "WTF_CSRF_ENABLED": False}
+    before = create_app(config)
+    after = create_app({**config, "QUESTION_TREE": str(v2)})
+    with before.app_context():
+        _, token = store.create_team(get_db(), "Options changed")
+    finish(before.test_client(), token, {**SPECIALISED, "referral_pathway": "informal"})
+    client = after.test_client()
+    start_next_audit(client, token)
+    page = client.get(f"/a/{token}/q/referral_pathway")
+    for question_id in list(SPECIALISED)[: list(SPECIALISED).index("referral_pathway")]:
+        client.post(f"/a/{token}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
+    page = client.get(f"/a/{token}/q/referral_pathway").text
+    assert "Last time (" not in page
+
+
+def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, client, team):
+    team_id, token = team
+    finish(client, token, UP_TO_A_YEAR)
+    start_next_audit(client, token)
+    with app.app_context():
+        new, old = store.audits_for_team(get_db(), team_id)
+    start = client.get(f"/a/{token}/?intro=1").text
+    assert "Your team’s earlier audits" in start
+    assert f"/a/{token}/audits/{old['id']}/result" in start
+    assert f"/a/{token}/audits/{old['id']}/action-plan.docx" in start
+
+    past = client.get(f"/a/{token}/audits/{old['id']}/result")
+    assert past.status_code == 200
+    assert "Targeted parent-infant relationship team" in past.text
+    assert "cannot be changed" in past.text
+    assert "<form" not in past.text.split("<main")[1]
+    plan = client.get(f"/a/{token}/audits/{old['id']}/action-plan.docx")
+    assert plan.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(plan.data)).paragraphs)
+    assert "Targeted parent-infant relationship team" in text
+
+    # Changing an answer now changes the new audit only.
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    with app.app_context():
+        db = get_db()
+        assert store.current_answers(db, old["id"])["sup_under3_count"].value == 2
+        assert store.current_answers(db, new["id"])["sup_under3_count"].value == 0
+    assert client.get(f"/a/{token}/audits/{new['id']}/result").status_code == 404
+    assert client.get(f"/a/{token}/audits/999/result").status_code == 404
+
+
+def test_another_teams_earlier_audit_is_not_found(app, client, make_team):
+    _, token = make_team("First team")
+    other_id, other_token = make_team("Second team")
+    finish(client, other_token, SPECIALISED)
+    with app.app_context():
+        audit_id = store.audits_for_team(get_db(), other_id)[0]["id"]
+    finish(app.test_client(), token, SPECIALISED)
+    assert client.get(f"/a/{token}/audits/{audit_id}/result").status_code == 404
+    assert client.get(f"/a/{token}/audits/{audit_id}/action-plan.docx").status_code == 404
+
+
+def test_a_team_can_only_start_its_next_audit_once_finished_and_once(app, client, team):
+    team_id, token = team
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
+    assert path_of(client.post(f"/a/{token}/next-audit")) == f"/a/{token}/"
+    finish(client, token, SPECIALISED)
+    result = client.get(f"/a/{token}/result").text
+    assert f"/a/{token}/next-audit" in result
+    client.post(f"/a/{token}/next-audit")
+    client.post(f"/a/{token}/next-audit")  # a second tap, or a second browser
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 2
+
+
+def test_starting_the_next_audit_needs_the_form_token(tmp_path, make_team):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), "CSRF team")
+    client = app.test_client()
+    with app.app_context():
+        db = get_db()
+        tree = current_tree()
+        audit = store.current_audit(
+            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        store.finish_audit(db, audit["id"])
+    assert client.post(f"/a/{token}/next-audit").status_code == 422
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 1
+
+
+def test_a_re_audit_speaks_welsh(app, client, team):
+    _, token = team
+    finish(client, token, UP_TO_A_YEAR)
+    start_next_audit(client, token)
+    client.get(f"/language/cy?next=/a/{token}/")
+    page = client.get(f"/a/{token}/q/sup_under3_count").text
+    assert "Y tro diwethaf (" in page and "A yw hyn yn dal yn gywir?" in page
+    assert "Cadarnhau a pharhau" in page
+    assert "Last time" not in page and "Is this still right?" not in page
+    assert "Ail-archwiliad yw hwn" in client.get(f"/a/{token}/?intro=1").text
+
+
+# -- the console ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def console(app):
+    client = app.test_client()
+    sign_in_directly(client, make_admin(app))
+    return client
+
+
+def team_row(html, team_id):
+    return re.search(rf'<tr data-team="{team_id}">.*?</tr>', html, re.S).group(0)
+
+
+def test_the_console_asks_before_replacing_an_audit_in_progress(app, console, team):
+    team_id, token = team
+    finish(app.test_client(), token, UP_TO_A_YEAR)
+    console.post(f"/admin/teams/{team_id}/audits")  # finished: no question asked
+    team_client = app.test_client()
+    team_client.post(f"/a/{token}/q/sup_under3_count", data=form_data(3))
+
+    page = console.get(f"/admin/teams/{team_id}").text
+    assert f"/admin/teams/{team_id}/audits/new" in page
+    asked = console.post(f"/admin/teams/{team_id}/audits")
+    assert path_of(asked) == f"/admin/teams/{team_id}/audits/new"
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 2
+    confirm = console.get(f"/admin/teams/{team_id}/audits/new").text
+    assert "is in progress: 1 of about" in confirm
+    assert "kept, read-only and unfinished" in confirm
+    assert "last finished audit (finished" in confirm
+
+    done = console.post(f"/admin/teams/{team_id}/audits", data={"confirmed": "yes"})
+    assert path_of(done) == f"/admin/teams/{team_id}"
+    with app.app_context():
+        audits = store.audits_for_team(get_db(), team_id)
+    assert [audit["status"] for audit in audits] == ["in_progress", "in_progress", "finished"]
+    # The new audit offers the finished audit's answer, not the unfinished one's.
+    page = app.test_client().get(f"/a/{token}/q/sup_under3_count").text
+    assert 'value="2"' in page and "Last time (" in page
+    start = app.test_client().get(f"/a/{token}/?intro=1").text
+    assert "left unfinished when a new audit began" in start
+
+
+def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_audit(
+    app, console, team
+):
+    team_id, token = team
+    team_client = app.test_client()
+    finish(team_client, token, UP_TO_A_YEAR)
+    start_next_audit(team_client, token)
+    team_client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
+
+    row = team_row(console.get("/admin/").text, team_id)
+    assert "In progress" in row
+    assert "Targeted parent-infant relationship team" in row
+    assert "finished " in row
+
+    page = console.get(f"/admin/teams/{team_id}").text
+    history = page.split('id="audits"')[1].split("</table>")[0]
+    assert history.count("<tr") == 3  # the header and two audits
+    assert "Targeted parent-infant relationship team" in history
+    assert "In progress" in history
+
+
+def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit(
+    app, console, make_team
+):
+    teams = []
+    for name in ("Alder", "Birch", "Cedar"):
+        team_id, token = make_team(name, nation="wales")
+        teams.append(token)
+        client = app.test_client()
+        finish(client, token, UP_TO_A_YEAR)
+    # Alder re-audits and finishes specialised; Birch's re-audit is under way.
+    alder = app.test_client()
+    start_next_audit(alder, teams[0])
+    confirm_all(alder, teams[0], changes={"referral_age_range": "to_second_birthday_or_beyond"})
+    alder.post(f"/a/{teams[0]}/finish")
+    birch = app.test_client()
+    start_next_audit(birch, teams[1])
+    birch.post(f"/a/{teams[1]}/q/sup_under3_count", data=form_data(2))
+
+    picture = console.get("/admin/national").text
+
+    def count(category):
+        row = re.search(rf'<tr data-category="{category}">.*?</tr>', picture, re.S).group(0)
+        cell = re.search(r'data-column="total">(.*?)</td>', row, re.S).group(1)
+        return re.sub(r"<[^>]+>", "", cell)
+
+    assert "Teams: 3." in re.sub(r"<[^>]+>", "", picture)
+    assert count("targeted") == "fewer than 3"  # Birch and Cedar, by their finished audits
+    assert count("specialised") == "fewer than 3"  # Alder, by its latest
+    assert count("in_progress") == "0"  # Birch's re-audit does not hide its result
+    assert "Finished audits: 3." in re.sub(r"<[^>]+>", "", picture)
