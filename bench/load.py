@@ -1,23 +1,32 @@
-"""Answer round trip under load, next to a bare endpoint on the same server.
+"""Answer round trips under load, next to a floor of the same shape, interleaved.
 
-Starts the app under gunicorn (2 workers, --preload) on 127.0.0.1 with a fresh database of
-200 teams. Simulated members, spread over several client processes, walk whole audits: GET the
-question (with its CSRF token), POST the answer, follow the redirect. Each level runs for a
-bounded time. The same server's /bench/bare (a fixed page plus one SQLite row) is driven by
-the same client code at the same concurrency, and our answers per second are reported as a
-ratio of its requests per second.
+Two gunicorn servers with the same settings (2 workers, --preload, sync, on 127.0.0.1): the app,
+with a fresh database of teams, and `bench/floor_app.py`, a Flask page of the question page's
+size plus one SQLite INSERT in a transaction. A round trip is the same on both: GET the page
+(and its token), POST the answer, and the redirect names the next page to GET.
 
-    .venv/bin/python bench/load.py [--duration 10] [--levels 10,50,200]
+At each level, that many members answer, first on the app and then on the floor, in short
+alternating slices (A B A B ...), so a machine shared with others drifts under both alike. The
+ratio is taken slice pair by slice pair, and the median pair is printed. Server CPU per round
+trip is read from the workers' own accounting (/proc), the least noisy figure on a busy machine.
+The client is one asyncio process speaking plain HTTP/1.1 over loopback: it costs a fraction
+of the server's CPU (printed), so it does not starve the servers it measures.
+
+    .venv/bin/python bench/load.py [--levels 10,50] [--rounds 4] [--slice 5] [--teams 200]
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import asyncio
+import os
+import re
+import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -27,19 +36,114 @@ sys.path.insert(0, str(ROOT))
 from bot import store  # noqa: E402
 from bot.tree.loader import DEFAULT_TREE  # noqa: E402
 from bot.trees import load_proved_tree  # noqa: E402
-from tests.live_server import Member, Server, seed_teams  # noqa: E402
+from tests.live_server import GUNICORN, SECRET, free_port, seed_teams  # noqa: E402
+from tests.profiles import SPECIALISED  # noqa: E402
 
-CLIENT_PROCESSES = 4
+CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+TIMEOUT = 30
 
 
-class BenchMember(Member):
-    """A member who starts the team's audit again when it is complete, to keep answering."""
+class Gunicorn:
+    """One server under the settings both sides share."""
 
-    def __init__(self, base, token, team_id, db_path, stop, think=0.0):
-        super().__init__(base, token, limit=10**9, stop=stop)
-        self.team_id, self.db_path, self.think = team_id, db_path, think
+    def __init__(self, app: str, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "-w",
+                "2",
+                "--preload",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--no-control-socket",
+                "--access-logfile",
+                "/dev/null",
+                "--log-level",
+                "warning",
+                app,
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=1).read()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{app} did not start") from None
+                time.sleep(0.1)
 
-    def on_complete(self) -> bool:
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the workers so far."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        total = 0
+        for pid in children.read_text().split():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
+
+
+async def fetch(
+    port: int, method: str, path: str, cookies: dict[str, str], form: dict | None = None
+) -> tuple[int, str, bytes]:
+    """One request on a fresh connection (gunicorn's sync workers close each one).
+
+    Returns the status, the Location path (without its fragment) and the body; keeps cookies.
+    """
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    if cookies:
+        lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    body = b""
+    if form is not None:
+        body = urllib.parse.urlencode(form, doseq=True).encode()
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    try:
+        data = await asyncio.wait_for(reader.read(), TIMEOUT)
+    finally:
+        writer.close()
+    head, _, content = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    location = ""
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        name = name.lower()
+        if name == "location":
+            location = urllib.parse.urlsplit(value.strip()).path
+        elif name == "set-cookie":
+            cookie = value.strip().split(";", 1)[0]
+            key, _, cookie_value = cookie.partition("=")
+            cookies[key] = cookie_value
+    return int(status_line.split()[1]), location, content
+
+
+class Member:
+    """Answers one team's audit on the app; starts it again when it is complete."""
+
+    def __init__(self, port: int, token: str, team_id: int, db_path: Path) -> None:
+        self.port, self.token, self.team_id, self.db_path = port, token, team_id, db_path
+        self.cookies: dict[str, str] = {}
+        self.location = ""
+        self.page_sizes: list[int] = []
+
+    def start_again(self) -> None:
         tree = load_proved_tree(DEFAULT_TREE)
         db = store.connect(self.db_path)
         try:
@@ -52,157 +156,188 @@ class BenchMember(Member):
             )
         finally:
             db.conn.close()
-        return not self.stop.is_set()
+
+    async def round_trip(self) -> None:
+        while "/q/" not in self.location:
+            if self.location:
+                self.start_again()
+            status, self.location, _ = await fetch(
+                self.port, "GET", f"/a/{self.token}/next", self.cookies
+            )
+            if status != 302:
+                raise RuntimeError(f"GET next: {status}")
+        status, _, page = await fetch(self.port, "GET", self.location, self.cookies)
+        token = CSRF.search(page)
+        if status != 200 or token is None:
+            raise RuntimeError(f"GET {self.location}: {status}")
+        self.page_sizes.append(len(page))
+        value = SPECIALISED[self.location.rsplit("/q/", 1)[-1]]
+        answer = value if isinstance(value, list) else str(value)
+        form = {"csrf_token": token.group(1).decode(), "answer": answer, "note": ""}
+        status, location, _ = await fetch(self.port, "POST", self.location, self.cookies, form)
+        if status != 302:
+            raise RuntimeError(f"POST {self.location}: {status}")
+        self.location = location
 
 
-def _answer_worker(base, teams, db_path, duration, think, results) -> None:
-    stop = threading.Event()
-    members = [BenchMember(base, token, team_id, db_path, stop, think) for team_id, token in teams]
-    for member in members:
-        member.start()
-    time.sleep(duration)
-    stop.set()
-    for member in members:
-        member.join(timeout=30)
-    results.put(
-        (
-            sum(len(member.acknowledged) for member in members),
-            [t for member in members for t in member.round_trips],
-            [f for member in members for f in member.failures],
-        )
-    )
+class FloorMember:
+    """The same round trip on the floor: GET the page and its token, POST, follow to GET."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    async def round_trip(self) -> None:
+        status, _, page = await fetch(self.port, "GET", "/", self.cookies)
+        token = CSRF.search(page)
+        if status != 200 or token is None:
+            raise RuntimeError(f"floor GET: {status}")
+        form = {"csrf_token": token.group(1).decode(), "answer": "4", "note": ""}
+        status, _, _ = await fetch(self.port, "POST", "/", self.cookies, form)
+        if status != 302:
+            raise RuntimeError(f"floor POST: {status}")
 
 
-def _bare_worker(base, threads, duration, results) -> None:
-    stop = threading.Event()
-    latencies: list[float] = []
-    failures: list[str] = []
-    lock = threading.Lock()
+async def drive(members, seconds: float) -> tuple[list[float], list[str], float]:
+    """Every member answers until the slice ends; return round-trip times, errors, wall time."""
+    trips: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    deadline = started + seconds
 
-    def loop():
-        mine, errors = [], []
-        while not stop.is_set():
-            started = time.perf_counter()
+    async def loop(member) -> None:
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
             try:
-                with urllib.request.urlopen(base + "/bench/bare", timeout=15) as response:
-                    response.read()
-                mine.append(time.perf_counter() - started)
-            except OSError as error:
-                errors.append(str(error))
-        with lock:
-            latencies.extend(mine)
-            failures.extend(errors)
+                await member.round_trip()
+            except (TimeoutError, OSError, RuntimeError) as error:
+                errors.append(f"{type(error).__name__}: {error}")
+                await asyncio.sleep(0.05)
+                continue
+            trips.append(time.perf_counter() - began)
 
-    workers = [threading.Thread(target=loop, daemon=True) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    time.sleep(duration)
-    stop.set()
-    for worker in workers:
-        worker.join(timeout=30)
-    results.put((len(latencies), latencies, failures))
-
-
-def _run(target, args_per_process) -> tuple[int, list[float], list[str]]:
-    results = multiprocessing.Queue()
-    processes = [
-        multiprocessing.Process(target=target, args=(*args, results)) for args in args_per_process
-    ]
-    for process in processes:
-        process.start()
-    collected = [results.get(timeout=180) for _ in processes]
-    for process in processes:
-        process.join(timeout=30)
-    return (
-        sum(c[0] for c in collected),
-        [t for c in collected for t in c[1]],
-        [f for c in collected for f in c[2]],
-    )
+    await asyncio.gather(*(loop(member) for member in members))
+    return trips, errors, time.perf_counter() - started
 
 
 def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def measure(server: Gunicorn, members, seconds: float) -> dict:
+    cpu, client = server.cpu_seconds(), time.process_time()
+    trips, errors, wall = asyncio.run(drive(members, seconds))
+    return {
+        "trips": trips,
+        "errors": errors,
+        "rate": len(trips) / wall,
+        "server_cpu": server.cpu_seconds() - cpu,
+        "client_cpu": time.process_time() - client,
+    }
+
+
+def question_page_bytes(port: int, token: str, team_id: int, db_path: Path) -> int:
+    """The mean size of the question pages of a whole audit, for the floor to serve the same.
+
+    Pages grow as the transcript of answers above the question does.
+    """
+    member = Member(port, token, team_id, db_path)
+
+    async def walk() -> None:
+        while not member.page_sizes or "/q/" in member.location:
+            await member.round_trip()
+
+    asyncio.run(walk())
+    return round(statistics.mean(member.page_sizes))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--levels", default="10,50,200")
+    parser.add_argument("--levels", default="10,50")
+    parser.add_argument("--rounds", type=int, default=4, help="A/B slice pairs per level")
+    parser.add_argument("--slice", type=float, default=5.0, help="seconds per slice")
     parser.add_argument("--teams", type=int, default=200)
-    parser.add_argument(
-        "--think",
-        type=float,
-        default=0.0,
-        help="seconds each member pauses before each question (default 0)",
-    )
     options = parser.parse_args()
     levels = [int(level) for level in options.levels.split(",")]
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "bench.db"
-        started = time.perf_counter()
         teams = seed_teams(db_path, options.teams)
-        print(f"seeded {len(teams)} teams in {time.perf_counter() - started:.1f} s")
-        server = Server(db_path, app="bench.bare_endpoint:create_app()")
-        server.start()
+        app = Gunicorn("bot:create_app()", {"AUDIT_DB": str(db_path), "AUDIT_SECRET_KEY": SECRET})
+        try:
+            team_id, token = teams[-1]
+            page_bytes = question_page_bytes(app.port, token, team_id, db_path)
+            teams = teams[:-1]
+            floor = Gunicorn(
+                "bench.floor_app:create_app()",
+                {"FLOOR_DB": str(Path(folder) / "floor.db"), "FLOOR_PAGE_BYTES": str(page_bytes)},
+            )
+        except BaseException:
+            app.stop()
+            raise
+        print(
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
+            f"question page {page_bytes / 1024:.1f} KB on average over a whole audit, the "
+            "floor's the same; "
+            f"{options.rounds} x ({options.slice:.0f} s app + {options.slice:.0f} s floor) "
+            "per level"
+        )
         rows = []
         try:
             for level in levels:
-                chosen = [teams[n % len(teams)] for n in range(level)]
-                processes = min(CLIENT_PROCESSES, level)
-                slices = [chosen[n::processes] for n in range(processes)]
-                answers, trips, failures = _run(
-                    _answer_worker,
-                    [
-                        (server.base, part, str(db_path), options.duration, options.think)
-                        for part in slices
-                    ],
-                )
-                if options.think:  # the bare endpoint is only compared at full speed
-                    bare_count, bare_latency, bare_failures = 0, [], []
-                else:
-                    bare_count, bare_latency, bare_failures = _run(
-                        _bare_worker,
-                        [(server.base, len(part), options.duration) for part in slices],
+                members = [
+                    Member(app.port, token, team_id, db_path)
+                    for team_id, token in (teams[n % len(teams)] for n in range(level))
+                ]
+                floor_members = [FloorMember(floor.port) for _ in range(level)]
+                pairs = []
+                for _ in range(options.rounds):
+                    pairs.append(
+                        (
+                            measure(app, members, options.slice),
+                            measure(floor, floor_members, options.slice),
+                        )
                     )
-                answers_per_s = answers / options.duration
-                bare_per_s = bare_count / options.duration if bare_count else float("nan")
-                rows.append(
-                    (
-                        level,
-                        answers_per_s,
-                        percentile(trips, 0.5),
-                        percentile(trips, 0.95),
-                        percentile(trips, 0.99),
-                        len(failures),
-                        bare_per_s,
-                        percentile(bare_latency, 0.99),
-                        len(bare_failures),
-                        answers_per_s / bare_per_s if bare_count else float("nan"),
-                    )
-                )
-                if failures:
-                    print(f"  first failures at {level}: {failures[:3]}")
+                rows.append((level, pairs))
         finally:
-            server.stop()
+            app.stop()
+            floor.stop()
 
     print()
     print(
-        "| members | answers/s | p50 ms | p95 ms | p99 ms | errors | bare req/s | bare p99 ms"
-        " | bare errors | ratio |"
+        "| members | answers/s | floor/s | ratio (median pair) | p50 ms app / floor "
+        "| p99 ms app / floor | p99 ratio | server CPU ms a trip, app / floor | errors "
+        "| client CPU ms a trip |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for level, aps, p50, p95, p99, errors, bps, bp99, berrors, ratio in rows:
+    for level, pairs in rows:
+        ours = [a for a, _ in pairs]
+        theirs = [b for _, b in pairs]
+        ratio = statistics.median(a["rate"] / b["rate"] for a, b in pairs)
+        trips = [t for a in ours for t in a["trips"]]
+        floor_trips = [t for b in theirs for t in b["trips"]]
+        cpu = 1000 * sum(a["server_cpu"] for a in ours) / max(1, len(trips))
+        floor_cpu = 1000 * sum(b["server_cpu"] for b in theirs) / max(1, len(floor_trips))
+        client = 1000 * sum(a["client_cpu"] + b["client_cpu"] for a, b in pairs)
+        client /= max(1, len(trips) + len(floor_trips))
+        errors = sum(len(a["errors"]) for a in ours), sum(len(b["errors"]) for b in theirs)
+        p99, floor_p99 = percentile(trips, 0.99), percentile(floor_trips, 0.99)
         print(
-            f"| {level} | {aps:.1f} | {p50 * 1000:.1f} | {p95 * 1000:.1f} | {p99 * 1000:.1f} "
-            f"| {errors} | {bps:.1f} | {bp99 * 1000:.1f} | {berrors} | {ratio:.2f} |"
+            f"| {level} | {statistics.median(a['rate'] for a in ours):.1f} "
+            f"| {statistics.median(b['rate'] for b in theirs):.1f} | {ratio:.2f} "
+            f"| {percentile(trips, 0.5) * 1000:.0f} / {percentile(floor_trips, 0.5) * 1000:.0f} "
+            f"| {p99 * 1000:.0f} / {floor_p99 * 1000:.0f} | {p99 / floor_p99:.2f} "
+            f"| {cpu:.1f} / {floor_cpu:.1f} | {errors[0]} / {errors[1]} | {client:.1f} |"
         )
+        for a in ours:
+            if a["errors"]:
+                print(f"  first errors at {level}: {a['errors'][:3]}")
+                break
     print(
-        "\nAn answer round trip is GET the question page + POST the answer (2 requests); "
-        "the ratio is answers/s over bare requests/s."
+        "\nA round trip: GET the page, POST the answer, the redirect naming the next GET. "
+        "Ratio: the app's round trips a second over the floor's in the same slice pair "
+        "(1.0 = as fast as the floor)."
     )
 
 

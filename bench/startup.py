@@ -1,7 +1,9 @@
-"""Start-up: from process start to the first answered request, with the real tree.
+"""Start-up: from process start to the first answered request, next to a bare Flask app.
 
-Times a fresh `python -c 'create_app()'` (import, load and prove the tree, migrate), then a
-gunicorn with one worker from the moment it is spawned to its first 200 response.
+Times a fresh `python -c 'create_app()'` (import, load the tree, reuse its kept proof, migrate)
+and how long proving the tree takes when there is no kept proof. Then, in turns (A B A B ...),
+a gunicorn with one worker from the moment it is spawned to its first 200 response: the app,
+and `bench/floor_app.py` (a bare Flask app) under the same settings. The ratio is per pair.
 
     .venv/bin/python bench/startup.py [--runs 5]
 """
@@ -41,9 +43,9 @@ def python_seconds(code: str) -> tuple[float, float]:
     return time.perf_counter() - started, float(output.strip().splitlines()[-1])
 
 
-def first_request_seconds(db: Path) -> float:
+def first_request_seconds(app: str, env: dict[str, str]) -> float:
     port = free_port()
-    env = {**os.environ, "AUDIT_DB": str(db), "AUDIT_SECRET_KEY": SECRET}
+    env = {**os.environ, **env}
     started = time.perf_counter()
     process = subprocess.Popen(
         [
@@ -55,7 +57,7 @@ def first_request_seconds(db: Path) -> float:
             "--no-control-socket",
             "--access-logfile",
             "/dev/null",
-            "bot:create_app()",
+            app,
         ],
         cwd=ROOT,
         env=env,
@@ -86,14 +88,28 @@ def main() -> None:
             *(python_seconds(CREATE_APP % str(db)) for _ in range(runs)), strict=True
         )
         prove = [python_seconds(PROVE)[1] for _ in range(runs)]
-        first = [first_request_seconds(db) for _ in range(runs)]
-    print(f"runs: {runs} (medians)")
+        ours = {"AUDIT_DB": str(db), "AUDIT_SECRET_KEY": SECRET}
+        bare = {"FLOOR_DB": str(Path(folder) / "floor.db")}
+        pairs = [
+            (
+                first_request_seconds("bot:create_app()", ours),
+                first_request_seconds("bench.floor_app:create_app()", bare),
+            )
+            for _ in range(runs)
+        ]
+    print(f"runs: {runs} (medians); load average {os.getloadavg()[0]:.2f}")
     print(
         f"python process with create_app(): {statistics.median(process):.2f} s "
-        f"(create_app itself {statistics.median(inside):.2f} s; loading and proving the "
-        f"tree {statistics.median(prove):.2f} s)"
+        f"(create_app itself {statistics.median(inside):.2f} s, with the kept proof; proving "
+        f"the tree when none is kept {statistics.median(prove):.2f} s)"
     )
-    print(f"gunicorn spawn to first answered request: {statistics.median(first):.2f} s")
+    app_first = statistics.median(a for a, _ in pairs)
+    bare_first = statistics.median(b for _, b in pairs)
+    ratio = statistics.median(a / b for a, b in pairs)
+    print(
+        f"gunicorn spawn to first answered request: app {app_first:.2f} s, bare Flask app "
+        f"{bare_first:.2f} s; ratio {ratio:.2f} (median pair)"
+    )
 
 
 if __name__ == "__main__":

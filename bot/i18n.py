@@ -1,9 +1,13 @@
-"""Language choice: the user's explicit choice, then the browser's, then English."""
+"""Language choice (the user's, then the browser's, then English) and translated text."""
 
 from __future__ import annotations
 
+from babel import support
 from flask import Flask, request, session
-from flask_babel import Babel, format_date, gettext
+from flask_babel import Babel, format_date, get_locale, get_translations
+from flask_babel import _get_current_context as _babel_context
+from flask_babel.speaklater import LazyString
+from wtforms.i18n import messages_path
 
 babel = Babel()
 
@@ -26,6 +30,66 @@ LOADER_TEXTS = (N_("Yes"), N_("No"))
 ENGLISH_ONLY_BLUEPRINTS = {"admin", "admin_auth"}
 
 
+def translations() -> support.NullTranslations:
+    """Return the request's catalogue, looked up once per request.
+
+    Flask-Babel finds the catalogue again on every `gettext` (the locale, its name, a cache
+    look-up: about 150 times a question page). This keeps it in Flask-Babel's own per-request
+    slot, `babel_translations`, which `force_locale` and `refresh` already reset, so text
+    rendered in another language (a Welsh invitation) still gets that language's catalogue.
+    """
+    context = _babel_context()
+    if context is None:
+        return get_translations()
+    found = getattr(context, "babel_translations", None)
+    if found is None:
+        found = context.babel_translations = get_translations()
+    return found
+
+
+def gettext(text: str, **variables) -> str:
+    """Translate `text` for the request, then %-format it with `variables` (Flask-Babel's)."""
+    translated = translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(text: str, **variables) -> LazyString:
+    """Mark `text` to be translated each time it is shown (for strings made at import)."""
+    return LazyString(gettext, text, **variables)
+
+
+class WTFormsTranslations:
+    """WTForms' own messages, each language's catalogue read from disk once per process.
+
+    Flask-WTF reads WTForms' .mo file again on every request that builds a form.
+    """
+
+    def __init__(self) -> None:
+        self._catalogues: dict[str, support.Translations] = {}
+
+    def _catalogue(self) -> support.NullTranslations:
+        locale = str(get_locale())
+        if locale not in self._catalogues:
+            self._catalogues[locale] = support.Translations.load(
+                messages_path(), [locale], domain="wtforms"
+            )
+        return self._catalogues[locale]
+
+    def gettext(self, string: str) -> str:
+        return self._catalogue().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+wtforms_translations = WTFormsTranslations()
+
+
 def current_language() -> str:
     if request and request.blueprint in ENGLISH_ONLY_BLUEPRINTS:
         return "en"
@@ -46,8 +110,17 @@ def tree_text(text: str) -> str:
     return gettext(text) if text else ""
 
 
-def init_app(app: Flask, translations: str) -> None:
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=translations)
+def init_app(app: Flask, directory: str) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=directory)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+    )
 
     @app.context_processor
     def language_context() -> dict:

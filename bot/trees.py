@@ -8,15 +8,20 @@ one (during a rolling deploy two app versions serve the same database).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from bot import store
-from bot.tree.loader import load_tree, parse_tree
+from bot.tree.check import prove
+from bot.tree.loader import load_tree, parse_tree, read_tree
 from bot.tree.model import Tree
 from bot.tree.problems import TreeError
 
@@ -24,19 +29,69 @@ _proved: dict[tuple[str, str], Tree] = {}
 _stored: dict[str, Tree] = {}
 log = logging.getLogger(__name__)
 
+#: The code a proof's verdict depends on: a change to any of it proves every tree again.
+PROOF_CODE = sorted((Path(__file__).parent / "tree").glob("*.py"))
 
-def load_proved_tree(path: str | Path) -> Tree:
-    """Load and prove the tree at `path`, reusing the proof while the file is unchanged."""
+
+def proof_key(tree_digest: str) -> str:
+    """Name a proof by the tree's content hash and the code that proves and walks it."""
+    digest = hashlib.sha256(tree_digest.encode("ascii"))
+    for path in PROOF_CODE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cached_proof(folder: Path, key: str) -> int | None:
+    try:
+        found = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    paths = found.get("paths") if isinstance(found, dict) else None
+    return paths if isinstance(paths, int) and not isinstance(paths, bool) else None
+
+
+def _keep_proof(folder: Path, key: str, paths: int) -> None:
+    """Write the verdict atomically (workers may start together); a read-only disk is fine."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as file:
+            json.dump({"paths": paths}, file)
+        os.replace(file.name, folder / f"{key}.json")
+    except OSError as error:
+        log.info("Could not keep the tree proof in %s: %s", folder, error)
+
+
+def load_proved_tree(path: str | Path, proofs: str | Path | None = None) -> Tree:
+    """Load and prove the tree at `path`, reusing the proof while the file is unchanged.
+
+    Proving walks every path of the tree (about a second). With `proofs`, a folder, the
+    verdict is kept there by `proof_key`, so a restart with the same tree and code loads
+    without proving again. Only a passed proof is kept; `flask tree check` always proves.
+    """
     resolved = Path(path).resolve()
-    digest = hashlib.sha256(resolved.read_bytes()).hexdigest()
-    key = (str(resolved), digest)
-    if key not in _proved:
-        _proved[key] = load_tree(resolved)
-    return _proved[key]
+    text = resolved.read_bytes()
+    key = (str(resolved), hashlib.sha256(text).hexdigest())
+    if key in _proved:
+        return _proved[key]
+    if proofs is None:
+        tree = load_tree(resolved)
+    else:
+        tree = read_tree(resolved)
+        name = proof_key(tree.digest)
+        paths = _cached_proof(Path(proofs), name)
+        if paths is None:
+            tree = prove(tree)
+            _keep_proof(Path(proofs), name, tree.path_count)
+        else:
+            tree = dataclasses.replace(tree, path_count=paths)
+    _proved[key] = tree
+    return tree
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["question_tree"] = load_proved_tree(app.config["QUESTION_TREE"])
+    app.extensions["question_tree"] = load_proved_tree(
+        app.config["QUESTION_TREE"], Path(app.instance_path) / "tree-proofs"
+    )
 
 
 def store_current_tree(app: Flask) -> None:

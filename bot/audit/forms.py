@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import request
-from flask_babel import format_decimal, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
@@ -21,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from bot.i18n import gettext, wtforms_translations
+from bot.i18n import lazy_gettext as _l
 from bot.store import UNCHECKED
 from bot.tree import model as m
 from bot.tree.answers import AnswerError, check_answer, clean_text, limit_of
@@ -97,7 +98,15 @@ def error_message(
     return str(ERROR_MESSAGES[error.code]) % params
 
 
-class QuestionForm(FlaskForm):
+class Form(FlaskForm):
+    """Base of the team's forms: WTForms' own messages come from a per-process cache."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
+
+
+class QuestionForm(Form):
     """Base for the generated question forms; `cleaned` holds the answer to store."""
 
     question: m.Question
@@ -151,6 +160,10 @@ def _answer_field(question: m.Question) -> Field:
     return StringField()
 
 
+#: Each question's form class, built once: by question object, which a tree keeps for life.
+_form_classes: dict[int, tuple[m.Question, type[QuestionForm]]] = {}
+
+
 def question_form(
     question: m.Question, answers: Mapping[str, Any] | None = None, **kwargs
 ) -> QuestionForm:
@@ -159,12 +172,15 @@ def question_form(
     `answers` are the team's answers so far, which limits such as a WTE within its head count
     are checked against.
     """
-    form_class = type(
-        f"Form_{question.id}",
-        (QuestionForm,),
-        {"answer": _answer_field(question), "question": question},
-    )
-    form = form_class(**kwargs)
+    found = _form_classes.get(id(question))
+    if found is None or found[0] is not question:
+        form_class = type(
+            f"Form_{question.id}",
+            (QuestionForm,),
+            {"answer": _answer_field(question), "question": question},
+        )
+        found = _form_classes[id(question)] = (question, form_class)
+    form = found[1](**kwargs)
     form.answers = answers or {}
     return form
 
@@ -178,7 +194,7 @@ def stored_as_form_data(question: m.Question, value) -> object:
     return value
 
 
-class RespondentForm(FlaskForm):
+class RespondentForm(Form):
     name = StringField(
         _l("Your name (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=NAME_TOO_LONG)],
@@ -194,7 +210,7 @@ class RespondentForm(FlaskForm):
     submit = SubmitField(_l("Start"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
     submit = SubmitField()

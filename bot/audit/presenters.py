@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_date, format_decimal, format_timedelta, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_decimal, format_timedelta
 
 from bot.audit.state import AuditState
+from bot.i18n import gettext
+from bot.i18n import lazy_gettext as _l
 from bot.store import AnswerRecord, utc_now
 from bot.tree import model as m
 from bot.tree.engine import Reason

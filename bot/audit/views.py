@@ -36,11 +36,11 @@ from bot.audit.state import (
     load_previous_state,
     load_state,
 )
+from bot.console.standings import standing_to_keep
 from bot.db import get_db
 from bot.plan.data import plan_dict, plan_filename
-from bot.plan.document import build_action_plan
 from bot.throttle import client_address, throttle
-from bot.tree.assessment import assess
+from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
 from bot.tree.tasks import domain_tasks, expected_route, next_unanswered_after
 from bot.trees import current_tree, tree_for_digest
@@ -167,6 +167,12 @@ def _mark_started() -> None:
     started = set(session.get("started", []))
     started.add(str(g.team["id"]))
     session["started"] = sorted(started)
+
+
+def _assessment_after(state: AuditState, question_id: str, value) -> Assessment:
+    """The audit once this answer is saved (in progress again), without reading it again."""
+    audit = {**state.audit, "status": store.IN_PROGRESS}
+    return assess(state.tree, audit, {**state.answers, question_id: value})
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -334,6 +340,7 @@ def question(question_id: str):
         if request.form.get("conflict") == "theirs":
             return redirect(_after_answer(state, question_id, _NO_CHANGE, returning))
         unchanged = record is not None and (record.value, record.note) == (form.cleaned, note)
+        after = _assessment_after(state, question_id, form.cleaned)
         try:
             if not unchanged:
                 store.record_answer(
@@ -343,6 +350,7 @@ def question(question_id: str):
                     form.cleaned,
                     note=note,
                     respondent_id=_respondent_id(),
+                    standing=standing_to_keep(after, store.IN_PROGRESS),
                     expected=form.expected_revision,
                 )
                 if state.finished:
@@ -467,7 +475,10 @@ def finish():
     if not state.journey.complete:
         return redirect(url_for(".check"))
     if not state.finished:
-        store.finish_audit(get_db(), state.audit["id"])
+        finished = assess(state.tree, {**state.audit, "status": store.FINISHED}, state.answers)
+        store.finish_audit(
+            get_db(), state.audit["id"], standing=standing_to_keep(finished, store.FINISHED)
+        )
     return redirect(url_for(".result"))
 
 
@@ -565,6 +576,9 @@ def action_plan():
 
 
 def _plan_download(state: AuditState):
+    # python-docx is most of the app's import time: loaded on the first download.
+    from bot.plan.document import build_action_plan
+
     today = date.today()
     document = build_action_plan(plan_dict(state, today))
     return send_file(

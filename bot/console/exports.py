@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -19,7 +20,6 @@ import sqlite_utils
 from bot import store
 from bot.console.standings import Standings
 from bot.tree import model as m
-from bot.tree.engine import walk
 
 BATCH_SIZE = 200
 DESCRIPTOR_PREFIX = "descriptor_"
@@ -132,37 +132,63 @@ def audit_records(
 
 
 def answer_records(
-    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
+    db: sqlite_utils.Database,
+    tree: m.Tree,
+    *,
+    batch_size: int = BATCH_SIZE,
+    standings: Standings | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield every audit's current answer to each question, in the order they were given.
 
-    on_current_path is False for an answer kept on a branch the team no longer takes (the
-    result ignores it); it is also False for a question no longer in the tree.
+    The answers come from one joined query (`store.iter_current_answers`); each audit's path
+    comes from its standing (kept, so read rather than evaluated), looked up `batch_size`
+    audits at a time. on_current_path is False for an answer kept on a branch the team no
+    longer takes (the result ignores it), and for a question no longer in the tree.
     """
-    for batch in store.iter_team_audits(db, batch_size=batch_size):
-        audits = [item for item in batch if item["audit"]]
-        answers = store.current_answers_for_audits(db, [item["audit"]["id"] for item in audits])
-        for item in audits:
-            team, audit = item["team"], item["audit"]
-            records = answers[audit["id"]]
-            known = {
-                qid: record.value for qid, record in records.items() if qid in tree.questions_by_id
+    standings = standings or Standings()
+    pending: list[tuple[dict, list[dict]]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        standing_of = standings.for_audits(db, tree, [audit for audit, _ in pending])
+        for audit, rows in pending:
+            path = set(standing_of[audit["id"]].path)
+            for row in rows:
+                yield _answer_record(row, path)
+        pending.clear()
+
+    for audit_id, rows in itertools.groupby(
+        store.iter_current_answers(db), key=lambda row: row["audit_id"]
+    ):
+        rows = list(rows)
+        audit = store.typed_row(
+            {
+                "id": audit_id,
+                "updated": rows[0]["audit_updated"],
+                "status": rows[0]["audit_status"],
+                "tree_digest": rows[0]["audit_tree_digest"],
             }
-            path = set(walk(tree, known).path) if known else set()
-            for record in records.values():
-                yield {
-                    "team_id": team["id"],
-                    "team_name": team["name"],
-                    "audit_id": audit["id"],
-                    "current_audit": item["current"],
-                    "question_id": record.question_id,
-                    "on_current_path": record.question_id in path,
-                    "value": record.value,
-                    "note": record.note,
-                    "respondent_name": record.respondent_name,
-                    "respondent_role": record.respondent_role,
-                    "answered_at": _time(record.answered_at),
-                }
+        )
+        pending.append((audit, rows))
+        if len(pending) >= batch_size:
+            yield from flush()
+    if pending:
+        yield from flush()
+
+
+def _answer_record(row: dict, path: set[str]) -> dict[str, Any]:
+    return {
+        "team_id": row["team_id"],
+        "team_name": row["team_name"],
+        "audit_id": row["audit_id"],
+        "current_audit": bool(row["current_audit"]),
+        "question_id": row["question_id"],
+        "on_current_path": row["question_id"] in path,
+        "value": json.loads(row["value"]),
+        "note": row["note"],
+        "respondent_name": row["respondent_name"],
+        "respondent_role": row["respondent_role"],
+        "answered_at": _time(store.parse_time(row["answered_at"])),
+    }
 
 
 # -- text -----------------------------------------------------------------------------------
@@ -170,11 +196,17 @@ def answer_records(
 
 def csv_cell(value: Any) -> str:
     """Return a value as CSV text, defused so a spreadsheet never runs it as a formula."""
-    if value is None:
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif kind is bool:
         return "true" if value else "false"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+    elif kind is list or kind is dict:
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -185,24 +217,29 @@ def csv_lines(columns: list[str], records: Iterable[dict[str, Any]]) -> Iterator
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    cells = [(column, _CSV_CELLS.get(column, csv_cell)) for column in columns]
 
-    def line(cells: list[str]) -> str:
+    def line(row: list[str]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(cells)
+        writer.writerow(row)
         return buffer.getvalue()
 
     yield "\ufeff" + line(columns)
     for record in records:
-        yield line([_csv_value(column, record.get(column)) for column in columns])
+        yield line([cell(record.get(column)) for column, cell in cells])
 
 
-def _csv_value(column: str, value: Any) -> str:
-    if column == "flags" and isinstance(value, list):
-        return csv_cell("; ".join(value))
-    if column == "value":  # an answer: its JSON, so numbers, text and lists stay distinct
-        return csv_cell(json.dumps(value, ensure_ascii=False))
-    return csv_cell(value)
+def _flags_cell(value: Any) -> str:
+    return csv_cell("; ".join(value) if isinstance(value, list) else value)
+
+
+def _answer_value_cell(value: Any) -> str:
+    """An answer as its JSON, so numbers, text and lists stay distinct."""
+    return csv_cell(json.dumps(value, ensure_ascii=False))
+
+
+_CSV_CELLS = {"flags": _flags_cell, "value": _answer_value_cell}
 
 
 def json_array(records: Iterable[dict[str, Any]]) -> Iterator[str]:

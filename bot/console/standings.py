@@ -1,12 +1,19 @@
-"""Every audit's standing (status, progress, result, descriptor statuses), cached per app.
+"""Every audit's standing (status, progress, result, descriptor statuses): kept, then cached.
 
 A standing depends only on the audit's answers, its status and its tree. `audits.updated`
-moves with every answer, so (audit, updated, status, tree) names one standing exactly: the
-console recomputes, and loads answers for, only the audits that changed since it last looked.
+moves with every answer, so (audit, updated, status, tree) names one standing exactly. The
+team's answer keeps the audit's new standing in the same transaction (`standing_to_keep`), so a
+cold console reads standings rather than evaluating audits; the worker's memory caches them
+after. An audit whose kept standing no longer matches its key (reopened, moved to a newer
+tree, or changed before standings were kept) is evaluated here, by the one evaluation
+(`assess`), and kept for next time.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -14,11 +21,35 @@ from flask import Flask, current_app
 
 from bot import store
 from bot.console import national
-from bot.tree.assessment import assess
+from bot.tree.assessment import Assessment, assess
 from bot.tree.model import Tree
 from bot.trees import tree_for_audit
 
 DEFAULT_SIZE = 50_000
+log = logging.getLogger(__name__)
+
+
+def standing_to_keep(assessment: Assessment, audit_status: str) -> store.StoredStanding:
+    """What to keep of an audit's assessment (with the audit's stored status), for the store."""
+    standing = national.Standing.of(assessment)
+    return store.StoredStanding(
+        status=audit_status,
+        tree_digest=assessment.tree.digest,
+        data=dataclasses.asdict(standing),
+    )
+
+
+def _standing_from(data: dict) -> national.Standing:
+    return national.Standing(**{**data, "flags": tuple(data["flags"]), "path": tuple(data["path"])})
+
+
+def _still_fits(kept: dict | None, audit: dict, tree: Tree) -> bool:
+    return (
+        kept is not None
+        and kept["updated"] == store.stamp(audit["updated"])
+        and kept["status"] == audit["status"]
+        and kept["tree_digest"] == tree.digest
+    )
 
 
 class Standings:
@@ -45,14 +76,35 @@ class Standings:
                 found[audit["id"]] = cached
             else:
                 wanted[audit["id"]] = (audit, audit_tree, key)
+        if not wanted:
+            return found
+        kept = store.kept_standings(db, list(wanted))
+        for audit_id, (audit, audit_tree, key) in list(wanted.items()):
+            if _still_fits(kept.get(audit_id), audit, audit_tree):
+                found[audit_id] = self._put(key, _standing_from(kept[audit_id]["standing"]))
+                del wanted[audit_id]
         if wanted:
             answers = store.current_values_for_audits(db, list(wanted))
+            to_keep = {}
             for audit_id, (audit, audit_tree, key) in wanted.items():
-                values = answers[audit_id]
-                found[audit_id] = self._put(
-                    key, national.Standing.of(assess(audit_tree, audit, values))
+                assessment = assess(audit_tree, audit, answers[audit_id])
+                found[audit_id] = self._put(key, national.Standing.of(assessment))
+                to_keep[audit_id] = (
+                    audit["updated"],
+                    standing_to_keep(assessment, audit["status"]),
                 )
+            self._keep(db, to_keep)
         return found
+
+    @staticmethod
+    def _keep(db, to_keep: dict) -> None:
+        """Keep what was evaluated, unless inside a read snapshot (an export): it is a cache."""
+        if db.conn.in_transaction:
+            return
+        try:
+            store.keep_standings(db, to_keep)
+        except sqlite3.OperationalError as error:
+            log.warning("Could not keep %d standings: %s", len(to_keep), error)
 
     def _get(self, key: tuple) -> national.Standing | None:
         standing = self._cache.get(key)

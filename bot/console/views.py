@@ -51,7 +51,6 @@ from bot.console.standings import standings
 from bot.db import get_db
 from bot.links import audit_link, external_url
 from bot.plan.data import plan_dict, plan_filename
-from bot.plan.document import build_action_plan
 from bot.trees import current_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -651,6 +650,8 @@ def start_audit(team_id: int):
 
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>/action-plan.docx")
 def action_plan(team_id: int, audit_id: int):
+    from bot.plan.document import build_action_plan  # python-docx: loaded on first use
+
     team = _team_or_404(team_id)
     audit = store.get_audit(get_db(), audit_id) if audit_id <= SQLITE_MAX_ID else None
     if audit is None or audit["team_id"] != team_id:
@@ -735,7 +736,8 @@ def export_audits(fmt: str):
 @bp.get("/exports/answers.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/answers.json", defaults={"fmt": "json"})
 def export_answers(fmt: str):
-    return _export("answers", fmt, exports.answer_records)
+    cache = standings()
+    return _export("answers", fmt, functools.partial(exports.answer_records, standings=cache))
 
 
 # -- settings -------------------------------------------------------------------------------

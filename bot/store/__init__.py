@@ -17,6 +17,7 @@ from bot.store.console import (
     current_values_for_audits,
     get_admin,
     get_setting,
+    iter_current_answers,
     iter_team_audits,
     live_link,
     normalise_email,
@@ -27,7 +28,15 @@ from bot.store.console import (
     team_overview,
     update_team,
 )
-from bot.store.rows import FINISHED, IN_PROGRESS, AnswerRecord, utc_now
+from bot.store.rows import (
+    FINISHED,
+    IN_PROGRESS,
+    AnswerRecord,
+    parse_time,
+    stamp,
+    typed_row,
+    utc_now,
+)
 from bot.store.schema import migrate, migrations
 from bot.store.security import (
     admin_session_version,
@@ -44,6 +53,7 @@ from bot.store.team import (
     TOKEN_BYTES,
     UNCHECKED,
     AnswerChanged,
+    StoredStanding,
     add_respondent,
     answer_history,
     answer_log,
@@ -58,6 +68,8 @@ from bot.store.team import (
     get_audit,
     get_respondent,
     get_team,
+    keep_standings,
+    kept_standings,
     latest_answer,
     latest_finished_audits,
     previous_finished_audit,
@@ -93,6 +105,7 @@ __all__ = [
     "IN_PROGRESS",
     "TEAM_FIELDS",
     "TOKEN_BYTES",
+    "StoredStanding",
     "UNCHECKED",
     "AnswerChanged",
     "AnswerRecord",
@@ -118,6 +131,7 @@ __all__ = [
     "get_respondent",
     "get_setting",
     "get_team",
+    "iter_current_answers",
     "iter_team_audits",
     "last_tree_move",
     "latest_answer",
@@ -130,6 +144,8 @@ __all__ = [
     "previous_finished_audit",
     "read_snapshot",
     "record_admin_login",
+    "keep_standings",
+    "kept_standings",
     "recent_answerers",
     "record_answer",
     "reissue_link",
@@ -145,6 +161,9 @@ __all__ = [
     "tree_content",
     "tree_stored",
     "update_team",
+    "parse_time",
+    "stamp",
+    "typed_row",
     "utc_now",
     "write_transaction",
 ]

@@ -1,4 +1,4 @@
-"""Connections and transactions: WAL, foreign keys, a busy timeout, BEGIN IMMEDIATE."""
+"""Connections and transactions: foreign keys, a busy timeout, WAL, BEGIN IMMEDIATE."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open the database at path in WAL mode with foreign keys on and a 10 s busy timeout."""
+    """Open the database at path with foreign keys on and a 10 s busy timeout.
+
+    WAL is a property of the database file, set once by `use_wal` when the schema is migrated;
+    each connection then finds it there, so connecting costs one PRAGMA (foreign keys, which
+    SQLite keeps per connection). sqlite3's `timeout` is SQLite's busy timeout.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: the sqlite3 driver opens no implicit transactions, so the
@@ -21,11 +26,17 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
-    db = sqlite_utils.Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.enable_wal()
-    return db
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+def use_wal(db: sqlite_utils.Database) -> None:
+    """Put the database file in WAL mode (kept in the file: every later connection has it).
+
+    Synchronous stays at SQLite's default (FULL): a committed answer survives a power cut.
+    """
+    if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.conn.execute("PRAGMA journal_mode = wal")
 
 
 @contextmanager

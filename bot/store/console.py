@@ -334,3 +334,39 @@ def current_values_for_audits(
     for audit_id, question_id, value in rows:
         values[audit_id][question_id] = json.loads(value)
     return values
+
+
+def iter_current_answers(db: sqlite_utils.Database) -> Iterator[dict]:
+    """Yield every audit's current answer to each question, by team, audit, then answer id.
+
+    One joined query streamed from its cursor: memory holds one row, never the table. Each
+    row carries its team (id, name), its audit (id, whether it is the team's current one, and
+    what names its standing: updated, status, tree digest) and the answer with who gave it.
+    """
+    cursor = db.conn.execute(
+        """
+        WITH latest AS (
+            SELECT max(id) AS id FROM answers GROUP BY audit_id, question_id
+        ),
+        current AS (
+            SELECT team_id, max(id) AS audit_id FROM audits GROUP BY team_id
+        )
+        SELECT teams.id AS team_id, teams.name AS team_name,
+               audits.id AS audit_id, audits.id = current.audit_id AS current_audit,
+               audits.updated AS audit_updated, audits.status AS audit_status,
+               audits.tree_digest AS audit_tree_digest,
+               answers.question_id, answers.value, answers.note,
+               respondents.name AS respondent_name, respondents.role AS respondent_role,
+               answers.answered_at
+        FROM latest
+        JOIN answers ON answers.id = latest.id
+        JOIN audits ON audits.id = answers.audit_id
+        JOIN teams ON teams.id = audits.team_id
+        JOIN current ON current.team_id = teams.id
+        LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        ORDER BY teams.id, audits.id, answers.id
+        """
+    )
+    keys = [column[0] for column in cursor.description]
+    for row in cursor:
+        yield dict(zip(keys, row, strict=True))

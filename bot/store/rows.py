@@ -38,9 +38,23 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def select(db: sqlite_utils.Database, sql: str, params: list[Any] | dict = ()) -> list[dict]:
+    """Return a read query's rows as dicts.
+
+    Straight on the sqlite3 connection: `db.query` wraps every statement in a SAVEPOINT and
+    RELEASE pair, in case it turns out to write; a SELECT never does, so those are two wasted
+    statements a read. Writes still go through sqlite-utils and `write_transaction`.
+    """
+    cursor = db.conn.execute(sql, params)
+    keys = [column[0] for column in cursor.description]
+    return [dict(zip(keys, row, strict=True)) for row in cursor]
+
+
 def one(db: sqlite_utils.Database, sql: str, params: list[Any] | dict) -> dict | None:
-    """Return the first row of a query, or None."""
-    return next(iter(db.query(sql, params)), None)
+    """Return the first row of a read query, or None."""
+    cursor = db.conn.execute(sql, params)
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
 TIME_COLUMNS = ("created", "archived", "started", "updated", "finished")

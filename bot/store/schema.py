@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from bot.store.connection import write_transaction
+from bot.store.connection import use_wal, write_transaction
 
 # The name is recorded in existing databases: it stays "bot.store".
 migrations = Migrations("bot.store")
@@ -194,8 +194,25 @@ def m008_throttles(db: sqlite_utils.Database) -> None:
     db.table("admins").add_column("session_version", int, not_null_default=0)
 
 
+@migrations()
+def m009_standings(db: sqlite_utils.Database) -> None:
+    """Keep each audit's standing, as of (updated, status, tree), so cold views need not evaluate.
+
+    `standing` is the JSON of `console.national.Standing`; a row counts only while its key
+    still matches its audit, so a stale one is never read.
+    """
+    db.table("standings").create(
+        {"audit_id": int, "updated": str, "status": str, "tree_digest": str, "standing": str},
+        pk="audit_id",
+        foreign_keys=[("audit_id", "audits", "id")],
+        not_null={"updated", "status", "tree_digest", "standing"},
+        strict=True,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
-    """Apply any pending migrations; applying twice changes nothing."""
+    """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
+    use_wal(db)
     # Under BEGIN IMMEDIATE two workers starting together cannot both apply the same step;
     # each migration's own db.atomic() nests inside as a savepoint.
     with write_transaction(db):

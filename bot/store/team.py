@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.store.rows import (
     hash_token,
     one,
     parse_time,
+    select,
     stamp,
     team_row,
     typed_row,
@@ -215,14 +217,19 @@ def get_audit(db: sqlite_utils.Database, audit_id: int) -> dict | None:
     return typed_row(one(db, "SELECT * FROM audits WHERE id = ?", [audit_id]))
 
 
-def finish_audit(db: sqlite_utils.Database, audit_id: int) -> None:
-    """Mark the audit finished now."""
+def finish_audit(
+    db: sqlite_utils.Database, audit_id: int, *, standing: StoredStanding | None = None
+) -> None:
+    """Mark the audit finished now, keeping its finished standing in the same transaction."""
     with write_transaction(db):
         now = stamp()
         db.execute(
             "UPDATE audits SET status = ?, finished = ?, updated = max(updated, ?) WHERE id = ?",
             [FINISHED, now, now, audit_id],
         )
+        if standing is not None:
+            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
+            _keep_standing(db, audit_id, updated, standing)
 
 
 def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
@@ -261,7 +268,7 @@ def start_new_audit(
 
 def audits_for_team(db: sqlite_utils.Database, team_id: int) -> list[dict]:
     """Return the team's audits, newest first."""
-    rows = db.query("SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC", [team_id])
+    rows = select(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC", [team_id])
     return [typed_row(row) for row in rows]
 
 
@@ -328,6 +335,7 @@ def record_answer(
     respondent_id: int | None = None,
     at: datetime | None = None,
     expected: int | None | object = UNCHECKED,
+    standing: StoredStanding | None = None,
 ) -> int:
     """Append an answer (value stored as JSON) and touch the audit; return the answer id.
 
@@ -335,6 +343,9 @@ def record_answer(
     answer is only appended if the question's latest answer is still that one; otherwise
     AnswerChanged is raised with the answer now in the log. The same value and note as the
     latest answer is never a conflict and appends nothing: its id is returned.
+
+    `standing`, the audit's standing once this answer counts, is kept in the same transaction,
+    so the console reads it rather than evaluating the audit again.
 
     Raises LookupError for an unknown audit and ValueError for a respondent from another
     team than the audit's.
@@ -355,31 +366,69 @@ def record_answer(
                     return current.id
                 raise AnswerChanged(current)
         answered_at = _log_time(db, at)
-        answer_id = (
-            db.table("answers")
-            .insert(
-                {
-                    "audit_id": audit_id,
-                    "question_id": question_id,
-                    "value": encoded,
-                    "note": note or "",
-                    "respondent_id": respondent_id,
-                    "answered_at": answered_at,
-                }
-            )
-            .last_pk
-        )
+        # A plain INSERT: table().insert() reads sqlite_master twice to learn the columns.
+        answer_id = db.conn.execute(
+            "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
+        ).lastrowid
         db.execute(
             "UPDATE audits SET updated = max(updated, ?) WHERE id = ?", [answered_at, audit_id]
         )
+        if standing is not None:
+            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
+            _keep_standing(db, audit_id, updated, standing)
     return answer_id
+
+
+@dataclass(frozen=True)
+class StoredStanding:
+    """An audit's standing to keep: its status and tree, and the standing as JSON-ready data."""
+
+    status: str
+    tree_digest: str
+    data: dict
+
+
+def _keep_standing(
+    db: sqlite_utils.Database, audit_id: int, updated: str, standing: StoredStanding
+) -> None:
+    db.conn.execute(
+        "INSERT OR REPLACE INTO standings (audit_id, updated, status, tree_digest, standing) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [audit_id, updated, standing.status, standing.tree_digest, json.dumps(standing.data)],
+    )
+
+
+def keep_standings(
+    db: sqlite_utils.Database, standings: dict[int, tuple[datetime, StoredStanding]]
+) -> None:
+    """Keep many audits' standings, each as of the audit's `updated` time, in one transaction."""
+    if not standings:
+        return
+    with write_transaction(db):
+        for audit_id, (updated, standing) in standings.items():
+            _keep_standing(db, audit_id, stamp(updated), standing)
+
+
+def kept_standings(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, dict]:
+    """Return the kept standing rows of these audits, by audit id (one query)."""
+    if not audit_ids:
+        return {}
+    rows = select(
+        db,
+        "SELECT * FROM standings WHERE audit_id IN (SELECT value FROM json_each(?))",
+        [json.dumps([int(audit_id) for audit_id in audit_ids])],
+    )
+    return {row["audit_id"]: {**row, "standing": json.loads(row["standing"])} for row in rows}
 
 
 def latest_answer(
     db: sqlite_utils.Database, audit_id: int, question_id: str
 ) -> AnswerRecord | None:
     """Return the question's latest answer in the audit (its previous one linked), or None."""
-    rows = db.query(
+    rows = select(
+        db,
         f"""
         SELECT {ANSWER_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
@@ -398,7 +447,8 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
     One query fetches the latest row per question and the row before it, so each record's
     previous is set; previous.previous is left None here (answer_history has the full chain).
     """
-    rows = db.query(
+    rows = select(
+        db,
         f"""
         WITH latest AS (
             SELECT question_id, max(id) AS id FROM answers
@@ -424,7 +474,8 @@ def answer_history(
     db: sqlite_utils.Database, audit_id: int, question_id: str
 ) -> list[AnswerRecord]:
     """Return every answer to one question in the audit, oldest first."""
-    rows = db.query(
+    rows = select(
+        db,
         f"""
         SELECT {ANSWER_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
@@ -442,7 +493,8 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
     Each dict has respondent_id, name, role, answers (count) and last_answered (aware UTC
     datetime). Answers given without a respondent are not counted.
     """
-    rows = db.query(
+    rows = select(
+        db,
         """
         SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
                count(*) AS answers, max(answers.answered_at) AS last_answered

@@ -90,10 +90,15 @@ def read_tree_text(path: Path) -> str:
         raise TreeError([Problem(str(path), line, "", message)]) from None
 
 
+def read_tree(path: str | Path | None = None) -> m.Tree:
+    """Load and validate the tree at `path`, without proving it (`load_tree` proves it)."""
+    path = Path(path) if path else DEFAULT_TREE
+    return parse_tree(read_tree_text(path), str(path))
+
+
 def load_tree(path: str | Path | None = None) -> m.Tree:
     """Load, validate and prove the tree at `path`."""
-    path = Path(path) if path else DEFAULT_TREE
-    return prove(parse_tree(read_tree_text(path), str(path)))
+    return prove(read_tree(path))
 
 
 def parse_tree(text: str, file: str = "<tree>") -> m.Tree:

@@ -1,0 +1,94 @@
+"""Each audit's standing is kept with the answer that changes it; a cold console reads it."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from bot import create_app, store
+from bot.console import national
+from bot.console import standings as standings_module
+from bot.db import get_db
+from bot.tree.assessment import assess
+from tests.admin_support import make_admin, sign_in_directly
+from tests.profiles import SPECIALISED
+from tests.test_audit_journey import form_data, walk
+from tests.test_standings import progress_cell
+
+ADMINS = itertools.count()
+
+
+def kept(app, team_id: int) -> dict:
+    with app.app_context():
+        audit = store.audits_for_team(get_db(), team_id)[0]
+        return audit, store.kept_standings(get_db(), [audit["id"]]).get(audit["id"])
+
+
+def cold_console(app):
+    """A worker just started on the same database: nothing in memory."""
+    fresh = create_app({"TESTING": True, "SECRET_KEY": "test", "DB": app.config["DB"]})
+    console = fresh.test_client()
+    sign_in_directly(console, make_admin(fresh, email=f"cold{next(ADMINS)}@foundation.example"))
+    return console
+
+
+@pytest.fixture
+def no_evaluation(monkeypatch):
+    """Make the console's standings fail loudly if they evaluate any audit."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the console evaluated an audit instead of reading its standing")
+
+    monkeypatch.setattr(standings_module, "assess", refuse)
+
+
+def test_an_answer_keeps_the_audits_new_standing_in_the_same_write(app, client, make_team):
+    team_id, token = make_team("Kept team")
+    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    audit, row = kept(app, team_id)
+    assert row is not None
+    assert row["updated"] == store.stamp(audit["updated"]) and row["status"] == "in_progress"
+    with app.app_context():
+        values = {q: r.value for q, r in store.current_answers(get_db(), audit["id"]).items()}
+    fresh = national.Standing.of(assess(app.extensions["question_tree"], audit, values))
+    assert standings_module._standing_from(row["standing"]) == fresh
+
+
+def test_a_cold_console_reads_progress_and_results_without_evaluating(
+    app, client, make_team, no_evaluation
+):
+    _, token = make_team("Finished team")
+    _, other = make_team("Halfway team")
+    walk(client, token, SPECIALISED)
+    client.post(f"/a/{token}/finish")
+    other_client = app.test_client()
+    for question_id in list(SPECIALISED)[:3]:
+        other_client.post(f"/a/{other}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
+    page = cold_console(app).get("/admin/").text
+    assert "Specialised" in progress_cell(page, "Finished team")
+    assert "In progress" in progress_cell(page, "Halfway team")
+
+
+def test_a_standing_that_no_longer_fits_its_audit_is_evaluated_and_kept(
+    app, client, make_team, monkeypatch
+):
+    team_id, token = make_team("Reopened team")
+    walk(client, token, SPECIALISED)
+    client.post(f"/a/{token}/finish")
+    audit, before = kept(app, team_id)
+    assert before["status"] == "finished"
+    with app.app_context():
+        store.reopen_audit(get_db(), audit["id"])  # changes the audit, not its kept standing
+    evaluated = []
+    real = standings_module.assess
+    monkeypatch.setattr(
+        standings_module, "assess", lambda *args: evaluated.append(1) or real(*args)
+    )
+    page = cold_console(app).get("/admin/").text
+    assert "Specialised" not in progress_cell(page, "Reopened team")
+    assert evaluated == [1]
+    _, after = kept(app, team_id)
+    assert after["status"] == "in_progress"
+    cold_console(app).get("/admin/")
+    assert evaluated == [1]  # kept, so the next cold worker reads it
