@@ -240,7 +240,7 @@ def test_answers_are_appended_current_is_latest_and_history_keeps_all(db, team, 
     assert current["staff"].value == 3
     assert current["staff"].previous is None
 
-    history = store.answer_history(db, audit, "has_referrals")
+    history = store.answer_log(db, audit).get("has_referrals", [])
     assert [a.value for a in history] == ["no", "yes"]
     assert history[0].previous is None
     assert history[1].previous == history[0]
@@ -250,14 +250,14 @@ def test_answers_are_appended_current_is_latest_and_history_keeps_all(db, team, 
 def test_history_chains_every_previous_entry(db, audit):
     for value in ["a", "b", "c", "d"]:
         store.record_answer(db, audit, "q", value)
-    history = store.answer_history(db, audit, "q")
+    history = store.answer_log(db, audit).get("q", [])
     assert history[-1].previous.previous.previous == history[0]
     current = store.current_answers(db, audit)["q"]
     assert current.previous == dataclasses.replace(history[-2], previous=None)
     assert dataclasses.replace(current, previous=None) == dataclasses.replace(
         history[-1], previous=None
     )
-    assert store.answer_history(db, audit, "never_asked") == []
+    assert store.answer_log(db, audit).get("never_asked", []) == []
 
 
 def test_current_answers_takes_a_constant_number_of_queries(db, audit):
@@ -436,7 +436,7 @@ def test_two_processes_writing_answers_lose_nothing(db, db_path, team, audit):
     assert counts == {"Sam": 200, "Alex": 200}
     ids = [row["id"] for row in db.query("SELECT id FROM answers ORDER BY id")]
     assert ids == list(range(1, 401))
-    history = sum(len(store.answer_history(db, audit, f"q{n}")) for n in range(7))
+    history = sum(len(store.answer_log(db, audit).get(f"q{n}", [])) for n in range(7))
     assert history == 400
 
 

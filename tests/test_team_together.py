@@ -48,7 +48,7 @@ def history(app, team_id, question_id):
     with app.app_context():
         db = get_db()
         audit = store.current_audit(db, team_id, tree_id="x", tree_version="x", tree_digest="x")
-        return [(r.value, r.note) for r in store.answer_history(db, audit["id"], question_id)]
+        return [(r.value, r.note) for r in store.answer_log(db, audit["id"]).get(question_id, [])]
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         defaults={"note": ""},
         strict=True,
     )
-    # Serves current_answers (max(id) per question) and answer_history.
+    # Serves current_answers (max(id) per question) and answer_log.
     db.table("answers").create_index(["audit_id", "question_id", "id"])
     db.table("answers").create_index(["respondent_id"])
     # The log is append-only: make the database refuse edits, not just this module.

@@ -445,7 +445,7 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
     """Return the latest answer to each question, keyed by question id.
 
     One query fetches the latest row per question and the row before it, so each record's
-    previous is set; previous.previous is left None here (answer_history has the full chain).
+    previous is set; previous.previous is left None here (answer_log has the full chain).
     """
     rows = select(
         db,
@@ -468,23 +468,6 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
         {"audit": audit_id},
     )
     return {question_id: chain[-1] for question_id, chain in chain_records(list(rows)).items()}
-
-
-def answer_history(
-    db: sqlite_utils.Database, audit_id: int, question_id: str
-) -> list[AnswerRecord]:
-    """Return every answer to one question in the audit, oldest first."""
-    rows = select(
-        db,
-        f"""
-        SELECT {ANSWER_COLUMNS}
-        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
-        WHERE answers.audit_id = ? AND answers.question_id = ?
-        ORDER BY answers.id
-        """,
-        [audit_id, question_id],
-    )
-    return chain_records(list(rows)).get(question_id, [])
 
 
 def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
