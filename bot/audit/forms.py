@@ -24,7 +24,7 @@ from bot.i18n import gettext, wtforms_translations
 from bot.i18n import lazy_gettext as _l
 from bot.store import UNCHECKED
 from bot.tree import model as m
-from bot.tree.answers import AnswerError, check_answer, clean_text, limit_of
+from bot.tree.answers import AnswerError, check_answer, clean_line, clean_text, limit_of
 from bot.tree.engine import Reason
 
 NAME_MAX_LENGTH = 80
@@ -67,14 +67,6 @@ NOTE_TOO_LONG = _l("Your notes must be %(max)d characters or fewer")
 def clean_input(text):
     """Clean a typed field: drop control characters and lone surrogates, trim the spaces."""
     return clean_text(text).strip() if isinstance(text, str) else text
-
-
-def clean_line(text):
-    """Clean a one-line field (a name, a role): as `clean_input`, all spacing one space.
-
-    The forms and the command line (`flask team create`) both clean names with this.
-    """
-    return " ".join(clean_input(text).split()) if isinstance(text, str) else text
 
 
 def error_message(

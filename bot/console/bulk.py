@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from bot.tree.answers import clean_text
+from bot.tree.answers import clean_line, clean_text
 
 MAX_ROWS = 500
 MAX_NAME = 120
@@ -84,7 +84,7 @@ def parse_teams(
             errors.append(RowError(line, f"A file may hold at most {MAX_ROWS} teams"))
             break
         values = {key: _clean(cell) for key, cell in zip(keys, cells, strict=False) if key}
-        name, email = values.get("name", ""), values.get("contact_email", "")
+        name, email = clean_line(values.get("name", "")), values.get("contact_email", "")
         nation = by_nation.get(values.get("nation", "").casefold())
         problems = []
         if not name:

@@ -43,7 +43,7 @@ from wtforms.validators import (
 
 from bot import store
 from bot.audit import presenters
-from bot.audit.forms import clean_input
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
 from bot.audit.state import load_audit_state
 from bot.console import bulk, exports, national, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
@@ -108,8 +108,11 @@ def link_expiry_field() -> DateField:
 class TeamForm(FlaskForm):
     name = StringField(
         _l("Team name"),
-        validators=[DataRequired(message=_l("Enter the team’s name")), Length(max=120)],
-        filters=[clean_input],
+        validators=[
+            DataRequired(message=_l("Enter the team’s name")),
+            Length(max=TEAM_NAME_MAX_LENGTH),
+        ],
+        filters=[clean_line],
     )
     nation = StringField(
         _l("Nation"),

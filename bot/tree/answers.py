@@ -54,6 +54,14 @@ def clean_text(text: str) -> str:
     return _UNSAFE_TEXT.sub("", text.replace("\r\n", "\n"))
 
 
+def clean_line(text):
+    """Clean a one-line field (a name, a role): no control characters, all spacing one space.
+
+    The forms, the bulk import and the command line (`flask team create`) clean names with this.
+    """
+    return " ".join(clean_text(text).split()) if isinstance(text, str) else text
+
+
 def check_answer(question: m.Question, value: Any, answers: Mapping[str, Any] | None = None) -> Any:
     """Return `value` normalised for storage, or raise `AnswerError`.
 
