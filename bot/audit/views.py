@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -14,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -38,7 +36,7 @@ from bot.audit.state import (
 )
 from bot.console.standings import standing_to_keep
 from bot.db import get_db
-from bot.plan.data import plan_dict, plan_filename
+from bot.plan.download import plan_download
 from bot.throttle import client_address, throttle
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
@@ -52,7 +50,6 @@ RETURN_TO_TASKS = "tasks"
 PRESENCE_MINUTES = 15  # "who else is here": anyone who answered this recently
 OPENED_KEY = "opened_teams"
 OPENED_KEPT = 20
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.url_value_preprocessor
@@ -540,7 +537,7 @@ def past_result(audit_id: int):
 
 @bp.route("/audits/<int:audit_id>/action-plan.docx")
 def past_action_plan(audit_id: int):
-    return _plan_download(_earlier_finished_state(audit_id))
+    return plan_download(_earlier_finished_state(audit_id))
 
 
 @bp.route("/next-audit", methods=["GET", "POST"])
@@ -572,18 +569,4 @@ def next_audit():
 
 @bp.route("/action-plan.docx")
 def action_plan():
-    return _plan_download(_state())
-
-
-def _plan_download(state: AuditState):
-    # python-docx is most of the app's import time: loaded on the first download.
-    from bot.plan.document import build_action_plan
-
-    today = date.today()
-    document = build_action_plan(plan_dict(state, today))
-    return send_file(
-        io.BytesIO(document),
-        mimetype=DOCX_MIMETYPE,
-        as_attachment=True,
-        download_name=plan_filename(state.team["name"], today),
-    )
+    return plan_download(_state())

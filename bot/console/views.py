@@ -6,7 +6,6 @@ Every page needs a signed-in admin (bot.admin_auth.require_login runs before eac
 from __future__ import annotations
 
 import functools
-import io
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -21,7 +20,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     stream_with_context,
     url_for,
@@ -50,14 +48,13 @@ from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.standings import standings
 from bot.db import get_db
 from bot.links import audit_link, external_url
-from bot.plan.data import plan_dict, plan_filename
+from bot.plan.download import plan_download
 from bot.trees import current_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_login)
 
 UK = ZoneInfo("Europe/London")
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NEW_LINK_KEY = "new_link"
 
 
@@ -653,20 +650,11 @@ def start_audit(team_id: int):
 
 @bp.get("/teams/<int:team_id>/audits/<int:audit_id>/action-plan.docx")
 def action_plan(team_id: int, audit_id: int):
-    from bot.plan.document import build_action_plan  # python-docx: loaded on first use
-
     team = _team_or_404(team_id)
     audit = store.get_audit(get_db(), audit_id) if audit_id <= SQLITE_MAX_ID else None
     if audit is None or audit["team_id"] != team_id:
         abort(404)
-    state = load_audit_state(get_db(), current_tree(), team, audit)
-    today = date.today()
-    return send_file(
-        io.BytesIO(build_action_plan(plan_dict(state, today))),
-        mimetype=DOCX_MIMETYPE,
-        as_attachment=True,
-        download_name=plan_filename(team["name"], today),
-    )
+    return plan_download(load_audit_state(get_db(), current_tree(), team, audit))
 
 
 # -- the national picture and exports -------------------------------------------------------

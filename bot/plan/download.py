@@ -1,0 +1,27 @@
+"""The Word plan as a download: the one response the team's pages and the console both send."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Response, send_file
+
+from bot.audit.state import AuditState
+from bot.plan.data import plan_dict, plan_filename
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def plan_download(state: AuditState) -> Response:
+    """Build this audit's plan in the request's language and send it as a .docx attachment."""
+    # python-docx is most of the app's import time: loaded on the first download.
+    from bot.plan.document import build_action_plan
+
+    today = date.today()
+    return send_file(
+        io.BytesIO(build_action_plan(plan_dict(state, today))),
+        mimetype=DOCX_MIMETYPE,
+        as_attachment=True,
+        download_name=plan_filename(state.team["name"], today),
+    )
