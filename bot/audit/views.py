@@ -230,18 +230,17 @@ def _returning() -> str | None:
     return value if value in (RETURN_TO_CHECK, RETURN_TO_TASKS) else None
 
 
-def _after_answer(state: AuditState, question_id: str, value, returning: str | None) -> str:
-    """Where to go once this question is settled: on along the route, or back to the list.
+def _after_answer(
+    state: AuditState, question_id: str, after: Assessment, returning: str | None
+) -> str:
+    """Where to go once this question is settled (`after`: the audit as it now stands).
 
     The chat goes on to the next unanswered question after this one, so colleagues working
     on other domains are not sent back over each other's questions. From the task list it
     goes back to the list once the domain has no unanswered question left.
     """
-    if value is _NO_CHANGE:
-        answers = dict(state.assessment.fitted)
-    else:
-        answers = {**state.assessment.fitted, question_id: value}
-    journey = assess(state.tree, state.audit, answers).journey
+    answers = after.fitted
+    journey = after.journey
     if returning == RETURN_TO_CHECK or journey.complete:
         return _next_url(journey, returning, changed=question_id)
     following = next_unanswered_after(state.tree, answers, question_id) or journey.next
@@ -251,9 +250,6 @@ def _after_answer(state: AuditState, question_id: str, value, returning: str | N
             return url_for(".tasks", done=domain)
     extra = {"return_to": returning} if returning else {}
     return url_for(".question", question_id=following, **extra) + "#question"
-
-
-_NO_CHANGE = object()
 
 
 def _presence(state: AuditState) -> list[presenters.Presence]:
@@ -310,9 +306,8 @@ def question(question_id: str):
     if question_id not in tree.questions_by_id:
         return _removed_question(state, question_id)
     returning = _returning()
-    on_route = state.journey.may_visit(question_id) or question_id in expected_route(
-        tree, state.assessment.fitted
-    )
+    route = expected_route(tree, state.assessment.fitted)
+    on_route = state.journey.may_visit(question_id) or question_id in route
     if request.method == "GET" and not on_route:
         return redirect(_next_url(state.journey, returning))
     current = tree.question(question_id)
@@ -335,7 +330,7 @@ def question(question_id: str):
     if form.validate_on_submit():
         note = form.note.data or ""
         if request.form.get("conflict") == "theirs":
-            return redirect(_after_answer(state, question_id, _NO_CHANGE, returning))
+            return redirect(_after_answer(state, question_id, state.assessment, returning))
         unchanged = record is not None and (record.value, record.note) == (form.cleaned, note)
         after = _assessment_after(state, question_id, form.cleaned)
         try:
@@ -369,8 +364,7 @@ def question(question_id: str):
                     note=note,
                     next_url=_next_url(state.journey, returning),
                 )
-            return redirect(_after_answer(state, question_id, form.cleaned, returning))
-    route = expected_route(tree, state.assessment.fitted)
+            return redirect(_after_answer(state, question_id, after, returning))
     at = route.index(question_id) if question_id in route else 0
     previous = route[at - 1] if at else None
     if (
