@@ -22,7 +22,6 @@ import asyncio
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,47 +35,19 @@ sys.path.insert(0, str(ROOT))
 from bot import store  # noqa: E402
 from bot.tree.loader import DEFAULT_TREE  # noqa: E402
 from bot.trees import load_proved_tree  # noqa: E402
-from tests.live_server import GUNICORN, SECRET, free_port, seed_teams  # noqa: E402
+from tests.live_server import Server, seed_teams  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 
 CSRF = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
 TIMEOUT = 30
 
 
-class Gunicorn:
-    """One server under the settings both sides share."""
+class Gunicorn(Server):
+    """One server under the settings both sides share (the live tests' own), its CPU readable."""
 
-    def __init__(self, app: str, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "-w",
-                "2",
-                "--preload",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "--no-control-socket",
-                "--access-logfile",
-                "/dev/null",
-                "--log-level",
-                "warning",
-                app,
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=1).read()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{app} did not start") from None
-                time.sleep(0.1)
+    def __init__(self, app: str, db: Path, env: dict[str, str] | None = None) -> None:
+        super().__init__(db, extra_env=env, app=app)
+        self.start()
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the workers so far."""
@@ -89,14 +60,6 @@ class Gunicorn:
                 continue
             total += int(fields[11]) + int(fields[12])
         return total / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=15)
 
 
 async def fetch(
@@ -264,14 +227,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "bench.db"
         teams = seed_teams(db_path, options.teams)
-        app = Gunicorn("bot:create_app()", {"AUDIT_DB": str(db_path), "AUDIT_SECRET_KEY": SECRET})
+        app = Gunicorn("bot:create_app()", db_path)
         try:
             team_id, token = teams[-1]
             page_bytes = question_page_bytes(app.port, token, team_id, db_path)
             teams = teams[:-1]
+            floor_db = Path(folder) / "floor.db"
             floor = Gunicorn(
                 "bench.floor_app:create_app()",
-                {"FLOOR_DB": str(Path(folder) / "floor.db"), "FLOOR_PAGE_BYTES": str(page_bytes)},
+                floor_db,
+                {"FLOOR_DB": str(floor_db), "FLOOR_PAGE_BYTES": str(page_bytes)},
             )
         except BaseException:
             app.stop()
