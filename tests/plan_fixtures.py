@@ -53,7 +53,7 @@ LABELS_EN: dict[str, str] = {
     "answer": "Your answer",
     "your_notes": "Your notes",
     "glossary": "Terms used",
-    "sources": "Toolkit chapters referred to",
+    "sources": "Sources referred to",
     "creator": "Parent-infant team self-audit",
 }
 

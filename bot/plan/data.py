@@ -80,7 +80,7 @@ def labels() -> dict[str, str]:
         "answer": gettext("Your answer"),
         "your_notes": gettext("Your notes"),
         "glossary": gettext("Terms used"),
-        "sources": gettext("Toolkit chapters referred to"),
+        "sources": gettext("Sources referred to"),
     }
 
 

@@ -138,7 +138,7 @@ LABELS: dict[str, str] = {
     "answer": "Your answer (answers table column)",
     "your_notes": "Your notes (answers table column)",
     "glossary": "Terms used (Heading 2)",
-    "sources": "Toolkit chapters referred to (Heading 2)",
+    "sources": "Sources referred to: toolkit chapters and the self-audit page (Heading 2)",
     "creator": "Parent-infant team self-audit (author and last-modified-by properties)",
 }
 
