@@ -44,3 +44,18 @@ def shown_link(html: str) -> str:
 
 def token_of(link: str) -> str:
     return link.rstrip("/").rsplit("/a/", 1)[1]
+
+
+def date_parts(name: str, day: str | None) -> dict:
+    """The day, month and year boxes of the console's date input `name`, for an ISO date.
+
+    None gives three empty boxes.
+    """
+    if day is None:
+        return {f"{name}-day": "", f"{name}-month": "", f"{name}-year": ""}
+    year, month, day_of_month = (int(part) for part in day.split("-"))
+    return {
+        f"{name}-day": str(day_of_month),
+        f"{name}-month": str(month),
+        f"{name}-year": str(year),
+    }

@@ -28,7 +28,7 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -36,7 +36,6 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    ValidationError,
 )
 
 from bot import store
@@ -45,6 +44,7 @@ from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
 from bot.audit.state import load_audit_state
 from bot.console import bulk, exports, national, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
+from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
 from bot.console.standings import standings
 from bot.db import get_db
 from bot.links import audit_link, external_url
@@ -84,20 +84,15 @@ MAX_LINK_YEARS = 10
 SQLITE_MAX_ID = 2**63 - 1
 
 
-def _not_in_the_past(_form, field) -> None:
-    if field.data and field.data < datetime.now(UK).date():
-        raise ValidationError(_l("The expiry date must be today or in the future"))
-    today = datetime.now(UK).date()
-    if field.data and field.data > today + timedelta(days=366 * MAX_LINK_YEARS):
-        raise ValidationError(
-            _l("The expiry date must be within %(years)s years", years=MAX_LINK_YEARS)
-        )
+def uk_today() -> date:
+    return datetime.now(UK).date()
 
 
-def link_expiry_field() -> DateField:
-    return DateField(
+def link_expiry_field() -> DateInputField:
+    return DateInputField(
         _l("Link expiry date (optional)"),
-        validators=[Optional(), _not_in_the_past],
+        validators=[TodayOrLater(uk_today), WithinYears(MAX_LINK_YEARS, uk_today)],
+        subject=_l("Link expiry date"),
         description=_l("The link stops working at the end of this day, UK time."),
     )
 
