@@ -222,3 +222,117 @@ def test_export_generators_hold_one_batch_at_a_time(app, monkeypatch):
         first = next(exports.audit_records(db, TREE, batch_size=2))
         assert first["team_name"] == "Team 0"
         assert len(pages) == 1  # nothing past the first batch was read yet
+
+
+# -- human labels beside the ids -------------------------------------------------------------
+
+
+def label_of(question_id: str, value: str) -> str:
+    return TREE.questions_by_id[question_id].option(value).label
+
+
+@pytest.fixture
+def labelled(app):
+    """One audit with a choice, a multi-choice, a yes-no, numbers, texts and a removed question."""
+    with app.app_context():
+        db = get_db()
+        team_id, _ = store.create_team(db, "Labelled team", nation="england")
+        audit = store.current_audit(db, team_id, **TREE_IDS)
+        for question_id, value in {
+            "sup_under3_count": 2,
+            "sup_under3_wte": 1.7,
+            "sup_under3_each": "each_gets_share",
+            "mdt_professions": ["clinical_psychologist", "health_visitor"],
+            "mdt_relationship_expertise": "no",
+            "referral_limiting_other": '=HYPERLINK("x")',
+            "further_anything_else": "We are growing.\nSlowly.",
+            "retired_question": ["gone_option"],
+        }.items():
+            store.record_answer(db, audit["id"], question_id, value)
+    return audit["id"]
+
+
+EXPECTED_ANSWERS = {
+    "sup_under3_count": "2",
+    "sup_under3_wte": "1.7",
+    "sup_under3_each": label_of("sup_under3_each", "each_gets_share"),
+    "mdt_professions": (
+        f"{label_of('mdt_professions', 'clinical_psychologist')}; "
+        f"{label_of('mdt_professions', 'health_visitor')}"
+    ),
+    "mdt_relationship_expertise": "No",
+    "referral_limiting_other": '=HYPERLINK("x")',
+    "further_anything_else": "We are growing.\nSlowly.",
+    "retired_question": "gone_option",
+}
+
+
+def test_the_answers_export_puts_the_question_and_the_answer_in_words_beside_the_ids(
+    console, labelled
+):
+    columns, rows = read_csv(console.get("/admin/exports/answers.csv"))
+    assert columns.index("question") == columns.index("question_id") + 1
+    assert columns.index("answer") == columns.index("value") + 1
+    by_question = {row["question_id"]: row for row in rows}
+    assert set(by_question) == set(EXPECTED_ANSWERS)
+    for question_id, answer in EXPECTED_ANSWERS.items():
+        expected_cell = exports.csv_cell(answer)
+        assert by_question[question_id]["answer"] == expected_cell, question_id
+    assert by_question["sup_under3_each"]["answer"] != "each_gets_share"
+    assert by_question["referral_limiting_other"]["answer"] == '\'=HYPERLINK("x")'
+    for question_id in set(EXPECTED_ANSWERS) - {"retired_question"}:
+        assert by_question[question_id]["question"] == TREE.questions_by_id[question_id].text
+    retired = by_question["retired_question"]
+    assert retired["question"] == "" and json.loads(retired["value"]) == ["gone_option"]
+    assert json.loads(by_question["mdt_professions"]["value"]) == [
+        "clinical_psychologist",
+        "health_visitor",
+    ]
+    assert json.loads(by_question["sup_under3_each"]["value"]) == "each_gets_share"
+    assert json.loads(by_question["sup_under3_wte"]["value"]) == 1.7
+
+
+def test_the_answers_json_has_the_same_words(console, labelled):
+    records = json.loads(console.get("/admin/exports/answers.json").get_data(as_text=True))
+    by_question = {record["question_id"]: record for record in records}
+    assert {key: record["answer"] for key, record in by_question.items()} == EXPECTED_ANSWERS
+    assert by_question["mdt_professions"]["value"] == ["clinical_psychologist", "health_visitor"]
+    assert by_question["sup_under3_count"]["value"] == 2
+    assert by_question["retired_question"]["question"] == ""
+    assert by_question["mdt_professions"]["question"] == "Which professions are in the team?"
+
+
+def test_the_audits_export_names_the_result_and_the_flags(console, seeded):
+    columns, rows = read_csv(console.get("/admin/exports/audits.csv"))
+    assert columns.index("result_label") == columns.index("result") + 1
+    assert columns.index("flag_labels") == columns.index("flags") + 1
+    old, new, started, quiet = rows
+    assert old["result_label"] == TREE.results_by_id["targeted"].title
+    assert old["flag_labels"] == "; ".join(
+        TREE.flags_by_id[flag].title
+        for flag in ("targeted_age_under_one", "targeted_referral_criteria")
+    )
+    assert new["result_label"] == "Specialised parent-infant relationship team"
+    assert new["flag_labels"] == ""
+    assert started["result_label"] == "" and quiet["result_label"] == ""
+    records = json.loads(console.get("/admin/exports/audits.json").get_data(as_text=True))
+    assert records[0]["result_label"] == TREE.results_by_id["targeted"].title
+    assert records[0]["flag_labels"] == [
+        TREE.flags_by_id["targeted_age_under_one"].title,
+        TREE.flags_by_id["targeted_referral_criteria"].title,
+    ]
+    assert records[2]["result_label"] is None and records[2]["flag_labels"] == []
+
+
+def test_labels_come_from_dicts_built_once_per_export(app, console, labelled, monkeypatch):
+    built = []
+    original = exports.Labels.__init__
+
+    def counting(self, tree):
+        built.append(tree.id)
+        original(self, tree)
+
+    monkeypatch.setattr(exports.Labels, "__init__", counting)
+    read_csv(console.get("/admin/exports/answers.csv"))
+    read_csv(console.get("/admin/exports/audits.csv"))
+    assert built == [TREE.id, TREE.id]

@@ -46,7 +46,9 @@ AUDIT_COLUMNS = [
     "finished",
     "contributors",
     "result",
+    "result_label",
     "flags",
+    "flag_labels",
 ]
 ANSWER_COLUMNS = [
     "team_id",
@@ -54,8 +56,10 @@ ANSWER_COLUMNS = [
     "audit_id",
     "current_audit",
     "question_id",
+    "question",
     "on_current_path",
     "value",
+    "answer",
     "note",
     "respondent_name",
     "respondent_role",
@@ -63,6 +67,32 @@ ANSWER_COLUMNS = [
 ]
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Labels:
+    """The English words for a tree's ids, in dicts built once per export.
+
+    An id the tree no longer has (a removed question, option, result or flag) gets an empty
+    label for a question, result or flag, and shows itself in an answer, so nothing is lost.
+    """
+
+    def __init__(self, tree: m.Tree) -> None:
+        self.questions = {question.id: question.text for question in tree.questions}
+        self.options = {
+            question.id: {option.value: option.label for option in question.options}
+            for question in tree.questions
+            if question.type in m.CHOICE_TYPES
+        }
+        self.results = {result.id: result.title for result in tree.results}
+        self.flags = {flag.id: flag.title for flag in tree.flags}
+
+    def answer(self, question_id: str, value: Any) -> str:
+        """An answer in words: option labels joined with "; ", numbers and text as given."""
+        labels = self.options.get(question_id, {})
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        return "; ".join(
+            labels.get(item, item) if type(item) is str else str(item) for item in items
+        )
 
 
 def audit_columns(tree: m.Tree) -> list[str]:
@@ -100,6 +130,7 @@ def audit_records(
     Three queries a batch: the teams and audits, the current answers of audits whose standing
     is not cached yet, their contributors.
     """
+    labels = Labels(tree)
     for batch in store.iter_team_audits(db, batch_size=batch_size):
         audit_ids = [item["audit"]["id"] for item in batch if item["audit"]]
         standing_of = (standings or Standings()).for_audits(
@@ -123,7 +154,11 @@ def audit_records(
                     "finished": _time(audit["finished"]) if audit else None,
                     "contributors": people.get(audit["id"], 0) if audit else 0,
                     "result": standing.result,
+                    "result_label": labels.results.get(standing.result, "")
+                    if standing.result
+                    else None,
                     "flags": list(standing.flags),
+                    "flag_labels": [labels.flags.get(flag, "") for flag in standing.flags],
                 }
             )
             for descriptor in tree.descriptors:
@@ -146,6 +181,7 @@ def answer_records(
     longer takes (the result ignores it), and for a question no longer in the tree.
     """
     standings = standings or Standings()
+    labels = Labels(tree)
     pending: list[tuple[dict, list[dict]]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -153,7 +189,7 @@ def answer_records(
         for audit, rows in pending:
             path = set(standing_of[audit["id"]].path)
             for row in rows:
-                yield _answer_record(row, path)
+                yield _answer_record(row, path, labels)
         pending.clear()
 
     for audit_id, rows in itertools.groupby(
@@ -175,15 +211,18 @@ def answer_records(
         yield from flush()
 
 
-def _answer_record(row: dict, path: set[str]) -> dict[str, Any]:
+def _answer_record(row: dict, path: set[str], labels: Labels) -> dict[str, Any]:
+    value = json.loads(row["value"])
     return {
         "team_id": row["team_id"],
         "team_name": row["team_name"],
         "audit_id": row["audit_id"],
         "current_audit": bool(row["current_audit"]),
         "question_id": row["question_id"],
+        "question": labels.questions.get(row["question_id"], ""),
         "on_current_path": row["question_id"] in path,
-        "value": json.loads(row["value"]),
+        "value": value,
+        "answer": labels.answer(row["question_id"], value),
         "note": row["note"],
         "respondent_name": row["respondent_name"],
         "respondent_role": row["respondent_role"],
@@ -239,7 +278,7 @@ def _answer_value_cell(value: Any) -> str:
     return csv_cell(json.dumps(value, ensure_ascii=False))
 
 
-_CSV_CELLS = {"flags": _flags_cell, "value": _answer_value_cell}
+_CSV_CELLS = {"flags": _flags_cell, "flag_labels": _flags_cell, "value": _answer_value_cell}
 
 
 def json_array(records: Iterable[dict[str, Any]]) -> Iterator[str]:
