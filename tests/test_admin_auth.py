@@ -480,3 +480,18 @@ def test_a_console_post_with_its_csrf_token_goes_through(tmp_path):
     )
     with app.app_context():
         assert store.live_link(get_db(), 1) is None
+
+
+def test_a_confirmation_page_carries_the_token_its_post_needs(tmp_path):
+    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+    with app.app_context():
+        store.create_team(get_db(), "CSRF team")
+    admin = app.test_client()
+    sign_in_directly(admin, make_admin(app))
+    page = admin.get("/admin/teams/1/archive").text
+    assert '<input type="hidden" name="confirmed" value="yes">' in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = admin.post("/admin/teams/1/archive", data={"csrf_token": token, "confirmed": "yes"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert store.get_team(get_db(), 1)["archived"] is not None

@@ -282,6 +282,24 @@ def test_starting_the_next_audit_needs_the_form_token(tmp_path, make_team):
         assert len(store.audits_for_team(get_db(), team_id)) == 1
 
 
+def test_the_next_audit_confirmation_carries_its_form_token(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), "CSRF team")
+        tree = current_tree()
+        audit = store.current_audit(
+            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        store.finish_audit(get_db(), audit["id"])
+    client = app.test_client()
+    page = client.get(f"/a/{token}/next-audit").text
+    form_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(f"/a/{token}/next-audit", data={"csrf_token": form_token})
+    assert response.status_code == 302
+    with app.app_context():
+        assert len(store.audits_for_team(get_db(), team_id)) == 2
+
+
 def test_a_re_audit_speaks_welsh(app, client, team):
     _, token = team
     finish(client, token, UP_TO_A_YEAR)
