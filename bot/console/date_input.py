@@ -48,10 +48,10 @@ class DateParseError(ValueError):
 
 
 def _joined(names: list[str]) -> str:
-    """ "day", "day and month", "day, month and year"."""
+    """Join part names as a sentence does: "day", "day and month", "day, month and year"."""
     if len(names) == 1:
         return names[0]
-    return _l("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
+    return str(_l("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1]))
 
 
 def parse_parts(typed: dict[str, str], subject: str) -> date:
@@ -143,9 +143,6 @@ class DateInputField(Field):
         """The id the error summary links to: the first box at fault."""
         first = next((part for part in PARTS if self.part_in_error(part)), "day")
         return f"{self.name}-{first}"
-
-    def _value(self) -> str:
-        return self.data.isoformat() if isinstance(self.data, date) else ""
 
 
 def _typed(formdata, key: str) -> str:
