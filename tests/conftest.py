@@ -13,7 +13,6 @@ import pytest
 from bot import create_app, store
 from bot.db import get_db
 
-
 MEMORY_FOLDER = "/dev/shm"
 
 
