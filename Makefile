@@ -82,22 +82,29 @@ plan-preview: $(STAMP)
 	fi
 	$(BIN)/python bench/plan_preview.py
 
-# Browser tests (tests/browser), screenshots and Lighthouse drive Debian's chromium, never a
+# Browser tests (tests/browser) and screenshots drive Debian's chromium-headless-shell (the
+# engine without the desktop browser: half the CPU), Lighthouse Debian's full chromium; never a
 # browser Playwright downloads. Installed with apt-get when missing and run as root; otherwise
 # the browser tests are skipped with the reason (and fail under REQUIRE_BROWSER=1, as in CI).
-CHROMIUM_PATH ?= /usr/bin/chromium
-.PHONY: browser-deps screenshots lighthouse
-browser-deps:
-	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+HEADLESS_SHELL := /usr/bin/chromium-headless-shell
+FULL_CHROMIUM := /usr/bin/chromium
+define apt_install
+	@if [ ! -x "$(1)" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing chromium (about 25 s)"; \
+	    echo "Installing $(2) (about 25 s)"; \
 	    apt-get update -qq \
-	      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "No chromium at $(CHROMIUM_PATH); as root: apt-get install chromium." \
-	      "Browser tests will be skipped." >&2; \
+	    echo "No $(1); as root: apt-get install $(2). $(3)" >&2; \
 	  fi; \
 	fi
+endef
+.PHONY: browser-deps full-chromium screenshots lighthouse
+browser-deps:
+	$(call apt_install,$(HEADLESS_SHELL),chromium-headless-shell,Browser tests will be skipped.)
+
+full-chromium:
+	$(call apt_install,$(FULL_CHROMIUM),chromium,Lighthouse cannot run.)
 
 # Phone (390 px) and desktop (1280 px) screenshots of the team's pages into docs/screenshots/.
 screenshots: $(STAMP) browser-deps
@@ -109,7 +116,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-lighthouse: $(STAMP) browser-deps node_modules/.installed
+lighthouse: $(STAMP) full-chromium node_modules/.installed
 	$(BIN)/python bench/lighthouse.py
 
 # Benchmarks (not part of `make test`): each prints its figures; docs/performance.md records

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.pages import Site  # noqa: E402
 from tests.browser.support import (  # noqa: E402
     CHROMIUM_ARGS,
-    CHROMIUM_PATH,
+    FULL_CHROMIUM_PATH,
     LiveServer,
     browser_problem,
 )
@@ -80,7 +80,7 @@ def run(url: str, runs: int, tmp: Path) -> tuple[dict[str, int], list[str]]:
         subprocess.run(
             lighthouse_command(url, output),
             check=True,
-            env={**os.environ, "CHROME_PATH": CHROMIUM_PATH},
+            env={**os.environ, "CHROME_PATH": FULL_CHROMIUM_PATH},
             timeout=180,
         )
         results.append(scores(output))
@@ -117,7 +117,7 @@ def section(rows: dict[str, tuple[str, dict[str, int]]], runs: int, version: str
         "Run it again with `make lighthouse`; it runs, for each page:",
         "",
         "```",
-        f"CHROME_PATH={CHROMIUM_PATH} node_modules/.bin/lighthouse URL \\",
+        f"CHROME_PATH={FULL_CHROMIUM_PATH} node_modules/.bin/lighthouse URL \\",
         f'  --chrome-flags="{CHROME_FLAGS}" \\',
         f"  --only-categories={','.join(CATEGORIES)} --form-factor=mobile \\",
         "  --output=json --output-path=report.json --quiet",

@@ -7,6 +7,7 @@ token, POST the answer), recording what was acknowledged and how long each round
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import random
@@ -184,7 +185,9 @@ class Member(threading.Thread):
                 else:
                     self.failures.append(f"POST {question_id}: {status}")
                     return
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
+                # A server killed mid-response cuts a body short (IncompleteRead): that answer
+                # was never acknowledged to this member.
                 if not self.stop.is_set():
                     self.failures.append(f"{type(error).__name__}: {error}")
                 return

@@ -1,8 +1,11 @@
 """What the browser tests and the screenshot script share: chromium, a live server, team seeds.
 
-Chromium is Debian's (`/usr/bin/chromium`, installed by `make browser-deps`); Playwright's own
-browser downloads are never used. Every launch carries the host-resolver rule, without which
-Chromium looks up Google hosts through the machine's resolver even in headless mode.
+Chromium is Debian's, installed by `make browser-deps`; Playwright's own browser downloads are
+never used. The tests drive Debian's `chromium-headless-shell` when it is there: the same engine
+without the desktop browser around it, at half the CPU of `/usr/bin/chromium` in headless mode
+for the same journeys (measured: 37 s against 74 s of CPU for the three whole-audit journeys).
+Every launch carries the host-resolver rule, without which Chromium looks up Google hosts
+through the machine's resolver even in headless mode.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from bot.tree.engine import evaluate
 from bot.trees import current_tree
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+FULL_CHROMIUM_PATH = "/usr/bin/chromium"
+HEADLESS_SHELL_PATH = "/usr/bin/chromium-headless-shell"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or (
+    HEADLESS_SHELL_PATH if Path(HEADLESS_SHELL_PATH).is_file() else FULL_CHROMIUM_PATH
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,7 +57,7 @@ def browser_problem() -> str | None:
     if not (Path(CHROMIUM_PATH).is_file() or shutil.which(CHROMIUM_PATH)):
         return (
             f"no chromium at {CHROMIUM_PATH}: run `make browser-deps` as root "
-            "(apt-get install chromium) or set CHROMIUM_PATH"
+            "(apt-get install chromium-headless-shell) or set CHROMIUM_PATH"
         )
     return None
 
