@@ -15,7 +15,6 @@ from bot.store import AnswerRecord, utc_now
 from bot.tree import model as m
 from bot.tree.engine import Reason
 from bot.tree.movement import IMPROVED, movement
-from bot.tree.tasks import expected_route
 
 STATUS_LABELS = {
     m.MET: _l("Met"),
@@ -108,7 +107,7 @@ def off_path_reason(state: AuditState, question_id: str) -> str:
         return gettext("This question was removed when the questions were updated.")
     changes = [
         state.records[q]
-        for q in expected_route(tree, state.assessment.fitted)
+        for q in state.assessment.expected_route
         if q in state.assessment.fitted and routes_on_its_answer(tree.question(q))
     ]
     cause = max(changes, key=lambda record: record.id) if changes else None
@@ -165,7 +164,7 @@ def disagreements(state: AuditState, log: dict[str, list[AnswerRecord]]) -> list
     """The answers on the route that more than one person set differently, with each version."""
     tree = state.tree
     found = []
-    for question_id in expected_route(tree, state.assessment.fitted):
+    for question_id in state.assessment.expected_route:
         chain = log.get(question_id, [])
         people = {record.respondent_id for record in chain}
         values = {repr(record.value) for record in chain}
@@ -189,7 +188,7 @@ def disagreements(state: AuditState, log: dict[str, list[AnswerRecord]]) -> list
 
 def answerers_on_route(state: AuditState) -> dict[int | None, str]:
     """Who gave the current answers on the route: respondent id to name, in answer order."""
-    route = expected_route(state.tree, state.assessment.fitted)
+    route = state.assessment.expected_route
     records = [state.records[q] for q in route if q in state.assessment.fitted]
     return {record.respondent_id: who(record) for record in records}
 
@@ -231,7 +230,7 @@ def answered_sections(
     sections: dict[str, DomainSection] = {}
     # The check page also shows answers given past a gap (members sharing the work out);
     # the chat transcript shows the conversation up to the question being asked.
-    route = expected_route(tree, state.assessment.fitted) if include_upcoming else None
+    route = state.assessment.expected_route if include_upcoming else None
     answered = [q for q in route if q in state.assessment.fitted] if route else state.journey.path
     for question_id in answered:
         if question_id == stop_at:
@@ -341,7 +340,7 @@ def result_view(state: AuditState) -> ResultView | None:
 
 def progress(state: AuditState, question_id: str) -> dict[str, Any]:
     """Where the question stands on the expected route, also past questions left for others."""
-    route = expected_route(state.tree, state.assessment.fitted)
+    route = state.assessment.expected_route
     position = route.index(question_id) + 1 if question_id in route else len(route) + 1
     total = max(len(route), position)
     return {

@@ -40,7 +40,7 @@ from bot.plan.download import plan_download
 from bot.throttle import client_address, throttle
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
-from bot.tree.tasks import domain_tasks, expected_route, next_unanswered_after
+from bot.tree.tasks import domain_tasks, next_unanswered_after
 from bot.trees import current_tree, tree_for_digest
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
@@ -306,7 +306,7 @@ def question(question_id: str):
     if question_id not in tree.questions_by_id:
         return _removed_question(state, question_id)
     returning = _returning()
-    route = expected_route(tree, state.assessment.fitted)
+    route = state.assessment.expected_route
     on_route = state.journey.may_visit(question_id) or question_id in route
     if request.method == "GET" and not on_route:
         return redirect(_next_url(state.journey, returning))
