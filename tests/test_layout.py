@@ -38,3 +38,36 @@ def test_pure_module_loads_nothing_of_the_web_or_the_database(module, forbidden)
     loaded = set(result.stdout.split())
     assert module.split(".")[0] in loaded
     assert loaded.isdisjoint(forbidden), sorted(loaded & forbidden)
+
+
+#: What each package must never import: the pure tree sits at the bottom, the store on it; the
+#: plan is written from an audit's state (bot.audit.state, presenters) and is sent by the team's
+#: pages and the console; the console sits on the team's pages (it shows their answers).
+NEVER_IMPORTS = {
+    "bot.tree": ["bot.store", "bot.audit", "bot.plan", "bot.console"],
+    "bot.store": ["bot.audit", "bot.plan", "bot.console"],
+    "bot.plan": ["bot.audit.views", "bot.console"],
+    "bot.audit": ["bot.console"],
+}
+
+
+def _imports(path):
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+@pytest.mark.parametrize("package", list(NEVER_IMPORTS))
+def test_no_package_imports_one_above_it(package):
+    above = NEVER_IMPORTS[package]
+    found = [
+        f"{path.name} imports {name}"
+        for path in sorted((PROJECT_ROOT / package.replace(".", "/")).glob("*.py"))
+        for name in _imports(path)
+        if any(name == upper or name.startswith(upper + ".") for upper in above)
+    ]
+    assert found == []

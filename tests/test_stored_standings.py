@@ -52,7 +52,7 @@ def test_an_answer_keeps_the_audits_new_standing_in_the_same_write(app, client, 
     with app.app_context():
         values = {q: r.value for q, r in store.current_answers(get_db(), audit["id"]).items()}
     fresh = national.Standing.of(assess(app.extensions["question_tree"], audit, values))
-    assert standings_module._standing_from(row["standing"]) == fresh
+    assert national.Standing.from_data(row["standing"]) == fresh
 
 
 def test_a_cold_console_reads_progress_and_results_without_evaluating(

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot import store
 from bot.tree.answers import AnswerError, check_answer, fitting_answers
-from bot.tree.assessment import FINISHED, Assessment, assess
+from bot.tree.assessment import FINISHED, Assessment, Standing, assess
 from bot.tree.engine import Evaluation
 from bot.tree.model import Question, Tree
 from bot.trees import is_newer, tree_for_audit, tree_for_digest
@@ -48,6 +48,17 @@ class AuditState:
     @property
     def finished(self) -> bool:
         return self.audit["status"] == FINISHED
+
+
+def standing_to_keep(assessment: Assessment, audit_status: str) -> store.StoredStanding:
+    """What the store keeps of an audit's assessment, with the audit's stored status.
+
+    Kept in the same transaction as the answer that changes it, so the console reads standings
+    rather than evaluating audits (`console.standings`).
+    """
+    return store.StoredStanding(
+        status=audit_status, tree_digest=assessment.tree.digest, data=Standing.of(assessment).data()
+    )
 
 
 def values_of(records: Mapping[str, store.AnswerRecord]) -> dict[str, Any]:

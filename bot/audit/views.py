@@ -33,8 +33,8 @@ from bot.audit.state import (
     load_earlier_states,
     load_previous_state,
     load_state,
+    standing_to_keep,
 )
-from bot.console.standings import standing_to_keep
 from bot.db import get_db
 from bot.plan.download import plan_download
 from bot.throttle import client_address, throttle

@@ -10,7 +10,7 @@ from a row, a column or a total (docs/decisions.md, decision 22).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from bot.console.disclosure import (
     suppress,
 )
 from bot.tree import model as m
-from bot.tree.assessment import FINISHED, IN_PROGRESS, NOT_STARTED, Assessment
+from bot.tree.assessment import FINISHED, IN_PROGRESS, NOT_STARTED, Standing
 
 
 def N_(text: str) -> str:
@@ -58,45 +58,6 @@ TOTAL = "total"
 TARGETED = "targeted"
 
 ALL_TEAMS = "all_teams"  # the results table's row of column totals
-
-
-# -- one audit ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where one team's current audit stands: status, progress, result and statuses."""
-
-    status: str
-    answered: int = 0
-    total: int = 0
-    result: str | None = None
-    descriptors: Mapping[str, str] = field(default_factory=dict)
-    flags: tuple[str, ...] = ()
-    path: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, assessment: Assessment) -> Standing:
-        """Return the standing an assessment gives: a result only for a finished audit."""
-        if assessment.status == NOT_STARTED:
-            return cls(NOT_STARTED)
-        evaluation = assessment.evaluation
-        return cls(
-            status=assessment.status,
-            answered=evaluation.journey.answered,
-            total=evaluation.journey.estimated_total,
-            result=assessment.result,
-            descriptors={key: outcome.status for key, outcome in evaluation.descriptors.items()},
-            flags=evaluation.flags,
-            path=evaluation.journey.path,
-        )
-
-    @property
-    def percent(self) -> int:
-        """Return the share of the current path answered, 0 to 100."""
-        if self.status == FINISHED:
-            return 100
-        return round(100 * self.answered / self.total) if self.total else 0
 
 
 # -- the progress table ---------------------------------------------------------------------

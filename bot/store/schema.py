@@ -198,7 +198,7 @@ def m008_throttles(db: sqlite_utils.Database) -> None:
 def m009_standings(db: sqlite_utils.Database) -> None:
     """Keep each audit's standing, as of (updated, status, tree), so cold views need not evaluate.
 
-    `standing` is the JSON of `console.national.Standing`; a row counts only while its key
+    `standing` is the JSON of `tree.assessment.Standing`; a row counts only while its key
     still matches its audit, so a stale one is never read.
     """
     db.table("standings").create(

@@ -14,10 +14,11 @@ three times. An assessment is never changed once made.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -54,6 +55,54 @@ class Assessment:
     def expected_route(self) -> tuple[str, ...]:
         """Every question the team is expected to meet, in order (`tasks.expected_route`)."""
         return expected_route(self.tree, self.fitted)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What an assessment amounts to in a line: status, progress, result and statuses.
+
+    The console's progress table, national picture and exports read audits as standings, and
+    the store keeps each audit's standing (as `data()`) beside the answer that changed it.
+    """
+
+    status: str
+    answered: int = 0
+    total: int = 0
+    result: str | None = None
+    descriptors: Mapping[str, str] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> Standing:
+        """Return the standing an assessment gives: a result only for a finished audit."""
+        if assessment.status == NOT_STARTED:
+            return cls(NOT_STARTED)
+        evaluation = assessment.evaluation
+        return cls(
+            status=assessment.status,
+            answered=evaluation.journey.answered,
+            total=evaluation.journey.estimated_total,
+            result=assessment.result,
+            descriptors={key: outcome.status for key, outcome in evaluation.descriptors.items()},
+            flags=evaluation.flags,
+            path=evaluation.journey.path,
+        )
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Standing:
+        """The standing kept as `data()` (JSON: its tuples came back as lists)."""
+        return cls(**{**data, "flags": tuple(data["flags"]), "path": tuple(data["path"])})
+
+    def data(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @property
+    def percent(self) -> int:
+        """Return the share of the current path answered, 0 to 100."""
+        if self.status == FINISHED:
+            return 100
+        return round(100 * self.answered / self.total) if self.total else 0
 
 
 MEMO_SIZE = 512
