@@ -385,11 +385,28 @@ def _results_reached(
             return status
         return m.MET if status in tree.counts_as_met else m.NOT_MET
 
+    # Leaves on a common stretch of path share their value lists, so each list is frozen once
+    # (by identity: every list lives as long as `leaves`, so no id is reused meanwhile).
+    frozen_lists: dict[int, tuple[str, ...]] = {}
+    unanswered = (_freeze(None),)
+
+    def frozen(domain: list[Any]) -> tuple[str, ...]:
+        found = frozen_lists.get(id(domain))
+        if found is None:
+            found = frozen_lists[id(domain)] = tuple(_freeze(value) for value in domain)
+        return found
+
     for _, classes in leaves:
         outcome_sets = []
         for index, (descriptor_ids, question_ids, flag_ids) in enumerate(groups):
             domains = [classes.get(question_id, [None]) for question_id in question_ids]
-            key = (index, tuple(tuple(_freeze(value) for value in domain) for domain in domains))
+            key = (
+                index,
+                tuple(
+                    frozen(classes[question_id]) if question_id in classes else unanswered
+                    for question_id in question_ids
+                ),
+            )
             if key not in group_memo:
                 group_memo[key] = _group_outcomes(
                     tree,
