@@ -34,8 +34,18 @@ def proofs_run(monkeypatch):
 
 @pytest.fixture
 def tree_copy(tmp_path):
+    """A copy of the real tree, to restart the app on."""
     path = tmp_path / "tree.yaml"
     path.write_bytes(DEFAULT_TREE.read_bytes())
+    return path
+
+
+@pytest.fixture
+def small_tree_copy(tmp_path):
+    """A copy of the small test tree: what is kept, and when, does not depend on a tree's size,
+    and its proof takes milliseconds where the real tree's takes a second or two."""
+    path = tmp_path / "small-tree.yaml"
+    path.write_bytes(MINI.read_bytes())
     return path
 
 
@@ -50,21 +60,23 @@ def test_a_restart_with_an_unchanged_tree_does_not_prove_it_again(
     assert again == first and again.path_count == first.path_count
 
 
-def test_a_changed_tree_is_proved_again(tmp_path, tree_copy, fresh_process, proofs_run):
-    trees.load_proved_tree(tree_copy, tmp_path / "proofs")
-    tree_copy.write_text(tree_copy.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
-    trees.load_proved_tree(tree_copy, tmp_path / "proofs")
+def test_a_changed_tree_is_proved_again(tmp_path, small_tree_copy, fresh_process, proofs_run):
+    trees.load_proved_tree(small_tree_copy, tmp_path / "proofs")
+    small_tree_copy.write_text(
+        small_tree_copy.read_text(encoding="utf-8") + "\n# edited\n", "utf-8"
+    )
+    trees.load_proved_tree(small_tree_copy, tmp_path / "proofs")
     assert len(proofs_run) == 2 and proofs_run[0] != proofs_run[1]
 
 
 def test_a_damaged_kept_proof_is_ignored_and_proved_again(
-    tmp_path, tree_copy, fresh_process, proofs_run, monkeypatch
+    tmp_path, small_tree_copy, fresh_process, proofs_run, monkeypatch
 ):
-    trees.load_proved_tree(tree_copy, tmp_path / "proofs")
+    trees.load_proved_tree(small_tree_copy, tmp_path / "proofs")
     for kept in (tmp_path / "proofs").iterdir():
         kept.write_text('{"paths": "many"')
     monkeypatch.setattr(trees, "_proved", {})
-    trees.load_proved_tree(tree_copy, tmp_path / "proofs")
+    trees.load_proved_tree(small_tree_copy, tmp_path / "proofs")
     assert len(proofs_run) == 2
 
 
