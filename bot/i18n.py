@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel import support
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel, format_date, get_locale, get_translations
 from flask_babel import _get_current_context as _babel_context
 from flask_babel.speaklater import LazyString
@@ -91,14 +91,22 @@ wtforms_translations = WTFormsTranslations()
 
 
 def current_language() -> str:
-    if request and request.blueprint in ENGLISH_ONLY_BLUEPRINTS:
+    """The request's language: English on the console, else the user's choice, else the
+    browser's, else English. Worked out once per request and choice (a page asks often)."""
+    if not request:
         return "en"
     chosen = session.get("language")
-    if chosen in LANGUAGES:
-        return chosen
-    if request:
-        return request.accept_languages.best_match(list(LANGUAGES)) or "en"
-    return "en"
+    known = g.get("language_for")
+    if known is not None and known[0] == chosen:
+        return known[1]
+    if request.blueprint in ENGLISH_ONLY_BLUEPRINTS:
+        language = "en"
+    elif chosen in LANGUAGES:
+        language = chosen
+    else:
+        language = request.accept_languages.best_match(list(LANGUAGES)) or "en"
+    g.language_for = (chosen, language)
+    return language
 
 
 def select_locale() -> str:

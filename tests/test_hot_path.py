@@ -178,3 +178,16 @@ def test_the_same_answers_give_the_same_assessment_and_a_changed_type_a_new_one(
     assert assess(tree, dict(audit), dict(reversed(values.items()))) is first
     assert assess(tree, audit, {**values, number: float(values[number])}) is not first
     assert assess(tree, {"status": store.FINISHED}, values).status == "finished"
+
+
+def test_a_standings_data_has_every_field_and_comes_back_the_same():
+    import dataclasses
+    import json
+
+    from bot.tree.assessment import Standing, assess
+    from tests.profiles import SPECIALISED
+
+    tree = load_proved_tree(DEFAULT_TREE)
+    standing = Standing.of(assess(tree, {"status": store.FINISHED}, SPECIALISED))
+    assert json.dumps(standing.data()) == json.dumps(dataclasses.asdict(standing))
+    assert Standing.from_data(standing.data()) == standing

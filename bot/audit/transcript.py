@@ -38,14 +38,19 @@ class TranscriptCache:
         return html
 
 
-def transcript_item(item: AnsweredQuestion, returning: str | None) -> Markup:
-    """Return the item's HTML, rendering it only the first time it is asked for."""
-    if item.record is None:
-        return _render(item, returning)
+def transcript_items(items: list[AnsweredQuestion], returning: str | None) -> Markup:
+    """Return the items' HTML, each rendered only the first time it is asked for."""
     cache: TranscriptCache = current_app.extensions["transcript_cache"]
-    # The question object stands for its tree's version (trees stay loaded for life).
-    key = (item.record.id, id(item.question), current_language(), g.token, returning)
-    return cache.get(key) or cache.put(key, _render(item, returning))
+    shared = (current_language(), g.token, returning)
+    html = []
+    for item in items:
+        if item.record is None:
+            html.append(_render(item, returning))
+            continue
+        # The question object stands for its tree's version (trees stay loaded for life).
+        key = (item.record.id, id(item.question), *shared)
+        html.append(cache.get(key) or cache.put(key, _render(item, returning)))
+    return Markup("").join(html)
 
 
 def _render(item: AnsweredQuestion, returning: str | None) -> Markup:
@@ -55,4 +60,4 @@ def _render(item: AnsweredQuestion, returning: str | None) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.extensions["transcript_cache"] = TranscriptCache()
-    app.jinja_env.globals["transcript_item"] = transcript_item
+    app.jinja_env.globals["transcript_items"] = transcript_items

@@ -14,7 +14,6 @@ three times. An assessment is never changed once made.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -95,7 +94,16 @@ class Standing:
         return cls(**{**data, "flags": tuple(data["flags"]), "path": tuple(data["path"])})
 
     def data(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The standing as JSON-ready data (`dataclasses.asdict` without its deep copies)."""
+        return {
+            "status": self.status,
+            "answered": self.answered,
+            "total": self.total,
+            "result": self.result,
+            "descriptors": dict(self.descriptors),
+            "flags": list(self.flags),
+            "path": list(self.path),
+        }
 
     @property
     def percent(self) -> int:
