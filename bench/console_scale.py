@@ -7,7 +7,10 @@ the progress page, the national picture and each export (streamed to the end): t
 cold, the later ones warm, and the peak Python memory of each export (tracemalloc). The floor
 for the answers CSV is the one SQL query of current answers written by `csv.writer`.
 
-    .venv/bin/python bench/console_scale.py [--teams 5000] [--audits 3] [--runs 3]
+    .venv/bin/python bench/console_scale.py [--teams 5000] [--audits 3] [--runs 3] [--db PATH]
+
+With --db, the seeded database is kept at PATH, and a later run with the same PATH skips the
+seeding (minutes at 5,000 teams) and measures the same data again.
 """
 
 from __future__ import annotations
@@ -163,15 +166,23 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=5000)
     parser.add_argument("--audits", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", type=Path, help="keep the seeded database here, or reuse it")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"TESTING": True, "DB": f"{folder}/scale.db"})
-        started = time.perf_counter()
-        answers = seed(app, options.teams, options.audits, random.Random(2026))
-        print(
-            f"seeded {options.teams} teams, {options.teams * options.audits} audits, "
-            f"{answers} answers in {time.perf_counter() - started:.0f} s"
-        )
+        path = str(options.db or Path(folder) / "scale.db")
+        reuse = options.db is not None and options.db.exists()
+        app = create_app({"TESTING": True, "DB": path})
+        if reuse:
+            with app.app_context():
+                answers = get_db().execute("SELECT count(*) FROM answers").fetchone()[0]
+            print(f"reusing {path}: {answers} answers")
+        else:
+            started = time.perf_counter()
+            answers = seed(app, options.teams, options.audits, random.Random(2026))
+            print(
+                f"seeded {options.teams} teams, {options.teams * options.audits} audits, "
+                f"{answers} answers in {time.perf_counter() - started:.0f} s"
+            )
         started = time.perf_counter()
         with app.app_context():
             overview = store.team_overview(get_db())
@@ -185,11 +196,12 @@ def main() -> None:
             ]
             app.extensions["standings"].for_audits(get_db(), app.extensions["question_tree"], past)
         print(f"kept every audit's standing in {time.perf_counter() - started:.0f} s")
-        floor = answers_floor(f"{folder}/scale.db", options.runs)
+        floor = answers_floor(path, options.runs)
         print(f"answers CSV floor (one query into csv.writer): {floor * 1000:.0f} ms")
-        cold = create_app({"TESTING": True, "DB": f"{folder}/scale.db"})
+        cold = create_app({"TESTING": True, "DB": path})
         client = cold.test_client()
-        sign_in_directly(client, make_admin(cold))
+        # A new admin each run, so a reused database (--db) takes another sign-in.
+        sign_in_directly(client, make_admin(cold, f"bench-{time.time_ns()}@foundation.example"))
         print(
             "\n| page | first view (cold) ms | later views (warm) ms, median | size KB "
             "| peak memory MB |"

@@ -18,6 +18,7 @@ from bot.store.rows import (
     joined_audit,
     one,
     parse_time,
+    select,
     stamp,
     team_row,
     utc_now,
@@ -161,7 +162,8 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
     "contributors", "audits"}: contributors counts the named people who answered in the
     current audit, audits how many audits the team has had.
     """
-    rows = db.query(
+    rows = select(
+        db,
         f"""
         WITH latest AS (
             SELECT team_id, max(id) AS audit_id, count(*) AS audit_count
@@ -169,11 +171,6 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
         ),
         live AS (
             SELECT team_id, max(id) AS link_id FROM links WHERE revoked IS NULL GROUP BY team_id
-        ),
-        people AS (
-            SELECT answers.audit_id, count(DISTINCT answers.respondent_id) AS contributors
-            FROM answers JOIN latest ON latest.audit_id = answers.audit_id
-            GROUP BY answers.audit_id
         )
         SELECT teams.*,
                audits.id AS a_id, audits.tree_id AS a_tree_id,
@@ -184,16 +181,18 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
                coalesce(latest.audit_count, 0) AS audit_count,
                links.id AS l_id, links.token_hint AS l_hint, links.created AS l_created,
                links.expires AS l_expires,
-               coalesce(people.contributors, 0) AS contributors
+               (SELECT count(*) FROM (
+                   SELECT DISTINCT respondent_id FROM answers
+                   WHERE answers.audit_id = audits.id AND respondent_id IS NOT NULL
+               )) AS contributors
         FROM teams
         LEFT JOIN latest ON latest.team_id = teams.id
         LEFT JOIN audits ON audits.id = latest.audit_id
         LEFT JOIN live ON live.team_id = teams.id
         LEFT JOIN links ON links.id = live.link_id
-        LEFT JOIN people ON people.audit_id = audits.id
         {"" if include_archived else "WHERE teams.archived IS NULL"}
         ORDER BY teams.name COLLATE NOCASE, teams.id
-        """
+        """,
     )
     now = utc_now()
     overview = []

@@ -210,6 +210,25 @@ def m009_standings(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_answers_by_respondent(db: sqlite_utils.Database) -> None:
+    """Index each audit's answers by who gave them: the console counts each current audit's
+    contributors for every team, from this index alone (30 ms at 5,000 teams, not 160)."""
+    db.table("answers").create_index(["audit_id", "respondent_id"])
+
+
+@migrations()
+def m011_standing_paths(db: sqlite_utils.Database) -> None:
+    """Keep a standing's path (question ids, space-separated) beside its JSON, not inside it.
+
+    The path is most of a standing's bytes and only the answers export reads it; decoding it
+    from JSON for every team was half a cold progress table. Kept standings are a cache, so
+    the old rows are dropped and each is worked out again the first time it is wanted.
+    """
+    db.execute("DELETE FROM standings")
+    db.table("standings").add_column("path", str, not_null_default="")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)

@@ -314,7 +314,8 @@ def previous_finished_audit(
 
 def latest_finished_audits(db: sqlite_utils.Database) -> dict[int, dict]:
     """Return each team's latest finished audit, keyed by team id (teams with none left out)."""
-    rows = db.query(
+    rows = select(
+        db,
         """
         SELECT audits.* FROM audits
         JOIN (SELECT team_id, max(id) AS id FROM audits WHERE status = ? GROUP BY team_id) AS
@@ -393,10 +394,19 @@ class StoredStanding:
 def _keep_standing(
     db: sqlite_utils.Database, audit_id: int, updated: str, standing: StoredStanding
 ) -> None:
+    """Keep the standing's data as JSON, its path apart (m011_standing_paths)."""
+    data = {key: value for key, value in standing.data.items() if key != "path"}
     db.conn.execute(
-        "INSERT OR REPLACE INTO standings (audit_id, updated, status, tree_digest, standing) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [audit_id, updated, standing.status, standing.tree_digest, json.dumps(standing.data)],
+        "INSERT OR REPLACE INTO standings "
+        "(audit_id, updated, status, tree_digest, standing, path) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            audit_id,
+            updated,
+            standing.status,
+            standing.tree_digest,
+            json.dumps(data),
+            " ".join(standing.data["path"]),
+        ],
     )
 
 
@@ -420,7 +430,13 @@ def kept_standings(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int,
         "SELECT * FROM standings WHERE audit_id IN (SELECT value FROM json_each(?))",
         [json.dumps([int(audit_id) for audit_id in audit_ids])],
     )
-    return {row["audit_id"]: {**row, "standing": json.loads(row["standing"])} for row in rows}
+    return {
+        row["audit_id"]: {
+            **row,
+            "standing": {**json.loads(row["standing"]), "path": row["path"].split()},
+        }
+        for row in rows
+    }
 
 
 def latest_answer(
