@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from flask_babel import format_date, format_decimal, format_timedelta
@@ -195,11 +196,28 @@ def answerers_on_route(state: AuditState) -> dict[int | None, str]:
 
 @dataclass
 class AnsweredQuestion:
+    """One answer on the path, put into words only when a page shows it.
+
+    A question page's transcript usually comes from the transcript cache, which needs only the
+    record's id, so the words (Babel's number formatting, the "changed by" note) wait until a
+    template asks for them.
+    """
+
+    tree: m.Tree
     question: m.Question
-    answer: str
-    note: str
     record: AnswerRecord | None
-    changed: str = ""
+
+    @cached_property
+    def answer(self) -> str:
+        return display_answer(self.question, self.record.value if self.record else None)
+
+    @property
+    def note(self) -> str:
+        return self.record.note if self.record else ""
+
+    @cached_property
+    def changed(self) -> str:
+        return _changed_note(self.tree, self.record) if self.record else ""
 
 
 @dataclass
@@ -240,15 +258,7 @@ def answered_sections(
         section = sections.setdefault(
             question.domain, DomainSection(tree.domains_by_id[question.domain])
         )
-        section.items.append(
-            AnsweredQuestion(
-                question,
-                display_answer(question, record.value if record else None),
-                record.note if record else "",
-                record,
-                _changed_note(tree, record) if record else "",
-            )
-        )
+        section.items.append(AnsweredQuestion(tree, question, record))
     if include_upcoming:
         for question_id in (q for q in route if q not in state.assessment.fitted):
             question = tree.question(question_id)
