@@ -166,7 +166,7 @@ def test_a_link_can_expire(app, console):
         link = store.live_link(get_db(), team_id)
         store.set_link_expiry(get_db(), team_id, link["created"])
     assert not opens(app, token)
-    assert "It expired on" in console.get(f"/admin/teams/{team_id}").text
+    assert "It expired at " in console.get(f"/admin/teams/{team_id}").text
     cleared = console.post(
         f"/admin/teams/{team_id}/link/expiry", data=date_parts("expiry-link_expires", None)
     )

@@ -104,7 +104,7 @@ def test_a_wrong_date_is_one_clear_error_with_the_typed_parts_kept(
 
 def test_a_good_date_is_stored_as_the_end_of_that_day_in_the_uk(app, console):
     team_id, page = create_team(console, **typed(" 27 ", "03", NEXT_YEAR))
-    assert "The link works until" in page.text
+    assert f"The link works until the end of 27 Mar {NEXT_YEAR}." in page.text
     with app.app_context():
         expires = store.live_link(get_db(), team_id)["expires"]
     assert expires == datetime(int(NEXT_YEAR), 3, 28, tzinfo=UK)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask import (
     Blueprint,
     Response,
@@ -67,6 +67,7 @@ def console_context() -> dict:
         "host_labels": national.HOST_TYPES,
         "status_labels": national.STATUS_LABELS,
         "when": when,
+        "until": until,
     }
 
 
@@ -75,6 +76,20 @@ def when(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return format_datetime(moment.astimezone(UK), "d MMM yyyy, HH:mm", locale=get_locale())
+
+
+def until(moment: datetime | None) -> str:
+    """Show a link's expiry as the last day it works when it ends at UK midnight (as every
+    date typed in the console does): "the end of 27 Mar 2027", not "28 Mar 2027, 00:00"."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(UK)
+    if local.time() != time(0):
+        return when(moment)
+    last_day = (local - timedelta(days=1)).date()
+    return gettext(
+        "the end of %(date)s", date=format_date(last_day, "d MMM yyyy", locale=get_locale())
+    )
 
 
 # -- forms ----------------------------------------------------------------------------------
