@@ -336,3 +336,17 @@ def test_labels_come_from_dicts_built_once_per_export(app, console, labelled, mo
     read_csv(console.get("/admin/exports/answers.csv"))
     read_csv(console.get("/admin/exports/audits.csv"))
     assert built == [TREE.id, TREE.id]
+
+
+def test_a_stored_stamp_is_cut_to_the_second_as_the_parsed_time_would_be():
+    from datetime import UTC, datetime
+
+    from bot.console.exports import _stamp_in_seconds, _time
+
+    for moment in (
+        datetime(2026, 3, 1, 9, 5, 7, 123456, tzinfo=UTC),
+        datetime(2027, 12, 31, tzinfo=UTC),
+    ):
+        text = store.stamp(moment)
+        assert _stamp_in_seconds(text) == _time(store.parse_time(text))
+    assert _stamp_in_seconds("2026-03-01T09:05:07+01:00") == "2026-03-01T08:05:07+00:00"
