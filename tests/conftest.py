@@ -14,6 +14,7 @@ from bot import create_app, store
 from bot.db import get_db
 
 MEMORY_FOLDER = "/dev/shm"
+MEMORY_FOLDER_ROOM = 1024**3
 
 
 def pytest_configure(config):
@@ -26,9 +27,18 @@ def pytest_configure(config):
     """
     if config.option.basetemp or "TMPDIR" in os.environ:
         return
-    if os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK):
+    if _roomy(MEMORY_FOLDER):
         os.environ["TMPDIR"] = MEMORY_FOLDER
         tempfile.tempdir = None
+
+
+def _roomy(folder: str) -> bool:
+    """True for a writable folder with room for a whole run's files (a container's /dev/shm
+    is often 64 MB; a run writes about 100 MB)."""
+    if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+        return False
+    stats = os.statvfs(folder)
+    return stats.f_bavail * stats.f_frsize >= MEMORY_FOLDER_ROOM
 
 
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
