@@ -57,3 +57,5 @@ def test_the_next_question_after_one_skips_what_colleagues_answered():
     assert tasks.next_unanswered_after(TREE, answers, "team_lead") == "team_size"
     assert tasks.next_unanswered_after(TREE, answers, "visits_led") == "records_where"
     assert tasks.next_unanswered_after(TREE, answers, "more_note") is None
+    route = tasks.expected_route(TREE, answers)
+    assert tasks.next_unanswered_after(TREE, answers, "team_lead", route) == "team_size"

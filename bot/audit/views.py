@@ -243,7 +243,10 @@ def _after_answer(
     journey = after.journey
     if returning == RETURN_TO_CHECK or journey.complete:
         return _next_url(journey, returning, changed=question_id)
-    following = next_unanswered_after(state.tree, answers, question_id) or journey.next
+    following = (
+        next_unanswered_after(state.tree, answers, question_id, after.expected_route)
+        or journey.next
+    )
     if returning == RETURN_TO_TASKS:
         domain = state.tree.question(question_id).domain
         if state.tree.question(following).domain != domain:

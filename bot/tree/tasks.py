@@ -38,9 +38,17 @@ def expected_route(tree: m.Tree, answers: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(questions)
 
 
-def next_unanswered_after(tree: m.Tree, answers: Mapping[str, Any], question_id: str) -> str | None:
-    """Return the first unanswered question after `question_id` on the expected route."""
-    questions = expected_route(tree, answers)
+def next_unanswered_after(
+    tree: m.Tree,
+    answers: Mapping[str, Any],
+    question_id: str,
+    route: tuple[str, ...] | None = None,
+) -> str | None:
+    """Return the first unanswered question after `question_id` on the expected route.
+
+    `route` is that route when the caller has it already (`Assessment.expected_route`).
+    """
+    questions = expected_route(tree, answers) if route is None else route
     start = questions.index(question_id) + 1 if question_id in questions else 0
     return next((q for q in questions[start:] if q not in answers), None)
 
