@@ -407,14 +407,22 @@ def _confirmed() -> bool:
     )
 
 
-def _confirmation(team: dict, question: str, consequences: list[str], button: str, **extra):
+def _confirmation(
+    team: dict,
+    question: str,
+    consequences: list[str | None],
+    button: str,
+    button_class: str = "button-warning",
+):
+    """The page that asks before an action that cannot be undone; a None consequence (one
+    that does not apply to this team) is left out."""
     return render_template(
         "admin/confirm.html",
         team=team,
         question=question,
-        consequences=consequences,
+        consequences=[line for line in consequences if line],
         button=button,
-        button_class=extra.get("button_class", "button-warning"),
+        button_class=button_class,
         action=request.path,
         form=ActionForm(formdata=None),
     )
@@ -457,7 +465,7 @@ def revoke_link(team_id: int):
     return _confirmation(
         team,
         gettext("Revoke the link for %(team)s?", team=team["name"]),
-        [line for line in consequences if line],
+        consequences,
         gettext("Yes, revoke the link"),
     )
 
@@ -509,7 +517,7 @@ def archive_team(team_id: int):
     return _confirmation(
         team,
         gettext("Archive %(team)s?", team=team["name"]),
-        [line for line in consequences if line],
+        consequences,
         gettext("Yes, archive the team"),
     )
 
