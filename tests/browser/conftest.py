@@ -10,6 +10,8 @@ import pytest
 
 from tests.browser.pages import Site
 from tests.browser.support import (
+    CONSOLE_EMAIL,
+    CONSOLE_PASSWORD,
     DESKTOP,
     LiveServer,
     browser_problem,
@@ -53,6 +55,17 @@ def open_page(playwright, new_context):
         return context.new_page()
 
     return open_
+
+
+@pytest.fixture(scope="session")
+def console(live_server):
+    """The console's address on the live server, with one admin (CONSOLE_EMAIL, CONSOLE_PASSWORD)
+    created as an operator would, through `flask admin create`."""
+    result = live_server.app.test_cli_runner().invoke(
+        args=["admin", "create", CONSOLE_EMAIL], input=CONSOLE_PASSWORD + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    return live_server.url + "/admin/"
 
 
 @pytest.fixture(scope="session")

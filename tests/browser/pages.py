@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
-from tests.browser.support import LiveServer
+from tests.browser.support import LiveServer, press
 from tests.profiles import PROFILES, SPECIALISED
 
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags").answers
@@ -73,8 +73,7 @@ def _re_audit(server: LiveServer, answers) -> str:
 
 def _first_past_audit(page, site: Site) -> None:
     _go(page, site.re_audit + "/?intro=1")
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator("#earlier-audits + ul a").first.click()
+    press(page, page.locator("#earlier-audits + ul a").first)
 
 
 def _go(page, url: str) -> None:
@@ -83,8 +82,7 @@ def _go(page, url: str) -> None:
 
 def _submit_empty(page, url: str) -> None:
     _go(page, url)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.get_by_role("button", name="Continue", exact=True).click()
+    press(page, page.get_by_role("button", name="Continue", exact=True))
 
 
 Visit = Callable[[object, Site], None]

@@ -42,6 +42,8 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+CONSOLE_EMAIL = "staff@example.org"  # the console admin of the browser tests' live server
+CONSOLE_PASSWORD = "a long browser-test passphrase"
 
 
 def browser_required() -> bool:
@@ -210,6 +212,12 @@ class LiveServer:
 
 
 CHOICE_TYPES = ("single_choice", "yes_no", "multiple_choice")
+
+
+def press(page, control, *, touch: bool = False, wait_until: str = "domcontentloaded") -> None:
+    """Tap (on a touch screen) or click `control`, and wait for the page it leads to."""
+    with page.expect_navigation(wait_until=wait_until):
+        control.tap() if touch else control.click()
 
 
 def choose_answer(page, question_type: str, value: Any) -> None:

@@ -4,35 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from tests.browser.support import axe_violations
-
-EMAIL = "dates@example.org"
-PASSWORD = "another long browser-test passphrase"
-
-
-@pytest.fixture(scope="module")
-def console(live_server):
-    result = live_server.app.test_cli_runner().invoke(
-        args=["admin", "create", EMAIL], input=PASSWORD + "\n"
-    )
-    assert result.exit_code == 0, result.output
-    return live_server.url + "/admin/"
-
-
-def go(page, action) -> None:
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        action()
+from tests.browser.support import CONSOLE_EMAIL, CONSOLE_PASSWORD, axe_violations, press
 
 
 def test_a_wrong_expiry_date_is_shown_again_and_its_error_leads_to_the_box(open_page, console):
     page = open_page()
     page.goto(console)
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    go(page, page.get_by_role("button", name="Sign in").click)
-    go(page, page.locator(".console-nav").get_by_role("link", name="Add a team").click)
+    page.get_by_label("Email address").fill(CONSOLE_EMAIL)
+    page.get_by_label("Password").fill(CONSOLE_PASSWORD)
+    press(page, page.get_by_role("button", name="Sign in"))
+    press(page, page.locator(".console-nav").get_by_role("link", name="Add a team"))
 
     group = page.get_by_role("group", name="Link expiry date (optional)")
     assert "For example, 27 3" in group.inner_text()
@@ -41,7 +22,7 @@ def test_a_wrong_expiry_date_is_shown_again_and_its_error_leads_to_the_box(open_
     page.locator('input[name="nation"][value="england"]').check()
     group.get_by_label("Day").fill("27")
     group.get_by_label("Year").fill(next_year)
-    go(page, page.locator("main form button[type=submit]").click)
+    press(page, page.locator("main form button[type=submit]"))
 
     summary_link = page.locator(".error-summary a")
     assert summary_link.inner_text() == "Link expiry date must include a month"
@@ -55,7 +36,7 @@ def test_a_wrong_expiry_date_is_shown_again_and_its_error_leads_to_the_box(open_
     summary_link.click()
     assert page.evaluate("document.activeElement.id") == "link_expires-month"
     page.keyboard.type("3")
-    go(page, page.locator("main form button[type=submit]").click)
+    press(page, page.locator("main form button[type=submit]"))
     assert "/link" in page.url
     assert (
         f"The link works until the end of 27 Mar {next_year}." in page.locator("main").inner_text()

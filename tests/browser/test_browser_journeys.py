@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import docx
 import pytest
 
-from tests.browser.support import choose_answer, question_id_of
+from tests.browser.support import choose_answer, press, question_id_of
 from tests.profiles import PROFILES, SPECIALISED
 
 # The longest audit on one phone; the other journeys skip the six optional questions at the end.
@@ -37,12 +37,6 @@ def sideways_scroll(page) -> int:
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-
-
-def press(page, control, *, touch: bool) -> None:
-    """Tap or click `control` and wait for the page it leads to."""
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        control.tap() if touch else control.click()
 
 
 def answer_through_the_chat(page, live_server, answers, *, javascript: bool, touch: bool):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import axe_violations
+from tests.browser.support import axe_violations, press
 from tests.profiles import SPECIALISED
 
 # An iPhone 12 to 15: 390 x 844 CSS pixels. A "screen" below is the viewport's height.
@@ -27,9 +27,9 @@ def in_view(page, selector: str) -> bool:
     return box["top"] >= 0 and box["bottom"] <= box["height"]
 
 
-def press(page, control) -> None:
-    with page.expect_navigation(wait_until="load"):
-        control.tap()
+def tap(page, control) -> None:
+    """Tap `control` and wait for the whole next page (its layout is measured after)."""
+    press(page, control, touch=True, wait_until="load")
 
 
 @pytest.fixture
@@ -87,11 +87,11 @@ def test_after_a_change_the_changed_row_is_in_view(phone, live_server):
     row = "#answer-clinical_dyadic"
     change = phone.locator(f'{row} a[href*="return_to=check"]')
     change.scroll_into_view_if_needed()
-    press(phone, change)
+    tap(phone, change)
     current = SPECIALISED["clinical_dyadic"]
     other = phone.locator(f'input[name="answer"]:not([value="{current}"])').first
     other.check()
-    press(phone, phone.get_by_role("button", name="Continue", exact=True))
+    tap(phone, phone.get_by_role("button", name="Continue", exact=True))
     assert phone.url.endswith("/check#answer-clinical_dyadic")
     assert phone.evaluate("scrollY") > SCREEN, "the check page opened at its top"
     assert in_view(phone, f"{row} .summary-key")
@@ -100,11 +100,11 @@ def test_after_a_change_the_changed_row_is_in_view(phone, live_server):
 def test_after_a_language_switch_the_question_is_in_view(phone, late_in_the_audit):
     link, last = late_in_the_audit
     phone.goto(f"{link}/q/{last}#question", wait_until="load")
-    press(phone, phone.get_by_role("link", name="Cymraeg"))
+    tap(phone, phone.get_by_role("link", name="Cymraeg"))
     assert phone.evaluate("document.documentElement.lang") == "cy"
     assert phone.url.split("#")[0].endswith(f"/q/{last}")
     assert in_view(phone, "#question-heading")
-    press(phone, phone.get_by_role("link", name="English"))
+    tap(phone, phone.get_by_role("link", name="English"))
     assert phone.evaluate("document.documentElement.lang") == "en-GB"
     assert in_view(phone, "#question-heading")
 
@@ -113,7 +113,7 @@ def test_a_language_switch_works_the_same_without_javascript(open_page, late_in_
     page = open_page(**PHONE, java_script_enabled=False)
     link, last = late_in_the_audit
     page.goto(f"{link}/q/{last}#question", wait_until="load")
-    press(page, page.get_by_role("link", name="Cymraeg"))
+    tap(page, page.get_by_role("link", name="Cymraeg"))
     assert page.evaluate("document.documentElement.lang") == "cy"
     assert in_view(page, "#question-heading")
     assert in_view(page, "#question .back-link")
@@ -124,9 +124,9 @@ def test_a_language_switch_works_the_same_without_javascript(open_page, late_in_
 def test_each_trust_page_reads_in_both_languages_and_passes_axe(phone, live_server, path, language):
     phone.goto(live_server.url + "/", wait_until="load")
     if language == "Cymraeg":
-        press(phone, phone.get_by_role("link", name="Cymraeg"))
+        tap(phone, phone.get_by_role("link", name="Cymraeg"))
     footer_link = phone.locator(f'footer a[href="{path}"]')
-    press(phone, footer_link)
+    tap(phone, footer_link)
     assert phone.evaluate("document.documentElement.lang") == (
         "cy" if language == "Cymraeg" else "en-GB"
     )
@@ -148,7 +148,7 @@ def test_the_start_page_list_of_what_to_have_ready_matches_the_tree(phone, live_
         expected = list(dict.fromkeys(q.ready for q in tree.questions if q.ready))
     phone.goto(live_server.team() + "/", wait_until="load")
     assert phone.locator(".ready-list li").all_inner_texts() == expected
-    press(phone, phone.get_by_role("link", name="See every question you will be asked"))
+    tap(phone, phone.get_by_role("link", name="See every question you will be asked"))
     shown = phone.locator(".question-list-text").all_inner_texts()
     assert len(shown) == len(tree.questions)
     assert phone.get_by_role("button", name="Print this page").is_visible()

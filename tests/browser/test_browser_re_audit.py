@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import choose_answer, question_id_of
+from tests.browser.support import choose_answer, press, question_id_of
 from tests.profiles import PROFILES
 
 # "The team accepts referrals for children aged two years and under. If referrals are only
@@ -23,16 +23,12 @@ def test_a_team_confirms_what_has_not_changed_and_sees_how_far_it_moved(
     link = live_server.team("Brook parent-infant team", LAST_YEAR.answers, finished=True)
     page = open_page(device_name, java_script_enabled=javascript)
 
-    def press(control):
-        with page.expect_navigation(wait_until="domcontentloaded"):
-            control.tap() if touch else control.click()
-
     page.goto(link + "/result")
-    press(page.get_by_role("link", name="Start your next audit"))
+    press(page, page.get_by_role("link", name="Start your next audit"), touch=touch)
     assert page.locator("h1").inner_text() == "Start your next audit?"
-    press(page.get_by_role("button", name="Start the next audit"))
+    press(page, page.get_by_role("button", name="Start the next audit"), touch=touch)
     assert "This is a re-audit" in page.locator("#re-audit").inner_text()
-    press(page.get_by_role("button", name="Start the audit"))
+    press(page, page.get_by_role("button", name="Start the audit"), touch=touch)
 
     confirmed = []
     while (question_id := question_id_of(page.url)) is not None:
@@ -41,11 +37,11 @@ def test_a_team_confirms_what_has_not_changed_and_sees_how_far_it_moved(
         assert "Is this still right?" in last_time.inner_text()
         if question_id == "referral_age_range":
             choose_answer(page, "single_choice", "to_second_birthday_or_beyond")
-        press(page.get_by_role("button", name="Confirm and continue"))
+        press(page, page.get_by_role("button", name="Confirm and continue"), touch=touch)
         confirmed.append(question_id)
     assert set(confirmed) == set(LAST_YEAR.answers)
 
-    press(page.get_by_role("button", name="Finish and see the result"))
+    press(page, page.get_by_role("button", name="Finish and see the result"), touch=touch)
     assert (
         page.locator(".panel-title").inner_text() == "Specialised parent-infant relationship team"
     )

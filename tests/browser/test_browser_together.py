@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.support import axe_violations
+from tests.browser.support import axe_violations, press
 
 LEAD = "lead_arrangement"
 
@@ -11,14 +11,12 @@ def start_as(page, link: str, name: str, role: str) -> None:
     page.goto(link + "/", wait_until="domcontentloaded")
     page.get_by_label("Your name (optional)").fill(name)
     page.get_by_label("Your role in the team (optional)").fill(role)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.get_by_role("button", name="Start the audit").click()
+    press(page, page.get_by_role("button", name="Start the audit"))
 
 
 def answer(page, label: str) -> None:
     page.get_by_label(label, exact=True).check()
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.get_by_role("button", name="Continue", exact=True).click()
+    press(page, page.get_by_role("button", name="Continue", exact=True))
 
 
 def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it(open_page, site):
@@ -45,8 +43,7 @@ def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it
     use_mine = sarah.get_by_role("button", name="Use my answer")
     assert use_mine.bounding_box()["height"] >= 40  # a thumb-sized target
 
-    with sarah.expect_navigation(wait_until="domcontentloaded"):
-        use_mine.tap()
+    press(sarah, use_mine, touch=True)
     assert "/q/lead_profession" in sarah.url
     tom.goto(f"{link}/q/{LEAD}#question", wait_until="domcontentloaded")
     assert tom.get_by_label("Yes, they lead the team", exact=True).is_checked()
@@ -60,7 +57,6 @@ def test_keep_theirs_on_a_phone_leaves_their_answer(open_page, site):
         phone.goto(f"{link}/q/{LEAD}#question", wait_until="domcontentloaded")
     answer(tom, "No, there is no such lead or oversight")
     answer(sarah, "Yes, they lead the team")
-    with sarah.expect_navigation(wait_until="domcontentloaded"):
-        sarah.get_by_role("button", name="Keep their answer").tap()
+    press(sarah, sarah.get_by_role("button", name="Keep their answer"), touch=True)
     sarah.goto(f"{link}/q/{LEAD}#question", wait_until="domcontentloaded")
     assert sarah.get_by_label("No, there is no such lead or oversight", exact=True).is_checked()

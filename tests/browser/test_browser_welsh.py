@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.support import choose_answer
+from tests.browser.support import choose_answer, press
 from tests.profiles import SPECIALISED
 
 
@@ -11,8 +11,7 @@ def html_lang(page) -> str:
 
 
 def switch_language(page, name: str) -> None:
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator(".language-switch").get_by_role("link", name=name).click()
+    press(page, page.locator(".language-switch").get_by_role("link", name=name))
 
 
 def test_welsh_chosen_on_the_start_page_is_kept_through_the_audit(open_page, live_server):
@@ -27,14 +26,12 @@ def test_welsh_chosen_on_the_start_page_is_kept_through_the_audit(open_page, liv
     english = page.locator(".language-switch").get_by_role("link", name="English")
     assert english.get_attribute("lang") == "en-GB"
 
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator("main form button[type=submit]").click()
+    press(page, page.locator("main form button[type=submit]"))
     for question_id in ("sup_under3_count", "sup_under3_wte"):
         assert f"/q/{question_id}" in page.url
         assert html_lang(page) == "cy"
         choose_answer(page, live_server.question_type(question_id), SPECIALISED[question_id])
-        with page.expect_navigation(wait_until="domcontentloaded"):
-            page.locator("form[data-chat-form] button[type=submit]").click()
+        press(page, page.locator("form[data-chat-form] button[type=submit]"))
 
     # Switching mid-audit keeps the question and the conversation so far.
     question_url = page.url.split("#")[0]
