@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.tree.engine import evaluate, walk
+from bot.tree.engine import evaluate
 from bot.tree.loader import DEFAULT_TREE
 from bot.trees import load_proved_tree
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_scenarios import answer_strategy
+from tests.test_scenarios import draw_a_whole_audit
 
 TREE = load_proved_tree(DEFAULT_TREE)
 TRAINING = ("training_assessment_observation", "training_interventions")
@@ -213,17 +213,7 @@ def test_no_profile_is_told_to_do_what_it_already_does(profile):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_no_set_of_answers_is_told_to_do_what_it_already_does(data):
-    answers = {}
-    while True:
-        journey = walk(TREE, answers)  # the route alone: evaluate() would also grade each step
-        if journey.complete:
-            break
-        question = TREE.question(journey.next)
-        value = data.draw(answer_strategy(question), label=question.id)
-        if question.at_most and isinstance(value, (int, float)):
-            value = min(value, answers.get(question.at_most.question, value))
-        answers[question.id] = value
-    assert contradictions(answers) == []
+    assert contradictions(draw_a_whole_audit(data, within_limits=True)) == []
 
 
 def actions_for(answers, descriptor_id):

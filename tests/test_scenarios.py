@@ -97,16 +97,27 @@ def answer_strategy(question):
     return st.text(max_size=50)
 
 
+def draw_a_whole_audit(data, *, within_limits: bool = False) -> dict:
+    """Answer the tree's questions as they come, each with a drawn valid answer, to the end.
+
+    The route alone is followed (`walk`): evaluating every step would grade each one too.
+    `within_limits` keeps a count no larger than the count it is part of (a question's
+    `at_most`), as the site's own check does.
+    """
+    answers = {}
+    while not (journey := walk(TREE, answers)).complete:
+        question = TREE.question(journey.next)
+        value = data.draw(answer_strategy(question), label=question.id)
+        if within_limits and question.at_most and isinstance(value, (int, float)):
+            value = min(value, answers.get(question.at_most.question, value))
+        answers[question.id] = value
+    return answers
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_sequence_of_valid_answers_ends_with_a_classification(data):
-    answers = {}
-    while True:
-        journey = walk(TREE, answers)  # the route alone: evaluate() would also grade each step
-        if journey.complete:
-            break
-        question = TREE.question(journey.next)
-        answers[question.id] = data.draw(answer_strategy(question), label=question.id)
+    answers = draw_a_whole_audit(data)
     result = evaluate(TREE, answers)
     assert result.classification in TREE.results_by_id
     assert all(
