@@ -22,6 +22,7 @@ from bot.console.standings import Standings
 from bot.tree import model as m
 
 BATCH_SIZE = 200
+CSV_CHUNK_ROWS = 1000
 DESCRIPTOR_PREFIX = "descriptor_"
 TEAM_COLUMNS = [
     "team_id",
@@ -106,9 +107,16 @@ def _time(moment: datetime | None) -> str | None:
 
 def _stamp_in_seconds(text: str) -> str:
     """A stored stamp ("...T01:46:50.123456+00:00", `store.stamp`) to the second, as `_time`
-    gives it, by cutting the text: a million answers are not parsed and printed again."""
-    if len(text) == 32 and text[19] == "." and text.endswith("+00:00"):
-        return text[:19] + "+00:00"
+    gives it, by cutting the text: a million answers are not parsed and printed again.
+
+    A stamp already to the second in UTC ("...T01:46:50+00:00", as rows written by other
+    tools may hold) is given back as it is.
+    """
+    if text.endswith("+00:00") and text[10:11] == "T":
+        if len(text) == 32 and text[19] == ".":
+            return text[:19] + "+00:00"
+        if len(text) == 25:
+            return text
     return _time(store.parse_time(text))
 
 
@@ -174,6 +182,46 @@ def audit_records(
             yield record
 
 
+def _audits_with_answers(
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int, standings: Standings
+) -> Iterator[tuple[tuple, list[tuple], frozenset[str]]]:
+    """Yield each audit's current answers with its path: (team and audit, rows, path).
+
+    The rows are `store.iter_current_answers`' tuples, straight from its one joined query;
+    the first item is (team id, team name, audit id, whether it is the current audit). Each
+    path comes from the audit's standing (kept, so read rather than evaluated), looked up
+    `batch_size` audits at a time.
+    """
+    pending: list[tuple[dict, list[tuple]]] = []
+
+    def flush() -> Iterator[tuple[tuple, list[tuple], frozenset[str]]]:
+        standing_of = standings.for_audits(db, tree, [audit for audit, _ in pending])
+        for audit, rows in pending:
+            yield rows[0][:4], rows, frozenset(standing_of[audit["id"]].path)
+        pending.clear()
+
+    rows: list[tuple] = []
+    for row in store.iter_current_answers(db):
+        if rows and row[2] != rows[0][2]:
+            pending.append((_audit_of(rows[0]), rows))
+            rows = []
+            if len(pending) >= batch_size:
+                yield from flush()
+        rows.append(row)
+    if rows:
+        pending.append((_audit_of(rows[0]), rows))
+    if pending:
+        yield from flush()
+
+
+def _audit_of(row: tuple) -> dict:
+    """The audit of a current answer's row, as much of it as names its standing."""
+    _, _, audit_id, _, updated, status, tree_digest, *_ = row
+    return store.typed_row(
+        {"id": audit_id, "updated": updated, "status": status, "tree_digest": tree_digest}
+    )
+
+
 def answer_records(
     db: sqlite_utils.Database,
     tree: m.Tree,
@@ -183,59 +231,152 @@ def answer_records(
 ) -> Iterator[dict[str, Any]]:
     """Yield every audit's current answer to each question, in the order they were given.
 
-    The answers come from one joined query (`store.iter_current_answers`); each audit's path
-    comes from its standing (kept, so read rather than evaluated), looked up `batch_size`
-    audits at a time. on_current_path is False for an answer kept on a branch the team no
-    longer takes (the result ignores it), and for a question no longer in the tree.
+    on_current_path is False for an answer kept on a branch the team no longer takes (the
+    result ignores it), and for a question no longer in the tree. `answers_csv` writes the
+    same records as CSV cells, from the same rows.
     """
-    standings = standings or Standings()
     labels = Labels(tree)
-    pending: list[tuple[dict, list[dict]]] = []
-
-    def flush() -> Iterator[dict[str, Any]]:
-        standing_of = standings.for_audits(db, tree, [audit for audit, _ in pending])
-        for audit, rows in pending:
-            path = set(standing_of[audit["id"]].path)
-            for row in rows:
-                yield _answer_record(row, path, labels)
-        pending.clear()
-
-    for audit_id, rows in itertools.groupby(
-        store.iter_current_answers(db), key=lambda row: row["audit_id"]
+    for (team_id, team_name, audit_id, current), rows, path in _audits_with_answers(
+        db, tree, batch_size=batch_size, standings=standings or Standings()
     ):
-        rows = list(rows)
-        audit = store.typed_row(
-            {
-                "id": audit_id,
-                "updated": rows[0]["audit_updated"],
-                "status": rows[0]["audit_status"],
-                "tree_digest": rows[0]["audit_tree_digest"],
+        current = bool(current)
+        for row in rows:
+            question_id, stored, note, name, role, answered_at = row[7:]
+            value = json.loads(stored)
+            yield {
+                "team_id": team_id,
+                "team_name": team_name,
+                "audit_id": audit_id,
+                "current_audit": current,
+                "question_id": question_id,
+                "question": labels.questions.get(question_id, ""),
+                "on_current_path": question_id in path,
+                "value": value,
+                "answer": labels.answer(question_id, value),
+                "note": note,
+                "respondent_name": name,
+                "respondent_role": role,
+                "answered_at": _stamp_in_seconds(answered_at),
             }
+
+
+CELLS_KEPT = 4096
+CELLS_LONGEST = 200
+
+
+class CsvText:
+    """Cells as CSV text, written by the one `csv.writer` dialect the exports use.
+
+    `csv.writer` quotes each cell on its own and puts a comma between cells, so a row's text
+    is its groups of cells' texts joined by commas (a group of several cells is never the
+    lone empty cell that `csv.writer` writes as `""`). The answers export writes a team's,
+    a question's or an answer's cells once and reuses the text for every row that has them.
+    """
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def cells(self, cells: Iterable[Any]) -> str:
+        """Return the cells as CSV text, commas between them, without a line end."""
+        self.writer.writerow(cells)
+        return _taken(self.buffer)[:-2]
+
+
+class _Kept(dict):
+    """A dict that forgets everything when full: memory stays flat however many keys."""
+
+    def keep(self, key: Any, value: Any) -> Any:
+        if len(self) >= CELLS_KEPT:
+            self.clear()
+        self[key] = value
+        return value
+
+
+def answers_csv(
+    db: sqlite_utils.Database,
+    tree: m.Tree,
+    *,
+    batch_size: int = BATCH_SIZE,
+    standings: Standings | None = None,
+) -> Iterator[str]:
+    """Yield the answers export as CSV text, `CSV_CHUNK_ROWS` rows a chunk.
+
+    The cells are `answer_records`' values through `csv_cell`, worked out without a record:
+    each row is a tuple from the cursor, and its text is put together from the CSV text of
+    its groups of cells (`CsvText`): the team's and audit's made once per audit, a question's
+    id and words once per question, a stored value's JSON and words once per distinct value,
+    and the note and who answered once per distinct short note and person. Most answers are
+    one of a few options or numbers, so most rows cost a few dict look-ups.
+    """
+    labels = Labels(tree)
+    text = CsvText()
+    question_texts: dict[str, str] = {}
+    answer_texts = _Kept()
+    people_texts = _Kept()
+    yield "\ufeff" + text.cells(ANSWER_COLUMNS) + "\r\n"
+    lines: list[str] = []
+    for (team_id, team_name, audit_id, current), rows, path in _audits_with_answers(
+        db, tree, batch_size=batch_size, standings=standings or Standings()
+    ):
+        audit_text = text.cells(
+            (team_id, _text_cell(team_name), audit_id, "true" if current else "false")
         )
-        pending.append((audit, rows))
-        if len(pending) >= batch_size:
-            yield from flush()
-    if pending:
-        yield from flush()
+        for row in rows:
+            question_id, stored, note, name, role, answered_at = row[7:]
+            question_text = question_texts.get(question_id)
+            if question_text is None:
+                question_text = question_texts[question_id] = text.cells(
+                    (_text_cell(question_id), _text_cell(labels.questions.get(question_id, "")))
+                )
+            answer_text = answer_texts.get((question_id, stored))
+            if answer_text is None:
+                answer_text = text.cells(_answer_cells(labels, question_id, stored))
+                if len(stored) <= CELLS_LONGEST:
+                    answer_texts.keep((question_id, stored), answer_text)
+            people = (note, name, role)
+            people_text = people_texts.get(people)
+            if people_text is None:
+                people_text = text.cells((_text_cell(note), _text_cell(name), _text_cell(role)))
+                if len(note or "") <= CELLS_LONGEST:
+                    people_texts.keep(people, people_text)
+            # A stamp is digits and "-T:+." only, which CSV never quotes.
+            lines.append(
+                f"{audit_text},{question_text},{'true' if question_id in path else 'false'},"
+                f"{answer_text},{people_text},{_stamp_in_seconds(answered_at)}\r\n"
+            )
+            if len(lines) >= CSV_CHUNK_ROWS:
+                yield "".join(lines)
+                lines.clear()
+    yield "".join(lines)
 
 
-def _answer_record(row: dict, path: set[str], labels: Labels) -> dict[str, Any]:
-    value = json.loads(row["value"])
-    return {
-        "team_id": row["team_id"],
-        "team_name": row["team_name"],
-        "audit_id": row["audit_id"],
-        "current_audit": bool(row["current_audit"]),
-        "question_id": row["question_id"],
-        "question": labels.questions.get(row["question_id"], ""),
-        "on_current_path": row["question_id"] in path,
-        "value": value,
-        "answer": labels.answer(row["question_id"], value),
-        "note": row["note"],
-        "respondent_name": row["respondent_name"],
-        "respondent_role": row["respondent_role"],
-        "answered_at": _stamp_in_seconds(row["answered_at"]),
-    }
+def _answer_cells(labels: Labels, question_id: str, stored: str) -> tuple[str, str]:
+    """The value and answer cells of a stored answer (its JSON text)."""
+    value = json.loads(stored)
+    return _answer_value_cell(value), csv_cell(labels.answer(question_id, value))
+
+
+def _text_cell(text: str | None) -> str:
+    """`csv_cell` for a column of text (or empty): the common case without its type checks."""
+    if type(text) is str:
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return csv_cell(text)
+
+
+def _chunks(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The records `CSV_CHUNK_ROWS` at a time (`itertools.batched` from Python 3.12)."""
+    records = iter(records)
+    while chunk := list(itertools.islice(records, CSV_CHUNK_ROWS)):
+        yield chunk
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """Return the buffer's text and empty it."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 # -- text -----------------------------------------------------------------------------------
@@ -258,23 +399,19 @@ def csv_cell(value: Any) -> str:
 
 
 def csv_lines(columns: list[str], records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Yield a CSV file (UTF-8 byte-order mark, header, rows) a line at a time.
+    """Yield a CSV file (UTF-8 byte-order mark, header, rows), `CSV_CHUNK_ROWS` rows a chunk.
 
     The mark makes Excel read the file as UTF-8. Lists (flags) are joined with "; ".
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     cells = [(column, _CSV_CELLS.get(column, csv_cell)) for column in columns]
-
-    def line(row: list[str]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        return buffer.getvalue()
-
-    yield "\ufeff" + line(columns)
-    for record in records:
-        yield line([cell(record.get(column)) for column, cell in cells])
+    buffer.write("\ufeff")
+    writer.writerow(columns)
+    yield _taken(buffer)
+    for batch in _chunks(records):
+        writer.writerows([cell(record.get(column)) for column, cell in cells] for record in batch)
+        yield _taken(buffer)
 
 
 def _flags_cell(value: Any) -> str:
@@ -290,10 +427,28 @@ _CSV_CELLS = {"flags": _flags_cell, "flag_labels": _flags_cell, "value": _answer
 
 
 def json_array(records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Yield a JSON array of the records, one record a line."""
+    """Yield a JSON array of the records, one record a line, `CSV_CHUNK_ROWS` lines a chunk."""
     yield "["
     separator = "\n"
-    for record in records:
-        yield separator + json.dumps(record, ensure_ascii=False)
+    for batch in _chunks(records):
+        yield separator + ",\n".join(json.dumps(record, ensure_ascii=False) for record in batch)
         separator = ",\n"
     yield "\n]\n"
+
+
+# -- the exports as the console serves them ---------------------------------------------------
+
+
+def audits_csv(db: sqlite_utils.Database, tree: m.Tree, **options: Any) -> Iterator[str]:
+    """Yield the audits export as CSV text."""
+    return csv_lines(audit_columns(tree), audit_records(db, tree, **options))
+
+
+def audits_json(db: sqlite_utils.Database, tree: m.Tree, **options: Any) -> Iterator[str]:
+    """Yield the audits export as JSON text."""
+    return json_array(audit_records(db, tree, **options))
+
+
+def answers_json(db: sqlite_utils.Database, tree: m.Tree, **options: Any) -> Iterator[str]:
+    """Yield the answers export as JSON text."""
+    return json_array(answer_records(db, tree, **options))

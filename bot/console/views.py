@@ -711,23 +711,18 @@ def export_national():
 
 
 def _export(kind: str, fmt: str, produce) -> Response:
-    """Stream an export from a snapshot of the database, a batch of rows at a time."""
+    """Stream an export's text from a snapshot of the database, a batch of rows at a time."""
     tree, path = current_tree(), current_app.config["DB"]
     batch_size = current_app.config["EXPORT_BATCH_SIZE"]
 
-    def records():
+    def body():
         with store.read_snapshot(path) as db:
             yield from produce(db, tree, batch_size=batch_size)
 
-    if fmt == "csv":
-        columns = exports.audit_columns(tree) if kind == "audits" else exports.ANSWER_COLUMNS
-        body, mimetype = exports.csv_lines(columns, records()), "text/csv"
-    else:
-        body, mimetype = exports.json_array(records()), "application/json"
     filename = f"self-audit-{kind}-{date.today().isoformat()}.{fmt}"
     return Response(
-        stream_with_context(body),
-        mimetype=mimetype,
+        stream_with_context(body()),
+        mimetype="text/csv" if fmt == "csv" else "application/json",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
@@ -738,15 +733,15 @@ def _export(kind: str, fmt: str, produce) -> Response:
 @bp.get("/exports/audits.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/audits.json", defaults={"fmt": "json"})
 def export_audits(fmt: str):
-    cache = standings()
-    return _export("audits", fmt, functools.partial(exports.audit_records, standings=cache))
+    produce = exports.audits_csv if fmt == "csv" else exports.audits_json
+    return _export("audits", fmt, functools.partial(produce, standings=standings()))
 
 
 @bp.get("/exports/answers.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/answers.json", defaults={"fmt": "json"})
 def export_answers(fmt: str):
-    cache = standings()
-    return _export("answers", fmt, functools.partial(exports.answer_records, standings=cache))
+    produce = exports.answers_csv if fmt == "csv" else exports.answers_json
+    return _export("answers", fmt, functools.partial(produce, standings=standings()))
 
 
 # -- settings -------------------------------------------------------------------------------

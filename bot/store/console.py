@@ -335,14 +335,16 @@ def current_values_for_audits(
     return values
 
 
-def iter_current_answers(db: sqlite_utils.Database) -> Iterator[dict]:
+def iter_current_answers(db: sqlite_utils.Database) -> Iterator[tuple]:
     """Yield every audit's current answer to each question, by team, audit, then answer id.
 
-    One joined query streamed from its cursor: memory holds one row, never the table. Each
-    row carries its team (id, name), its audit (id, whether it is the team's current one, and
-    what names its standing: updated, status, tree digest) and the answer with who gave it.
+    One joined query streamed from its cursor as plain tuples (the export writes about a
+    million of them, so no dict a row): memory holds one row, never the table. Each row is
+    its team (id, name), its audit (id, 1 if it is the team's current one, and what names
+    its standing: updated, status, tree digest), then the answer as stored (question id,
+    value, note), who gave it (name, role) and when.
     """
-    cursor = db.conn.execute(
+    return db.conn.execute(
         """
         WITH latest AS (
             SELECT max(id) AS id FROM answers GROUP BY audit_id, question_id
@@ -366,6 +368,3 @@ def iter_current_answers(db: sqlite_utils.Database) -> Iterator[dict]:
         ORDER BY teams.id, audits.id, answers.id
         """
     )
-    keys = [column[0] for column in cursor.description]
-    for row in cursor:
-        yield dict(zip(keys, row, strict=True))
