@@ -5,6 +5,10 @@ and how long proving the tree takes when there is no kept proof. Then, in turns 
 a gunicorn with one worker from the moment it is spawned to its first 200 response: the app,
 and `bench/floor_app.py` (a bare Flask app) under the same settings. The ratio is per pair.
 
+Both apps' modules are compiled to bytecode first (`compileall`, as docs/operations.md's
+deploy does), so a restart reads `.pyc` files for both, whether or not the environment lets
+Python write them itself (PYTHONDONTWRITEBYTECODE, a read-only code folder).
+
     .venv/bin/python bench/startup.py [--runs 5]
 """
 
@@ -82,6 +86,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "bot", "bench", "wsgi.py"], cwd=ROOT, check=True
+    )
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "startup.db"
         process, inside = zip(
