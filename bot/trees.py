@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import tempfile
@@ -21,7 +22,16 @@ from flask import Flask, current_app
 
 from bot import store
 from bot.tree.check import prove
-from bot.tree.loader import load_tree, parse_tree, read_tree
+from bot.tree.loader import (
+    build_tree,
+    document_data,
+    document_from_data,
+    load_tree,
+    parse_tree,
+    read_tree_text,
+    text_digest,
+    tree_document,
+)
 from bot.tree.model import Tree
 from bot.tree.problems import TreeError
 
@@ -52,13 +62,35 @@ def _cached_proof(folder: Path, key: str) -> int | None:
 
 def _keep_proof(folder: Path, key: str, paths: int) -> None:
     """Write the verdict atomically (workers may start together); a read-only disk is fine."""
+    _keep(folder, f"{key}.json", json.dumps({"paths": paths}).encode("ascii"))
+
+
+def _keep(folder: Path, name: str, content: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as file:
-            json.dump({"paths": paths}, file)
-        os.replace(file.name, folder / f"{key}.json")
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as file:
+            file.write(content)
+        os.replace(file.name, folder / name)
     except OSError as error:
         log.info("Could not keep the tree proof in %s: %s", folder, error)
+
+
+def _kept_document(folder: Path, key: str):
+    """The parsed document kept beside a proof, or None (none kept, or it does not read)."""
+    try:
+        return document_from_data(marshal.loads((folder / f"{key}.document").read_bytes()))
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _keep_document(folder: Path, key: str, data) -> None:
+    """Keep a proved tree's parsed document (`document_data`), so a restart builds it without
+    parsing YAML."""
+    try:
+        content = marshal.dumps(data)
+    except ValueError:  # a value marshal cannot keep (a YAML date): parse at each start
+        return
+    _keep(folder, f"{key}.document", content)
 
 
 def load_proved_tree(path: str | Path, proofs: str | Path | None = None) -> Tree:
@@ -66,7 +98,10 @@ def load_proved_tree(path: str | Path, proofs: str | Path | None = None) -> Tree
 
     Proving walks every path of the tree (about a second). With `proofs`, a folder, the
     verdict is kept there by `proof_key`, so a restart with the same tree and code loads
-    without proving again. Only a passed proof is kept; `flask tree check` always proves.
+    without proving again, and with the tree's parsed document (its YAML read into plain
+    data, lines included), so it does not parse the YAML again either: the tree is still
+    built and checked from it, as from the file. Only a passed proof is kept; `flask tree
+    check` always proves.
     """
     resolved = Path(path).resolve()
     text = resolved.read_bytes()
@@ -76,14 +111,25 @@ def load_proved_tree(path: str | Path, proofs: str | Path | None = None) -> Tree
     if proofs is None:
         tree = load_tree(resolved)
     else:
-        tree = read_tree(resolved)
-        name = proof_key(tree.digest)
-        paths = _cached_proof(Path(proofs), name)
-        if paths is None:
-            tree = prove(tree)
-            _keep_proof(Path(proofs), name, tree.path_count)
+        folder, file = Path(proofs), str(resolved)
+        # The digest of UTF-8 text is its bytes' digest; other bytes never had a proof kept.
+        name = proof_key(key[1])
+        paths = _cached_proof(folder, name)
+        document = _kept_document(folder, name) if paths is not None else None
+        if document is not None:
+            tree = dataclasses.replace(build_tree(document, file, key[1]), path_count=paths)
         else:
-            tree = dataclasses.replace(tree, path_count=paths)
+            source = read_tree_text(resolved)
+            document, duplicates = tree_document(source, file)
+            data = document_data(document)
+            tree = build_tree(document, file, text_digest(source), duplicates)
+            name = proof_key(tree.digest)
+            if paths is None:
+                tree = prove(tree)
+                _keep_proof(folder, name, tree.path_count)
+            else:
+                tree = dataclasses.replace(tree, path_count=paths)
+            _keep_document(folder, name, data)
     _proved[key] = tree
     return tree
 
