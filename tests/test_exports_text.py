@@ -102,3 +102,21 @@ def test_a_stamp_already_to_the_second_is_given_back_as_the_parsed_time_would_be
 
     for text in ("2026-01-01T09:05:07+00:00", "2026-01-01 09:05:07+00:00", "2026-01-01T09:05:07"):
         assert _stamp_in_seconds(text) == _time(store.parse_time(text))
+
+
+def test_the_audits_exports_stream_in_chunks_of_records(app, console, monkeypatch):  # noqa: F811
+    with app.app_context():
+        db = get_db()
+        for number in range(5):
+            store.create_team(db, f"Team {number}")
+    monkeypatch.setattr(exports, "CHUNK_RECORDS", 2)
+
+    def chunks(url: str) -> list[str]:
+        response = console.get(url, buffered=False)
+        texts = [chunk.decode("utf-8") for chunk in response.response]
+        response.close()
+        return texts
+
+    assert [chunk.count("\r\n") for chunk in chunks("/admin/exports/audits.csv")] == [1, 2, 2, 1]
+    records = [chunk.count('"team_id"') for chunk in chunks("/admin/exports/audits.json")]
+    assert records == [0, 2, 2, 1, 0]

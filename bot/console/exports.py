@@ -22,7 +22,8 @@ from bot.console.standings import Standings
 from bot.tree import model as m
 
 BATCH_SIZE = 200
-CSV_CHUNK_ROWS = 1000
+CSV_CHUNK_ROWS = 1000  # lines of the answers CSV a chunk
+CHUNK_RECORDS = 200  # records a chunk elsewhere: a record is a dict, so fewer are held
 DESCRIPTOR_PREFIX = "descriptor_"
 TEAM_COLUMNS = [
     "team_id",
@@ -365,9 +366,9 @@ def _text_cell(text: str | None) -> str:
 
 
 def _chunks(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """The records `CSV_CHUNK_ROWS` at a time (`itertools.batched` from Python 3.12)."""
+    """The records `CHUNK_RECORDS` at a time (`itertools.batched` from Python 3.12)."""
     records = iter(records)
-    while chunk := list(itertools.islice(records, CSV_CHUNK_ROWS)):
+    while chunk := list(itertools.islice(records, CHUNK_RECORDS)):
         yield chunk
 
 
@@ -399,7 +400,7 @@ def csv_cell(value: Any) -> str:
 
 
 def csv_lines(columns: list[str], records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Yield a CSV file (UTF-8 byte-order mark, header, rows), `CSV_CHUNK_ROWS` rows a chunk.
+    """Yield a CSV file (UTF-8 byte-order mark, header, rows), `CHUNK_RECORDS` rows a chunk.
 
     The mark makes Excel read the file as UTF-8. Lists (flags) are joined with "; ".
     """
@@ -427,7 +428,7 @@ _CSV_CELLS = {"flags": _flags_cell, "flag_labels": _flags_cell, "value": _answer
 
 
 def json_array(records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Yield a JSON array of the records, one record a line, `CSV_CHUNK_ROWS` lines a chunk."""
+    """Yield a JSON array of the records, one record a line, `CHUNK_RECORDS` lines a chunk."""
     yield "["
     separator = "\n"
     for batch in _chunks(records):
