@@ -59,10 +59,27 @@ def migrated_database(tmp_path_factory):
 
 
 @pytest.fixture
-def app(tmp_path, migrated_database):
-    database = tmp_path / "audit.db"
-    shutil.copyfile(migrated_database, database)
-    yield create_app({**TEST_CONFIG, "DB": str(database)})
+def new_app(tmp_path, migrated_database):
+    """Return new_app(database="audit.db", **config): an app of the test's own on
+    tmp_path / database.
+
+    The file starts as a copy of the migrated database when it does not exist yet, so a second
+    call with the same name restarts the app on the same file. The config is TESTING and a
+    SECRET_KEY, then `config` (later wins); unlike `app`, CSRF stays on unless turned off.
+    """
+
+    def build(database: str = "audit.db", **config):
+        path = tmp_path / database
+        if not path.exists():
+            shutil.copyfile(migrated_database, path)
+        return create_app({"TESTING": True, "SECRET_KEY": "test", **config, "DB": str(path)})
+
+    return build
+
+
+@pytest.fixture
+def app(new_app):
+    return new_app(WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture
