@@ -7,8 +7,10 @@ import re
 import shutil
 import sqlite3
 import tempfile
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from bot import create_app, store
 from bot.db import get_db
@@ -69,12 +71,19 @@ def new_app(tmp_path, migrated_database):
     """
 
     def build(database: str = "audit.db", **config):
-        path = tmp_path / database
-        if not path.exists():
-            shutil.copyfile(migrated_database, path)
-        return create_app({"TESTING": True, "SECRET_KEY": "test", **config, "DB": str(path)})
+        return app_on(tmp_path / database, migrated_database, **config)
 
     return build
+
+
+def app_on(path: Path, migrated_database: Path, **config) -> Flask:
+    """Build a test app on `path`, copying the migrated database there first if it is new.
+
+    `new_app`'s body, for the one fixture that outlives a test (a module's shared app).
+    """
+    if not path.exists():
+        shutil.copyfile(migrated_database, path)
+    return create_app({"TESTING": True, "SECRET_KEY": "test", **config, "DB": str(path)})
 
 
 @pytest.fixture
