@@ -26,6 +26,7 @@ OPEN_CONSOLE_ENDPOINTS = {"admin_auth.login"}
 
 def _console_rules():
     """Every (method, path, endpoint) of the console, read from a real app's url map."""
+    # Run at import to parametrize the tests below, before any fixture exists.
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"TESTING": True, "DB": f"{tmp}/rules.db"})
         rules = []
