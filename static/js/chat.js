@@ -15,14 +15,18 @@
       question.focus({ preventScroll: false });
       question.scrollIntoView({ block: "start" });
     }
-    Array.prototype.forEach.call(document.querySelectorAll("form[data-chat-form]"), function (form) {
+    // A form is sent once: the question's, and any whose button asks for it (GOV.UK's
+    // data-prevent-double-click), such as Finish or Try again.
+    Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+      var chat = form.hasAttribute("data-chat-form");
+      if (!chat && !form.querySelector("[data-prevent-double-click]")) return;
       form.addEventListener("submit", function (event) {
         if (form.dataset.submitted) { event.preventDefault(); return; }
         form.dataset.submitted = "true";
         // The action's #question fragment brings a browser without JavaScript back to the
         // question and its error summary. Here the summary takes focus itself, which a fragment
         // would take away again once the page has loaded.
-        form.action = form.action.split("#")[0];
+        if (chat) form.action = form.action.split("#")[0];
       });
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
