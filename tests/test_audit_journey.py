@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
@@ -266,8 +266,8 @@ def test_one_teams_link_never_shows_another_teams_answers(app, make_team):
     assert path_of(client.get(f"/a/{token_b}/next")) == f"/a/{token_b}/q/sup_under3_count"
 
 
-def test_csrf_is_enforced_when_enabled(tmp_path, make_team):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+def test_csrf_is_enforced_when_enabled(new_app):
+    app = new_app(SECRET_KEY="t")
     with app.app_context():
         _, token = store.create_team(get_db(), "CSRF team")
     client = app.test_client()
@@ -321,8 +321,8 @@ def test_security_headers_keep_the_link_out_of_referrers(client, team):
     assert "<script>" not in response.text and " style=" not in response.text
 
 
-def test_every_post_route_refuses_a_request_without_a_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+def test_every_post_route_refuses_a_request_without_a_csrf_token(new_app):
+    app = new_app(SECRET_KEY="t")
     with app.app_context():
         _, token = store.create_team(get_db(), "CSRF team")
     client = app.test_client()
