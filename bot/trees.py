@@ -75,11 +75,17 @@ def _keep(folder: Path, name: str, content: bytes) -> None:
         log.info("Could not keep the tree proof in %s: %s", folder, error)
 
 
-def _kept_document(folder: Path, key: str):
-    """The parsed document kept beside a proof, or None (none kept, or it does not read)."""
+def _from_kept_document(folder: Path, key: str, file: str, digest: str) -> Tree | None:
+    """The tree built from the parsed document kept beside its proof, or None: none kept, or
+    it does not read or build (damaged), and the file is parsed instead."""
     try:
-        return document_from_data(marshal.loads((folder / f"{key}.document").read_bytes()))
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        content = (folder / f"{key}.document").read_bytes()
+    except OSError:
+        return None
+    try:
+        return build_tree(document_from_data(marshal.loads(content)), file, digest)
+    except Exception as error:  # a cache: anything it holds that does not build is ignored
+        log.info("Ignored a damaged kept tree document in %s: %r", folder, error)
         return None
 
 
@@ -115,9 +121,9 @@ def load_proved_tree(path: str | Path, proofs: str | Path | None = None) -> Tree
         # The digest of UTF-8 text is its bytes' digest; other bytes never had a proof kept.
         name = proof_key(key[1])
         paths = _cached_proof(folder, name)
-        document = _kept_document(folder, name) if paths is not None else None
-        if document is not None:
-            tree = dataclasses.replace(build_tree(document, file, key[1]), path_count=paths)
+        tree = _from_kept_document(folder, name, file, key[1]) if paths is not None else None
+        if tree is not None:
+            tree = dataclasses.replace(tree, path_count=paths)
         else:
             source = read_tree_text(resolved)
             document, duplicates = tree_document(source, file)

@@ -68,3 +68,16 @@ def test_a_damaged_kept_document_is_ignored_and_the_yaml_parsed_again(
     monkeypatch.setattr(trees, "_proved", {})
     assert trees.load_proved_tree(DEFAULT_TREE, proofs) == first
     assert document.read_bytes() != b"\x00not marshal"  # kept again, whole
+
+
+def test_a_kept_document_that_reads_but_does_not_build_is_ignored(
+    tmp_path, fresh_process, monkeypatch
+):
+    import marshal
+
+    proofs = tmp_path / "proofs"
+    first = trees.load_proved_tree(DEFAULT_TREE, proofs)
+    (document,) = proofs.glob("*.document")
+    document.write_bytes(marshal.dumps((1, {}, {"tree": "not a mapping"})))
+    monkeypatch.setattr(trees, "_proved", {})
+    assert trees.load_proved_tree(DEFAULT_TREE, proofs) == first
