@@ -20,7 +20,7 @@ from typing import Any
 from bot import store
 from bot.console import national
 from bot.console.standings import standings
-from bot.tree.assessment import FINISHED, IN_PROGRESS, NOT_STARTED
+from bot.tree.assessment import FINISHED, IN_PROGRESS, NOT_STARTED, Standing
 from bot.tree.model import Tree
 from bot.trees import tree_for_audit
 
@@ -87,9 +87,16 @@ def _rows(db, tree: Tree, summaries: list[dict]) -> list[national.ProgressRow]:
     if not summaries:
         return []
     details = store.summarised_teams(db, summaries)
-    audits = [item["audit"] for item in details.values()]
-    audits += [item["latest_finished"] for item in details.values() if item["latest_finished"]]
-    standing_of = standings().for_audits(db, tree, audits)
+    # An audit with no answer yet (no scored tree) is not started: no standing to read.
+    unanswered = {s["audit_id"] for s in summaries if s["scored_digest"] is None}
+    audits = [
+        audit
+        for item in details.values()
+        for audit in (item["audit"], item["latest_finished"])
+        if audit is not None and audit["id"] not in unanswered
+    ]
+    standing_of = {None: Standing(NOT_STARTED)} | dict.fromkeys(unanswered, Standing(NOT_STARTED))
+    standing_of |= standings().for_audits(db, tree, audits)
     rows = []
     for summary in summaries:
         item = details[summary["team_id"]]

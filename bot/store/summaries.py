@@ -8,6 +8,9 @@ that no longer match their team (missing, built from a standing that does not fi
 scored with another tree than the audit now is, or out of step with the audits table after a
 write that bypassed the store); the console works those out again and refreshes them.
 
+An audit with no answer at all is not started whatever its tree (`assess`), so its summary
+needs no kept standing (`scored_digest` is then NULL).
+
 Which standing counts: `status`, `answered`, `total` and `percent` are the current (latest)
 audit's; `counted_status` and `result` are the latest finished audit's, else the current
 one's (what the national picture counts and the table's "latest result" shows).
@@ -66,17 +69,28 @@ WITH chosen AS MATERIALIZED (
            (SELECT count(*) FROM audits WHERE team_id = teams.id) AS audit_count
     FROM teams WHERE {{where}}
 ),
-read AS (
+known AS (
     SELECT chosen.*,
+           chosen.audit_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM answers WHERE answers.audit_id = chosen.audit_id)
+               AS empty
+    FROM chosen
+),
+read AS (
+    SELECT known.*,
            cur.status AS a_status, cur.updated AS a_updated,
            cur.tree_digest AS a_digest, cur.tree_version AS a_version,
-           coalesce(json_extract(cs.standing, '$.status'), '{NOT_STARTED}') AS s_status,
-           coalesce(json_extract(cs.standing, '$.answered'), 0) AS s_answered,
-           coalesce(json_extract(cs.standing, '$.total'), 0) AS s_total,
-           json_extract(cs.standing, '$.result') AS s_result,
-           cs.tree_digest AS s_digest,
-           cs.audit_id IS NOT NULL AND cs.status = cur.status
-               AND (cs.updated = cur.updated OR same_moment(cs.updated, cur.updated))
+           CASE WHEN empty THEN '{NOT_STARTED}'
+               ELSE coalesce(json_extract(cs.standing, '$.status'), '{NOT_STARTED}') END
+               AS s_status,
+           CASE WHEN empty THEN 0 ELSE coalesce(json_extract(cs.standing, '$.answered'), 0) END
+               AS s_answered,
+           CASE WHEN empty THEN 0 ELSE coalesce(json_extract(cs.standing, '$.total'), 0) END
+               AS s_total,
+           CASE WHEN empty THEN NULL ELSE json_extract(cs.standing, '$.result') END AS s_result,
+           CASE WHEN empty THEN NULL ELSE cs.tree_digest END AS s_digest,
+           empty OR (cs.audit_id IS NOT NULL AND cs.status = cur.status
+               AND (cs.updated = cur.updated OR same_moment(cs.updated, cur.updated)))
                AS current_fits,
            fin.tree_digest AS f_digest, fin.tree_version AS f_version,
            json_extract(fs.standing, '$.status') AS f_status,
@@ -87,13 +101,13 @@ read AS (
                AS finished_fits,
            (SELECT count(*) FROM (
                SELECT DISTINCT respondent_id FROM answers
-               WHERE answers.audit_id = chosen.audit_id AND respondent_id IS NOT NULL
+               WHERE answers.audit_id = known.audit_id AND respondent_id IS NOT NULL
            )) AS people
-    FROM chosen
-    LEFT JOIN audits AS cur ON cur.id = chosen.audit_id
-    LEFT JOIN standings AS cs ON cs.audit_id = chosen.audit_id
-    LEFT JOIN audits AS fin ON fin.id = chosen.finished_id
-    LEFT JOIN standings AS fs ON fs.audit_id = chosen.finished_id
+    FROM known
+    LEFT JOIN audits AS cur ON cur.id = known.audit_id
+    LEFT JOIN standings AS cs ON cs.audit_id = known.audit_id
+    LEFT JOIN audits AS fin ON fin.id = known.finished_id
+    LEFT JOIN standings AS fs ON fs.audit_id = known.finished_id
 )
 INSERT OR REPLACE INTO team_summaries ({_COLUMNS})
 SELECT team_id, audit_id, a_status, a_updated, a_digest, a_version,
@@ -188,7 +202,7 @@ def stale_summaries(db: sqlite_utils.Database, scored_with: dict[str, str]) -> l
            OR cur.tree_digest IS NOT s.audit_tree_digest
            OR s.finished_audit_id IS NOT (
                SELECT max(id) FROM audits WHERE team_id = teams.id AND status = '{FINISHED}')
-           OR (s.audit_id IS NOT NULL AND s.scored_digest IS NOT {expected_current})
+           OR (s.scored_digest IS NOT NULL AND s.scored_digest IS NOT {expected_current})
            OR (s.finished_audit_id IS NOT NULL
                AND s.finished_scored_digest IS NOT {expected_finished})
         """,
