@@ -39,7 +39,7 @@ class ProgressTable:
     pages: int
 
 
-def _scored_with(db, tree: Tree) -> dict[str, str]:
+def scored_with(db, tree: Tree) -> dict[str, str]:
     """Map "<digest> <status>" to the tree such an audit is scored with, for other trees."""
     return {
         f"{row['tree_digest']} {row['status']}": tree_for_audit(db, row, tree).digest
@@ -49,7 +49,7 @@ def _scored_with(db, tree: Tree) -> dict[str, str]:
 
 def fresh_summaries(db, tree: Tree) -> bool:
     """Bring every team's summary up to date; False if some could not be kept."""
-    stale = store.stale_summaries(db, _scored_with(db, tree))
+    stale = store.stale_summaries(db, scored_with(db, tree))
     if not stale:
         return True
     standings().for_audits(db, tree, store.summarised_audits(db, stale))
@@ -58,7 +58,7 @@ def fresh_summaries(db, tree: Tree) -> bool:
     except sqlite3.OperationalError as error:
         log.warning("Could not refresh %d team summaries: %s", len(stale), error)
         return False
-    return not store.stale_summaries(db, _scored_with(db, tree))
+    return not store.stale_summaries(db, scored_with(db, tree))
 
 
 def _order(tree: Tree, sort: str) -> list[tuple[str, list[Any]]]:
@@ -128,10 +128,11 @@ def progress_table(
     sort: str,
     descending: bool,
     page: int,
+    page_size: int = national.PAGE_SIZE,
 ) -> ProgressTable:
     """Return the page `page` of the teams matching the filters, sorted by `sort`."""
     if not fresh_summaries(db, tree):
-        return _table_in_python(
+        return table_in_python(
             db,
             tree,
             include_archived=include_archived,
@@ -142,6 +143,7 @@ def progress_table(
             sort=sort,
             descending=descending,
             page=page,
+            page_size=page_size,
         )
     filters = {
         "nation": nation,
@@ -150,15 +152,15 @@ def progress_table(
         "words": query.casefold().split(),
     }
     total, matching = store.progress_counts(db, include_archived=include_archived, **filters)
-    pages = max(1, -(-matching // national.PAGE_SIZE))
+    pages = max(1, -(-matching // page_size))
     page = min(max(1, page), pages)
     shown = store.progress_page(
         db,
         include_archived=include_archived,
         order=_order(tree, sort),
         descending=descending,
-        limit=national.PAGE_SIZE,
-        offset=(page - 1) * national.PAGE_SIZE,
+        limit=page_size,
+        offset=(page - 1) * page_size,
         **filters,
     )
     return ProgressTable(
@@ -229,7 +231,7 @@ def rows_in_python(db, tree: Tree, *, include_archived: bool = False) -> list[na
     return rows
 
 
-def _table_in_python(
+def table_in_python(
     db,
     tree: Tree,
     *,
@@ -241,7 +243,9 @@ def _table_in_python(
     sort: str,
     descending: bool,
     page: int,
+    page_size: int = national.PAGE_SIZE,
 ) -> ProgressTable:
+    """The progress table by evaluating every team in Python: filtered, sorted and paged."""
     every_row = rows_in_python(db, tree, include_archived=include_archived)
     pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
     rows = [row for row in every_row if row not in pending]
@@ -251,5 +255,5 @@ def _table_in_python(
         sort,
         descending,
     )
-    shown, page, pages = national.page_of(matching, page)
+    shown, page, pages = national.page_of(matching, page, page_size)
     return ProgressTable(shown, pending, len(matching), len(rows), page, pages)

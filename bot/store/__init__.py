@@ -61,6 +61,7 @@ from bot.store.summaries import (
     summarised_audits,
     summarised_teams,
     summary_trees,
+    team_summary,
 )
 from bot.store.team import (
     TOKEN_BYTES,
@@ -113,6 +114,7 @@ __all__ = [
     "summarised_audits",
     "summarised_teams",
     "summary_trees",
+    "team_summary",
     "approve_team",
     "admin_session_version",
     "clear_login_failures",

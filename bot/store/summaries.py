@@ -159,6 +159,12 @@ def refresh_audit_summaries(db: sqlite_utils.Database, audit_ids: Iterable[int])
     refresh_summaries(db, [team_id for (team_id,) in rows])
 
 
+def team_summary(db: sqlite_utils.Database, team_id: int) -> dict | None:
+    """Return the team's summary row as stored, or None."""
+    rows = select(db, "SELECT * FROM team_summaries WHERE team_id = ?", [team_id])
+    return rows[0] if rows else None
+
+
 def summary_trees(db: sqlite_utils.Database, current_digest: str) -> list[dict]:
     """Return each (tree digest, version, audit status) the summaries' audits are on, other
     than the current tree: the few for which the tree they are scored with must be asked."""
