@@ -128,6 +128,19 @@ def _same_moment(first: str | None, second: str | None) -> bool:
     return first is not None and second is not None and parse_time(first) == parse_time(second)
 
 
+def _use_functions(db: sqlite_utils.Database) -> None:
+    """Give the connection the SQL functions summaries use, once (defining a function expires
+    every statement the connection has prepared, so doing it per call would re-prepare all).
+
+    casefold: Python's str.casefold, so SQL sorts and searches names as the console always has.
+    """
+    if getattr(db, "_summary_functions", False):
+        return
+    db.conn.create_function("same_moment", 2, _same_moment, deterministic=True)
+    db.conn.create_function("casefold", 1, str.casefold, deterministic=True)
+    db._summary_functions = True
+
+
 def refresh_summaries(db: sqlite_utils.Database, team_ids: Iterable[int] | None = None) -> None:
     """Work out the summary rows of these teams (None: every team) from the stored rows.
 
@@ -142,7 +155,7 @@ def refresh_summaries(db: sqlite_utils.Database, team_ids: Iterable[int] | None 
             return
         sql = _REFRESH.format(where="teams.id IN (SELECT value FROM json_each(?))")
         params = [json.dumps(ids)]
-    db.conn.create_function("same_moment", 2, _same_moment, deterministic=True)
+    _use_functions(db)
     with write_transaction(db):
         db.conn.execute(sql, params)
 
@@ -301,9 +314,6 @@ _SEARCH_TEXT = (
 )
 
 
-def _use_casefold(db: sqlite_utils.Database) -> None:
-    """Give the connection Python's str.casefold, so SQL folds case as the tests' Python does."""
-    db.conn.create_function("casefold", 1, str.casefold, deterministic=True)
 
 
 def _where(
@@ -338,7 +348,7 @@ def progress_counts(
     db: sqlite_utils.Database, *, include_archived: bool, **filters: Any
 ) -> tuple[int, int]:
     """Return (teams in the table, teams matching the filters), from the summaries."""
-    _use_casefold(db)
+    _use_functions(db)
     every, every_params = _where(
         include_archived=include_archived, nation="", status="", result="", words=()
     )
@@ -370,7 +380,7 @@ def progress_page(
     its parameters; ties go by name with case folded, then as the name is stored, then id,
     always ascending (as a stable sort by name, then by the key, leaves them).
     """
-    _use_casefold(db)
+    _use_functions(db)
     where, params = _where(include_archived=include_archived, **filters)
     direction = "DESC" if descending else "ASC"
     order_sql = ", ".join(f"{expression} {direction}" for expression, _ in order)
