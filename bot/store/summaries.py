@@ -314,8 +314,6 @@ _SEARCH_TEXT = (
 )
 
 
-
-
 def _where(
     *,
     include_archived: bool,
