@@ -141,21 +141,27 @@ def _use_functions(db: sqlite_utils.Database) -> None:
     db._summary_functions = True
 
 
+_REFRESH_ALL = _REFRESH.format(where="1")
+_REFRESH_SOME = _REFRESH.format(where="teams.id IN (SELECT value FROM json_each(?))")
+
+
 def refresh_summaries(db: sqlite_utils.Database, team_ids: Iterable[int] | None = None) -> None:
     """Work out the summary rows of these teams (None: every team) from the stored rows.
 
-    Runs inside the caller's write transaction when there is one (the write that changed the
-    team), else in its own.
+    One statement, inside the caller's write transaction when there is one (the write that
+    changed the team: no savepoint is needed for a single statement), else in its own.
     """
     if team_ids is None:
-        sql, params = _REFRESH.format(where="1"), []
+        sql, params = _REFRESH_ALL, []
     else:
         ids = sorted({int(team_id) for team_id in team_ids})
         if not ids:
             return
-        sql = _REFRESH.format(where="teams.id IN (SELECT value FROM json_each(?))")
-        params = [json.dumps(ids)]
+        sql, params = _REFRESH_SOME, [json.dumps(ids)]
     _use_functions(db)
+    if db.conn.in_transaction:
+        db.conn.execute(sql, params)
+        return
     with write_transaction(db):
         db.conn.execute(sql, params)
 
