@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import random
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -347,3 +348,28 @@ def test_the_summarys_percent_rounds_as_the_standing_does(app, make_team, answer
         store.keep_standings(db, {audit["id"]: (audit["updated"], kept)})
     summary = summary_of(app, team_id)
     assert summary["fresh"] and summary["percent"] == standing.percent
+
+
+def test_summaries_that_cannot_be_written_fall_back_to_evaluating_every_team(
+    app, client, make_team, monkeypatch
+):
+    team_id, token = make_team("Busy team")
+    walk(client, token, SPECIALISED)
+    audit_id = summary_of(app, team_id)["audit_id"]
+    with app.app_context():  # finished behind the store's back: its summary is stale
+        get_db().execute(
+            "UPDATE audits SET status = 'finished', finished = ?, updated = ? WHERE id = ?",
+            [store.stamp(), store.stamp(), audit_id],
+        )
+
+    def busy(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, "keep_standings", busy)  # what the console would keep
+    monkeypatch.setattr(store, "refresh_summaries", busy)
+    fresh, console = cold_console(app)
+    assert "Busy team" in console.get("/admin/?status=finished").text
+    assert "Busy team" not in console.get("/admin/?status=in_progress").text
+    with fresh.app_context():
+        assert progress.national_tally(get_db(), fresh.extensions["question_tree"]).finished == 1
+    assert stale_teams(app) == [team_id]  # nothing could be written: still stale, still right
