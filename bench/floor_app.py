@@ -30,15 +30,20 @@ def connection(path: str) -> sqlite3.Connection:
     return _connections[pid]
 
 
-def create_app() -> Flask:
-    path = os.environ.get("FLOOR_DB", "floor.db")
-    size = int(os.environ.get("FLOOR_PAGE_BYTES", "17000"))
+def prepare(path: str) -> None:
+    """Put the file in WAL mode and make its one table, before any worker forks."""
     setup = sqlite3.connect(path)
     setup.execute("PRAGMA journal_mode = wal")
     setup.execute(
         "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, token TEXT, value TEXT)"
     )
     setup.close()
+
+
+def create_app() -> Flask:
+    path = os.environ.get("FLOOR_DB", "floor.db")
+    size = int(os.environ.get("FLOOR_PAGE_BYTES", "17000"))
+    prepare(path)
     app = Flask(__name__)
     head = '<!DOCTYPE html><html lang="en"><title>floor</title><form method="post">'
     tail = "</form></html>"

@@ -1,14 +1,17 @@
 """Answer round trips under load, next to a floor of the same shape, interleaved.
 
-Two gunicorn servers with the same settings (2 workers, --preload, sync, on 127.0.0.1): the app,
-with a fresh database of teams, and `bench/floor_app.py`, a Flask page of the question page's
-size plus one SQLite INSERT in a transaction. A round trip is the same on both: GET the page
-(and its token), POST the answer, and the redirect names the next page to GET.
+Three gunicorn servers with the same settings (2 workers, --preload, sync, on 127.0.0.1): the
+app, with a fresh database of teams; `bench/floor_app.py`, a Flask page of the question page's
+size plus one SQLite INSERT in a transaction; and `bench/stack_floor_app.py`, the same with what
+the fixed stack costs any page (Flask's session, a Flask-WTF form and its CSRF token, a Jinja
+template), to show how far the stack alone stands from the floor. A round trip is the same on
+all three: GET the page (and its token), POST the answer, and the redirect names the next page.
 
-At each level, that many members answer, first on the app and then on the floor, in short
-alternating slices (A B A B ...), so a machine shared with others drifts under both alike. The
-ratio is taken slice pair by slice pair, and the median pair is printed. Server CPU per round
-trip is read from the workers' own accounting (/proc), the least noisy figure on a busy machine.
+At each level, that many members answer on the app, then on the floor, then on the stack floor,
+in short slices in turn (A B C A B C ...), so a machine shared with others drifts under all
+alike. The ratio is taken turn by turn against the floor's, and the median is printed. Server
+CPU per round trip is read from the workers' own accounting (/proc), the least noisy figure on a
+busy machine.
 The client is one asyncio process speaking plain HTTP/1.1 over loopback: it costs a fraction
 of the server's CPU (printed), so it does not starve the servers it measures.
 
@@ -200,6 +203,12 @@ def measure(server: Gunicorn, members, seconds: float) -> dict:
     }
 
 
+def cpu_per_trip(slices: list[dict]) -> float:
+    """Server CPU ms a round trip over these slices."""
+    trips = sum(len(piece["trips"]) for piece in slices)
+    return 1000 * sum(piece["server_cpu"] for piece in slices) / max(1, trips)
+
+
 def question_page_bytes(port: int, token: str, team_id: int, db_path: Path) -> int:
     """The mean size of the question pages of a whole audit, for the floor to serve the same.
 
@@ -227,65 +236,65 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "bench.db"
         teams = seed_teams(db_path, options.teams)
-        app = Gunicorn("bot:create_app()", db_path)
+        servers: list[Gunicorn] = []
         try:
+            app = Gunicorn("bot:create_app()", db_path)
+            servers.append(app)
             team_id, token = teams[-1]
             page_bytes = question_page_bytes(app.port, token, team_id, db_path)
             teams = teams[:-1]
-            floor_db = Path(folder) / "floor.db"
-            floor = Gunicorn(
-                "bench.floor_app:create_app()",
-                floor_db,
-                {"FLOOR_DB": str(floor_db), "FLOOR_PAGE_BYTES": str(page_bytes)},
+            for name in ("floor", "stack_floor"):
+                floor_db = Path(folder) / f"{name}.db"
+                env = {"FLOOR_DB": str(floor_db), "FLOOR_PAGE_BYTES": str(page_bytes)}
+                servers.append(Gunicorn(f"bench.{name}_app:create_app()", floor_db, env))
+            _, floor, stack = servers
+            print(
+                f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
+                f"question page {page_bytes / 1024:.1f} KB on average over a whole audit, the "
+                "floors' the same; "
+                f"{options.rounds} x ({options.slice:.0f} s app + {options.slice:.0f} s floor "
+                f"+ {options.slice:.0f} s stack floor) per level"
             )
-        except BaseException:
-            app.stop()
-            raise
-        print(
-            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
-            f"question page {page_bytes / 1024:.1f} KB on average over a whole audit, the "
-            "floor's the same; "
-            f"{options.rounds} x ({options.slice:.0f} s app + {options.slice:.0f} s floor) "
-            "per level"
-        )
-        rows = []
-        try:
+            rows = []
             for level in levels:
                 members = [
                     Member(app.port, token, team_id, db_path)
                     for team_id, token in (teams[n % len(teams)] for n in range(level))
                 ]
                 floor_members = [FloorMember(floor.port) for _ in range(level)]
-                pairs = []
+                stack_members = [FloorMember(stack.port) for _ in range(level)]
+                turns = []
                 for _ in range(options.rounds):
-                    pairs.append(
+                    turns.append(
                         (
                             measure(app, members, options.slice),
                             measure(floor, floor_members, options.slice),
+                            measure(stack, stack_members, options.slice),
                         )
                     )
-                rows.append((level, pairs))
+                rows.append((level, turns))
         finally:
-            app.stop()
-            floor.stop()
+            for server in servers:
+                server.stop()
 
     print()
     print(
-        "| members | answers/s | floor/s | ratio (median pair) | p50 ms app / floor "
+        "| members | answers/s | floor/s | ratio (median turn) | p50 ms app / floor "
         "| p99 ms app / floor | p99 ratio | server CPU ms a trip, app / floor | errors "
-        "| client CPU ms a trip |"
+        "| client CPU ms a trip | stack floor/s | stack floor ratio | stack floor CPU ms |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for level, pairs in rows:
-        ours = [a for a, _ in pairs]
-        theirs = [b for _, b in pairs]
-        ratio = statistics.median(a["rate"] / b["rate"] for a, b in pairs)
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for level, turns in rows:
+        ours = [a for a, _, _ in turns]
+        theirs = [b for _, b, _ in turns]
+        stacks = [c for _, _, c in turns]
+        ratio = statistics.median(a["rate"] / b["rate"] for a, b, _ in turns)
+        stack_ratio = statistics.median(c["rate"] / b["rate"] for _, b, c in turns)
         trips = [t for a in ours for t in a["trips"]]
         floor_trips = [t for b in theirs for t in b["trips"]]
-        cpu = 1000 * sum(a["server_cpu"] for a in ours) / max(1, len(trips))
-        floor_cpu = 1000 * sum(b["server_cpu"] for b in theirs) / max(1, len(floor_trips))
-        client = 1000 * sum(a["client_cpu"] + b["client_cpu"] for a, b in pairs)
-        client /= max(1, len(trips) + len(floor_trips))
+        cpu, floor_cpu, stack_cpu = (cpu_per_trip(side) for side in (ours, theirs, stacks))
+        client = 1000 * sum(side["client_cpu"] for turn in turns for side in turn)
+        client /= max(1, sum(len(side["trips"]) for turn in turns for side in turn))
         errors = sum(len(a["errors"]) for a in ours), sum(len(b["errors"]) for b in theirs)
         p99, floor_p99 = percentile(trips, 0.99), percentile(floor_trips, 0.99)
         print(
@@ -293,16 +302,18 @@ def main() -> None:
             f"| {statistics.median(b['rate'] for b in theirs):.1f} | {ratio:.2f} "
             f"| {percentile(trips, 0.5) * 1000:.0f} / {percentile(floor_trips, 0.5) * 1000:.0f} "
             f"| {p99 * 1000:.0f} / {floor_p99 * 1000:.0f} | {p99 / floor_p99:.2f} "
-            f"| {cpu:.1f} / {floor_cpu:.1f} | {errors[0]} / {errors[1]} | {client:.1f} |"
+            f"| {cpu:.1f} / {floor_cpu:.1f} | {errors[0]} / {errors[1]} | {client:.1f} "
+            f"| {statistics.median(c['rate'] for c in stacks):.1f} | {stack_ratio:.2f} "
+            f"| {stack_cpu:.1f} |"
         )
-        for a in ours:
+        for a in ours + stacks:
             if a["errors"]:
                 print(f"  first errors at {level}: {a['errors'][:3]}")
                 break
     print(
         "\nA round trip: GET the page, POST the answer, the redirect naming the next GET. "
-        "Ratio: the app's round trips a second over the floor's in the same slice pair "
-        "(1.0 = as fast as the floor)."
+        "Ratio: the app's round trips a second over the floor's in the same turn "
+        "(1.0 = as fast as the floor); the stack floor's ratio likewise."
     )
 
 

@@ -73,7 +73,9 @@ class WTFormsTranslations:
         self._catalogues: dict[str, support.Translations] = {}
 
     def _catalogue(self) -> support.NullTranslations:
-        locale = str(get_locale())
+        # WTForms asks for every field it binds (a label from the field's name), so the locale
+        # comes from the request's own memo rather than Flask-Babel's look-up.
+        locale = BABEL_LOCALES[current_language()] if request else str(get_locale())
         if locale not in self._catalogues:
             self._catalogues[locale] = support.Translations.load(
                 messages_path(), [locale], domain="wtforms"

@@ -7,8 +7,10 @@ import re
 import shutil
 import sqlite3
 import tempfile
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from bot import create_app, store
 from bot.db import get_db
@@ -41,15 +43,19 @@ def _roomy(folder: str) -> bool:
     return stats.f_bavail * stats.f_frsize >= MEMORY_FOLDER_ROOM
 
 
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
+#: What every test app starts from; `new_app`'s keywords are laid over it.
+BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test"}
+#: The `app` fixture's: CSRF off, so tests post forms without fetching a token first.
+TEST_CONFIG = {**BASE_CONFIG, "WTF_CSRF_ENABLED": False}
 
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory):
     """A database file the app has migrated and stored its tree in, made once per test process.
 
-    Each test's `app` starts from a copy of it, so the schema is built once rather than once a
-    test; the app still runs its migrations and stores its tree on the copy, finding both done.
+    Each test's app (`app`, `new_app`) starts from a copy of it, so the schema is built once
+    rather than once a test; the app still runs its migrations and stores its tree on the
+    copy, finding both done.
     """
     path = tmp_path_factory.mktemp("migrated") / "audit.db"
     create_app({**TEST_CONFIG, "DB": str(path)})
@@ -59,10 +65,34 @@ def migrated_database(tmp_path_factory):
 
 
 @pytest.fixture
-def app(tmp_path, migrated_database):
-    database = tmp_path / "audit.db"
-    shutil.copyfile(migrated_database, database)
-    yield create_app({**TEST_CONFIG, "DB": str(database)})
+def new_app(tmp_path, migrated_database):
+    """Return `new_app(database="audit.db", **config)`, which builds an app on tmp_path / database.
+
+    The file starts as a copy of the migrated database when it does not exist yet, so a second
+    call with the same name restarts the app on that file (`app` is on "audit.db"). The config
+    is BASE_CONFIG, then `config`; unlike `app`'s, CSRF stays on unless a test turns it off.
+    A test about a fresh, unmigrated file calls `create_app` itself.
+    """
+
+    def build(database: str = "audit.db", **config):
+        return app_on(tmp_path / database, migrated_database, **config)
+
+    return build
+
+
+def app_on(path: Path, migrated_database: Path, **config) -> Flask:
+    """Build a test app on `path`, copying the migrated database there first if it is new.
+
+    `new_app`'s body, for the one fixture that outlives a test (a module's shared app).
+    """
+    if not path.exists():
+        shutil.copyfile(migrated_database, path)
+    return create_app({**BASE_CONFIG, **config, "DB": str(path)})
+
+
+@pytest.fixture
+def app(new_app):
+    return new_app(**TEST_CONFIG)
 
 
 @pytest.fixture

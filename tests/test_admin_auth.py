@@ -26,6 +26,7 @@ OPEN_CONSOLE_ENDPOINTS = {"admin_auth.login"}
 
 def _console_rules():
     """Every (method, path, endpoint) of the console, read from a real app's url map."""
+    # Run at import to parametrize the tests below, before any fixture exists.
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"TESTING": True, "DB": f"{tmp}/rules.db"})
         rules = []
@@ -166,15 +167,8 @@ def test_a_wrong_login_fails_is_logged_and_reveals_nothing(app, client, caplog, 
     assert any("sign-in failed" in record.getMessage() for record in caplog.records)
 
 
-def test_repeated_failed_logins_are_slowed_then_refused(tmp_path, caplog):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-            "ADMIN_LOGIN_LIMIT": "3 per minute",
-        }
-    )
+def test_repeated_failed_logins_are_slowed_then_refused(new_app, caplog):
+    app = new_app(WTF_CSRF_ENABLED=False, ADMIN_LOGIN_LIMIT="3 per minute")
     make_admin(app)
     client = app.test_client()
     for _ in range(3):
@@ -191,44 +185,33 @@ def test_repeated_failed_logins_are_slowed_then_refused(tmp_path, caplog):
     assert log_in(client, email="other@foundation.example").status_code == 302
 
 
-def test_all_failures_from_one_address_are_capped(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-            "ADMIN_LOGIN_ADDRESS_LIMIT": "4 per minute",
-        }
-    )
+def test_all_failures_from_one_address_are_capped(new_app):
+    app = new_app(WTF_CSRF_ENABLED=False, ADMIN_LOGIN_ADDRESS_LIMIT="4 per minute")
     client = app.test_client()
     for number in range(4):
         assert log_in(client, email=f"guess{number}@example.org").status_code == 422
     assert log_in(client, email="guess9@example.org").status_code == 429
 
 
-def test_failed_logins_count_across_restarts_of_the_app(tmp_path):
-    config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "ADMIN_LOGIN_LIMIT": "2 per hour"}
-    before = create_app({**config, "DB": str(tmp_path / "audit.db")})
+def test_failed_logins_count_across_restarts_of_the_app(new_app):
+    config = {"WTF_CSRF_ENABLED": False, "ADMIN_LOGIN_LIMIT": "2 per hour"}
+    before = new_app(**config)
     make_admin(before)
     for _ in range(2):
         assert log_in(before.test_client(), password="the wrong password").status_code == 422
-    after_restart = create_app({**config, "DB": str(tmp_path / "audit.db")})
+    after_restart = new_app(**config)
     assert log_in(after_restart.test_client()).status_code == 429
 
 
-def test_an_account_locks_for_longer_after_each_run_of_failures(tmp_path, monkeypatch):
+def test_an_account_locks_for_longer_after_each_run_of_failures(new_app, monkeypatch):
     clock = [1_000_000.0]
     monkeypatch.setattr("bot.throttle.now", lambda: clock[0])
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-            "ADMIN_LOGIN_LIMIT": None,
-            "ADMIN_LOGIN_ADDRESS_LIMIT": None,
-            "ADMIN_LOCKOUT_AFTER": 3,
-            "ADMIN_LOCKOUT_SECONDS": 60,
-        }
+    app = new_app(
+        WTF_CSRF_ENABLED=False,
+        ADMIN_LOGIN_LIMIT=None,
+        ADMIN_LOGIN_ADDRESS_LIMIT=None,
+        ADMIN_LOCKOUT_AFTER=3,
+        ADMIN_LOCKOUT_SECONDS=60,
     )
     make_admin(app)
     wrong = "the wrong password"
@@ -253,34 +236,30 @@ def test_an_account_locks_for_longer_after_each_run_of_failures(tmp_path, monkey
     assert log_in(app.test_client()).status_code == 302
 
 
-def test_each_database_has_its_own_throttles(tmp_path):
-    config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "ADMIN_LOGIN_LIMIT": "1 per hour"}
-    first = create_app({**config, "DB": str(tmp_path / "one.db")})
+def test_each_database_has_its_own_throttles(new_app):
+    config = {"WTF_CSRF_ENABLED": False, "ADMIN_LOGIN_LIMIT": "1 per hour"}
+    first = new_app("one.db", **config)
     log_in(first.test_client(), password="the wrong password")
     assert log_in(first.test_client()).status_code == 429
-    second = create_app({**config, "DB": str(tmp_path / "two.db")})
+    second = new_app("two.db", **config)
     make_admin(second)
     assert log_in(second.test_client()).status_code == 302
 
 
-def test_throttling_can_be_switched_off(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-            "ADMIN_LOGIN_LIMIT": None,
-            "ADMIN_LOGIN_ADDRESS_LIMIT": None,
-            "ADMIN_LOCKOUT_AFTER": 0,
-        }
+def test_throttling_can_be_switched_off(new_app):
+    app = new_app(
+        WTF_CSRF_ENABLED=False,
+        ADMIN_LOGIN_LIMIT=None,
+        ADMIN_LOGIN_ADDRESS_LIMIT=None,
+        ADMIN_LOCKOUT_AFTER=0,
     )
     client = app.test_client()
     for _ in range(8):
         assert log_in(client, password="the wrong password").status_code == 422
 
 
-def test_the_login_form_needs_its_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+def test_the_login_form_needs_its_csrf_token(new_app):
+    app = new_app()
     make_admin(app)
     client = app.test_client()
     refused = log_in(client)
@@ -317,8 +296,8 @@ def test_a_session_cookie_copied_before_sign_out_is_refused_after_it(app, client
     assert thief.get("/admin/").status_code == 302
 
 
-def test_signing_in_gives_a_new_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+def test_signing_in_gives_a_new_csrf_token(new_app):
+    app = new_app()
     make_admin(app)
     client = app.test_client()
     before = csrf_token(client.get("/admin/login").text)
@@ -362,15 +341,8 @@ def test_the_session_cookie_is_httponly_and_lax(app, client):
     assert "Secure" not in cookie
 
 
-def test_the_session_cookie_is_secure_when_served_over_https(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-            "PUBLIC_URL": "https://audit.example.org",
-        }
-    )
+def test_the_session_cookie_is_secure_when_served_over_https(new_app):
+    app = new_app(WTF_CSRF_ENABLED=False, PUBLIC_URL="https://audit.example.org")
     make_admin(app)
     response = log_in(app.test_client(), base_url="https://audit.example.org")
     assert "Secure" in _session_cookie(response)
@@ -450,8 +422,8 @@ CONSOLE_POSTS = [rule for rule in CONSOLE_RULES if rule[0] == "POST"]
 @pytest.mark.parametrize(
     ("method", "path", "endpoint"), CONSOLE_POSTS, ids=[p for _, p, _ in CONSOLE_POSTS]
 )
-def test_every_console_post_needs_its_csrf_token_signed_in_or_not(tmp_path, method, path, endpoint):
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+def test_every_console_post_needs_its_csrf_token_signed_in_or_not(new_app, method, path, endpoint):
+    app = new_app()
     with app.app_context():
         store.create_team(get_db(), "CSRF team")
     stranger, admin = app.test_client(), app.test_client()
@@ -464,8 +436,8 @@ def test_every_console_post_needs_its_csrf_token_signed_in_or_not(tmp_path, meth
         assert store.live_link(get_db(), 1) is not None
 
 
-def test_a_console_post_with_its_csrf_token_goes_through(tmp_path):
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+def test_a_console_post_with_its_csrf_token_goes_through(new_app):
+    app = new_app()
     with app.app_context():
         store.create_team(get_db(), "CSRF team")
     admin = app.test_client()
@@ -482,8 +454,8 @@ def test_a_console_post_with_its_csrf_token_goes_through(tmp_path):
         assert store.live_link(get_db(), 1) is None
 
 
-def test_a_confirmation_page_carries_the_token_its_post_needs(tmp_path):
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+def test_a_confirmation_page_carries_the_token_its_post_needs(new_app):
+    app = new_app()
     with app.app_context():
         store.create_team(get_db(), "CSRF team")
     admin = app.test_client()

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
@@ -266,8 +266,8 @@ def test_one_teams_link_never_shows_another_teams_answers(app, make_team):
     assert path_of(client.get(f"/a/{token_b}/next")) == f"/a/{token_b}/q/sup_under3_count"
 
 
-def test_csrf_is_enforced_when_enabled(tmp_path, make_team):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+def test_csrf_is_enforced_when_enabled(new_app):
+    app = new_app(SECRET_KEY="t")
     with app.app_context():
         _, token = store.create_team(get_db(), "CSRF team")
     client = app.test_client()
@@ -321,8 +321,8 @@ def test_security_headers_keep_the_link_out_of_referrers(client, team):
     assert "<script>" not in response.text and " style=" not in response.text
 
 
-def test_every_post_route_refuses_a_request_without_a_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+def test_every_post_route_refuses_a_request_without_a_csrf_token(new_app):
+    app = new_app(SECRET_KEY="t")
     with app.app_context():
         _, token = store.create_team(get_db(), "CSRF team")
     client = app.test_client()
@@ -370,3 +370,42 @@ def test_back_from_the_first_question_reaches_the_start_page(client, team):
     back = re.search(r'href="([^"]+)" class="back-link"', page).group(1)
     assert back == f"/a/{token}/?intro=1"
     assert client.get(back).status_code == 200
+
+
+def _result_sections(page: str) -> dict[str, str]:
+    """The result page's text under each second-level heading."""
+    main = page[page.index("<main") : page.index("</main>")]
+    parts = re.split(r"<h2[^>]*>(.*?)</h2>", main)
+    return {heading: body for heading, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("profile_name", "other_reasons"),
+    [
+        ("referrals only up to the first birthday", []),
+        ("a targeted flag plus another gap", ["staff_competencies"]),
+    ],
+)
+def test_a_targeted_limit_is_explained_once_above_the_other_reasons(
+    app, client, team, profile_name, other_reasons
+):
+    profile = next(p for p in PROFILES if p.name == profile_name)
+    _, token = team
+    walk(client, token, profile.answers)
+    client.post(f"/a/{token}/finish")
+    sections = _result_sections(client.get(f"/a/{token}/result").text)
+    with app.app_context():
+        tree = current_tree()
+    flag = tree.flags_by_id["targeted_age_under_one"]
+    why = next(body for heading, body in sections.items() if "targeted" in heading.lower())
+    assert flag.explanation in why
+    flagged = tree.descriptors_by_id[flag.descriptor].title
+    if other_reasons:
+        reasons = sections["The reasons"]
+        assert flagged not in reasons
+        for descriptor_id in other_reasons:
+            assert tree.descriptors_by_id[descriptor_id].title in reasons
+    else:
+        assert "The reasons" not in sections
+    # The descriptor is still listed with the rest, its suggested actions under it.
+    assert flagged in sections["Every descriptor"]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from bot.tree.loader import DEFAULT_TREE, READY_MAX_LENGTH, TreeError, parse_tree
 from bot.trees import current_tree
@@ -41,7 +41,7 @@ def test_what_to_have_ready_covers_every_figure_the_audit_asks_for(app):
     assert tree.questions_by_id["lead_pay_band"].ready
 
 
-def test_a_question_given_a_ready_item_joins_the_start_page_list(tmp_path):
+def test_a_question_given_a_ready_item_joins_the_start_page_list(tmp_path, new_app):
     tree_file = tmp_path / "self-audit.yaml"
     tree_file.write_text(
         DEFAULT_TREE.read_text(encoding="utf-8").replace(
@@ -51,9 +51,7 @@ def test_a_question_given_a_ready_item_joins_the_start_page_list(tmp_path):
         ),
         encoding="utf-8",
     )
-    app = create_app(
-        {"TESTING": True, "DB": str(tmp_path / "audit.db"), "QUESTION_TREE": str(tree_file)}
-    )
+    app = new_app(QUESTION_TREE=str(tree_file))
     with app.app_context():
         _, token = store.create_team(get_db(), "Test team")
     items = ready_items(app.test_client().get(f"/a/{token}/").text)

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from bot import ConfigurationError, create_app
+from bot import ConfigurationError
 from bot.config import PROJECT_ROOT, SETTINGS
 
 OPERATIONS = PROJECT_ROOT / "docs" / "operations.md"
@@ -25,10 +25,10 @@ def test_operations_doc_lists_every_setting_with_its_default_and_meaning():
     assert documented == expected
 
 
-def test_every_setting_is_read_from_its_audit_variable(monkeypatch, tmp_path):
+def test_every_setting_is_read_from_its_audit_variable(monkeypatch, new_app):
     monkeypatch.setenv("AUDIT_SIGNUP_LIMIT", "3 per hour")
     monkeypatch.setenv("AUDIT_ADMIN_SESSION_HOURS", "2")
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+    app = new_app()
     assert app.config["SIGNUP_LIMIT"] == "3 per hour"
     assert app.config["ADMIN_SESSION_HOURS"] == 2
     assert app.config["LINK_LOOKUP_LIMIT"] == "30 per minute"
@@ -57,12 +57,11 @@ def _address_seen(app, forwarded: str | None) -> int:
     return app.test_client().get("/a/unknown-link/", headers=headers).status_code
 
 
-def test_forwarded_addresses_are_trusted_only_as_far_as_the_configured_hops(tmp_path):
-    config = {"TESTING": True, "LINK_LOOKUP_LIMIT": "1 per minute"}
-    direct = create_app({**config, "DB": str(tmp_path / "direct.db")})
+def test_forwarded_addresses_are_trusted_only_as_far_as_the_configured_hops(new_app):
+    direct = new_app("direct.db", LINK_LOOKUP_LIMIT="1 per minute")
     assert _address_seen(direct, "9.9.9.9") == 404
     assert _address_seen(direct, "8.8.8.8") == 429  # the header is ignored: one address
-    one_proxy = create_app({**config, "DB": str(tmp_path / "one.db"), "PROXY_FIX": 1})
+    one_proxy = new_app("one.db", LINK_LOOKUP_LIMIT="1 per minute", PROXY_FIX=1)
     assert _address_seen(one_proxy, "9.9.9.9") == 404
     assert _address_seen(one_proxy, "9.9.9.9") == 429
     # A client cannot escape its limit by sending its own header: the proxy appends the real one.
@@ -70,6 +69,6 @@ def test_forwarded_addresses_are_trusted_only_as_far_as_the_configured_hops(tmp_
     assert _address_seen(one_proxy, "9.9.9.9, 8.8.8.8") == 404
 
 
-def test_a_proxy_setting_that_is_not_a_hop_count_is_refused(tmp_path):
+def test_a_proxy_setting_that_is_not_a_hop_count_is_refused(new_app):
     with pytest.raises(ConfigurationError, match="AUDIT_PROXY_FIX"):
-        create_app({"TESTING": True, "DB": str(tmp_path / "a.db"), "PROXY_FIX": "yes"})
+        new_app(PROXY_FIX="yes")

@@ -6,7 +6,7 @@ import sqlite3
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot import create_app, store
+from bot import store
 from bot.audit.forms import NAME_MAX_LENGTH
 from bot.db import get_db
 from bot.tree.answers import check_answer
@@ -59,8 +59,8 @@ VALUES = ODD_TEXT | st.sampled_from(real_values())
 FORM = st.dictionaries(FIELDS, VALUES | st.lists(VALUES, max_size=5), max_size=6)
 
 
-def make_app(tmp_path):
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "h.db"), "WTF_CSRF_ENABLED": False})
+def team_post_urls(app):
+    """Make a team; return the tree and every team page's POST address for its link."""
     with app.app_context():
         _, token = store.create_team(get_db(), "Hostile team")
         tree = current_tree()
@@ -75,7 +75,7 @@ def make_app(tmp_path):
             ]
         else:
             post_urls.append(rule.rule.replace("<token>", token))
-    return app, tree, post_urls
+    return tree, post_urls
 
 
 def assert_everything_stored_is_in_bounds(app, tree):
@@ -95,8 +95,8 @@ def assert_everything_stored_is_in_bounds(app, tree):
         conn.close()
 
 
-def test_arbitrary_posts_never_crash_and_store_only_valid_answers(tmp_path):
-    app, tree, urls = make_app(tmp_path)
+def test_arbitrary_posts_never_crash_and_store_only_valid_answers(app):
+    tree, urls = team_post_urls(app)
     client = app.test_client()
 
     token_prefix = next(url for url in urls if "/q/" in url).split("/q/")[0]
@@ -125,8 +125,8 @@ def test_arbitrary_posts_never_crash_and_store_only_valid_answers(tmp_path):
         assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] > 0
 
 
-def test_arbitrary_paths_and_tokens_are_404_not_500(tmp_path):
-    app, _, _ = make_app(tmp_path)
+def test_arbitrary_paths_and_tokens_are_404_not_500(app):
+    team_post_urls(app)
     client = app.test_client()
 
     @settings(max_examples=150, deadline=None)
@@ -138,18 +138,14 @@ def test_arbitrary_paths_and_tokens_are_404_not_500(tmp_path):
     get()
 
 
-def test_arbitrary_posts_to_the_console_never_crash(tmp_path):
+def test_arbitrary_posts_to_the_console_never_crash(new_app):
     from tests.admin_support import make_admin, sign_in_directly
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "c.db"),
-            "WTF_CSRF_ENABLED": False,
-            "ADMIN_LOGIN_LIMIT": None,
-            "ADMIN_LOGIN_ADDRESS_LIMIT": None,
-            "SIGNUP_LIMIT": None,
-        }
+    app = new_app(
+        WTF_CSRF_ENABLED=False,
+        ADMIN_LOGIN_LIMIT=None,
+        ADMIN_LOGIN_ADDRESS_LIMIT=None,
+        SIGNUP_LIMIT=None,
     )
     with app.app_context():
         team_id, _ = store.create_team(get_db(), "Console team")

@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from bot import create_app
 from tests.admin_support import make_admin, shown_link, sign_in_directly
 
 ON_5301 = "http://localhost:5301"  # the test client keeps its cookies for localhost
@@ -49,17 +48,9 @@ def test_command_line_links_use_the_port_flask_run_will_serve_on(app, monkeypatc
 
 
 @pytest.mark.parametrize("where", ["request", "command line"])
-def test_a_public_url_wins_everywhere(tmp_path, monkeypatch, where):
+def test_a_public_url_wins_everywhere(new_app, monkeypatch, where):
     monkeypatch.setenv("FLASK_RUN_PORT", "5301")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DB": str(tmp_path / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-            "PUBLIC_URL": "https://audit.example.org/",
-        }
-    )
+    app = new_app(WTF_CSRF_ENABLED=False, PUBLIC_URL="https://audit.example.org/")
     if where == "command line":
         output = app.test_cli_runner().invoke(args=["team", "demo"]).output
     else:

@@ -9,7 +9,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 from urllib.parse import urlencode
 
-from bot import create_app, store
+from bot import store
 from bot.console.auth import hash_password
 from bot.db import get_db
 from tests.live_server import Member, Server, seed_teams
@@ -96,9 +96,9 @@ def test_the_access_and_error_logs_of_a_walk_hold_no_audit_link(tmp_path):
     assert len(re.findall(r'"(?:GET|POST) /a/…/q/\w+ HTTP', access)) >= 13  # all there, masked
 
 
-def test_two_workers_share_one_sign_in_limit(tmp_path):
-    db = tmp_path / "audit.db"
-    app = create_app({"TESTING": True, "DB": str(db)})
+def test_two_workers_share_one_sign_in_limit(new_app):
+    app = new_app()
+    db = app.config["DB"]
     with app.app_context():
         store.create_admin(get_db(), "staff@foundation.example", hash_password("x" * 16))
     server = Server(db, extra_env={"AUDIT_ADMIN_LOCKOUT_AFTER": "0"})  # the rate limit alone

@@ -6,12 +6,13 @@ import re
 import pytest
 from docx import Document
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from bot.tree import model as m
 from bot.tree.engine import answers_on_path, descriptor_values, evaluate
 from bot.tree.expressions import Environment
 from bot.trees import current_tree
+from tests.conftest import app_on
 from tests.profiles import PROFILES, SPECIALISED
 from tests.test_audit_journey import walk
 
@@ -87,16 +88,10 @@ def action_rows(document):
 
 
 @pytest.fixture(scope="module")
-def shared_app(tmp_path_factory):
+def shared_app(tmp_path_factory, migrated_database):
     """One app for the profile plans: each profile's plan is built once and opened by each test."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DB": str(tmp_path_factory.mktemp("plans") / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    database = tmp_path_factory.mktemp("plans") / "audit.db"
+    return app_on(database, migrated_database, WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture(scope="module")

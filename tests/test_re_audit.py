@@ -9,14 +9,14 @@ from html.parser import HTMLParser
 import pytest
 from docx import Document
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, path_of, walk
-from tests.test_tree_versions import version_two
+from tests.test_tree_versions import apps  # noqa: F401 (the fixture: two tree versions)
 
 # "The team accepts referrals for children aged two years and under. If referrals are only
 # accepted up to a year, then this would be a targeted team." (the self-audit page, referrals)
@@ -173,12 +173,8 @@ def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_i
     assert [title, "Not met", "Met"] in cells
 
 
-def test_a_question_new_since_last_time_is_asked_fresh(tmp_path):
-    v2 = tmp_path / "self-audit-v2.yaml"
-    v2.write_text(version_two(), encoding="utf-8")
-    config = {"TESTING": True, "DB": str(tmp_path / "v.db"), "WTF_CSRF_ENABLED": False}
-    before = create_app(config)
-    after = create_app({**config, "QUESTION_TREE": str(v2)})
+def test_a_question_new_since_last_time_is_asked_fresh(apps):  # noqa: F811
+    before, after = apps
     with before.app_context():
         _, token = store.create_team(get_db(), "A year on")
     finish(before.test_client(), token, SPECIALISED)
@@ -192,12 +188,8 @@ def test_a_question_new_since_last_time_is_asked_fresh(tmp_path):
     assert "referral_age_start" not in asked  # gone from the new version
 
 
-def test_an_answer_that_no_longer_fits_is_asked_fresh(tmp_path):
-    v2 = tmp_path / "self-audit-v2.yaml"
-    v2.write_text(version_two(), encoding="utf-8")  # drops the "informal" pathway option
-    config = {"TESTING": True, "DB": str(tmp_path / "v.db"), "WTF_CSRF_ENABLED": False}
-    before = create_app(config)
-    after = create_app({**config, "QUESTION_TREE": str(v2)})
+def test_an_answer_that_no_longer_fits_is_asked_fresh(apps):  # noqa: F811
+    before, after = apps  # the new version drops the "informal" pathway option
     with before.app_context():
         _, token = store.create_team(get_db(), "Options changed")
     finish(before.test_client(), token, {**SPECIALISED, "referral_pathway": "informal"})
@@ -265,8 +257,8 @@ def test_a_team_can_only_start_its_next_audit_once_finished_and_once(app, client
         assert len(store.audits_for_team(get_db(), team_id)) == 2
 
 
-def test_starting_the_next_audit_needs_the_form_token(tmp_path, make_team):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+def test_starting_the_next_audit_needs_the_form_token(new_app):
+    app = new_app(SECRET_KEY="t")
     with app.app_context():
         team_id, token = store.create_team(get_db(), "CSRF team")
     client = app.test_client()
@@ -282,8 +274,8 @@ def test_starting_the_next_audit_needs_the_form_token(tmp_path, make_team):
         assert len(store.audits_for_team(get_db(), team_id)) == 1
 
 
-def test_the_next_audit_confirmation_carries_its_form_token(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DB": str(tmp_path / "c.db")})
+def test_the_next_audit_confirmation_carries_its_form_token(new_app):
+    app = new_app(SECRET_KEY="t")
     with app.app_context():
         team_id, token = store.create_team(get_db(), "CSRF team")
         tree = current_tree()

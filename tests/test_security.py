@@ -6,33 +6,39 @@ import stat
 
 import pytest
 
-from bot import ConfigurationError, create_app, store
+from bot import ConfigurationError, store
 from bot.db import get_db
 
 STRONG_KEY = "k" * 16 + "3f9a1c0d7e5b2a4c6d8e0f1a2b3c4d5e"
 
 
-def production_app(tmp_path, **config):
-    return create_app({"DB": str(tmp_path / "p.db"), **config})
+@pytest.fixture
+def production_app(new_app):
+    """Build an app as outside debug and test mode: not TESTING, no secret key unless given."""
+
+    def build(**config):
+        return new_app(**{"TESTING": False, "SECRET_KEY": None, **config})
+
+    return build
 
 
-def test_refuses_to_start_outside_debug_and_test_without_a_secret_key(tmp_path, monkeypatch):
+def test_refuses_to_start_outside_debug_and_test_without_a_secret_key(production_app, monkeypatch):
     monkeypatch.delenv("AUDIT_SECRET_KEY", raising=False)
     monkeypatch.delenv("AUDIT_SECRET_KEY_FILE", raising=False)
     with pytest.raises(ConfigurationError, match="AUDIT_SECRET_KEY"):
-        production_app(tmp_path)
+        production_app()
 
 
 @pytest.mark.parametrize("weak", ["dev", "changeme", "short-key"])
-def test_refuses_a_weak_secret_key(tmp_path, weak):
+def test_refuses_a_weak_secret_key(production_app, weak):
     with pytest.raises(ConfigurationError):
-        production_app(tmp_path, SECRET_KEY=weak)
+        production_app(SECRET_KEY=weak)
 
 
-def test_a_key_file_is_created_private_and_reused(tmp_path):
+def test_a_key_file_is_created_private_and_reused(tmp_path, production_app):
     key_file = tmp_path / "instance" / "secret_key"
-    first = production_app(tmp_path, SECRET_KEY_FILE=str(key_file))
-    second = production_app(tmp_path, SECRET_KEY_FILE=str(key_file))
+    first = production_app(SECRET_KEY_FILE=str(key_file))
+    second = production_app(SECRET_KEY_FILE=str(key_file))
     assert len(first.config["SECRET_KEY"]) >= 32
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -82,8 +88,8 @@ def test_a_storage_error_elsewhere_is_a_friendly_page(client, team, monkeypatch)
     assert "disk I/O error" not in response.text
 
 
-def test_an_unexpected_error_shows_the_friendly_500_page(tmp_path, monkeypatch):
-    app = production_app(tmp_path, SECRET_KEY=STRONG_KEY)
+def test_an_unexpected_error_shows_the_friendly_500_page(production_app, monkeypatch):
+    app = production_app(SECRET_KEY=STRONG_KEY)
     with app.app_context():
         _, token = store.create_team(get_db(), "Team")
 
@@ -110,15 +116,8 @@ def test_odd_requests_get_a_friendly_page_not_werkzeug_text(app, client, team):
     assert "too long to save" in too_big.text
 
 
-def test_trying_many_unknown_links_is_slowed_down(tmp_path, make_team):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "t.db"),
-            "WTF_CSRF_ENABLED": False,
-            "LINK_LOOKUP_LIMIT": "5 per minute",
-        }
-    )
+def test_trying_many_unknown_links_is_slowed_down(new_app):
+    app = new_app(WTF_CSRF_ENABLED=False, LINK_LOOKUP_LIMIT="5 per minute")
     with app.app_context():
         _, token = store.create_team(get_db(), "Real team")
     client = app.test_client()
@@ -139,8 +138,8 @@ def test_trying_many_unknown_links_is_slowed_down(tmp_path, make_team):
     assert other_address.status_code == 200
 
 
-def test_the_apps_own_log_lines_hold_no_audit_link(tmp_path, monkeypatch, caplog):
-    app = production_app(tmp_path, SECRET_KEY=STRONG_KEY)
+def test_the_apps_own_log_lines_hold_no_audit_link(production_app, monkeypatch, caplog):
+    app = production_app(SECRET_KEY=STRONG_KEY)
     with app.app_context():
         _, token = store.create_team(get_db(), "Team")
 

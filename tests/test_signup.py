@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from tests.admin_support import make_admin, shown_link, sign_in_directly, token_of
 
@@ -93,15 +93,8 @@ def test_a_bad_setting_is_refused(app):
     assert console.post("/admin/settings", data={"signup_open": "maybe"}).status_code == 422
 
 
-def test_sign_ups_from_one_address_are_throttled(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DB": str(tmp_path / "audit.db"),
-            "WTF_CSRF_ENABLED": False,
-            "SIGNUP_LIMIT": "2 per hour",
-        }
-    )
+def test_sign_ups_from_one_address_are_throttled(new_app):
+    app = new_app(WTF_CSRF_ENABLED=False, SIGNUP_LIMIT="2 per hour")
     client = app.test_client()
     assert client.post("/signup/", data=GOOD).status_code == 302
     assert client.post("/signup/", data={**GOOD, "name": "x"}).status_code == 302
@@ -112,8 +105,8 @@ def test_sign_ups_from_one_address_are_throttled(tmp_path):
         assert len(store.team_overview(get_db())) == 2
 
 
-def test_the_sign_up_form_needs_its_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+def test_the_sign_up_form_needs_its_csrf_token(new_app):
+    app = new_app()
     response = app.test_client().post("/signup/", data=GOOD)
     assert response.status_code == 422
     with app.app_context():

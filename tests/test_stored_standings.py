@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bot import create_app, store
+from bot import store
 from bot.console import national
 from bot.console import standings as standings_module
 from bot.db import get_db
@@ -25,12 +25,18 @@ def kept(app, team_id: int) -> dict:
         return audit, store.kept_standings(get_db(), [audit["id"]]).get(audit["id"])
 
 
-def cold_console(app):
-    """A worker just started on the same database: nothing in memory."""
-    fresh = create_app({"TESTING": True, "SECRET_KEY": "test", "DB": app.config["DB"]})
-    console = fresh.test_client()
-    sign_in_directly(console, make_admin(fresh, email=f"cold{next(ADMINS)}@foundation.example"))
-    return console
+@pytest.fixture
+def cold_console(app, new_app):
+    """Return a console on a worker just started on the app's database: nothing in memory."""
+
+    def start():
+        fresh = new_app()  # the app's own file, restarted
+        console = fresh.test_client()
+        admin = make_admin(fresh, email=f"cold{next(ADMINS)}@foundation.example")
+        sign_in_directly(console, admin)
+        return console
+
+    return start
 
 
 @pytest.fixture
@@ -56,7 +62,7 @@ def test_an_answer_keeps_the_audits_new_standing_in_the_same_write(app, client, 
 
 
 def test_a_cold_console_reads_progress_and_results_without_evaluating(
-    app, client, make_team, no_evaluation
+    app, client, make_team, no_evaluation, cold_console
 ):
     _, token = make_team("Finished team")
     _, other = make_team("Halfway team")
@@ -65,13 +71,13 @@ def test_a_cold_console_reads_progress_and_results_without_evaluating(
     other_client = app.test_client()
     for question_id in list(SPECIALISED)[:3]:
         other_client.post(f"/a/{other}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
-    page = cold_console(app).get("/admin/").text
+    page = cold_console().get("/admin/").text
     assert "Specialised" in progress_cell(page, "Finished team")
     assert "In progress" in progress_cell(page, "Halfway team")
 
 
 def test_a_standing_that_no_longer_fits_its_audit_is_evaluated_and_kept(
-    app, client, make_team, monkeypatch
+    app, client, make_team, monkeypatch, cold_console
 ):
     team_id, token = make_team("Reopened team")
     walk(client, token, SPECIALISED)
@@ -85,10 +91,10 @@ def test_a_standing_that_no_longer_fits_its_audit_is_evaluated_and_kept(
     monkeypatch.setattr(
         standings_module, "assess", lambda *args: evaluated.append(1) or real(*args)
     )
-    page = cold_console(app).get("/admin/").text
+    page = cold_console().get("/admin/").text
     assert "Specialised" not in progress_cell(page, "Reopened team")
     assert evaluated == [1]
     _, after = kept(app, team_id)
     assert after["status"] == "in_progress"
-    cold_console(app).get("/admin/")
+    cold_console().get("/admin/")
     assert evaluated == [1]  # kept, so the next cold worker reads it

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, path_of, stored_answers, walk
@@ -243,16 +243,8 @@ def test_colleagues_see_who_else_answered_lately_and_where(app, two):
 
 
 @pytest.fixture
-def shared_app(tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DB": str(tmp_path / "shared.db"),
-            "WTF_CSRF_ENABLED": False,
-            "QUESTION_TREE": str(SHARED_OUT),
-        }
-    )
+def shared_app(new_app):
+    return new_app(WTF_CSRF_ENABLED=False, QUESTION_TREE=str(SHARED_OUT))
 
 
 def statuses(client, token) -> dict[str, str]:

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from bot import create_app, store
+from bot import store
 from bot.db import get_db
 from bot.tree.loader import DEFAULT_TREE
 from tests.admin_support import make_admin, sign_in_directly
@@ -54,13 +54,12 @@ def version_two() -> str:
 
 
 @pytest.fixture
-def apps(tmp_path):
+def apps(tmp_path, new_app):
     """Two apps on one database: before and after the question tree changed."""
     v2 = tmp_path / "self-audit-v2.yaml"
     v2.write_text(version_two(), encoding="utf-8")
-    config = {"TESTING": True, "DB": str(tmp_path / "v.db"), "WTF_CSRF_ENABLED": False}
-    before = create_app(config)
-    after = create_app({**config, "QUESTION_TREE": str(v2)})
+    before = new_app(WTF_CSRF_ENABLED=False)
+    after = new_app(WTF_CSRF_ENABLED=False, QUESTION_TREE=str(v2))
     return before, after
 
 

@@ -7,17 +7,11 @@ import html
 
 import pytest
 
-from bot import create_app
-
 TRUST_PAGES = {
     "/privacy": ("Privacy notice", "Hysbysiad preifatrwydd"),
     "/accessibility": ("Accessibility statement", "Datganiad hygyrchedd"),
     "/contact": ("Contact and help", "Cysylltu a chael help"),
 }
-
-
-def app_with(tmp_path, **settings):
-    return create_app({"TESTING": True, "DB": str(tmp_path / "audit.db"), **settings})
 
 
 @pytest.mark.parametrize("path", list(TRUST_PAGES))
@@ -72,9 +66,8 @@ def test_the_accessibility_statement_says_what_was_tested_and_what_is_known(clie
         assert words in page, words
 
 
-def test_the_wording_follows_the_deploying_organisations_settings(tmp_path):
-    app = app_with(
-        tmp_path,
+def test_the_wording_follows_the_deploying_organisations_settings(new_app):
+    app = new_app(
         ORGANISATION="Cwm Taf Health Board",
         CONTACT_EMAIL="audit-help@example.org",
         RETENTION_YEARS=6,
@@ -97,13 +90,13 @@ def test_without_a_contact_email_the_contact_page_still_says_how_to_reach_someon
     assert "reply to the message that gave your team its audit link" in page
 
 
-def test_an_organisations_own_wording_replaces_a_page_in_that_language_only(tmp_path):
+def test_an_organisations_own_wording_replaces_a_page_in_that_language_only(tmp_path, new_app):
     folder = tmp_path / "trust"
     folder.mkdir()
     (folder / "privacy.cy.html").write_text(
         "<p>Ein hysbysiad ni, <strong>yn Gymraeg</strong>.</p>", encoding="utf-8"
     )
-    client = app_with(tmp_path, TRUST_PAGES_DIR=str(folder)).test_client()
+    client = new_app(TRUST_PAGES_DIR=str(folder)).test_client()
     assert "What we store" in client.get("/privacy").text
     client.get("/language/cy")
     page = client.get("/privacy").text

@@ -323,7 +323,7 @@ def domain_results(state: AuditState) -> list[DomainResult]:
 @dataclass
 class ResultView:
     result: m.Result
-    reasons: list[DescriptorView]
+    reasons: list[DescriptorView]  # behind the result, less those a raised flag explains
     flags: list[m.Flag]
     to_reach_result: m.Result | None
     to_reach: list[m.Descriptor]
@@ -338,10 +338,13 @@ def result_view(state: AuditState) -> ResultView | None:
     domains = domain_results(state)
     by_id = {view.descriptor.id: view for domain in domains for view in domain.descriptors}
     to_reach = evaluation.to_reach
+    flags = [tree.flags_by_id[flag_id] for flag_id in evaluation.flags]
+    # A raised flag's explanation already says why its descriptor is not met; said once.
+    explained = {flag.descriptor for flag in flags}
     return ResultView(
         result=tree.results_by_id[evaluation.classification],
-        reasons=[by_id[descriptor_id] for descriptor_id in evaluation.reasons],
-        flags=[tree.flags_by_id[flag_id] for flag_id in evaluation.flags],
+        reasons=[by_id[d] for d in evaluation.reasons if d not in explained],
+        flags=flags,
         to_reach_result=tree.results_by_id[to_reach.result] if to_reach else None,
         to_reach=[tree.descriptors_by_id[d] for d in to_reach.change] if to_reach else [],
         domains=domains,

@@ -17,7 +17,7 @@ import click
 from bot.tree.answers import AnswerError, normalise_answers
 from bot.tree.check import enumerate_tree
 from bot.tree.engine import evaluate
-from bot.tree.loader import DEFAULT_TREE, load_tree, parse_tree, read_tree_text
+from bot.tree.loader import DEFAULT_TREE, parse_tree, read_tree, read_tree_text
 from bot.tree.problems import TreeError
 
 
@@ -62,9 +62,13 @@ def check_command(file: Path | None) -> None:
     help="Question-tree file (default: the app's tree).",
 )
 def simulate_command(answers_file, tree_file: Path | None) -> None:
-    """Print what the engine makes of ANSWERS_FILE (JSON: {question_id: answer}) as JSON."""
+    """Print what the engine makes of ANSWERS_FILE (JSON: {question_id: answer}) as JSON.
+
+    The tree is read and validated, not proved: proving every path is `check`'s work, and
+    one set of answers needs only the rules it meets.
+    """
     try:
-        tree = load_tree(tree_file or default_tree_path())
+        tree = read_tree(tree_file or default_tree_path())
     except TreeError as error:
         click.echo(str(error), err=True)
         sys.exit(1)

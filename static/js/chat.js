@@ -1,6 +1,6 @@
 /* Optional smoothing for the chat: nothing here is needed for the audit to work.
    - moves focus to the error summary or to the current question after a page loads;
-   - stops a second submit while the first is on its way;
+   - stops a second submit within a second of the first (a double tap);
    - keeps "None of these" checkboxes exclusive;
    - shows the Print button on the printable question list. */
 (function () {
@@ -15,14 +15,20 @@
       question.focus({ preventScroll: false });
       question.scrollIntoView({ block: "start" });
     }
-    Array.prototype.forEach.call(document.querySelectorAll("form[data-chat-form]"), function (form) {
+    // A second submit within a second of the first is a double tap, as GOV.UK's buttons take
+    // it (data-prevent-double-click): the question's form, Start the next audit, Try again.
+    // Only for a second, so a page the browser brings back with Back can still be sent.
+    Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+      var chat = form.hasAttribute("data-chat-form");
+      var sending = null;
+      if (!chat && !form.querySelector("[data-prevent-double-click]")) return;
       form.addEventListener("submit", function (event) {
-        if (form.dataset.submitted) { event.preventDefault(); return; }
-        form.dataset.submitted = "true";
+        if (sending) { event.preventDefault(); return; }
+        sending = window.setTimeout(function () { sending = null; }, 1000);
         // The action's #question fragment brings a browser without JavaScript back to the
         // question and its error summary. Here the summary takes focus itself, which a fragment
         // would take away again once the page has loaded.
-        form.action = form.action.split("#")[0];
+        if (chat) form.action = form.action.split("#")[0];
       });
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {

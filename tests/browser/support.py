@@ -193,6 +193,10 @@ class LiveServer:
         with self.app.app_context():
             return current_tree().question(question_id).type
 
+    def domain_of(self, question_id: str) -> str:
+        with self.app.app_context():
+            return current_tree().question(question_id).domain
+
     def path(self, answers: Mapping[str, Any]) -> list[str]:
         """The questions asked, in order, of a team giving these answers."""
         with self.app.app_context():

@@ -46,7 +46,7 @@ def test_the_printed_result_hides_the_controls_and_fits_one_page(open_page, site
     assert headline[2] == "solid"
     table = page.evaluate("getComputedStyle(document.querySelector('.domain-table')).breakInside")
     assert table == "avoid"
-    assert page.get_by_role("heading", name="The reasons").is_visible()
+    assert page.get_by_role("heading", name="Why this is a targeted result").is_visible()
 
     assert pdf_pages(page.pdf(format="A4")) == 1
 
