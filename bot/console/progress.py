@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot import store
 from bot.console import national
@@ -59,27 +57,6 @@ def fresh_summaries(db, tree: Tree) -> bool:
         log.warning("Could not refresh %d team summaries: %s", len(stale), error)
         return False
     return not store.stale_summaries(db, scored_with(db, tree))
-
-
-def _order(tree: Tree, sort: str) -> list[tuple[str, list[Any]]]:
-    """The SQL sort key of one of national.SORT_KEYS, as `national._sort_key` orders."""
-
-    def position(expression: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
-        cases = " ".join("WHEN ? THEN ?" for _ in keys)
-        params = [value for index, key in enumerate(keys) for value in (key, index)]
-        return f"CASE {expression} {cases} ELSE ? END", [*params, len(keys)]
-
-    if sort == "nation":
-        return [position(store.NATION_OF_TEAM, list(national.NATION_LABELS))]
-    if sort == "status":
-        return [position("s.status", list(national.STATUSES)), ("s.percent", [])]
-    if sort == "result":
-        return [position("s.result", [result.id for result in tree.results])]
-    if sort == "last_activity":
-        return [("s.last_activity", [])]
-    if sort == "contributors":
-        return [("s.contributors", [])]
-    return [("casefold(teams.name)", [])]
 
 
 def _rows(db, tree: Tree, summaries: list[dict]) -> list[national.ProgressRow]:
@@ -157,7 +134,12 @@ def progress_table(
     shown = store.progress_page(
         db,
         include_archived=include_archived,
-        order=_order(tree, sort),
+        sort=sort,
+        orders={
+            "nation": list(national.NATION_LABELS),
+            "status": list(national.STATUSES),
+            "result": [result.id for result in tree.results],
+        },
         descending=descending,
         limit=page_size,
         offset=(page - 1) * page_size,

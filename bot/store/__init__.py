@@ -50,7 +50,6 @@ from bot.store.security import (
     throttle_take,
 )
 from bot.store.summaries import (
-    NATION_OF_TEAM,
     national_counts,
     pending_summaries,
     progress_counts,
@@ -103,7 +102,6 @@ from bot.store.trees import (
 )
 
 __all__ = [
-    "NATION_OF_TEAM",
     "national_counts",
     "pending_summaries",
     "progress_counts",

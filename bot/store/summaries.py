@@ -19,7 +19,7 @@ one's (what the national picture counts and the table's "latest result" shows).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -312,8 +312,8 @@ def summarised_teams(db: sqlite_utils.Database, summaries: Sequence[dict]) -> di
 
 # -- the progress table ---------------------------------------------------------------------
 
-NOT_RECORDED = "not_recorded"
-NATION_OF_TEAM = f"coalesce(nullif(teams.nation, ''), '{NOT_RECORDED}')"
+NOT_RECORDED = "not_recorded"  # console.national.NOT_RECORDED: a team with no nation
+_NATION_OF_TEAM = f"coalesce(nullif(teams.nation, ''), '{NOT_RECORDED}')"
 _SEARCH_TEXT = (
     "casefold(coalesce(teams.name, '') || ' ' || coalesce(teams.area, '') || ' ' "
     "|| coalesce(teams.contact_email, ''))"
@@ -334,7 +334,7 @@ def _where(
     if not include_archived:
         clauses.append("teams.archived IS NULL")
     if nation:
-        clauses.append(f"{NATION_OF_TEAM} = ?")
+        clauses.append(f"{_NATION_OF_TEAM} = ?")
         params.append(nation)
     if status:
         clauses.append("s.status = ?")
@@ -368,11 +368,38 @@ def progress_counts(
     return row[0], row[1]
 
 
+def _sort_key(sort: str, orders: Mapping[str, Sequence[str]]) -> tuple[list[str], list[Any]]:
+    """The SQL of a progress-table sort key (`console.national.SORT_KEYS`) and its parameters.
+
+    `orders` lists the nations, statuses and results in the order they sort by; a value not
+    listed sorts after them all.
+    """
+
+    def position(expression: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
+        cases = " ".join("WHEN ? THEN ?" for _ in keys)
+        params = [value for index, key in enumerate(keys) for value in (key, index)]
+        return f"CASE {expression} {cases} ELSE ? END", [*params, len(keys)]
+
+    if sort == "nation":
+        expression, params = position(_NATION_OF_TEAM, orders["nation"])
+        return [expression], params
+    if sort == "status":
+        expression, params = position("s.status", orders["status"])
+        return [expression, "s.percent"], params
+    if sort == "result":
+        expression, params = position("s.result", orders["result"])
+        return [expression], params
+    if sort in ("last_activity", "contributors"):
+        return [f"s.{sort}"], []
+    return ["casefold(teams.name)"], []
+
+
 def progress_page(
     db: sqlite_utils.Database,
     *,
     include_archived: bool,
-    order: Sequence[tuple[str, list[Any]]],
+    sort: str,
+    orders: Mapping[str, Sequence[str]],
     descending: bool,
     limit: int,
     offset: int,
@@ -380,15 +407,14 @@ def progress_page(
 ) -> list[dict]:
     """Return one page of matching teams' summaries (with `team_id`), sorted in SQL.
 
-    `order` is the sort key as SQL expressions over `teams` and `s` (the summary), each with
-    its parameters; ties go by name with case folded, then as the name is stored, then id,
-    always ascending (as a stable sort by name, then by the key, leaves them).
+    `sort` names the key (`_sort_key`); ties go by name with case folded, then as the name is
+    stored, then id, always ascending (as a stable sort by name, then by the key, leaves them).
     """
     _use_functions(db)
     where, params = _where(include_archived=include_archived, **filters)
     direction = "DESC" if descending else "ASC"
-    order_sql = ", ".join(f"{expression} {direction}" for expression, _ in order)
-    order_params = [param for _, expression_params in order for param in expression_params]
+    keys, order_params = _sort_key(sort, orders)
+    order_sql = ", ".join(f"{key} {direction}" for key in keys)
     return select(
         db,
         f"""
