@@ -273,18 +273,61 @@ def _bars(
     return tuple(bars), max(0, 100 - sum(bar.width for bar in bars)) if hidden else 0
 
 
-def _results_table(categories, nations, teams) -> tuple[dict, list[Line]]:
+@dataclass(frozen=True)
+class Tally:
+    """The raw counts the national picture is made from, before anything is published.
+
+    `teams` counts teams by (results-table row, nation column); the rest count finished
+    teams (those with a result): by (descriptor, status), and per flag those with it and
+    the targeted ones with it. Made by `tally` from standings, or in SQL from the teams'
+    summaries (`console.progress.national_tally`); both give the same numbers.
+    """
+
+    teams: Mapping[tuple[str, str], int]
+    finished: int
+    descriptors: Mapping[tuple[str, str], int]
+    flagged: Mapping[str, int]
+    flagged_targeted: Mapping[str, int]
+
+
+def nation_column(nation: str | None) -> str:
+    """Return the results-table column a team's nation falls in."""
+    return nation if nation in NATIONS else NOT_RECORDED
+
+
+def tally(teams: Iterable[tuple[str | None, Standing]]) -> Tally:
+    """Count (nation, standing) pairs, one per team counted nationally."""
+    by_row: dict[tuple[str, str], int] = {}
+    descriptors: dict[tuple[str, str], int] = {}
+    flagged: dict[str, int] = {}
+    flagged_targeted: dict[str, int] = {}
+    finished = 0
+    for nation, standing in teams:
+        key = (category(standing), nation_column(nation))
+        by_row[key] = by_row.get(key, 0) + 1
+        if standing.status != FINISHED or not standing.result:
+            continue
+        finished += 1
+        for pair in standing.descriptors.items():
+            descriptors[pair] = descriptors.get(pair, 0) + 1
+        for flag in set(standing.flags):
+            flagged[flag] = flagged.get(flag, 0) + 1
+            if standing.result == TARGETED:
+                flagged_targeted[flag] = flagged_targeted.get(flag, 0) + 1
+    return Tally(by_row, finished, descriptors, flagged, flagged_targeted)
+
+
+def _results_table(categories, nations, counted: Tally) -> tuple[dict, list[Line]]:
     """Return the results table's counts, keyed ("result", row, column), and its lines."""
     counts = {
         ("result", row, column): 0
         for row in (*categories, ALL_TEAMS)
         for column in (*nations, TOTAL)
     }
-    for nation, standing in teams:
-        column = nation if nation in NATIONS else NOT_RECORDED
-        for row in (category(standing), ALL_TEAMS):
-            counts["result", row, column] += 1
-            counts["result", row, TOTAL] += 1
+    for (row_key, column), number in counted.teams.items():
+        for row in (row_key, ALL_TEAMS):
+            counts["result", row, column] += number
+            counts["result", row, TOTAL] += number
     lines = [
         Line(tuple(("result", row, column) for column in nations), ("result", row, TOTAL))
         for row in (*categories, ALL_TEAMS)
@@ -304,32 +347,31 @@ def national_picture(
     `disclosure.suppress` as one table, so the results table, the finished count and the
     descriptor counts are checked together; bar widths come from shown counts only.
     """
-    teams = list(teams)
+    return picture_of(tree, tally(teams), most_missed=most_missed)
+
+
+def picture_of(tree: m.Tree, counted: Tally, *, most_missed: int = 5) -> NationalPicture:
+    """Publish the national picture of counts already made (`national_picture`)."""
     categories = result_categories(tree)
-    present = {nation if nation in NATIONS else NOT_RECORDED for nation, _ in teams}
+    present = {column for (_, column), number in counted.teams.items() if number}
     nations = (*NATIONS, *((NOT_RECORDED,) if NOT_RECORDED in present else ()))
-    counts, lines = _results_table(categories, nations, teams)
+    counts, lines = _results_table(categories, nations, counted)
     per_nation = {nation: counts["result", ALL_TEAMS, nation] for nation in nations}
     small = tuple(nation for nation in nations if 0 < per_nation[nation] < SMALL_NUMBER)
     empty = tuple(nation for nation in nations if per_nation[nation] == 0)
     folded = {("result", row, nation) for row in categories for nation in small}
 
-    finished = [s for _, s in teams if s.status == FINISHED and s.result]
     finished_key = ("finished",)
-    counts[finished_key] = len(finished)
+    counts[finished_key] = counted.finished
     results = tuple(result.id for result in tree.results)
     lines.append(Line(tuple(("result", row, TOTAL) for row in results), finished_key))
-    finished_shown = len(finished) >= SMALL_NUMBER
+    finished_shown = counted.finished >= SMALL_NUMBER
     definitional = set(tree.definitional_descriptors)
     if finished_shown:
         for descriptor in tree.descriptors:
             statuses = tuple(("descriptor", descriptor.id, status) for status in m.STATUSES)
             for key in statuses:
-                counts[key] = 0
-            for standing in finished:
-                status = standing.descriptors.get(descriptor.id)
-                if status in m.STATUSES:
-                    counts["descriptor", descriptor.id, status] += 1
+                counts[key] = counted.descriptors.get(key[1:], 0)
             lines.append(Line(statuses, finished_key))
             if descriptor.id in definitional:
                 missed = tuple(key for key in statuses if key[2] != m.MET)
@@ -374,8 +416,8 @@ def national_picture(
         flags = tuple(
             FlagCounts(
                 flag.id,
-                publish(sum(1 for s in finished if s.result == TARGETED and flag.id in s.flags)),
-                publish(sum(1 for s in finished if flag.id in s.flags)),
+                publish(counted.flagged_targeted.get(flag.id, 0)),
+                publish(counted.flagged.get(flag.id, 0)),
             )
             for flag in tree.flags
         )

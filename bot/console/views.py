@@ -42,7 +42,7 @@ from bot import store
 from bot.audit import presenters
 from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
 from bot.audit.state import load_audit_state
-from bot.console import bulk, exports, national, signup
+from bot.console import bulk, exports, national, progress, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
 from bot.console.standings import standings
@@ -205,37 +205,6 @@ def _team_fields(form: TeamForm) -> dict:
 # -- shared loading -------------------------------------------------------------------------
 
 
-def progress_rows(*, include_archived: bool = False) -> list[national.ProgressRow]:
-    """Return every team's row for the progress table.
-
-    Two queries for all teams, plus one for the answers of audits changed since last seen.
-    """
-    db, tree = get_db(), current_tree()
-    overview = store.team_overview(db, include_archived=include_archived)
-    finished = store.latest_finished_audits(db)
-    standing_of = standings().for_audits(
-        db, tree, [item["audit"] for item in overview] + list(finished.values())
-    )
-    rows = []
-    for item in overview:
-        audit = item["audit"]
-        standing = standing_of[audit["id"] if audit else None]
-        latest = finished.get(item["team"]["id"])
-        rows.append(
-            national.ProgressRow(
-                item["team"],
-                audit,
-                item["link"],
-                item["contributors"],
-                item["audits"],
-                standing,
-                latest_finished=latest,
-                latest_standing=standing_of[latest["id"]] if latest else None,
-            )
-        )
-    return rows
-
-
 def _team_or_404(team_id: int) -> dict:
     if team_id > SQLITE_MAX_ID:  # no such row, and too large for SQLite to look up
         abort(404)
@@ -305,29 +274,31 @@ def teams():
     query = request.args.get("q", "")[:200].strip()
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and len(page) < 7 else 1
-    every_row = progress_rows(include_archived=include_archived)
-    pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
-    rows = [row for row in every_row if row not in pending]
-    matching = national.sort_rows(
+    table = progress.progress_table(
+        get_db(),
         tree,
-        national.filter_rows(rows, nation=nation, status=status, result=result, query=query),
-        sort,
-        descending,
+        include_archived=include_archived,
+        nation=nation,
+        status=status,
+        result=result,
+        query=query,
+        sort=sort,
+        descending=descending,
+        page=page,
     )
-    shown, page, pages = national.page_of(matching, page)
     return render_template(
         "admin/teams.html",
-        rows=shown,
-        matching=len(matching),
-        page=page,
-        pages=pages,
+        rows=table.rows,
+        matching=table.matching,
+        page=table.page,
+        pages=table.pages,
         result=result,
         query=query,
         now=datetime.now(UK),
         page_size=national.PAGE_SIZE,
-        pending=pending,
+        pending=table.pending,
         action_form=ActionForm(formdata=None),
-        total=len(rows),
+        total=table.total,
         nation=nation,
         status=status,
         include_archived=include_archived,
@@ -691,8 +662,7 @@ def national_picture():
 
 def _national_picture(tree) -> national.NationalPicture:
     """Each counted team once, by its latest finished audit: a re-audit under way hides nothing."""
-    rows = [row for row in progress_rows() if national.counts_nationally(row.team)]
-    return national.national_picture(tree, [(row.team["nation"], row.counted) for row in rows])
+    return national.picture_of(tree, progress.national_tally(get_db(), tree))
 
 
 @bp.get("/exports/national.csv")

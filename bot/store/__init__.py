@@ -49,6 +49,19 @@ from bot.store.security import (
     throttle_refund,
     throttle_take,
 )
+from bot.store.summaries import (
+    national_counts,
+    pending_summaries,
+    progress_counts,
+    progress_page,
+    refresh_audit_summaries,
+    refresh_summaries,
+    stale_summaries,
+    summarised_audits,
+    summarised_teams,
+    summary_trees,
+    team_summary,
+)
 from bot.store.team import (
     TOKEN_BYTES,
     UNCHECKED,
@@ -89,6 +102,17 @@ from bot.store.trees import (
 )
 
 __all__ = [
+    "national_counts",
+    "pending_summaries",
+    "progress_counts",
+    "progress_page",
+    "refresh_audit_summaries",
+    "refresh_summaries",
+    "stale_summaries",
+    "summarised_audits",
+    "summarised_teams",
+    "summary_trees",
+    "team_summary",
     "approve_team",
     "admin_session_version",
     "clear_login_failures",

@@ -229,6 +229,55 @@ def m011_standing_paths(db: sqlite_utils.Database) -> None:
     db.table("standings").add_column("path", str, not_null_default="")
 
 
+@migrations()
+def m012_team_summaries(db: sqlite_utils.Database) -> None:
+    """Keep one narrow row per team of what the progress table and national picture need.
+
+    Derived in SQL from the team's audits and their kept standings (`store.summaries`), so
+    the console filters, sorts, counts and pages in SQL. A cache like the standings: left
+    empty here, each team's row is built the first time the console finds it missing.
+    """
+    db.table("team_summaries").create(
+        {
+            "team_id": int,
+            "audit_id": int,
+            "audit_status": str,
+            "audit_updated": str,
+            "audit_tree_digest": str,
+            "audit_tree_version": str,
+            "audits": int,
+            "status": str,
+            "answered": int,
+            "total": int,
+            "percent": int,
+            "last_activity": str,
+            "contributors": int,
+            "finished_audit_id": int,
+            "finished_tree_digest": str,
+            "finished_tree_version": str,
+            "counted_status": str,
+            "result": str,
+            "scored_digest": str,
+            "finished_scored_digest": str,
+            "fresh": int,
+        },
+        pk="team_id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={
+            "audits",
+            "status",
+            "answered",
+            "total",
+            "percent",
+            "last_activity",
+            "contributors",
+            "counted_status",
+            "fresh",
+        },
+        strict=True,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)

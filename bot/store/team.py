@@ -26,6 +26,7 @@ from bot.store.rows import (
     typed_row,
     utc_now,
 )
+from bot.store.summaries import refresh_audit_summaries, refresh_summaries
 
 TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters
 
@@ -95,6 +96,7 @@ def create_team(
             .last_pk
         )
         token = _insert_link(db, team_id, link_expires, now)
+        refresh_summaries(db, [team_id])
     return team_id, token
 
 
@@ -192,6 +194,7 @@ def _insert_audit(
         )
         .last_pk
     )
+    refresh_summaries(db, [team_id])
     return get_audit(db, audit_id)
 
 
@@ -230,6 +233,7 @@ def finish_audit(
         if standing is not None:
             updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
             _keep_standing(db, audit_id, updated, standing)
+        refresh_audit_summaries(db, [audit_id])
 
 
 def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
@@ -239,6 +243,7 @@ def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
             "UPDATE audits SET status = ?, finished = NULL, updated = max(updated, ?) WHERE id = ?",
             [IN_PROGRESS, stamp(), audit_id],
         )
+        refresh_audit_summaries(db, [audit_id])
 
 
 def start_new_audit(
@@ -379,6 +384,7 @@ def record_answer(
         if standing is not None:
             updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
             _keep_standing(db, audit_id, updated, standing)
+        refresh_summaries(db, [audit["team_id"]])
     return answer_id
 
 
@@ -419,6 +425,7 @@ def keep_standings(
     with write_transaction(db):
         for audit_id, (updated, standing) in standings.items():
             _keep_standing(db, audit_id, stamp(updated), standing)
+        refresh_audit_summaries(db, standings)
 
 
 def kept_standings(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, dict]:

@@ -6,6 +6,7 @@ import sqlite_utils
 
 from bot.store.connection import write_transaction
 from bot.store.rows import IN_PROGRESS, one, stamp, typed_row
+from bot.store.summaries import refresh_audit_summaries
 
 
 def save_tree(
@@ -72,6 +73,7 @@ def move_audit_to_tree(
                 "moved": now,
             }
         )
+        refresh_audit_summaries(db, [audit_id])
     return True
 
 

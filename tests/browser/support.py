@@ -171,8 +171,13 @@ class LiveServer:
         *,
         finished: bool = False,
         respondent: tuple[str, str] | None = None,
+        as_last_to_start: bool = False,
     ) -> None:
-        """Store `answers` for the team behind `link`, as if someone had given them."""
+        """Store `answers` for the team behind `link`, as if someone had given them.
+
+        `respondent` is a new person's (name, role); `as_last_to_start` gives the answers as
+        the person who last gave their name on the team's start page.
+        """
         with self.app.app_context():
             db, tree = get_db(), current_tree()
             team = store.team_by_token(db, link.rsplit("/a/", 1)[1].strip("/"))
@@ -182,6 +187,10 @@ class LiveServer:
             respondent_id = (
                 store.add_respondent(db, team["id"], *respondent) if respondent else None
             )
+            if as_last_to_start:
+                respondent_id = db.execute(
+                    "SELECT max(id) FROM respondents WHERE team_id = ?", [team["id"]]
+                ).fetchone()[0]
             for question_id, value in answers.items():
                 store.record_answer(
                     db, audit["id"], question_id, value, respondent_id=respondent_id

@@ -13,10 +13,14 @@ from tests.profiles import PROFILES, SPECIALISED
 
 # The longest audit on one phone; the other journeys skip the six optional questions at the end.
 SHORTER = next(p for p in PROFILES if p.name == "skips the optional block in one answer").answers
+# On the Android phone the member's answers to the first domain are stored for them once they
+# have given their name: its twenty pages are the iPhone's, in the same chromium at a width
+# 22 px wider, and the phone answers the five domains after it, a page each.
+ANSWERED_FOR_THEM = ("team_governance",)
 JOURNEYS = [
-    pytest.param("iPhone 13", True, SPECIALISED, id="iphone"),
-    pytest.param("Pixel 7", True, SHORTER, id="android"),
-    pytest.param(None, False, SHORTER, id="no-javascript"),
+    pytest.param("iPhone 13", True, SPECIALISED, (), id="iphone"),
+    pytest.param("Pixel 7", True, SHORTER, ANSWERED_FOR_THEM, id="android"),
+    pytest.param(None, False, SHORTER, (), id="no-javascript"),
 ]
 
 # One round trip for what a person would see at a glance on each question page.
@@ -55,9 +59,9 @@ def answer_through_the_chat(page, live_server, answers, *, javascript: bool, tou
     return asked
 
 
-@pytest.mark.parametrize(("device_name", "javascript", "answers"), JOURNEYS)
+@pytest.mark.parametrize(("device_name", "javascript", "answers", "answered_for_them"), JOURNEYS)
 def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
-    open_page, live_server, tmp_path, device_name, javascript, answers
+    open_page, live_server, tmp_path, device_name, javascript, answers, answered_for_them
 ):
     touch = device_name is not None
     page = open_page(device_name, java_script_enabled=javascript)
@@ -68,9 +72,18 @@ def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
     page.get_by_label("Your name (optional)").fill("Sam")
     page.get_by_label("Your role in the team (optional)").fill("Clinical lead")
     press(page, page.get_by_role("button", name="Start the audit"), touch=touch)
+    already = {
+        question_id: value
+        for question_id, value in answers.items()
+        if live_server.domain_of(question_id) in answered_for_them
+    }
+    if already:
+        live_server.answer(link, already, as_last_to_start=True)
+        page.goto(link + "/next")
 
     asked = answer_through_the_chat(page, live_server, answers, javascript=javascript, touch=touch)
-    assert set(asked) == set(answers)
+    assert not set(asked) & set(already)
+    assert set(asked) | set(already) == set(answers)
     assert path_of(page) == "/check"
     assert page.locator("h1").inner_text() == "Check your answers"
     assert sideways_scroll(page) <= 0
