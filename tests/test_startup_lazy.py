@@ -1,5 +1,9 @@
 """A restart loads only what the first request needs, and still fails where it did when a
-dependency is missing; a kept tree document builds the same tree the YAML does."""
+dependency is missing; a kept tree document builds the same tree the YAML does.
+
+Whether a bad kept document is ignored does not depend on the tree, so those tests prove the
+small test tree; the real one is proved where what is built from its document is compared.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pytest
 from bot import trees
 from bot.tree.loader import DEFAULT_TREE, read_tree
 from tests.live_server import SECRET
+from tests.test_tree_check import MINI
 
 
 @pytest.fixture
@@ -62,11 +67,11 @@ def test_a_damaged_kept_document_is_ignored_and_the_yaml_parsed_again(
     tmp_path, fresh_process, monkeypatch
 ):
     proofs = tmp_path / "proofs"
-    first = trees.load_proved_tree(DEFAULT_TREE, proofs)
+    first = trees.load_proved_tree(MINI, proofs)
     (document,) = proofs.glob("*.document")
     document.write_bytes(b"\x00not marshal")
     monkeypatch.setattr(trees, "_proved", {})
-    assert trees.load_proved_tree(DEFAULT_TREE, proofs) == first
+    assert trees.load_proved_tree(MINI, proofs) == first
     assert document.read_bytes() != b"\x00not marshal"  # kept again, whole
 
 
@@ -76,8 +81,8 @@ def test_a_kept_document_that_reads_but_does_not_build_is_ignored(
     import marshal
 
     proofs = tmp_path / "proofs"
-    first = trees.load_proved_tree(DEFAULT_TREE, proofs)
+    first = trees.load_proved_tree(MINI, proofs)
     (document,) = proofs.glob("*.document")
     document.write_bytes(marshal.dumps((1, {}, {"tree": "not a mapping"})))
     monkeypatch.setattr(trees, "_proved", {})
-    assert trees.load_proved_tree(DEFAULT_TREE, proofs) == first
+    assert trees.load_proved_tree(MINI, proofs) == first
