@@ -16,6 +16,7 @@ from bot.store.rows import (
     AnswerRecord,
     answer_record,
     joined_audit,
+    joined_link,
     one,
     parse_time,
     select,
@@ -198,22 +199,11 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
     overview = []
     for row in rows:
         team = {key: row[key] for key in row if key in TEAM_COLUMNS}
-        audit = joined_audit(row)
-        link = None
-        if row["l_id"] is not None:
-            expires = parse_time(row["l_expires"])
-            link = {
-                "id": row["l_id"],
-                "hint": row["l_hint"],
-                "created": parse_time(row["l_created"]),
-                "expires": expires,
-                "expired": expires is not None and expires <= now,
-            }
         overview.append(
             {
                 "team": team_row(team),
-                "audit": audit,
-                "link": link,
+                "audit": joined_audit(row),
+                "link": joined_link(row, now),
                 "contributors": row["contributors"],
                 "audits": row["audit_count"],
             }

@@ -104,13 +104,28 @@ JOINED_AUDIT_COLUMNS = (
 )
 
 
-def joined_audit(row: dict) -> dict | None:
-    """Build the audit of a teams-join-audits row (audit columns prefixed `a_`), or None."""
-    if row["a_id"] is None:
+def joined_audit(row: dict, prefix: str = "a") -> dict | None:
+    """Build the audit of a teams-join-audits row (audit columns prefixed `<prefix>_`), or None."""
+    if row[f"{prefix}_id"] is None:
         return None
-    audit = {"id": row["a_id"], "team_id": row["id"]}
-    audit.update({column: row[f"a_{column}"] for column in JOINED_AUDIT_COLUMNS})
+    audit = {"id": row[f"{prefix}_id"], "team_id": row["id"]}
+    audit.update({column: row[f"{prefix}_{column}"] for column in JOINED_AUDIT_COLUMNS})
     return typed_row(audit)
+
+
+def joined_link(row: dict, now: datetime) -> dict | None:
+    """Build the live link of a teams-join-links row (columns `l_id`, `l_hint`, `l_created`,
+    `l_expires`), or None; `expired` is as of `now`."""
+    if row["l_id"] is None:
+        return None
+    expires = parse_time(row["l_expires"])
+    return {
+        "id": row["l_id"],
+        "hint": row["l_hint"],
+        "created": parse_time(row["l_created"]),
+        "expires": expires,
+        "expired": expires is not None and expires <= now,
+    }
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from bot.store.rows import (
     FINISHED,
     JOINED_AUDIT_COLUMNS,
     TEAM_COLUMNS,
+    joined_audit,
+    joined_link,
     parse_time,
     select,
     team_row,
@@ -264,7 +266,7 @@ def summarised_teams(db: sqlite_utils.Database, summaries: Sequence[dict]) -> di
     audit_columns = ", ".join(
         f"{alias}.{column} AS {alias}_{column}"
         for alias in ("cur", "fin")
-        for column in ("id", "team_id", *JOINED_AUDIT_COLUMNS)
+        for column in ("id", *JOINED_AUDIT_COLUMNS)
     )
     rows = select(
         db,
@@ -282,32 +284,15 @@ def summarised_teams(db: sqlite_utils.Database, summaries: Sequence[dict]) -> di
         [json.dumps([summary["team_id"] for summary in summaries])],
     )
     now = utc_now()
-
-    def audit(row: dict, alias: str) -> dict | None:
-        if row[f"{alias}_id"] is None:
-            return None
-        columns = ("id", "team_id", *JOINED_AUDIT_COLUMNS)
-        return typed_row({column: row[f"{alias}_{column}"] for column in columns})
-
-    found = {}
-    for row in rows:
-        link = None
-        if row["l_id"] is not None:
-            expires = parse_time(row["l_expires"])
-            link = {
-                "id": row["l_id"],
-                "hint": row["l_hint"],
-                "created": parse_time(row["l_created"]),
-                "expires": expires,
-                "expired": expires is not None and expires <= now,
-            }
-        found[row["id"]] = {
+    return {
+        row["id"]: {
             "team": team_row({column: row[column] for column in TEAM_COLUMNS}),
-            "audit": audit(row, "cur"),
-            "latest_finished": audit(row, "fin"),
-            "link": link,
+            "audit": joined_audit(row, "cur"),
+            "latest_finished": joined_audit(row, "fin"),
+            "link": joined_link(row, now),
         }
-    return found
+        for row in rows
+    }
 
 
 # -- the progress table ---------------------------------------------------------------------
