@@ -267,7 +267,7 @@ def varied_teams(app, rng: random.Random, count: int) -> None:
 
 
 def straightforward(db, tree, **options) -> progress.ProgressTable:
-    return progress.table_in_python(db, tree, **options)
+    return progress.table_in_python(db, tree, progress.TableQuery(**options))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -303,7 +303,7 @@ def test_the_sql_table_matches_evaluating_every_team(app, seed):
         ]
         for options in combinations:
             expected = straightforward(db, tree, **options)
-            found = progress.progress_table(db, tree, **options)
+            found = progress.progress_table(db, tree, progress.TableQuery(**options))
             assert found == expected, options
         expected_tally = national.tally(
             (row.team["nation"], row.counted)

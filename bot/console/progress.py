@@ -26,6 +26,21 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class TableQuery:
+    """What the progress table is asked for: its filters, its order and the page."""
+
+    include_archived: bool = False
+    nation: str = ""
+    status: str = ""
+    result: str = ""
+    query: str = ""
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    page_size: int = national.PAGE_SIZE
+
+
+@dataclass(frozen=True)
 class ProgressTable:
     """One page of the progress table, with the counts its caption gives."""
 
@@ -74,75 +89,61 @@ def _rows(db, tree: Tree, summaries: list[dict]) -> list[national.ProgressRow]:
     ]
     standing_of = {None: Standing(NOT_STARTED)} | dict.fromkeys(unanswered, Standing(NOT_STARTED))
     standing_of |= standings().for_audits(db, tree, audits)
-    rows = []
-    for summary in summaries:
-        item = details[summary["team_id"]]
-        audit, latest = item["audit"], item["latest_finished"]
-        rows.append(
-            national.ProgressRow(
-                item["team"],
-                audit,
-                item["link"],
-                summary["contributors"],
-                summary["audits"],
-                standing_of[audit["id"] if audit else None],
-                latest_finished=latest,
-                latest_standing=standing_of[latest["id"]] if latest else None,
-            )
+    return [
+        _progress_row(
+            details[summary["team_id"]],
+            summary["contributors"],
+            summary["audits"],
+            details[summary["team_id"]]["latest_finished"],
+            standing_of,
         )
-    return rows
+        for summary in summaries
+    ]
 
 
-def progress_table(
-    db,
-    tree: Tree,
-    *,
-    include_archived: bool,
-    nation: str,
-    status: str,
-    result: str,
-    query: str,
-    sort: str,
-    descending: bool,
-    page: int,
-    page_size: int = national.PAGE_SIZE,
-) -> ProgressTable:
-    """Return the page `page` of the teams matching the filters, sorted by `sort`."""
+def _progress_row(
+    item: dict, contributors: int, audits: int, latest: dict | None, standing_of: dict
+) -> national.ProgressRow:
+    """One team's row: `item` holds its team, current audit and link, `standing_of` the
+    standings by audit id (None: no audit)."""
+    audit = item["audit"]
+    return national.ProgressRow(
+        item["team"],
+        audit,
+        item["link"],
+        contributors,
+        audits,
+        standing_of[audit["id"] if audit else None],
+        latest_finished=latest,
+        latest_standing=standing_of[latest["id"]] if latest else None,
+    )
+
+
+def progress_table(db, tree: Tree, asked: TableQuery) -> ProgressTable:
+    """Return the page of the teams matching `asked`'s filters, in its order."""
     if not fresh_summaries(db, tree):
-        return table_in_python(
-            db,
-            tree,
-            include_archived=include_archived,
-            nation=nation,
-            status=status,
-            result=result,
-            query=query,
-            sort=sort,
-            descending=descending,
-            page=page,
-            page_size=page_size,
-        )
+        return table_in_python(db, tree, asked)
     filters = {
-        "nation": nation,
-        "status": status,
-        "result": result,
-        "words": query.casefold().split(),
+        "include_archived": asked.include_archived,
+        "nation": asked.nation,
+        "status": asked.status,
+        "result": asked.result,
+        "words": asked.query.casefold().split(),
     }
-    total, matching = store.progress_counts(db, include_archived=include_archived, **filters)
-    pages = max(1, -(-matching // page_size))
-    page = min(max(1, page), pages)
+    total, matching = store.progress_counts(db, **filters)
+    pages = max(1, -(-matching // asked.page_size))
+    page = min(max(1, asked.page), pages)
     shown = store.progress_page(
         db,
-        include_archived=include_archived,
-        sort=sort,
+        sort=asked.sort,
         orders={
             "nation": list(national.NATION_LABELS),
             "status": list(national.STATUSES),
             "result": [result.id for result in tree.results],
         },
-        descending=descending,
-        limit=page_size,
-        offset=(page - 1) * page_size,
+        descending=asked.descending,
+        limit=asked.page_size,
+        offset=(page - 1) * asked.page_size,
         **filters,
     )
     return ProgressTable(
@@ -194,48 +195,26 @@ def rows_in_python(db, tree: Tree, *, include_archived: bool = False) -> list[na
     standing_of = standings().for_audits(
         db, tree, [item["audit"] for item in overview] + list(finished.values())
     )
-    rows = []
-    for item in overview:
-        audit = item["audit"]
-        latest = finished.get(item["team"]["id"])
-        rows.append(
-            national.ProgressRow(
-                item["team"],
-                audit,
-                item["link"],
-                item["contributors"],
-                item["audits"],
-                standing_of[audit["id"] if audit else None],
-                latest_finished=latest,
-                latest_standing=standing_of[latest["id"]] if latest else None,
-            )
+    return [
+        _progress_row(
+            item,
+            item["contributors"],
+            item["audits"],
+            finished.get(item["team"]["id"]),
+            standing_of,
         )
-    return rows
+        for item in overview
+    ]
 
 
-def table_in_python(
-    db,
-    tree: Tree,
-    *,
-    include_archived: bool,
-    nation: str,
-    status: str,
-    result: str,
-    query: str,
-    sort: str,
-    descending: bool,
-    page: int,
-    page_size: int = national.PAGE_SIZE,
-) -> ProgressTable:
+def table_in_python(db, tree: Tree, asked: TableQuery) -> ProgressTable:
     """The progress table by evaluating every team in Python: filtered, sorted and paged."""
-    every_row = rows_in_python(db, tree, include_archived=include_archived)
+    every_row = rows_in_python(db, tree, include_archived=asked.include_archived)
     pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
     rows = [row for row in every_row if row not in pending]
-    matching = national.sort_rows(
-        tree,
-        national.filter_rows(rows, nation=nation, status=status, result=result, query=query),
-        sort,
-        descending,
+    chosen = national.filter_rows(
+        rows, nation=asked.nation, status=asked.status, result=asked.result, query=asked.query
     )
-    shown, page, pages = national.page_of(matching, page, page_size)
+    matching = national.sort_rows(tree, chosen, asked.sort, asked.descending)
+    shown, page, pages = national.page_of(matching, asked.page, asked.page_size)
     return ProgressTable(shown, pending, len(matching), len(rows), page, pages)

@@ -277,14 +277,16 @@ def teams():
     table = progress.progress_table(
         get_db(),
         tree,
-        include_archived=include_archived,
-        nation=nation,
-        status=status,
-        result=result,
-        query=query,
-        sort=sort,
-        descending=descending,
-        page=page,
+        progress.TableQuery(
+            include_archived=include_archived,
+            nation=nation,
+            status=status,
+            result=result,
+            query=query,
+            sort=sort,
+            descending=descending,
+            page=page,
+        ),
     )
     return render_template(
         "admin/teams.html",
