@@ -226,22 +226,10 @@ def varied_teams(app, rng: random.Random, count: int) -> None:
                 store.approve_team(db, team_id)
             people = [store.add_respondent(db, team_id, f"P{n}", "Lead") for n in range(3)]
             for audit_number in range(rng.choice([0, 1, 1, 2, 3])):
-                if audit_number == 0:
-                    audit = store.current_audit(
-                        db,
-                        team_id,
-                        tree_id=tree.id,
-                        tree_version=tree.version,
-                        tree_digest=tree.digest,
-                    )
-                else:
-                    audit = store.start_new_audit(
-                        db,
-                        team_id,
-                        tree_id=tree.id,
-                        tree_version=tree.version,
-                        tree_digest=tree.digest,
-                    )
+                open_audit = store.current_audit if audit_number == 0 else store.start_new_audit
+                audit = open_audit(
+                    db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+                )
                 answers, path = rng.choice(paths)
                 cut = rng.choice([0, 1, len(path) // 3, len(path) // 2, len(path), len(path)])
                 when = start + timedelta(days=rng.randrange(200), minutes=number)
