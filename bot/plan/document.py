@@ -227,10 +227,8 @@ class _PlanWriter:
         self.fresh_page = False
         return self.doc.add_paragraph(clean_text(text), style=style)
 
-    def paragraphs(self, texts: Iterable[Any], style: str | None = None) -> None:
-        for text in texts:
-            if clean_text(text).strip():
-                self.para(text, style)
+    def paragraphs(self, texts: Iterable[Any], style: str | None = None) -> list[Paragraph]:
+        return [self.para(text, style) for text in texts if clean_text(text).strip()]
 
     def bullets(self, items: Iterable[Any]) -> None:
         self.paragraphs(items, "List Bullet")
@@ -478,10 +476,13 @@ class _PlanWriter:
 
     def _next_steps(self, new_page: bool = False) -> None:
         labels = self.labels
-        self.heading(labels["next_steps"], 1, new_page=new_page)
-        self.paragraphs(self.plan.get("next_steps") or [])
-        self.labelled(labels["review_date"], labels["review_date_blank"])
-        self.paragraphs(re.split(r"\n\s*\n", labels["how_to_rerun"]))
+        block = [self.heading(labels["next_steps"], 1, new_page=new_page)]
+        block += self.paragraphs(self.plan.get("next_steps") or [])
+        block.append(self.labelled(labels["review_date"], labels["review_date_blank"]))
+        block += self.paragraphs(re.split(r"\n\s*\n", labels["how_to_rerun"]))
+        # A few lines that read as one: kept on one page, so none is left alone on the next.
+        for paragraph in block[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
 
     def _strengths(self) -> None:
         met = [d for _, d in self.descriptors() if d.get("status") == "met"]
