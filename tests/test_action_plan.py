@@ -299,6 +299,18 @@ def test_next_steps_leave_a_review_date_to_fill_in(doc):
         assert step in texts
 
 
+def test_the_next_steps_stay_together_on_one_page(doc):
+    """Each line keeps with the next, so the last is never left alone on a page of its own."""
+    paragraphs = doc.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == LABELS_EN["next_steps"])
+    rerun = LABELS_EN["how_to_rerun"].split("\n\n")[-1].strip()
+    end = next(i for i, p in enumerate(paragraphs) if i > start and p.text == rerun)
+    block = paragraphs[start : end + 1]
+    assert len(block) > 3
+    assert all(p.paragraph_format.keep_with_next for p in block[:-1])
+    assert not block[-1].paragraph_format.keep_with_next
+
+
 def test_document_properties_are_set(doc):
     props = doc.core_properties
     assert props.title == LABELS_EN["document_title"]
