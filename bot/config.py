@@ -7,6 +7,7 @@ given to `create_app`. `docs/operations.md` lists the same settings; a test keep
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SIGNUP_LIMIT", "10 per hour", "team sign-ups per address"),
     Setting("ADMIN_SESSION_HOURS", 12, "hours a console sign-in lasts"),
     Setting(
+        "ADMIN_PASSWORD_HASH",
+        "scrypt:32768:8:1",
+        "how new console passwords are hashed: scrypt and its cost n:r:p (n a power of two, "
+        "1024 or more)",
+    ),
+    Setting(
         "STANDINGS_CACHE_SIZE", 50_000, "audit standings the console keeps in memory, per worker"
     ),
     Setting("EXPORT_BATCH_SIZE", 200, "teams read per batch when streaming an export"),
@@ -124,6 +131,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config["PROXY_FIX"] = _proxy_hops(app.config.get("PROXY_FIX"))
+    _check_password_hash(app.config["ADMIN_PASSWORD_HASH"])
     if str(app.config["PUBLIC_URL"] or "").lower().startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     _check_secret_key(app)
@@ -143,6 +151,20 @@ def _proxy_hops(value: Any) -> int:
             f"not {value!r}"
         )
     return hops
+
+
+SCRYPT_METHOD = re.compile(r"scrypt:(\d+):(\d+):(\d+)")
+
+
+def _check_password_hash(method: Any) -> None:
+    """Refuse an AUDIT_ADMIN_PASSWORD_HASH that Werkzeug's scrypt would reject at sign-in."""
+    match = SCRYPT_METHOD.fullmatch(str(method))
+    n, r, p = (int(part) for part in match.groups()) if match else (0, 0, 0)
+    if n < 1024 or n & (n - 1) or r < 1 or p < 1:
+        raise ConfigurationError(
+            "AUDIT_ADMIN_PASSWORD_HASH must be scrypt:n:r:p with n a power of two from 1024 (the "
+            f"default is scrypt:32768:8:1), not {method!r}"
+        )
 
 
 def _secret_key_from_file(path: Path) -> str:

@@ -14,6 +14,7 @@ from flask import Flask
 
 from bot import create_app, store
 from bot.db import get_db
+from tests.admin_support import TEST_PASSWORD_HASH
 
 MEMORY_FOLDER = "/dev/shm"
 MEMORY_FOLDER_ROOM = 1024**3
@@ -44,7 +45,7 @@ def _roomy(folder: str) -> bool:
 
 
 #: What every test app starts from; `new_app`'s keywords are laid over it.
-BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test"}
+BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "ADMIN_PASSWORD_HASH": TEST_PASSWORD_HASH}
 #: The `app` fixture's: CSRF off, so tests post forms without fetching a token first.
 TEST_CONFIG = {**BASE_CONFIG, "WTF_CSRF_ENABLED": False}
 

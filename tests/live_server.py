@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bot import create_app, store
 from bot.db import get_db
+from tests.admin_support import TEST_PASSWORD_HASH
 from tests.profiles import SPECIALISED
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -64,7 +65,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = {**os.environ, "AUDIT_DB": str(self.db), "AUDIT_SECRET_KEY": SECRET, **self.extra_env}
+        env = {
+            **os.environ,
+            "AUDIT_DB": str(self.db),
+            "AUDIT_SECRET_KEY": SECRET,
+            "AUDIT_ADMIN_PASSWORD_HASH": TEST_PASSWORD_HASH,
+            **self.extra_env,
+        }
         self.process = subprocess.Popen(
             [
                 str(GUNICORN),

@@ -1,9 +1,12 @@
 import re
 
 import pytest
+from werkzeug.security import check_password_hash
 
-from bot import ConfigurationError
+from bot import ConfigurationError, create_app
 from bot.config import PROJECT_ROOT, SETTINGS
+from bot.console.auth import hash_password
+from tests.admin_support import log_in, make_admin
 
 OPERATIONS = PROJECT_ROOT / "docs" / "operations.md"
 TABLE_ROW = re.compile(r"^\| `(AUDIT_\w+)` \| (.+?) \| (.+?) \|$", re.M)
@@ -32,6 +35,29 @@ def test_every_setting_is_read_from_its_audit_variable(monkeypatch, new_app):
     assert app.config["SIGNUP_LIMIT"] == "3 per hour"
     assert app.config["ADMIN_SESSION_HOURS"] == 2
     assert app.config["LINK_LOOKUP_LIMIT"] == "30 per minute"
+
+
+def test_console_passwords_are_hashed_with_scrypt_at_its_full_cost_by_default(tmp_path):
+    app = create_app({"TESTING": True, "DB": str(tmp_path / "audit.db")})
+    with app.app_context():
+        stored = hash_password("a long enough passphrase")
+    assert stored.startswith("scrypt:32768:8:1$")
+    assert check_password_hash(stored, "a long enough passphrase")
+
+
+def test_a_password_hashed_at_another_cost_still_signs_in(new_app):
+    app = new_app(ADMIN_PASSWORD_HASH="scrypt:32768:8:1")
+    make_admin(app)
+    cheaper = new_app(ADMIN_PASSWORD_HASH="scrypt:2048:8:1", WTF_CSRF_ENABLED=False)
+    assert log_in(cheaper.test_client()).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "method", ["pbkdf2:sha256", "scrypt:1000:8:1", "scrypt:512:8:1", "scrypt:1024:0:1", "md5"]
+)
+def test_a_password_hash_scrypt_would_refuse_stops_start_up(new_app, method):
+    with pytest.raises(ConfigurationError, match="AUDIT_ADMIN_PASSWORD_HASH"):
+        new_app(ADMIN_PASSWORD_HASH=method)
 
 
 def test_every_documented_gunicorn_command_masks_links_and_binds_to_loopback():

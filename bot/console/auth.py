@@ -50,20 +50,25 @@ MAX_PASSWORD_LENGTH = 1024
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SESSION_KEYS = ("admin_id", "admin_version", "admin_at")
 MAX_LOCKOUT_SECONDS = 3600
-PASSWORD_METHOD = "scrypt"
 
 
 # -- accounts -------------------------------------------------------------------------------
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=PASSWORD_METHOD)
+    """Hash a new password by the app's AUDIT_ADMIN_PASSWORD_HASH; a stored hash names its own
+    method and cost, so changing the setting leaves existing passwords working."""
+    return generate_password_hash(password, method=current_app.config["ADMIN_PASSWORD_HASH"])
+
+
+def _decoy_hash() -> str:
+    """A hash to check against when the email is unknown, so both cases take as long."""
+    return _decoy_hash_for(current_app.config["ADMIN_PASSWORD_HASH"])
 
 
 @functools.cache
-def _decoy_hash() -> str:
-    """A hash to check against when the email is unknown, so both cases take as long."""
-    return hash_password("not a real password, only used to spend the same time")
+def _decoy_hash_for(method: str) -> str:
+    return generate_password_hash("not a real password, only for the time it takes", method=method)
 
 
 def authenticate(email: str, password: str) -> dict | None:

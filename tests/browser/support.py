@@ -24,6 +24,7 @@ from bot import create_app, store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
+from tests.admin_support import TEST_PASSWORD_HASH
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL_CHROMIUM_PATH = "/usr/bin/chromium"
@@ -103,7 +104,11 @@ class LiveServer:
 
     def __init__(self, db_path: Path, config: Mapping[str, Any] | None = None) -> None:
         self.db_path = Path(db_path)
-        self.config = {"DB": str(self.db_path), **(config or {})}
+        self.config = {
+            "DB": str(self.db_path),
+            "ADMIN_PASSWORD_HASH": TEST_PASSWORD_HASH,
+            **(config or {}),
+        }
         self.app = create_app({"SECRET_KEY": secrets.token_hex(32), **self.config})
         self.log_path = self.db_path.with_suffix(".log")
         self.url = ""
