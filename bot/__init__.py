@@ -18,11 +18,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRF is checked by every FlaskForm rather than by a global CSRFProtect, so a page whose
     token expired is shown again with its message and the user's input, not a bare 400.
     """
-    from flask import Flask
-
     from bot import config, logs
+    from bot.routing import AuditApp
 
-    app = Flask(
+    app = AuditApp(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
