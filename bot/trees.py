@@ -140,9 +140,14 @@ def load_proved_tree(path: str | Path, proofs: str | Path | None = None) -> Tree
     return tree
 
 
+def kept_proofs(instance_path: str | Path) -> Path:
+    """The folder where the app keeps its trees' proofs: `tree-proofs` in its instance folder."""
+    return Path(instance_path) / "tree-proofs"
+
+
 def init_app(app: Flask) -> None:
     app.extensions["question_tree"] = load_proved_tree(
-        app.config["QUESTION_TREE"], Path(app.instance_path) / "tree-proofs"
+        app.config["QUESTION_TREE"], kept_proofs(app.instance_path)
     )
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.tree.engine import evaluate
-from bot.tree.loader import DEFAULT_TREE
-from bot.trees import load_proved_tree
+from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 from tests.test_audit_journey import form_data, path_of, walk
 
-TREE = load_proved_tree(DEFAULT_TREE)
+TREE = proved_tree()
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PAGE = (Path(__file__).parent / "data" / "self-audit-page.txt").read_text(encoding="utf-8")
 DECISIONS = (ROOT / "docs" / "decisions.md").read_text(encoding="utf-8")

@@ -9,12 +9,11 @@ import pytest
 from bot import store
 from bot.console import exports
 from bot.db import get_db
-from bot.tree.loader import DEFAULT_TREE
-from bot.trees import load_proved_tree
 from tests.admin_support import make_admin, sign_in_directly
+from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = load_proved_tree(DEFAULT_TREE)
+TREE = proved_tree()
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags").answers
 TREE_IDS = {"tree_id": TREE.id, "tree_version": TREE.version, "tree_digest": TREE.digest}
 

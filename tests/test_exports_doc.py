@@ -7,10 +7,9 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.console import exports
 from bot.tree import model as m
-from bot.tree.loader import DEFAULT_TREE
-from bot.trees import load_proved_tree
+from tests.conftest import proved_tree
 
-TREE = load_proved_tree(DEFAULT_TREE)
+TREE = proved_tree()
 DOC = (PROJECT_ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
 ROW = re.compile(r"^\| `([^`]+)` \|(.*)\|$", re.MULTILINE)
 

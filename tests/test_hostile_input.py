@@ -12,6 +12,7 @@ from bot.db import get_db
 from bot.tree.answers import check_answer
 from bot.tree.model import NOTE_MAX_LENGTH
 from bot.trees import current_tree
+from tests.conftest import proved_tree
 
 ODD_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300
@@ -40,10 +41,7 @@ FORM = st.dictionaries(FIELDS, ODD_TEXT | st.lists(ODD_TEXT, max_size=5), max_si
 
 
 def real_values():
-    from bot.tree.loader import DEFAULT_TREE
-    from bot.trees import load_proved_tree
-
-    tree = load_proved_tree(DEFAULT_TREE)
+    tree = proved_tree()
     return sorted({option.value for q in tree.questions for option in q.options}) + [
         "0",
         "1",

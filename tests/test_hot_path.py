@@ -13,8 +13,7 @@ from flask_babel import force_locale
 from bot import i18n, store
 from bot.audit.forms import question_form
 from bot.db import get_db
-from bot.tree.loader import DEFAULT_TREE
-from bot.trees import load_proved_tree
+from tests.conftest import proved_tree
 
 
 def test_requests_in_one_worker_share_one_connection(app, client, team):
@@ -114,7 +113,7 @@ def test_welsh_text_in_a_forced_locale_gets_its_own_catalogue(app):
 
 
 def test_each_question_has_one_form_class(app):
-    tree = load_proved_tree(DEFAULT_TREE)
+    tree = proved_tree()
     question = tree.questions[0]
     with app.test_request_context("/"):
         assert type(question_form(question)) is type(question_form(question))
@@ -166,7 +165,7 @@ def test_the_same_answers_give_the_same_assessment_and_a_changed_type_a_new_one(
     from bot.tree.assessment import assess
     from tests.profiles import SPECIALISED
 
-    tree = load_proved_tree(DEFAULT_TREE)
+    tree = proved_tree()
     number = next(q.id for q in tree.questions if q.type == "whole_number" and q.id in SPECIALISED)
     choices = next(
         q.id for q in tree.questions if q.type == "multiple_choice" and q.id in SPECIALISED
@@ -187,7 +186,7 @@ def test_a_standings_data_has_every_field_and_comes_back_the_same():
     from bot.tree.assessment import Standing, assess
     from tests.profiles import SPECIALISED
 
-    tree = load_proved_tree(DEFAULT_TREE)
+    tree = proved_tree()
     standing = Standing.of(assess(tree, {"status": store.FINISHED}, SPECIALISED))
     assert json.dumps(standing.data()) == json.dumps(dataclasses.asdict(standing))
     assert Standing.from_data(standing.data()) == standing

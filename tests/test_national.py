@@ -11,12 +11,11 @@ from bot.console.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTE
 from bot.db import get_db
 from bot.tree import model as m
 from bot.tree.assessment import assess
-from bot.tree.loader import DEFAULT_TREE
-from bot.trees import load_proved_tree
 from tests.admin_support import make_admin, sign_in_directly
+from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = load_proved_tree(DEFAULT_TREE)
+TREE = proved_tree()
 BY_NAME = {profile.name: profile for profile in PROFILES}
 BOTH_FLAGS = BY_NAME["both targeted flags"].answers
 AGE_FLAG = BY_NAME["referrals only up to the first birthday"].answers

@@ -4,11 +4,10 @@ input kept: never a comma, a word or an impossible WTE turned into another numbe
 import pytest
 
 from bot.tree.answers import AnswerError, check_answer
-from bot.tree.loader import DEFAULT_TREE
-from bot.trees import load_proved_tree
+from tests.conftest import proved_tree
 from tests.test_audit_journey import form_data, path_of, stored_answers
 
-TREE = load_proved_tree(DEFAULT_TREE)
+TREE = proved_tree()
 
 
 @pytest.mark.parametrize(

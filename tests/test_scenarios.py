@@ -9,12 +9,11 @@ from hypothesis import strategies as st
 
 from bot.tree.commands import tree_commands
 from bot.tree.engine import evaluate, walk
-from bot.tree.loader import DEFAULT_TREE
 from bot.tree.model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
-from bot.trees import load_proved_tree
+from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = load_proved_tree(DEFAULT_TREE)
+TREE = proved_tree()
 
 
 def test_the_real_tree_loads_and_every_question_is_reached():

@@ -99,7 +99,7 @@ def test_a_tree_that_fails_its_proof_is_never_kept(tmp_path, fresh_process, proo
 
 
 def test_the_app_keeps_its_proof_in_the_instance_folder(app):
-    kept = list((trees.Path(app.instance_path) / "tree-proofs").glob("*.json"))
+    kept = list(trees.kept_proofs(app.instance_path).glob("*.json"))
     assert kept, "the proof of the app's tree is kept"
 
 
