@@ -25,9 +25,12 @@ run: $(STAMP) translations-compile
 	@$(BIN)/flask --app bot run --host $(HOST) --port $(PORT) 2>&1 \
 	  | grep --line-buffered -v 'This is a development server'
 
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: the suite starts dozens of
+# Python processes (gunicorn, the live server, start-up checks in a new process), and each one
+# would compile the app again, as each xdist worker would rewrite every test module's asserts.
 test: $(STAMP) lint translations-compile browser-deps
 	$(BIN)/flask --app bot tree check
-	$(BIN)/pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench wsgi.py
