@@ -8,15 +8,15 @@ from tests.browser.pages import TEAM_PAGES
 from tests.browser.support import axe_violations
 
 
-def test_axe_is_really_looking(open_page):
-    page = open_page()
+def test_axe_is_really_looking(kept_page):
+    page = kept_page()
     page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
     assert axe_violations(page).startswith("image-alt")
 
 
 @pytest.mark.parametrize("name", list(TEAM_PAGES))
-def test_axe_finds_no_wcag_22_aa_problem(open_page, site, name):
-    page = open_page()
+def test_axe_finds_no_wcag_22_aa_problem(kept_page, site, name):
+    page = kept_page()
     TEAM_PAGES[name](page, site)
     assert axe_violations(page) == ""
 

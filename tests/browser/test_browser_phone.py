@@ -33,8 +33,8 @@ def tap(page, control) -> None:
 
 
 @pytest.fixture
-def phone(open_page):
-    return open_page(**PHONE)
+def phone(kept_page):
+    return kept_page(**PHONE)
 
 
 @pytest.fixture
