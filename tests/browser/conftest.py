@@ -57,9 +57,9 @@ def open_page(playwright, new_context):
     return open_
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _kept_pages(browser):
-    """The pages `kept_page` hands out in one module, by their context options."""
+    """The pages `kept_page` hands out, by their context options."""
     pages = {}
     yield pages
     for page in pages.values():
@@ -68,7 +68,7 @@ def _kept_pages(browser):
 
 @pytest.fixture
 def kept_page(playwright, browser, browser_context_args, _kept_pages):
-    """Like `open_page`, but the page is kept for the module's later tests with the same options.
+    """Like `open_page`, but the page is kept for later tests with the same options.
 
     A new context costs chromium a new renderer process, about 0.1 s of CPU; a test that only
     navigates and reads can start from a kept one. Each test gets the page blank and without

@@ -7,8 +7,8 @@ from datetime import date
 from tests.browser.support import CONSOLE_EMAIL, CONSOLE_PASSWORD, axe_violations, press
 
 
-def test_a_wrong_expiry_date_is_shown_again_and_its_error_leads_to_the_box(open_page, console):
-    page = open_page()
+def test_a_wrong_expiry_date_is_shown_again_and_its_error_leads_to_the_box(kept_page, console):
+    page = kept_page()
     page.goto(console)
     page.get_by_label("Email address").fill(CONSOLE_EMAIL)
     page.get_by_label("Password").fill(CONSOLE_PASSWORD)

@@ -80,8 +80,8 @@ def assert_on_question(page, question_id: str) -> None:
 
 
 @pytest.fixture
-def page(open_page):
-    return open_page()
+def page(kept_page):
+    return kept_page()
 
 
 def test_keyboard_only_from_the_start_page_through_every_question_type(page, live_server):
