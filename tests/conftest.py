@@ -7,6 +7,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,51 @@ def make_team(app):
 @pytest.fixture
 def team(make_team):
     return make_team()
+
+
+@dataclass(frozen=True)
+class FinishedAudit:
+    """A profile's audit as its team met it through HTTP: every question asked, then finished."""
+
+    app: Flask
+    team_id: int
+    token: str
+    asked: list[str]
+    check_page: str
+    finish_location: str
+
+    def client(self):
+        return self.app.test_client()
+
+
+@pytest.fixture(scope="session")
+def finished_audit(tmp_path_factory, migrated_database):
+    """Return `finished(profile)`: the profile's audit answered through the site and finished.
+
+    Several tests look at the same finished audit (its result page, its stored answers, its Word
+    plan); each profile is walked once per test process, on one shared app, and what the walk
+    saw is kept for the tests to check. They only read: a test that changes an audit makes its
+    own team.
+    """
+    from tests.test_audit_journey import path_of, walk
+
+    app = app_on(tmp_path_factory.mktemp("profiles") / "audit.db", migrated_database, **TEST_CONFIG)
+    done: dict[str, FinishedAudit] = {}
+
+    def finished(profile) -> FinishedAudit:
+        if profile.name not in done:
+            with app.app_context():
+                team_id, token = store.create_team(get_db(), profile.name)
+            client = app.test_client()
+            asked = walk(client, token, profile.answers)
+            check_page = client.get(f"/a/{token}/check").text
+            finish_location = path_of(client.post(f"/a/{token}/finish"))
+            done[profile.name] = FinishedAudit(
+                app, team_id, token, asked, check_page, finish_location
+            )
+        return done[profile.name]
+
+    return finished
 
 
 def csrf_token(html: str) -> str:

@@ -66,15 +66,13 @@ WEB_PROFILES = [
 
 
 @pytest.mark.parametrize("profile", WEB_PROFILES, ids=[p.name for p in WEB_PROFILES])
-def test_a_whole_audit_ends_on_the_result_the_engine_gives(app, client, team, profile):
-    team_id, token = team
-    asked = walk(client, token, profile.answers)
-    assert set(asked) == set(profile.answers)
-    check = client.get(f"/a/{token}/check")
-    assert "Finish and see the result" in check.text
-    finish = client.post(f"/a/{token}/finish")
-    assert path_of(finish) == f"/a/{token}/result"
-    page = client.get(f"/a/{token}/result")
+def test_a_whole_audit_ends_on_the_result_the_engine_gives(finished_audit, profile):
+    audit = finished_audit(profile)
+    app, team_id, token = audit.app, audit.team_id, audit.token
+    assert set(audit.asked) == set(profile.answers)
+    assert "Finish and see the result" in audit.check_page
+    assert audit.finish_location == f"/a/{token}/result"
+    page = audit.client().get(f"/a/{token}/result")
     assert page.status_code == 200
     with app.app_context():
         tree = current_tree()

@@ -10,7 +10,7 @@ import pytest
 from bot.tree.engine import evaluate
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_audit_journey import form_data, path_of, walk
+from tests.test_audit_journey import form_data, path_of
 
 TREE = proved_tree()
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,12 +33,11 @@ def test_each_justification_quotes_the_self_audit_page(profile):
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=[profile.name for profile in PROFILES])
-def test_each_profile_through_the_site_gives_the_result_the_page_gives(client, team, profile):
-    _, token = team
-    asked = walk(client, token, profile.answers)
-    assert set(asked) == set(profile.answers)
-    assert path_of(client.post(f"/a/{token}/finish")) == f"/a/{token}/result"
-    page = client.get(f"/a/{token}/result").text
+def test_each_profile_through_the_site_gives_the_result_the_page_gives(finished_audit, profile):
+    audit = finished_audit(profile)
+    assert set(audit.asked) == set(profile.answers)
+    assert audit.finish_location == f"/a/{audit.token}/result"
+    page = audit.client().get(f"/a/{audit.token}/result").text
     result = TREE.results_by_id[profile.classification]
     assert f'class="panel-title">{result.title}</h1>' in page
     for flag_id in profile.flags:

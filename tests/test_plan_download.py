@@ -6,13 +6,10 @@ import re
 import pytest
 from docx import Document
 
-from bot import store
-from bot.db import get_db
 from bot.tree import model as m
 from bot.tree.engine import answers_on_path, descriptor_values, evaluate
 from bot.tree.expressions import Environment
-from bot.trees import current_tree
-from tests.conftest import app_on
+from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 from tests.test_audit_journey import walk
 
@@ -88,30 +85,19 @@ def action_rows(document):
 
 
 @pytest.fixture(scope="module")
-def shared_app(tmp_path_factory, migrated_database):
-    """One app for the profile plans: each profile's plan is built once and opened by each test."""
-    database = tmp_path_factory.mktemp("plans") / "audit.db"
-    return app_on(database, migrated_database, WTF_CSRF_ENABLED=False)
+def tree():
+    return proved_tree()
 
 
 @pytest.fixture(scope="module")
-def tree(shared_app):
-    with shared_app.app_context():
-        return current_tree()
-
-
-@pytest.fixture(scope="module")
-def plan_of(shared_app):
+def plan_of(finished_audit):
+    """Each profile's Word plan, downloaded once from its finished audit and opened by each test."""
     documents = {}
 
     def plan(profile):
         if profile.name not in documents:
-            with shared_app.app_context():
-                _, token = store.create_team(get_db(), profile.name)
-            client = shared_app.test_client()
-            walk(client, token, profile.answers)
-            client.post(f"/a/{token}/finish")
-            documents[profile.name] = download(client, token)[1]
+            audit = finished_audit(profile)
+            documents[profile.name] = download(audit.client(), audit.token)[1]
         return documents[profile.name]
 
     return plan
