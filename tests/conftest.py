@@ -167,7 +167,7 @@ def finished_audit(tmp_path_factory, migrated_database):
     saw is kept for the tests to check. They only read: a test that changes an audit makes its
     own team.
     """
-    from tests.test_audit_journey import path_of, walk
+    from tests.test_audit_journey import path_of, walk  # here: that module imports this one
 
     app = app_on(tmp_path_factory.mktemp("profiles") / "audit.db", migrated_database, **TEST_CONFIG)
     done: dict[str, FinishedAudit] = {}
