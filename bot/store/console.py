@@ -130,20 +130,11 @@ def live_link(db: sqlite_utils.Database, team_id: int) -> dict | None:
     """
     row = one(
         db,
-        "SELECT id, token_hint, created, expires FROM links "
-        "WHERE team_id = ? AND revoked IS NULL ORDER BY id DESC LIMIT 1",
+        "SELECT id AS l_id, token_hint AS l_hint, created AS l_created, expires AS l_expires "
+        "FROM links WHERE team_id = ? AND revoked IS NULL ORDER BY id DESC LIMIT 1",
         [team_id],
     )
-    if row is None:
-        return None
-    expires = parse_time(row["expires"])
-    return {
-        "id": row["id"],
-        "hint": row["token_hint"],
-        "created": parse_time(row["created"]),
-        "expires": expires,
-        "expired": expires is not None and expires <= utc_now(),
-    }
+    return None if row is None else joined_link(row, utc_now())
 
 
 def set_link_expiry(db: sqlite_utils.Database, team_id: int, expires: datetime | None) -> bool:

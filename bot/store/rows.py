@@ -114,8 +114,8 @@ def joined_audit(row: dict, prefix: str = "a") -> dict | None:
 
 
 def joined_link(row: dict, now: datetime) -> dict | None:
-    """Build the live link of a teams-join-links row (columns `l_id`, `l_hint`, `l_created`,
-    `l_expires`), or None; `expired` is as of `now`."""
+    """Build a live link from a row's `l_id`, `l_hint`, `l_created` and `l_expires` (a
+    teams-join-links row, or a links row so aliased), or None; `expired` is as of `now`."""
     if row["l_id"] is None:
         return None
     expires = parse_time(row["l_expires"])
