@@ -44,13 +44,17 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
+def context_settings(playwright, device_name: str | None, options: dict) -> dict:
+    """A context's keywords: the named Playwright device, or a 1280 px desktop, then `options`."""
+    return {**(device(playwright, device_name) if device_name else DESKTOP), **options}
+
+
 @pytest.fixture
 def open_page(playwright, new_context):
     """Open a page in a fresh context: a named Playwright device, or a 1280 px desktop."""
 
     def open_(device_name: str | None = None, **options):
-        size = device(playwright, device_name) if device_name else DESKTOP
-        context = new_context(**{**size, **options})
+        context = new_context(**context_settings(playwright, device_name, options))
         context.set_default_timeout(TIMEOUT_MS)
         return context.new_page()
 
@@ -77,7 +81,7 @@ def kept_page(playwright, browser, browser_context_args, _kept_pages):
     """
 
     def open_(device_name: str | None = None, **options):
-        settings = {**(device(playwright, device_name) if device_name else DESKTOP), **options}
+        settings = context_settings(playwright, device_name, options)
         key = repr(sorted(settings.items()))
         if key not in _kept_pages:
             context = browser.new_context(**{**browser_context_args, **settings})
