@@ -22,26 +22,46 @@ from pathlib import Path
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 
 
+class CpuGroup:
+    """A cpuacct cgroup: the processes put in it, and all they start, share one CPU counter."""
+
+    def __init__(self, name: str) -> None:
+        self.path = CPUACCT / f"{name}-{os.getpid()}"
+        self.path.mkdir()  # OSError where there is no cpuacct controller or no root
+
+    def join(self, pid: int) -> None:
+        """Put process `pid` in the group (0: the calling process)."""
+        (self.path / "cgroup.procs").write_text(str(pid))
+
+    def leave(self) -> None:
+        """Move the calling process back to the root group (its children stay)."""
+        (CPUACCT / "cgroup.procs").write_text("0")
+
+    def seconds(self) -> float:
+        return int((self.path / "cpuacct.usage").read_text()) / 1e9
+
+    def remove(self) -> None:
+        """Remove the group; left in place while a process started in it is still running."""
+        with contextlib.suppress(OSError):
+            self.path.rmdir()
+
+
 def main() -> int:
     command = sys.argv[1:]
     if not command:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    group = CPUACCT / f"suite-cpu-{os.getpid()}"
     try:
-        group.mkdir()
+        group = CpuGroup("suite-cpu")
     except OSError as error:
-        print(f"cannot make a cgroup at {group}: {error}", file=sys.stderr)
+        print(f"cannot make a cgroup under {CPUACCT}: {error}", file=sys.stderr)
         return 2
     try:
         started = time.monotonic()
-        process = subprocess.Popen(
-            command,
-            preexec_fn=lambda: (group / "cgroup.procs").write_text(str(os.getpid())),
-        )
+        process = subprocess.Popen(command, preexec_fn=lambda: group.join(os.getpid()))
         returncode = process.wait()
         wall = time.monotonic() - started
-        cpu = int((group / "cpuacct.usage").read_text()) / 1e9
+        cpu = group.seconds()
         cores = os.cpu_count() or 1
         print(
             f"{cpu:.1f} s of CPU in {wall:.1f} s: {cpu / wall:.2f} cores busy of {cores}",
@@ -49,8 +69,7 @@ def main() -> int:
         )
         return returncode
     finally:
-        with contextlib.suppress(OSError):  # a process it started still runs: leave it the group
-            group.rmdir()
+        group.remove()
 
 
 if __name__ == "__main__":
