@@ -83,8 +83,9 @@ def main() -> int:
         print(f"needs root and the cpuacct cgroup controller: {error}", file=sys.stderr)
         return 2
     group.join(0)  # this process; chromium and the server it starts follow it
-    server = LiveServer(Path(tempfile.mkdtemp()) / "audit.db").start()
+    server = LiveServer(Path(tempfile.mkdtemp()) / "audit.db")
     try:
+        server.start()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**launch_args())
             context = browser.new_context(**device(playwright, arguments.device))
