@@ -2,7 +2,7 @@
 
     sudo .venv/bin/python bench/browser_steps.py [--device "iPhone 13"] [--modes tap click ...]
 
-The browser tests answer each question in three steps: look at the page (one `evaluate`),
+The whole-audit journeys answer each question in three steps: look at the page (their `LOOK`),
 give the answer (Playwright's `check` or `fill`), and submit it. This walks the whole
 "everything met" audit once per way of submitting, on the live server the browser tests use,
 and prints each step's CPU per question. The CPU is that of this process and everything it
@@ -34,6 +34,7 @@ from tests.browser.support import (  # noqa: E402
     launch_args,
     question_id_of,
 )
+from tests.browser.test_browser_journeys import LOOK  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 
 SUBMITS = {
@@ -42,11 +43,6 @@ SUBMITS = {
     "force": lambda button: button.tap(force=True),
     "request-submit": lambda button: button.evaluate("b => b.form.requestSubmit(b)"),
 }
-LOOK = """() => [
-    document.querySelector("#question h1")?.innerText,
-    document.activeElement.id,
-    document.documentElement.scrollWidth - document.documentElement.clientWidth,
-]"""
 
 
 def walk(page, server, link: str, submit, group: CpuGroup) -> dict[str, float]:
