@@ -29,6 +29,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from bench.suite_cpu import CpuGroup  # noqa: E402
 from tests.browser.support import (  # noqa: E402
     LiveServer,
+    browser_problem,
     choose_answer,
     device,
     launch_args,
@@ -73,6 +74,10 @@ def main() -> int:
     parser.add_argument("--device", default="iPhone 13", help="a Playwright device name")
     parser.add_argument("--modes", nargs="+", choices=SUBMITS, default=list(SUBMITS))
     arguments = parser.parse_args()
+    problem = browser_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
         group = CpuGroup("browser-steps")
     except OSError as error:
