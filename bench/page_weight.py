@@ -28,9 +28,9 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
+from tests.audit_support import form_data, walk  # noqa: E402
 from tests.browser.support import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
-from tests.test_audit_journey import form_data, walk  # noqa: E402
 
 BUDGET = 14 * 1024
 

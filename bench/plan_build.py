@@ -27,8 +27,8 @@ from bot.db import get_db  # noqa: E402
 from bot.plan.data import plan_dict  # noqa: E402
 from bot.plan.document import build_action_plan  # noqa: E402
 from bot.trees import current_tree  # noqa: E402
+from tests.audit_support import walk  # noqa: E402
 from tests.profiles import PROFILES  # noqa: E402
-from tests.test_audit_journey import walk  # noqa: E402
 
 
 def one_paragraph() -> bytes:

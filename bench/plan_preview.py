@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
+from tests.audit_support import form_data, walk  # noqa: E402
 from tests.profiles import PROFILES, SPECIALISED  # noqa: E402
-from tests.test_audit_journey import form_data, walk  # noqa: E402
 
 OUT = ROOT / "docs" / "plan-preview"
 RESOLUTION = 60  # dpi: enough to judge layout, small enough to keep the PNGs light

@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
 from bot.store import team as team_store  # noqa: E402
+from tests.audit_support import form_data  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
-from tests.test_audit_journey import form_data  # noqa: E402
 
 QUESTIONS = list(SPECIALISED)[:30]
 

@@ -19,6 +19,7 @@ from bot.tree.loader import DEFAULT_TREE
 from bot.tree.model import Tree
 from bot.trees import kept_proofs, load_proved_tree
 from tests.admin_support import TEST_PASSWORD_HASH
+from tests.audit_support import path_of, walk
 
 MEMORY_FOLDER = "/dev/shm"
 MEMORY_FOLDER_ROOM = 1024**3
@@ -167,8 +168,6 @@ def finished_audit(tmp_path_factory, migrated_database):
     saw is kept for the tests to check. They only read: a test that changes an audit makes its
     own team.
     """
-    from tests.test_audit_journey import path_of, walk  # here: that module imports this one
-
     app = app_on(tmp_path_factory.mktemp("profiles") / "audit.db", migrated_database, **TEST_CONFIG)
     done: dict[str, FinishedAudit] = {}
 

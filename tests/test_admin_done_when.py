@@ -5,8 +5,8 @@ import io
 import re
 
 from tests.admin_support import shown_link, token_of
+from tests.audit_support import walk
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import walk
 
 
 def test_an_admin_hands_out_a_link_and_sees_the_finished_audit_everywhere(app, runner):

@@ -12,8 +12,8 @@ from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import date_parts, make_admin, shown_link, sign_in_directly, token_of
+from tests.audit_support import form_data, walk
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_audit_journey import form_data, walk
 
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags")
 

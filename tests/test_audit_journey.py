@@ -9,46 +9,9 @@ from bot import store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
+from tests.audit_support import form_data, path_of, stored_answers, walk
 from tests.conftest import csrf_token
 from tests.profiles import PROFILES, SPECIALISED
-
-
-def form_data(value, note=""):
-    data = {"note": note}
-    if isinstance(value, list):
-        data["answer"] = value
-    elif value is not None:
-        data["answer"] = str(value)
-    return data
-
-
-def path_of(response):
-    return urlsplit(response.headers["Location"]).path
-
-
-def walk(client, token, answers, note=""):
-    """Answer every question the site asks from `answers`; return the questions asked."""
-    asked = []
-    location = path_of(client.get(f"/a/{token}/next"))
-    while "/q/" in location:
-        question_id = location.rsplit("/", 1)[1]
-        assert question_id in answers, f"site asked {question_id}, not in the profile"
-        page = client.get(location)
-        assert page.status_code == 200
-        response = client.post(location, data=form_data(answers[question_id], note))
-        assert response.status_code == 302, response.text[:2000]
-        asked.append(question_id)
-        location = path_of(response)
-    assert location == f"/a/{token}/check"
-    return asked
-
-
-def stored_answers(app, team_id):
-    with app.app_context():
-        db = get_db()
-        audit = store.current_audit(db, team_id, tree_id="x", tree_version="x", tree_digest="x")
-        return {qid: record.value for qid, record in store.current_answers(db, audit["id"]).items()}
-
 
 WEB_PROFILES = [
     p

@@ -1,8 +1,8 @@
 import sqlite3
 
 from bot import store
+from tests.audit_support import stored_answers, walk
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import stored_answers, walk
 
 
 def test_backup_is_a_consistent_copy_with_every_answer(app, client, team, runner, tmp_path):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.tree.engine import evaluate
+from tests.audit_support import form_data, path_of
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_audit_journey import form_data, path_of
 
 TREE = proved_tree()
 ROOT = Path(__file__).resolve().parents[1]

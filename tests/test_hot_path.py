@@ -141,8 +141,8 @@ def test_an_answers_round_trip_evaluates_the_audit_once(client, team, monkeypatc
     """GET the question, POST the answer, GET the next: the POST's "where next" assessment is
     the next page's, and the first GET's is the POST's starting point."""
     from bot.tree import assessment, engine
+    from tests.audit_support import form_data
     from tests.profiles import SPECIALISED
-    from tests.test_audit_journey import form_data
 
     # An empty memo: another test in this process may have assessed the same answers.
     monkeypatch.setattr(assessment, "_memo", assessment._Memo(assessment.MEMO_SIZE))

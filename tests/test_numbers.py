@@ -4,8 +4,8 @@ input kept: never a comma, a word or an impossible WTE turned into another numbe
 import pytest
 
 from bot.tree.answers import AnswerError, check_answer
+from tests.audit_support import form_data, path_of, stored_answers
 from tests.conftest import proved_tree
-from tests.test_audit_journey import form_data, path_of, stored_answers
 
 TREE = proved_tree()
 

@@ -13,8 +13,8 @@ from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
+from tests.audit_support import form_data, walk
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data, walk
 from tests.test_national import cell
 from tests.test_tree_versions import apps  # noqa: F401 (the fixture: two tree versions)
 

@@ -9,9 +9,9 @@ from docx import Document
 from bot.tree import model as m
 from bot.tree.engine import answers_on_path, descriptor_values, evaluate
 from bot.tree.expressions import Environment
+from tests.audit_support import walk
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_audit_journey import walk
 
 BY_NAME = {profile.name: profile for profile in PROFILES}
 TARGETED_PLUS_GAP = BY_NAME["a targeted flag plus another gap"]

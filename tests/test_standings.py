@@ -3,8 +3,8 @@
 from bot import store
 from bot.db import get_db
 from tests.admin_support import make_admin, sign_in_directly
+from tests.audit_support import form_data, walk
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data, walk
 
 
 def progress_cell(page: str, team_name: str) -> str:

@@ -25,8 +25,8 @@ from bot.db import get_db
 from bot.tree.assessment import Standing, assess
 from bot.tree.engine import evaluate
 from tests.admin_support import make_admin, sign_in_directly
+from tests.audit_support import form_data, walk
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_audit_journey import form_data, walk
 from tests.test_standings import progress_cell
 from tests.test_tree_versions import version_two
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot import store
 from bot.audit import transcript
 from bot.db import get_db
+from tests.audit_support import form_data
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data
 
 ANSWERED = list(SPECIALISED)[:4]
 

@@ -9,8 +9,8 @@ from bot import store
 from bot.db import get_db
 from bot.tree.loader import DEFAULT_TREE
 from tests.admin_support import make_admin, sign_in_directly
+from tests.audit_support import form_data, path_of, walk
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data, path_of, walk
 
 V1 = DEFAULT_TREE.read_text(encoding="utf-8")
 V1_VERSION = re.search(r'version: "([0-9]+\.[0-9]+)"', V1).group(1)
