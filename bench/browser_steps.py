@@ -2,7 +2,7 @@
 
     sudo .venv/bin/python bench/browser_steps.py [--device "iPhone 13"] [--modes tap click ...]
 
-The whole-audit journeys answer each question in three steps: look at the page (their `LOOK`),
+The whole-audit journeys answer each question in three steps: look at the page (`LOOK`),
 give the answer (Playwright's `check` or `fill`), and submit it. This walks the whole
 "everything met" audit once per way of submitting, on the live server the browser tests use,
 and prints each step's CPU per question. The CPU is that of this process and everything it
@@ -28,6 +28,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.suite_cpu import CpuGroup  # noqa: E402
 from tests.browser.support import (  # noqa: E402
+    LOOK,
     LiveServer,
     browser_problem,
     choose_answer,
@@ -35,7 +36,6 @@ from tests.browser.support import (  # noqa: E402
     launch_args,
     question_id_of,
 )
-from tests.browser.test_browser_journeys import LOOK  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 
 SUBMITS = {

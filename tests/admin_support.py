@@ -65,3 +65,24 @@ def date_parts(name: str, day: str | None) -> dict:
         f"{name}-month": str(month),
         f"{name}-year": str(year),
     }
+
+
+def create_team(console, **fields):
+    """Create a team through the console's form; return its id and the page that shows its link."""
+    data = {"name": "Riverside Parent-Infant Team", "nation": "wales", **fields}
+    response = console.post("/admin/teams/new", data=data)
+    assert response.status_code == 302, response.text[:1500]
+    page = console.get(response.headers["Location"])
+    assert page.status_code == 200
+    team_id = int(re.search(r"/admin/teams/(\d+)/link", response.headers["Location"]).group(1))
+    return team_id, page
+
+
+def opens(app, token) -> bool:
+    return app.test_client().get(f"/a/{token}/").status_code == 200
+
+
+def progress_cell(page: str, team_name: str) -> str:
+    """Return the progress table's row for `team_name`, as HTML."""
+    start = page.index(team_name)
+    return page[start : page.index("</tr>", start)]

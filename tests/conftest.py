@@ -18,8 +18,9 @@ from bot.db import get_db
 from bot.tree.loader import DEFAULT_TREE
 from bot.tree.model import Tree
 from bot.trees import kept_proofs, load_proved_tree
-from tests.admin_support import TEST_PASSWORD_HASH
+from tests.admin_support import TEST_PASSWORD_HASH, make_admin, sign_in_directly
 from tests.audit_support import path_of, walk
+from tests.tree_support import version_two
 
 MEMORY_FOLDER = "/dev/shm"
 MEMORY_FOLDER_ROOM = 1024**3
@@ -126,6 +127,23 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def console(app, client):
+    """The test client, signed in to the console as an admin."""
+    sign_in_directly(client, make_admin(app))
+    return client
+
+
+@pytest.fixture
+def apps(tmp_path, new_app):
+    """Two apps on one database: before and after the question tree changed."""
+    v2 = tmp_path / "self-audit-v2.yaml"
+    v2.write_text(version_two(), encoding="utf-8")
+    before = new_app(WTF_CSRF_ENABLED=False)
+    after = new_app(WTF_CSRF_ENABLED=False, QUESTION_TREE=str(v2))
+    return before, after
 
 
 @pytest.fixture

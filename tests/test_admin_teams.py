@@ -11,27 +11,11 @@ from docx import Document
 from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
-from tests.admin_support import date_parts, make_admin, shown_link, sign_in_directly, token_of
+from tests.admin_support import create_team, date_parts, opens, shown_link, token_of
 from tests.audit_support import form_data, walk
 from tests.profiles import PROFILES, SPECIALISED
 
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags")
-
-
-@pytest.fixture
-def console(app, client):
-    sign_in_directly(client, make_admin(app))
-    return client
-
-
-def create_team(console, **fields):
-    data = {"name": "Riverside Parent-Infant Team", "nation": "wales", **fields}
-    response = console.post("/admin/teams/new", data=data)
-    assert response.status_code == 302, response.text[:1500]
-    page = console.get(response.headers["Location"])
-    assert page.status_code == 200
-    team_id = int(re.search(r"/admin/teams/(\d+)/link", response.headers["Location"]).group(1))
-    return team_id, page
 
 
 def finish_audit(app, token, answers=SPECIALISED):
@@ -39,10 +23,6 @@ def finish_audit(app, token, answers=SPECIALISED):
     walk(team_client, token, answers)
     assert team_client.post(f"/a/{token}/finish").status_code == 302
     return team_client
-
-
-def opens(app, token) -> bool:
-    return app.test_client().get(f"/a/{token}/").status_code == 200
 
 
 # -- creating and editing -------------------------------------------------------------------

@@ -8,18 +8,11 @@ import pytest
 
 from bot import store
 from bot.db import get_db
-from tests.admin_support import date_parts, make_admin, sign_in_directly
-from tests.test_admin_teams import create_team, opens, shown_link, token_of
+from tests.admin_support import create_team, date_parts, opens, shown_link, token_of
 
 UK = ZoneInfo("Europe/London")
 NEXT_YEAR = str(date.today().year + 1)
 TEAM = {"name": "Riverside Parent-Infant Team", "nation": "wales"}
-
-
-@pytest.fixture
-def console(app, client):
-    sign_in_directly(client, make_admin(app))
-    return client
 
 
 def typed(day: str, month: str, year: str, name: str = "link_expires") -> dict:

@@ -9,19 +9,10 @@ import pytest
 from bot import store
 from bot.console import exports
 from bot.db import get_db
-from tests.admin_support import make_admin, sign_in_directly
-from tests.conftest import proved_tree
+from tests.exports_support import TREE, TREE_IDS, seed_labelled_audit
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags").answers
-TREE_IDS = {"tree_id": TREE.id, "tree_version": TREE.version, "tree_digest": TREE.digest}
-
-
-@pytest.fixture
-def console(app, client):
-    sign_in_directly(client, make_admin(app))
-    return client
 
 
 @pytest.fixture
@@ -232,23 +223,7 @@ def label_of(question_id: str, value: str) -> str:
 
 @pytest.fixture
 def labelled(app):
-    """One audit with a choice, a multi-choice, a yes-no, numbers, texts and a removed question."""
-    with app.app_context():
-        db = get_db()
-        team_id, _ = store.create_team(db, "Labelled team", nation="england")
-        audit = store.current_audit(db, team_id, **TREE_IDS)
-        for question_id, value in {
-            "sup_under3_count": 2,
-            "sup_under3_wte": 1.7,
-            "sup_under3_each": "each_gets_share",
-            "mdt_professions": ["clinical_psychologist", "health_visitor"],
-            "mdt_relationship_expertise": "no",
-            "referral_limiting_other": '=HYPERLINK("x")',
-            "further_anything_else": "We are growing.\nSlowly.",
-            "retired_question": ["gone_option"],
-        }.items():
-            store.record_answer(db, audit["id"], question_id, value)
-    return audit["id"]
+    return seed_labelled_audit(app)
 
 
 EXPECTED_ANSWERS = {

@@ -4,19 +4,25 @@ records would through `csv_lines`: every cell, quote and defused start, byte for
 import csv
 import io
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import store
 from bot.console import exports
 from bot.db import get_db
-from tests.test_exports import TREE_IDS, console, labelled  # noqa: F401 (fixtures)
+from tests.exports_support import TREE_IDS, seed_labelled_audit
 
 AWKWARD_TEXT = st.text(
     alphabet=st.sampled_from(list("ab ,\"'=+-@\t\r\n\x00é☃")) | st.characters(),
     max_size=12,
 )
 CELL = st.none() | st.booleans() | st.integers() | AWKWARD_TEXT
+
+
+@pytest.fixture
+def labelled(app):
+    return seed_labelled_audit(app)
 
 
 @given(st.lists(st.lists(CELL, min_size=2, max_size=4), min_size=1, max_size=5))
@@ -66,7 +72,7 @@ def _hostile_audit(app) -> None:
             )
 
 
-def test_the_answers_csv_is_its_records_through_csv_lines(app, console, labelled):  # noqa: F811
+def test_the_answers_csv_is_its_records_through_csv_lines(app, console, labelled):
     _hostile_audit(app)
     response = console.get("/admin/exports/answers.csv")
     assert response.status_code == 200 and response.is_streamed
@@ -75,7 +81,7 @@ def test_the_answers_csv_is_its_records_through_csv_lines(app, console, labelled
     assert "'=cmd|" in body and "'-Dee\r\nTwo lines" in body and "'=SUM(A1)" in body
 
 
-def test_reused_cell_texts_stay_right_when_their_store_fills(app, console, monkeypatch):  # noqa: F811
+def test_reused_cell_texts_stay_right_when_their_store_fills(app, console, monkeypatch):
     """With room for one text, every row misses and refills: the file is the same."""
     _hostile_audit(app)
     expected = _records_through_csv_lines(app)
@@ -83,7 +89,7 @@ def test_reused_cell_texts_stay_right_when_their_store_fills(app, console, monke
     assert console.get("/admin/exports/answers.csv").get_data(as_text=True) == expected
 
 
-def test_the_answers_csv_streams_in_chunks_of_rows(app, console, monkeypatch):  # noqa: F811
+def test_the_answers_csv_streams_in_chunks_of_rows(app, console, monkeypatch):
     with app.app_context():
         db = get_db()
         for number in range(5):
@@ -104,7 +110,7 @@ def test_a_stamp_already_to_the_second_is_given_back_as_the_parsed_time_would_be
         assert _stamp_in_seconds(text) == _time(store.parse_time(text))
 
 
-def test_the_audits_exports_stream_in_chunks_of_records(app, console, monkeypatch):  # noqa: F811
+def test_the_audits_exports_stream_in_chunks_of_records(app, console, monkeypatch):
     with app.app_context():
         db = get_db()
         for number in range(5):

@@ -1,6 +1,5 @@
 """The national picture: pure counts over team standings, and the page on a seeded database."""
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,27 +9,20 @@ from bot.console import national
 from bot.console.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTED
 from bot.db import get_db
 from bot.tree import model as m
-from bot.tree.assessment import assess
 from tests.admin_support import make_admin, sign_in_directly
-from tests.conftest import proved_tree
-from tests.profiles import PROFILES, SPECIALISED
-
-TREE = proved_tree()
-BY_NAME = {profile.name: profile for profile in PROFILES}
-BOTH_FLAGS = BY_NAME["both targeted flags"].answers
-AGE_FLAG = BY_NAME["referrals only up to the first birthday"].answers
-NO_LEAD = BY_NAME["no consultant lead or oversight"].answers
-FLAG_PLUS_GAP = BY_NAME["a targeted flag plus another gap"].answers
-HALF_DONE = dict(list(SPECIALISED.items())[:10])
-
-
-def standing_for(audit_status, answers):
-    audit = None if audit_status is None else {"status": audit_status}
-    return national.Standing.of(assess(TREE, audit, answers))
-
-
-def finished(answers):
-    return standing_for(FINISHED, answers)
+from tests.national_support import (
+    AGE_FLAG,
+    BOTH_FLAGS,
+    FLAG_PLUS_GAP,
+    HALF_DONE,
+    NO_LEAD,
+    TREE,
+    cell,
+    finished,
+    seed,
+    standing_for,
+)
+from tests.profiles import SPECIALISED
 
 
 @pytest.mark.parametrize(
@@ -236,27 +228,6 @@ def test_filter_rows_by_nation_and_status():
 
 
 # -- the page on a seeded database ----------------------------------------------------------
-
-
-def seed(app, nation, answers, finish=True, name="Team"):
-    with app.app_context():
-        db = get_db()
-        team_id, _ = store.create_team(db, name, nation=nation)
-        if answers is None:
-            return team_id
-        audit = store.current_audit(
-            db, team_id, tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
-        )
-        for question_id, value in answers.items():
-            store.record_answer(db, audit["id"], question_id, value)
-        if finish:
-            store.finish_audit(db, audit["id"])
-        return team_id
-
-
-def cell(html, row_attr, column):
-    row = re.search(rf"<tr data-{row_attr}>.*?</tr>", html, re.S).group(0)
-    return re.sub(r"<[^>]+>", "", re.search(rf"data-{column}>(.*?)</td>", row, re.S).group(1))
 
 
 def test_the_national_page_on_a_seeded_database(app, client):

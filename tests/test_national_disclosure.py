@@ -12,18 +12,18 @@ import pytest
 from bot.console import national
 from bot.tree import model as m
 from tests.admin_support import make_admin, sign_in_directly
-from tests.test_national import (
+from tests.national_support import (
     AGE_FLAG,
     BOTH_FLAGS,
     FLAG_PLUS_GAP,
     HALF_DONE,
     NO_LEAD,
-    SPECIALISED,
     TREE,
     finished,
     seed,
     standing_for,
 )
+from tests.profiles import SPECIALISED
 
 PROFILES = [SPECIALISED, BOTH_FLAGS, AGE_FLAG, NO_LEAD, FLAG_PLUS_GAP]
 NATIONS = list(national.NATIONS) + [None]

@@ -14,9 +14,8 @@ from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.audit_support import form_data, walk
+from tests.national_support import cell
 from tests.profiles import SPECIALISED
-from tests.test_national import cell
-from tests.test_tree_versions import apps  # noqa: F401 (the fixture: two tree versions)
 
 ANSWERED = re.compile(r"answered (\d+) of about (\d+) questions")
 

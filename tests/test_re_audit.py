@@ -16,7 +16,6 @@ from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.audit_support import form_data, path_of, walk
 from tests.profiles import SPECIALISED
-from tests.test_tree_versions import apps  # noqa: F401 (the fixture: two tree versions)
 
 # "The team accepts referrals for children aged two years and under. If referrals are only
 # accepted up to a year, then this would be a targeted team." (the self-audit page, referrals)

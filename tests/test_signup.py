@@ -124,7 +124,8 @@ def test_control_characters_never_reach_a_team_name(app, client):
 
 
 def test_a_sign_up_is_pending_can_audit_and_counts_nationally_only_once_approved(app, client):
-    from tests.test_national import SPECIALISED, TREE
+    from tests.national_support import TREE
+    from tests.profiles import SPECIALISED
 
     done = client.post("/signup/", data=GOOD, follow_redirects=True)
     assert done.status_code == 200

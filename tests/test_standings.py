@@ -2,14 +2,9 @@
 
 from bot import store
 from bot.db import get_db
-from tests.admin_support import make_admin, sign_in_directly
+from tests.admin_support import make_admin, progress_cell, sign_in_directly
 from tests.audit_support import form_data, walk
 from tests.profiles import SPECIALISED
-
-
-def progress_cell(page: str, team_name: str) -> str:
-    start = page.index(team_name)
-    return page[start : page.index("</tr>", start)]
 
 
 def test_progress_follows_answers_finishing_and_reopening(app, client, make_team):

@@ -15,7 +15,7 @@ import pytest
 from bot import trees
 from bot.tree.loader import DEFAULT_TREE, read_tree
 from tests.live_server import SECRET
-from tests.test_tree_check import MINI
+from tests.tree_support import MINI
 
 
 @pytest.fixture

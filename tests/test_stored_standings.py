@@ -11,10 +11,9 @@ from bot.console import national
 from bot.console import standings as standings_module
 from bot.db import get_db
 from bot.tree.assessment import assess
-from tests.admin_support import make_admin, sign_in_directly
+from tests.admin_support import make_admin, progress_cell, sign_in_directly
 from tests.audit_support import form_data, walk
 from tests.profiles import SPECIALISED
-from tests.test_standings import progress_cell
 
 ADMINS = itertools.count()
 

@@ -24,11 +24,10 @@ from bot.console import standings as standings_module
 from bot.db import get_db
 from bot.tree.assessment import Standing, assess
 from bot.tree.engine import evaluate
-from tests.admin_support import make_admin, sign_in_directly
+from tests.admin_support import make_admin, progress_cell, sign_in_directly
 from tests.audit_support import form_data, walk
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_standings import progress_cell
-from tests.test_tree_versions import version_two
+from tests.tree_support import version_two
 
 ADMINS = itertools.count()
 

@@ -18,7 +18,6 @@ from bot import store
 from bot.db import get_db
 from tests.audit_support import form_data, path_of, stored_answers, walk
 from tests.profiles import SPECIALISED
-from tests.test_tree_versions import apps  # noqa: F401 (the fixture: two tree versions)
 
 LEAD = "lead_arrangement"
 SHARED_OUT = Path(__file__).parent / "trees" / "shared_out.yaml"

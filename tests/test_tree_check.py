@@ -1,7 +1,5 @@
 """Every checker error names the file, the line and the id; one broken tree per error."""
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
@@ -9,8 +7,8 @@ from bot import create_app
 from bot.tree.commands import tree_commands
 from bot.tree.loader import load_tree
 from bot.tree.problems import TreeError
+from tests.tree_support import MINI
 
-MINI = Path(__file__).parent / "trees" / "mini.yaml"
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 
 # (name, text to replace, replacement, marker on the reported line, id named, message part)

@@ -10,7 +10,7 @@ import pytest
 from bot import trees
 from bot.tree.loader import DEFAULT_TREE, read_tree
 from bot.tree.problems import TreeError
-from tests.test_tree_check import MINI
+from tests.tree_support import MINI
 
 
 @pytest.fixture

@@ -1,66 +1,13 @@
 """Changing the question tree never loses an answer or breaks an audit."""
 
-import re
 import sqlite3
-
-import pytest
 
 from bot import store
 from bot.db import get_db
-from bot.tree.loader import DEFAULT_TREE
 from tests.admin_support import make_admin, sign_in_directly
 from tests.audit_support import form_data, path_of, walk
 from tests.profiles import SPECIALISED
-
-V1 = DEFAULT_TREE.read_text(encoding="utf-8")
-V1_VERSION = re.search(r'version: "([0-9]+\.[0-9]+)"', V1).group(1)
-V2_VERSION = f"{V1_VERSION.split('.')[0]}.{int(V1_VERSION.split('.')[1]) + 1}"
-NEW_QUESTION = """  - id: referral_self_referral
-    domain: referrals_access
-    type: yes_no
-    text: Can families refer themselves?
-    help: Self-referral can widen who reaches the team.
-
-"""
-
-
-def version_two() -> str:
-    """Add a question, drop an option and remove a question, as an editor might."""
-    text = V1.replace(f'version: "{V1_VERSION}"', f'version: "{V2_VERSION}"')
-    text = text.replace(
-        """      - value: "informal"
-        label: Referrers know how to refer, but it is not written down
-""",
-        "",
-        1,
-    )
-    start = text.index("  - id: referral_age_start\n")
-    end = text.index("  - id: referral_relationship_concern\n")
-    text = text[:start] + NEW_QUESTION + text[end:]
-    text = text.replace("next: referral_age_start", "next: referral_self_referral")
-    text = text.replace(  # the dropped option's status rule goes with it
-        """      - when: "referral_pathway == 'informal'"
-        status: partly_met
-        because: Referrers know how to refer, but the pathway is not written down.
-""",
-        "",
-        1,
-    )
-    text = text.replace(
-        """        when: "referral_age_start in ['from_birth', 'later']"\n""", "", 1
-    )
-    assert text.count("referral_age_start") == 0
-    return text
-
-
-@pytest.fixture
-def apps(tmp_path, new_app):
-    """Two apps on one database: before and after the question tree changed."""
-    v2 = tmp_path / "self-audit-v2.yaml"
-    v2.write_text(version_two(), encoding="utf-8")
-    before = new_app(WTF_CSRF_ENABLED=False)
-    after = new_app(WTF_CSRF_ENABLED=False, QUESTION_TREE=str(v2))
-    return before, after
+from tests.tree_support import V1_VERSION, V2_VERSION
 
 
 def test_an_audit_in_progress_moves_to_the_new_version_and_is_told(apps):

@@ -262,6 +262,16 @@ def axe_violations(page) -> str:
     )
 
 
+#: One round trip for what a person would see at a glance on a question page: its heading, the
+#: focused element, any sideways scroll and how many earlier answers the transcript holds.
+LOOK = """() => ({
+    heading: document.querySelector("#question h1")?.innerText ?? "",
+    focused: document.activeElement.id,
+    sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    earlier: document.querySelectorAll(".transcript .chat-pair").length,
+})"""
+
+
 def question_id_of(url: str) -> str | None:
     path = url.split("#", 1)[0].split("?", 1)[0]
     return path.rsplit("/", 1)[1] if "/q/" in path else None

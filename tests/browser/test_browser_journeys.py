@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import docx
 import pytest
 
-from tests.browser.support import choose_answer, press, question_id_of
+from tests.browser.support import LOOK, choose_answer, press, question_id_of
 from tests.profiles import PROFILES, SPECIALISED
 
 # The longest audit on one phone; the other journeys skip the six optional questions at the end.
@@ -22,14 +22,6 @@ JOURNEYS = [
     pytest.param("Pixel 7", True, SHORTER, ANSWERED_FOR_THEM, id="android"),
     pytest.param(None, False, SHORTER, (), id="no-javascript"),
 ]
-
-# One round trip for what a person would see at a glance on each question page.
-LOOK = """() => ({
-    heading: document.querySelector("#question h1")?.innerText ?? "",
-    focused: document.activeElement.id,
-    sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    earlier: document.querySelectorAll(".transcript .chat-pair").length,
-})"""
 
 
 def path_of(page) -> str:
