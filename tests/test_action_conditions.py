@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.tree.engine import evaluate
+from bot.tree.engine import evaluate, walk
+from bot.tree.model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
-from tests.test_scenarios import draw_a_whole_audit
 
 TREE = proved_tree()
 TRAINING = ("training_assessment_observation", "training_interventions")
@@ -25,6 +25,41 @@ MH_PROFESSIONS = (
     "mental_health_nurse",
     "psychiatrist",
 )
+
+
+def answer_strategy(question):
+    if question.type == MULTIPLE_CHOICE:
+        plain = [o.value for o in question.options if not o.exclusive]
+        exclusive = [[o.value] for o in question.options if o.exclusive]
+        subsets = (
+            st.lists(st.sampled_from(plain), min_size=1, unique=True) if plain else st.nothing()
+        )
+        return subsets | st.sampled_from(exclusive) if exclusive else subsets
+    if question.options:
+        return st.sampled_from(question.option_values)
+    if question.type == WHOLE_NUMBER:
+        return st.integers(int(question.min), int(question.max))
+    if question.type == DECIMAL:
+        steps = int(round((question.max - question.min) / question.step))
+        return st.integers(0, steps).map(lambda n: round(question.min + n * question.step, 6))
+    return st.text(max_size=50)
+
+
+def draw_a_whole_audit(data, *, within_limits: bool = False) -> dict:
+    """Answer the tree's questions as they come, each with a drawn valid answer, to the end.
+
+    The route alone is followed (`walk`): evaluating every step would grade each one too.
+    `within_limits` keeps a count no larger than the count it is part of (a question's
+    `at_most`), as the site's own check does.
+    """
+    answers = {}
+    while not (journey := walk(TREE, answers)).complete:
+        question = TREE.question(journey.next)
+        value = data.draw(answer_strategy(question), label=question.id)
+        if within_limits and question.at_most and isinstance(value, (int, float)):
+            value = min(value, answers.get(question.at_most.question, value))
+        answers[question.id] = value
+    return answers
 
 
 def chosen(answers, question_id):

@@ -70,6 +70,22 @@ BROKEN = [
         "last status rule",
     ),
     (
+        "status that is not a status",
+        "      - status: not_met\n        because: Only up to one.",
+        "      - status: unmet\n        because: Only up to one.",
+        "      - status: unmet",
+        "descriptor ages",
+        "'status' must be one of met, partly_met, not_met",
+    ),
+    (
+        "last result has a condition",
+        "    - id: not_yet_meeting\n",
+        '    - id: not_yet_meeting\n      when: "unmet"\n',
+        "    - id: not_yet_meeting",
+        "result not_yet_meeting",
+        "the last result must have no 'when'",
+    ),
+    (
         "unreachable result",
         'when: "unmet and subset(unmet, flagged)"',
         'when: "unmet and subset(unmet, flagged) and len(unmet) > 5"',
