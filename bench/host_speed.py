@@ -1,7 +1,7 @@
 """How fast the host is right now: a fixed pure-Python loop, best of three, in seconds.
 
 The machine's speed drifts by a third within the hour, so a whole-suite time means little on
-its own; run this before and after it (docs/performance.md, section 6).
+its own; run this before and after it (docs/performance.md, "The test suite").
 
     python3 bench/host_speed.py
 """
