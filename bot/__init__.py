@@ -36,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from bot import assets, db, i18n, site, templating, trees
-    from bot.audit import transcript
+    from bot.audit import team_session, transcript
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
@@ -51,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     assets.init_app(app)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(team_session.bp)
     transcript.init_app(app)
     console_commands.init_app(app)
     console_auth.init_app(app)

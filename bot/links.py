@@ -37,4 +37,4 @@ def external_url(endpoint: str, **values) -> str:
 
 def audit_link(token: str) -> str:
     """Return a team's private audit link."""
-    return external_url("audit.start", token=token)
+    return external_url("team_link.open_link", token=token)

@@ -79,7 +79,7 @@ def create_team(console, **fields):
 
 
 def opens(app, token) -> bool:
-    return app.test_client().get(f"/a/{token}/").status_code == 200
+    return app.test_client().get(f"/a/{token}/", follow_redirects=True).status_code == 200
 
 
 def progress_cell(page: str, team_name: str) -> str:

@@ -21,10 +21,24 @@ def path_of(response):
     return urlsplit(response.headers["Location"]).path
 
 
+def team_at(client, token):
+    """Open the team's link in `client`, as a member does; return where its pages are.
+
+    The link (`/a/<token>`) is exchanged for a session and the team's pages are addressed
+    without the token, under the returned prefix (`/t/<team id>`).
+    """
+    response = client.get(f"/a/{token}")
+    assert response.status_code == 303, response.status_code
+    prefix = path_of(response).rstrip("/")
+    assert token not in prefix
+    return prefix
+
+
 def walk(client, token, answers, note=""):
     """Answer every question the site asks from `answers`; return the questions asked."""
     asked = []
-    location = path_of(client.get(f"/a/{token}/next"))
+    prefix = team_at(client, token)
+    location = path_of(client.get(f"{prefix}/next"))
     while "/q/" in location:
         question_id = location.rsplit("/", 1)[1]
         assert question_id in answers, f"site asked {question_id}, not in the profile"
@@ -34,7 +48,7 @@ def walk(client, token, answers, note=""):
         assert response.status_code == 302, response.text[:2000]
         asked.append(question_id)
         location = path_of(response)
-    assert location == f"/a/{token}/check"
+    assert location == f"{prefix}/check"
     return asked
 
 

@@ -19,7 +19,7 @@ from bot.tree.loader import DEFAULT_TREE
 from bot.tree.model import Tree
 from bot.trees import kept_proofs, load_proved_tree
 from tests.admin_support import TEST_PASSWORD_HASH, make_admin, sign_in_directly
-from tests.audit_support import path_of, walk
+from tests.audit_support import path_of, team_at, walk
 from tests.tree_support import version_two
 
 MEMORY_FOLDER = "/dev/shm"
@@ -195,8 +195,8 @@ def finished_audit(tmp_path_factory, migrated_database):
                 team_id, token = store.create_team(get_db(), profile.name)
             client = app.test_client()
             asked = walk(client, token, profile.answers)
-            check_page = client.get(f"/a/{token}/check").text
-            finish_location = path_of(client.post(f"/a/{token}/finish"))
+            check_page = client.get(f"{team_at(client, token)}/check").text
+            finish_location = path_of(client.post(f"{team_at(client, token)}/finish"))
             done[profile.name] = FinishedAudit(
                 app, team_id, token, asked, check_page, finish_location
             )

@@ -154,7 +154,11 @@ class Member(threading.Thread):
 
     def run(self) -> None:
         """Follow the site's redirects like a browser: one GET and one POST per answer."""
-        prefix = f"/a/{self.token}"
+        status, _, opened = self.request(f"/a/{self.token}")
+        if status != 303:
+            self.failures.append(f"GET link: {status}")
+            return
+        prefix = urllib.parse.urlsplit(opened).path.rstrip("/")
         location = ""
         while len(self.acknowledged) < self.limit and not self.stop.is_set():
             try:

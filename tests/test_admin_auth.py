@@ -18,6 +18,7 @@ from tests.admin_support import (
     make_admin,
     sign_in_directly,
 )
+from tests.audit_support import team_at
 from tests.conftest import csrf_token
 from tests.profiles import SPECIALISED
 
@@ -62,7 +63,9 @@ def seeded(app, make_team):
     """A team with a finished audit, so a route that leaked would have something to show."""
     team_id, token = make_team("Seeded team", nation="england")
     client = app.test_client()
-    client.post(f"/a/{token}/", data={"name": "Priya", "role": "Lead"})  # a real team session
+    client.post(
+        f"{team_at(client, token)}/", data={"name": "Priya", "role": "Lead"}
+    )  # a real team session
     with app.app_context():
         db, tree = get_db(), current_tree()
         audit = store.current_audit(

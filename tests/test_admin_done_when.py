@@ -5,7 +5,7 @@ import io
 import re
 
 from tests.admin_support import shown_link, token_of
-from tests.audit_support import walk
+from tests.audit_support import team_at, walk
 from tests.profiles import SPECIALISED
 
 
@@ -40,9 +40,16 @@ def test_an_admin_hands_out_a_link_and_sees_the_finished_audit_everywhere(app, r
 
     team_browser = app.test_client()
     token = token_of(link)
-    assert team_browser.get(link.replace("http://localhost", "")).status_code == 200
+    assert (
+        team_browser.get(link.replace("http://localhost", ""), follow_redirects=True).status_code
+        == 200
+    )
     walk(team_browser, token, SPECIALISED)
-    assert team_browser.post(f"/a/{token}/finish").headers["Location"].endswith("/result")
+    assert (
+        team_browser.post(f"{team_at(team_browser, token)}/finish")
+        .headers["Location"]
+        .endswith("/result")
+    )
 
     table = console.get("/admin/").text
     row = table.split("Meadow Parent-Infant Team")[1].split("</tr>")[0]

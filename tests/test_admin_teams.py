@@ -12,7 +12,7 @@ from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import create_team, date_parts, opens, shown_link, token_of
-from tests.audit_support import form_data, walk
+from tests.audit_support import form_data, team_at, walk
 from tests.profiles import PROFILES, SPECIALISED
 
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags")
@@ -21,7 +21,7 @@ TARGETED = next(p for p in PROFILES if p.name == "both targeted flags")
 def finish_audit(app, token, answers=SPECIALISED):
     team_client = app.test_client()
     walk(team_client, token, answers)
-    assert team_client.post(f"/a/{token}/finish").status_code == 302
+    assert team_client.post(f"{team_at(team_client, token)}/finish").status_code == 302
     return team_client
 
 
@@ -183,11 +183,11 @@ def test_a_team_link_never_reaches_another_teams_audit(app, console):
     _, second_page = create_team(console, name="Second team")
     first, second = token_of(shown_link(first_page.text)), token_of(shown_link(second_page.text))
     team_client = finish_audit(app, first)
-    start = team_client.get(f"/a/{second}/")
+    start = team_client.get(f"{team_at(team_client, second)}/")
     assert "Second team" in start.text and "First team" not in start.text
-    check = team_client.get(f"/a/{second}/check")
+    check = team_client.get(f"{team_at(team_client, second)}/check")
     assert "Finish and see the result" not in check.text
-    assert team_client.get(f"/a/{second}/result").status_code == 302
+    assert team_client.get(f"{team_at(team_client, second)}/result").status_code == 302
     assert team_client.get("/admin/teams/1").status_code == 302
     assert team_client.get(f"/admin/{first}").status_code in (302, 404)
 
@@ -203,12 +203,12 @@ def test_the_progress_table_shows_status_result_activity_and_contributors(app, c
     create_team(console, name="Quiet team", nation="wales")
 
     team_client = app.test_client()
-    team_client.post(f"/a/{finished}/", data={"name": "Priya", "role": "Lead"})
+    team_client.post(f"{team_at(team_client, finished)}/", data={"name": "Priya", "role": "Lead"})
     walk(team_client, finished, SPECIALISED)
-    team_client.post(f"/a/{finished}/finish")
+    team_client.post(f"{team_at(team_client, finished)}/finish")
     other = app.test_client()
-    other.post(f"/a/{started}/", data={"name": "Sam", "role": "Therapist"})
-    other.post(f"/a/{started}/q/sup_under3_count", data=form_data(2))
+    other.post(f"{team_at(other, started)}/", data={"name": "Sam", "role": "Therapist"})
+    other.post(f"{team_at(other, started)}/q/sup_under3_count", data=form_data(2))
 
     table = console.get("/admin/").text
     rows = {
@@ -282,9 +282,11 @@ def test_the_team_page_shows_answers_with_who_and_when_and_the_result(app, conso
     team_id, page = create_team(console)
     token = token_of(shown_link(page.text))
     team_client = app.test_client()
-    team_client.post(f"/a/{token}/", data={"name": "Priya", "role": "Clinical lead"})
+    team_client.post(
+        f"{team_at(team_client, token)}/", data={"name": "Priya", "role": "Clinical lead"}
+    )
     walk(team_client, token, TARGETED.answers, note="Checked with the rota")
-    team_client.post(f"/a/{token}/finish")
+    team_client.post(f"{team_at(team_client, token)}/finish")
     team_page = console.get(f"/admin/teams/{team_id}").text
     assert "Targeted parent-infant relationship team" in team_page
     assert "Priya (Clinical lead)" in team_page
@@ -316,8 +318,8 @@ def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one
         audits = store.audits_for_team(get_db(), team_id)
     assert [audit["status"] for audit in audits] == ["in_progress", "finished"]
     team_client = app.test_client()
-    assert "/q/" in team_client.get(f"/a/{token}/next").headers["Location"]
-    assert team_client.get(f"/a/{token}/result").status_code == 302
+    assert "/q/" in team_client.get(f"{team_at(team_client, token)}/next").headers["Location"]
+    assert team_client.get(f"{team_at(team_client, token)}/result").status_code == 302
     team_page = console.get(f"/admin/teams/{team_id}").text
     assert team_page.count("Specialised parent-infant relationship team") >= 1
     assert "Not started" in team_page

@@ -9,6 +9,7 @@ import re
 import brotli
 
 from bot import PROJECT_ROOT
+from tests.audit_support import team_at
 
 STATIC_URL = re.compile(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]+)"')
 
@@ -19,7 +20,7 @@ def static_urls(html: str) -> list[tuple[str, str]]:
 
 def test_pages_link_static_files_by_a_hash_of_their_content(client, team):
     _, token = team
-    urls = static_urls(client.get(f"/a/{token}/").text)
+    urls = static_urls(client.get(f"{team_at(client, token)}/").text)
     assert {path for path, _ in urls} >= {"/static/css/app.css", "/static/js/chat.js"}
     for path, fingerprint in urls:
         content = (PROJECT_ROOT / path.lstrip("/")).read_bytes()
@@ -54,9 +55,11 @@ def test_a_changed_file_gets_a_new_url(app, tmp_path):
 
 def test_pages_are_compressed_for_browsers_that_accept_it(client, team):
     _, token = team
-    plain = client.get(f"/a/{token}/?intro=1")
-    zipped = client.get(f"/a/{token}/?intro=1", headers={"Accept-Encoding": "gzip"})
-    squeezed = client.get(f"/a/{token}/?intro=1", headers={"Accept-Encoding": "br, gzip"})
+    plain = client.get(f"{team_at(client, token)}/?intro=1")
+    zipped = client.get(f"{team_at(client, token)}/?intro=1", headers={"Accept-Encoding": "gzip"})
+    squeezed = client.get(
+        f"{team_at(client, token)}/?intro=1", headers={"Accept-Encoding": "br, gzip"}
+    )
     assert plain.headers.get("Content-Encoding") is None
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert squeezed.headers["Content-Encoding"] == "br"

@@ -9,7 +9,7 @@ from bot import store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
-from tests.audit_support import form_data, path_of, stored_answers, walk
+from tests.audit_support import form_data, path_of, stored_answers, team_at, walk
 from tests.conftest import csrf_token
 from tests.profiles import PROFILES, SPECIALISED
 
@@ -34,8 +34,9 @@ def test_a_whole_audit_ends_on_the_result_the_engine_gives(finished_audit, profi
     app, team_id, token = audit.app, audit.team_id, audit.token
     assert set(audit.asked) == set(profile.answers)
     assert "Finish and see the result" in audit.check_page
-    assert audit.finish_location == f"/a/{token}/result"
-    page = audit.client().get(f"/a/{token}/result")
+    assert audit.finish_location == f"/t/{team_id}/result"
+    member = audit.client()
+    page = member.get(f"{team_at(member, token)}/result")
     assert page.status_code == 200
     with app.app_context():
         tree = current_tree()
@@ -55,75 +56,83 @@ def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, client, 
     team_id, token = team
     walk(client, token, SPECIALISED)
     change = client.post(
-        f"/a/{token}/q/lead_arrangement?return_to=check", data=form_data("neither")
+        f"{team_at(client, token)}/q/lead_arrangement?return_to=check",
+        data=form_data("neither"),
     )
-    assert path_of(change) == f"/a/{token}/check"
-    check = client.get(f"/a/{token}/check")
+    assert path_of(change) == f"{team_at(client, token)}/check"
+    check = client.get(f"{team_at(client, token)}/check")
     assert "What is the pay band" not in check.text
     assert stored_answers(app, team_id)["lead_pay_band"] == "band_8c_or_above"
-    back = client.post(f"/a/{token}/q/lead_arrangement?return_to=check", data=form_data("led_by"))
-    assert path_of(back) == f"/a/{token}/check"
+    back = client.post(
+        f"{team_at(client, token)}/q/lead_arrangement?return_to=check",
+        data=form_data("led_by"),
+    )
+    assert path_of(back) == f"{team_at(client, token)}/check"
     with app.app_context():
         pay_question = current_tree().question("lead_pay_band").text
-    assert pay_question in client.get(f"/a/{token}/check").text
+    assert pay_question in client.get(f"{team_at(client, token)}/check").text
 
 
 def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(client, team):
     _, token = team
     walk(client, token, SPECIALISED)
     change = client.post(
-        f"/a/{token}/q/referral_age_range?return_to=check",
+        f"{team_at(client, token)}/q/referral_age_range?return_to=check",
         data=form_data("before_first_birthday"),
     )
-    assert path_of(change) == f"/a/{token}/q/referral_age_months_under_one"
+    assert path_of(change) == f"{team_at(client, token)}/q/referral_age_months_under_one"
     assert "return_to=check" in change.headers["Location"]
     done = client.post(
-        f"/a/{token}/q/referral_age_months_under_one?return_to=check", data=form_data(6)
+        f"{team_at(client, token)}/q/referral_age_months_under_one?return_to=check",
+        data=form_data(6),
     )
-    assert path_of(done) == f"/a/{token}/check"
+    assert path_of(done) == f"{team_at(client, token)}/check"
 
 
 def test_a_question_off_the_route_redirects_to_the_next_one_due(client, team):
     _, token = team
     # Only a Soulbury-pay answer leads to this question; on the default route it is skipped.
-    response = client.get(f"/a/{token}/q/lead_soulbury_scale")
-    assert path_of(response) == f"/a/{token}/q/sup_under3_count"
+    response = client.get(f"{team_at(client, token)}/q/lead_soulbury_scale")
+    assert path_of(response) == f"{team_at(client, token)}/q/sup_under3_count"
 
 
 def test_resume_in_a_new_session_goes_to_the_next_unanswered_question(app, team):
     _, token = team
     first = app.test_client()
-    first.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    first.post(f"{team_at(first, token)}/q/sup_under3_count", data=form_data(0))
     second = app.test_client()
-    assert path_of(second.get(f"/a/{token}/next")) == f"/a/{token}/q/sup_3plus_count"
-    start = second.get(f"/a/{token}/")
+    assert (
+        path_of(second.get(f"{team_at(second, token)}/next"))
+        == f"{team_at(second, token)}/q/sup_3plus_count"
+    )
+    start = second.get(f"{team_at(second, token)}/")
     assert "Continue the audit" in start.text
 
 
 def test_transcript_shows_earlier_answers_with_change_links(client, team):
     _, token = team
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
-    page = client.get(f"/a/{token}/q/sup_under3_wte")
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(2))
+    page = client.get(f"{team_at(client, token)}/q/sup_under3_wte")
     assert "Your team’s answers so far" in page.text
     assert "2 practitioners" in page.text
-    assert f'href="/a/{token}/q/sup_under3_count' in page.text
+    assert f'href="{team_at(client, token)}/q/sup_under3_count' in page.text
     assert re.search(r"Question 2 of about \d+", page.text)
 
 
 def test_two_respondents_are_recorded_and_a_replacement_is_shown(app, team):
     team_id, token = team
     sam, alex = app.test_client(), app.test_client()
-    sam.post(f"/a/{token}/", data={"name": "Sam", "role": "Clinical lead"})
-    alex.post(f"/a/{token}/", data={"name": "Alex", "role": "Therapist"})
-    sam.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
-    sam.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
-    sam.post(f"/a/{token}/q/sup_line_management", data=form_data("combined"))
-    alex.post(f"/a/{token}/q/sup_line_management", data=form_data("different_person"))
-    check = alex.get(f"/a/{token}/check").text
+    sam.post(f"{team_at(sam, token)}/", data={"name": "Sam", "role": "Clinical lead"})
+    alex.post(f"{team_at(alex, token)}/", data={"name": "Alex", "role": "Therapist"})
+    sam.post(f"{team_at(sam, token)}/q/sup_under3_count", data=form_data(0))
+    sam.post(f"{team_at(sam, token)}/q/sup_3plus_count", data=form_data(0))
+    sam.post(f"{team_at(sam, token)}/q/sup_line_management", data=form_data("combined"))
+    alex.post(f"{team_at(alex, token)}/q/sup_line_management", data=form_data("different_person"))
+    check = alex.get(f"{team_at(alex, token)}/check").text
     assert "Answered by Sam (Clinical lead)" in check or "Answered by Sam" in check
     assert "changed by Alex (Therapist)" in check
     assert "was: Supervision and line management" in check or "was:" in check
-    start = sam.get(f"/a/{token}/?intro=1").text
+    start = sam.get(f"{team_at(sam, token)}/?intro=1").text
     assert "Sam" in start and "Alex" in start
 
 
@@ -141,7 +150,7 @@ def test_invalid_numbers_show_the_form_again_and_store_nothing(
     app, client, team, question_id, data, message
 ):
     team_id, token = team
-    response = client.post(f"/a/{token}/q/{question_id}", data=data)
+    response = client.post(f"{team_at(client, token)}/q/{question_id}", data=data)
     assert response.status_code == 422
     assert "There is a problem" in response.text
     assert f'<a href="#answer">{message}' in response.text
@@ -153,10 +162,10 @@ def test_invalid_numbers_show_the_form_again_and_store_nothing(
 
 def test_invalid_choices_are_refused(app, client, team):
     team_id, token = team
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
-    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_3plus_count", data=form_data(0))
     for data in ({}, {"answer": "made_up"}, {"answer": ["different_person", "combined"]}):
-        response = client.post(f"/a/{token}/q/sup_line_management", data=data)
+        response = client.post(f"{team_at(client, token)}/q/sup_line_management", data=data)
         assert response.status_code == 422, data
     assert set(stored_answers(app, team_id)) == {"sup_under3_count", "sup_3plus_count"}
 
@@ -166,7 +175,8 @@ def test_an_exclusive_option_cannot_be_combined(app, client, team):
     answers = {k: v for k, v in SPECIALISED.items()}
     walk(client, token, answers)
     response = client.post(
-        f"/a/{token}/q/systems_mechanisms", data={"answer": ["none", "consultation_advice"]}
+        f"{team_at(client, token)}/q/systems_mechanisms",
+        data={"answer": ["none", "consultation_advice"]},
     )
     assert response.status_code == 422
     assert "with other options" in response.text
@@ -176,11 +186,12 @@ def test_an_exclusive_option_cannot_be_combined(app, client, team):
 
 def test_a_long_note_is_refused_with_the_text_kept(client, team):
     _, token = team
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
-    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_3plus_count", data=form_data(0))
     note = "x" * 5001
     response = client.post(
-        f"/a/{token}/q/sup_line_management", data={"answer": "combined", "note": note}
+        f"{team_at(client, token)}/q/sup_line_management",
+        data={"answer": "combined", "note": note},
     )
     assert response.status_code == 422
     assert note in response.text
@@ -200,7 +211,7 @@ def test_odd_characters_are_stored_cleaned_and_shown_escaped(app, client, team):
     )
     stored = stored_answers(app, team_id)["referral_limiting_other"]
     assert stored == "<script>x</script> 👶🏽 עברית"
-    page = client.get(f"/a/{token}/check").text
+    page = client.get(f"{team_at(client, token)}/check").text
     assert "&lt;script&gt;x&lt;/script&gt; 👶🏽 עברית" in page
     assert "<script>x</script>" not in page
 
@@ -220,11 +231,14 @@ def test_one_teams_link_never_shows_another_teams_answers(app, make_team):
     _, token_a = make_team("Team A")
     _, token_b = make_team("Team B")
     client = app.test_client()
-    client.post(f"/a/{token_a}/q/sup_under3_count", data=form_data(7))
-    page_b = client.get(f"/a/{token_b}/q/sup_under3_count")
+    client.post(f"{team_at(client, token_a)}/q/sup_under3_count", data=form_data(7))
+    page_b = client.get(f"{team_at(client, token_b)}/q/sup_under3_count")
     assert "Team B" in page_b.text and "Team A" not in page_b.text
     assert "7 practitioners" not in page_b.text
-    assert path_of(client.get(f"/a/{token_b}/next")) == f"/a/{token_b}/q/sup_under3_count"
+    assert (
+        path_of(client.get(f"{team_at(client, token_b)}/next"))
+        == f"{team_at(client, token_b)}/q/sup_under3_count"
+    )
 
 
 def test_csrf_is_enforced_when_enabled(new_app):
@@ -232,12 +246,13 @@ def test_csrf_is_enforced_when_enabled(new_app):
     with app.app_context():
         _, token = store.create_team(get_db(), "CSRF team")
     client = app.test_client()
-    refused = client.post(f"/a/{token}/q/sup_under3_count", data={"answer": "1"})
+    refused = client.post(f"{team_at(client, token)}/q/sup_under3_count", data={"answer": "1"})
     assert refused.status_code == 422
     assert "This page has expired" in refused.text
-    page = client.get(f"/a/{token}/q/sup_under3_count")
+    page = client.get(f"{team_at(client, token)}/q/sup_under3_count")
     accepted = client.post(
-        f"/a/{token}/q/sup_under3_count", data={"answer": "1", "csrf_token": csrf_token(page.text)}
+        f"{team_at(client, token)}/q/sup_under3_count",
+        data={"answer": "1", "csrf_token": csrf_token(page.text)},
     )
     assert accepted.status_code == 302
 
@@ -245,15 +260,24 @@ def test_csrf_is_enforced_when_enabled(new_app):
 def test_a_finished_audit_can_be_reopened_and_the_result_follows(client, team):
     _, token = team
     walk(client, token, SPECIALISED)
-    client.post(f"/a/{token}/finish")
-    assert "Specialised parent-infant relationship team" in client.get(f"/a/{token}/result").text
-    client.post(f"/a/{token}/reopen")
-    assert path_of(client.get(f"/a/{token}/result")) == f"/a/{token}/check"
-    client.post(
-        f"/a/{token}/q/referral_age_range?return_to=check", data=form_data("to_first_birthday")
+    client.post(f"{team_at(client, token)}/finish")
+    assert (
+        "Specialised parent-infant relationship team"
+        in client.get(f"{team_at(client, token)}/result").text
     )
-    client.post(f"/a/{token}/finish")
-    assert "Targeted parent-infant relationship team" in client.get(f"/a/{token}/result").text
+    client.post(f"{team_at(client, token)}/reopen")
+    assert (
+        path_of(client.get(f"{team_at(client, token)}/result")) == f"{team_at(client, token)}/check"
+    )
+    client.post(
+        f"{team_at(client, token)}/q/referral_age_range?return_to=check",
+        data=form_data("to_first_birthday"),
+    )
+    client.post(f"{team_at(client, token)}/finish")
+    assert (
+        "Targeted parent-infant relationship team"
+        in client.get(f"{team_at(client, token)}/result").text
+    )
 
 
 def test_team_create_prints_a_working_link(app, runner):
@@ -262,7 +286,8 @@ def test_team_create_prints_a_working_link(app, runner):
     link = re.search(r"http://\S+/a/(\S+)/", result.output)
     assert link
     assert (
-        "Riverside Parent-Infant Team" in app.test_client().get(urlsplit(link.group(0)).path).text
+        "Riverside Parent-Infant Team"
+        in app.test_client().get(urlsplit(link.group(0)).path, follow_redirects=True).text
     )
 
 
@@ -271,12 +296,12 @@ def test_demo_team_is_created_once_and_its_link_printed_each_run(app, runner):
     second = runner.invoke(args=["team", "demo"])
     link_first = re.search(r"/a/\S+/", first.output).group(0)
     assert link_first == re.search(r"/a/\S+/", second.output).group(0)
-    assert app.test_client().get(link_first).status_code == 200
+    assert app.test_client().get(link_first, follow_redirects=True).status_code == 200
 
 
 def test_security_headers_keep_the_link_out_of_referrers(client, team):
     _, token = team
-    response = client.get(f"/a/{token}/")
+    response = client.get(f"{team_at(client, token)}/")
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert "<script>" not in response.text and " style=" not in response.text
@@ -287,15 +312,18 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(new_app):
     with app.app_context():
         _, token = store.create_team(get_db(), "CSRF team")
     client = app.test_client()
+    team_at(client, token)
     post_rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
     assert post_rules
     for rule in post_rules:
         url = re.sub(
             r"<int:\w+>",
             "1",
-            rule.rule.replace("<token>", token).replace("<question_id>", "sup_under3_count"),
+            rule.rule.replace("<token>", token)
+            .replace("<question_id>", "sup_under3_count")
+            .replace("<path:rest>", "q/sup_under3_count"),
         )
-        response = client.post(url, data={"answer": "1"})
+        response = client.post(url, data={"answer": "1"}, follow_redirects=True)
         assert response.status_code in (400, 422), url
     with app.app_context():
         audit = store.current_audit(get_db(), 1, tree_id="x", tree_version="x", tree_digest="x")
@@ -304,32 +332,35 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(new_app):
 
 def test_opening_the_link_again_resumes_at_the_next_unanswered_question(client, team):
     _, token = team
-    first_visit = client.get(f"/a/{token}/")
+    first_visit = client.get(f"{team_at(client, token)}/")
     assert first_visit.status_code == 200 and "Start the audit" in first_visit.text
-    client.post(f"/a/{token}/", data={"name": "", "role": ""})
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
-    assert path_of(client.get(f"/a/{token}/")) == f"/a/{token}/q/sup_3plus_count"
-    intro = client.get(f"/a/{token}/?intro=1")
+    client.post(f"{team_at(client, token)}/", data={"name": "", "role": ""})
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
+    assert (
+        path_of(client.get(f"{team_at(client, token)}/"))
+        == f"{team_at(client, token)}/q/sup_3plus_count"
+    )
+    intro = client.get(f"{team_at(client, token)}/?intro=1")
     assert intro.status_code == 200 and "Continue the audit" in intro.text
 
 
 def test_clearing_your_name_answers_anonymously_from_then_on(app, client, team):
     team_id, token = team
-    client.post(f"/a/{token}/", data={"name": "Sam", "role": "Lead"})
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
-    client.post(f"/a/{token}/", data={"name": "", "role": ""})
-    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
-    check = client.get(f"/a/{token}/check").text
+    client.post(f"{team_at(client, token)}/", data={"name": "Sam", "role": "Lead"})
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/", data={"name": "", "role": ""})
+    client.post(f"{team_at(client, token)}/q/sup_3plus_count", data=form_data(0))
+    check = client.get(f"{team_at(client, token)}/check").text
     assert "Answered by Sam (Lead)" in check
     assert "Answered by someone in the team" in check
 
 
 def test_back_from_the_first_question_reaches_the_start_page(client, team):
     _, token = team
-    client.post(f"/a/{token}/", data={"name": "", "role": ""})
-    page = client.get(f"/a/{token}/q/sup_under3_count").text
+    client.post(f"{team_at(client, token)}/", data={"name": "", "role": ""})
+    page = client.get(f"{team_at(client, token)}/q/sup_under3_count").text
     back = re.search(r'href="([^"]+)" class="back-link"', page).group(1)
-    assert back == f"/a/{token}/?intro=1"
+    assert back == f"{team_at(client, token)}/?intro=1"
     assert client.get(back).status_code == 200
 
 
@@ -353,8 +384,8 @@ def test_a_targeted_limit_is_explained_once_above_the_other_reasons(
     profile = next(p for p in PROFILES if p.name == profile_name)
     _, token = team
     walk(client, token, profile.answers)
-    client.post(f"/a/{token}/finish")
-    sections = _result_sections(client.get(f"/a/{token}/result").text)
+    client.post(f"{team_at(client, token)}/finish")
+    sections = _result_sections(client.get(f"{team_at(client, token)}/result").text)
     with app.app_context():
         tree = current_tree()
     flag = tree.flags_by_id["targeted_age_under_one"]

@@ -11,6 +11,7 @@ from bot import store
 from bot.db import get_db
 from bot.tree.loader import DEFAULT_TREE, READY_MAX_LENGTH, TreeError, parse_tree
 from bot.trees import current_tree
+from tests.audit_support import team_at
 
 
 def tree_of(app):
@@ -29,7 +30,7 @@ def test_the_start_page_lists_what_to_have_ready_from_the_tree_in_order(app, cli
     tree = tree_of(app)
     expected = list(dict.fromkeys(q.ready for q in tree.questions if q.ready))
     assert len(expected) >= 5, "the tree says too little about what to have ready"
-    assert ready_items(client.get(f"/a/{token}/").text) == expected
+    assert ready_items(client.get(f"{team_at(client, token)}/").text) == expected
 
 
 def test_what_to_have_ready_covers_every_figure_the_audit_asks_for(app):
@@ -54,7 +55,8 @@ def test_a_question_given_a_ready_item_joins_the_start_page_list(tmp_path, new_a
     app = new_app(QUESTION_TREE=str(tree_file))
     with app.app_context():
         _, token = store.create_team(get_db(), "Test team")
-    items = ready_items(app.test_client().get(f"/a/{token}/").text)
+    member = app.test_client()
+    items = ready_items(member.get(f"{team_at(member, token)}/").text)
     # In tree order: after the team's questions, before outcomes and funding.
     pay_band = "The clinical lead's pay band or scale (Agenda for Change or Soulbury)"
     assert items.index("Your written referral criteria") == items.index(pay_band) + 1
@@ -62,7 +64,7 @@ def test_a_question_given_a_ready_item_joins_the_start_page_list(tmp_path, new_a
 
 def test_the_start_page_estimate_follows_the_number_of_questions(app, client, team):
     _, token = team
-    page = client.get(f"/a/{token}/").text
+    page = client.get(f"{team_at(client, token)}/").text
     count = int(re.search(r"about (\d+) in all", page).group(1))
     minutes = int(re.search(r"allow about (\d+) minutes", page).group(1))
     assert count <= minutes < count + 5
@@ -72,7 +74,7 @@ def test_the_start_page_estimate_follows_the_number_of_questions(app, client, te
 def test_the_start_page_reads_in_welsh_with_its_list(app, client, team):
     _, token = team
     client.get("/language/cy")
-    page = client.get(f"/a/{token}/").text
+    page = client.get(f"{team_at(client, token)}/").text
     assert "Beth i'w gael yn barod" in html.unescape(page)
     assert "Y proffesiynau yn y tîm" in ready_items(page)
 
@@ -80,9 +82,9 @@ def test_the_start_page_reads_in_welsh_with_its_list(app, client, team):
 def test_the_printable_list_shows_every_question_under_its_domain(app, client, team):
     _, token = team
     tree = tree_of(app)
-    start = client.get(f"/a/{token}/").text
-    assert f'href="/a/{token}/questions"' in start
-    page = html.unescape(client.get(f"/a/{token}/questions").text)
+    start = client.get(f"{team_at(client, token)}/").text
+    assert f'href="{team_at(client, token)}/questions"' in start
+    page = html.unescape(client.get(f"{team_at(client, token)}/questions").text)
     sections = re.findall(r'<section class="question-list-domain"[^>]*>(.*?)</section>', page, re.S)
     assert len(sections) == len(tree.domains)
     for domain, section in zip(tree.domains, sections, strict=True):
@@ -95,7 +97,7 @@ def test_the_printable_list_shows_every_question_under_its_domain(app, client, t
 
 def test_the_printable_list_prints_without_the_site_header(client, team):
     _, token = team
-    page = client.get(f"/a/{token}/questions").text
+    page = client.get(f"{team_at(client, token)}/questions").text
     assert 'class="back-link print-hide"' in page
     assert "data-print hidden" in page
 

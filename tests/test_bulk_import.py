@@ -51,7 +51,8 @@ def test_a_file_is_previewed_then_created_with_its_links_shown_once(app):
     links = re.findall(r'<code class="import-link">([^<]+)</code>', done.text)
     assert len(links) == 3
     for link in links:
-        assert app.test_client().get(link.replace("http://localhost", "")).status_code == 200
+        opened = app.test_client().get(link.replace("http://localhost", ""), follow_redirects=True)
+        assert opened.status_code == 200
     assert 'data-invitation="cy"' in done.text  # the team in Wales gets a Welsh invitation
     with app.app_context():
         wales = [i["team"] for i in store.team_overview(get_db()) if i["team"]["nation"] == "wales"]

@@ -99,5 +99,6 @@ def test_killed_mid_load_keeps_every_acknowledged_answer(server):
     finally:
         conn.close()
     assert acknowledged <= answers_in_log(running.db)
-    status = urllib.request.urlopen(f"{running.base}/a/{teams[0][1]}/next", timeout=5).status
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    status = browser.open(f"{running.base}/a/{teams[0][1]}/next", timeout=5).status
     assert status == 200

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.tree.engine import evaluate
-from tests.audit_support import form_data, path_of
+from tests.audit_support import form_data, path_of, team_at
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 
@@ -36,8 +36,9 @@ def test_each_justification_quotes_the_self_audit_page(profile):
 def test_each_profile_through_the_site_gives_the_result_the_page_gives(finished_audit, profile):
     audit = finished_audit(profile)
     assert set(audit.asked) == set(profile.answers)
-    assert audit.finish_location == f"/a/{audit.token}/result"
-    page = audit.client().get(f"/a/{audit.token}/result").text
+    assert audit.finish_location == f"/t/{audit.team_id}/result"
+    member = audit.client()
+    page = member.get(f"{team_at(member, audit.token)}/result").text
     result = TREE.results_by_id[profile.classification]
     assert f'class="panel-title">{result.title}</h1>' in page
     for flag_id in profile.flags:
@@ -77,7 +78,7 @@ def test_none_of_these_cannot_be_combined_with_a_limit(client, team):
     _, token = team
     walk_to(client, token, "referral_limiting_characteristic")
     response = client.post(
-        f"/a/{token}/q/referral_limiting_characteristic",
+        f"{team_at(client, token)}/q/referral_limiting_characteristic",
         data=form_data(["able_to_pay", "no_limit"]),
     )
     assert response.status_code == 422
@@ -92,9 +93,9 @@ def test_an_age_limit_must_fall_in_the_band_chosen(client, team, months_question
     _, token = team
     band = "before_first_birthday" if "one" in months_question else "between_first_and_second"
     walk_to(client, token, "referral_age_range")
-    response = client.post(f"/a/{token}/q/referral_age_range", data=form_data(band))
-    assert path_of(response) == f"/a/{token}/q/{months_question}"
-    refused = client.post(f"/a/{token}/q/{months_question}", data=form_data(value))
+    response = client.post(f"{team_at(client, token)}/q/referral_age_range", data=form_data(band))
+    assert path_of(response) == f"{team_at(client, token)}/q/{months_question}"
+    refused = client.post(f"{team_at(client, token)}/q/{months_question}", data=form_data(value))
     assert refused.status_code == 422
     assert f"Enter a number of {limit} or less" in refused.text
 
@@ -141,7 +142,7 @@ def test_the_two_experience_bands_read_apart_and_carry_their_rule_in_the_hint():
 
 def walk_to(client, token, question_id):
     """Answer from the specialised profile until the site asks `question_id`."""
-    location = path_of(client.get(f"/a/{token}/next"))
+    location = path_of(client.get(f"{team_at(client, token)}/next"))
     while not location.endswith(f"/q/{question_id}"):
         asked = location.rsplit("/", 1)[1]
         location = path_of(client.post(location, data=form_data(SPECIALISED[asked])))

@@ -8,6 +8,7 @@ from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
+from tests.audit_support import team_at
 from tests.profiles import SPECIALISED
 
 
@@ -44,7 +45,7 @@ CONSOLE_PAGES = [
 def test_every_team_page_says_no_store(client, finished_team):
     _, token, _ = finished_team
     for path in TEAM_PAGES:
-        response = client.get(f"/a/{token}{path}")
+        response = client.get(f"{team_at(client, token)}{path}")
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path
 

@@ -12,6 +12,7 @@ from bot.db import get_db
 from bot.tree.answers import check_answer
 from bot.tree.model import NOTE_MAX_LENGTH
 from bot.trees import current_tree
+from tests.audit_support import team_at
 from tests.conftest import proved_tree
 
 ODD_TEXT = st.text(
@@ -57,22 +58,22 @@ VALUES = ODD_TEXT | st.sampled_from(real_values())
 FORM = st.dictionaries(FIELDS, VALUES | st.lists(VALUES, max_size=5), max_size=6)
 
 
-def team_post_urls(app):
-    """Make a team; return the tree and every team page's POST address for its link."""
+def team_post_urls(app, client):
+    """Make a team and open its link in `client`; return the tree and every team page's POST
+    address (the link's own addresses only redirect, so they are left out)."""
     with app.app_context():
-        _, token = store.create_team(get_db(), "Hostile team")
+        team_id, token = store.create_team(get_db(), "Hostile team")
         tree = current_tree()
+    team_at(client, token)
     post_urls = []
     for rule in app.url_map.iter_rules():
-        if "POST" not in rule.methods or rule.rule.startswith("/admin"):
+        if "POST" not in rule.methods or rule.rule.startswith(("/admin", "/a/")):
             continue
+        address = rule.rule.replace("<int:team_id>", str(team_id))
         if "<question_id>" in rule.rule:
-            post_urls += [
-                rule.rule.replace("<token>", token).replace("<question_id>", q.id)
-                for q in tree.questions
-            ]
+            post_urls += [address.replace("<question_id>", q.id) for q in tree.questions]
         else:
-            post_urls.append(rule.rule.replace("<token>", token))
+            post_urls.append(address)
     return tree, post_urls
 
 
@@ -94,8 +95,8 @@ def assert_everything_stored_is_in_bounds(app, tree):
 
 
 def test_arbitrary_posts_never_crash_and_store_only_valid_answers(app):
-    tree, urls = team_post_urls(app)
     client = app.test_client()
+    tree, urls = team_post_urls(app, client)
 
     token_prefix = next(url for url in urls if "/q/" in url).split("/q/")[0]
 
@@ -124,8 +125,8 @@ def test_arbitrary_posts_never_crash_and_store_only_valid_answers(app):
 
 
 def test_arbitrary_paths_and_tokens_are_404_not_500(app):
-    team_post_urls(app)
     client = app.test_client()
+    team_post_urls(app, client)
 
     @settings(max_examples=150, deadline=None)
     @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))

@@ -13,13 +13,14 @@ from flask_babel import force_locale
 from bot import i18n, store
 from bot.audit.forms import question_form
 from bot.db import get_db
+from tests.audit_support import team_at
 from tests.conftest import proved_tree
 
 
 def test_requests_in_one_worker_share_one_connection(app, client, team):
     _, token = team
     for _ in range(5):
-        assert client.get(f"/a/{token}/").status_code == 200
+        assert client.get(f"{team_at(client, token)}/").status_code == 200
     assert app.extensions["db_pool"].opened == 1
 
 
@@ -93,8 +94,8 @@ def test_connections_close_when_the_pool_is_closed(app):
 def test_a_question_page_looks_its_catalogue_up_once(app, client, team, monkeypatch):
     _, token = team
     client.get("/language/cy")
-    client.post(f"/a/{token}/", data={})
-    question_url = client.get(f"/a/{token}/next").headers["Location"]
+    client.post(f"{team_at(client, token)}/", data={})
+    question_url = client.get(f"{team_at(client, token)}/next").headers["Location"]
     looked_up = []
     real = i18n.get_translations
     monkeypatch.setattr(i18n, "get_translations", lambda: looked_up.append(1) or real())
@@ -147,7 +148,7 @@ def test_an_answers_round_trip_evaluates_the_audit_once(client, team, monkeypatc
     # An empty memo: another test in this process may have assessed the same answers.
     monkeypatch.setattr(assessment, "_memo", assessment._Memo(assessment.MEMO_SIZE))
     _, token = team
-    first = client.get(f"/a/{token}/next").headers["Location"].split("#")[0]
+    first = client.get(f"{team_at(client, token)}/next").headers["Location"].split("#")[0]
     assert client.get(first).status_code == 200
     evaluations = []
     real_evaluate = engine.evaluate

@@ -21,6 +21,7 @@ from babel.support import Translations
 from flask_babel import format_date
 
 from bot import PROJECT_ROOT
+from tests.audit_support import team_at
 from tests.profiles import PROFILES, SPECIALISED
 
 BY_NAME = {profile.name: profile for profile in PROFILES}
@@ -224,7 +225,7 @@ def path_of(response) -> str:
 
 def answer(client, token: str, answers: dict, stop_before: str | None = None) -> str:
     """Answer the questions the site asks from `answers`; return the path it ends on."""
-    location = path_of(client.get(f"/a/{token}/next"))
+    location = path_of(client.get(f"{team_at(client, token)}/next"))
     while "/q/" in location:
         question_id = location.rsplit("/", 1)[1]
         if question_id == stop_before:
@@ -239,7 +240,7 @@ def answer(client, token: str, answers: dict, stop_before: str | None = None) ->
 
 def test_the_start_page_is_in_welsh(cy, team):
     _team_id, token = team
-    response = cy.get(f"/a/{token}/")
+    response = cy.get(f"{team_at(cy, token)}/")
     assert response.status_code == 200
     assert_welsh(
         response,
@@ -255,7 +256,7 @@ def test_the_start_page_is_in_welsh(cy, team):
 
 def test_a_question_is_in_welsh(cy, team):
     _team_id, token = team
-    response = cy.get(f"/a/{token}/q/sup_under3_count")
+    response = cy.get(f"{team_at(cy, token)}/q/sup_under3_count")
     assert response.status_code == 200
     assert_welsh(
         response,
@@ -270,7 +271,9 @@ def test_a_question_is_in_welsh(cy, team):
 
 def test_a_question_with_an_error_is_in_welsh(cy, team):
     _team_id, token = team
-    response = cy.post(f"/a/{token}/q/sup_under3_count", data={"answer": "lots", "note": ""})
+    response = cy.post(
+        f"{team_at(cy, token)}/q/sup_under3_count", data={"answer": "lots", "note": ""}
+    )
     assert response.status_code == 422
     assert_welsh(
         response,
@@ -285,7 +288,8 @@ def test_an_exclusive_option_error_names_the_option_in_welsh(cy, team):
     _team_id, token = team
     answer(cy, token, SPECIALISED, stop_before="staff_modalities")
     response = cy.post(
-        f"/a/{token}/q/staff_modalities", data={"answer": ["vig", "none_yet"], "note": ""}
+        f"{team_at(cy, token)}/q/staff_modalities",
+        data={"answer": ["vig", "none_yet"], "note": ""},
     )
     assert response.status_code == 422
     assert_welsh(response, "Ni allwch ddewis ‘Dim un eto’ gydag opsiynau eraill")
@@ -293,15 +297,15 @@ def test_an_exclusive_option_error_names_the_option_in_welsh(cy, team):
 
 def test_a_too_long_name_is_refused_in_welsh(cy, team):
     _team_id, token = team
-    response = cy.post(f"/a/{token}/", data={"name": "x" * 81, "role": ""})
+    response = cy.post(f"{team_at(cy, token)}/", data={"name": "x" * 81, "role": ""})
     assert response.status_code == 422
     assert_welsh(response, "Rhaid i'ch enw fod yn 80 nod neu lai", english=("Field cannot",))
 
 
 def test_the_check_and_result_pages_are_in_welsh(cy, team):
     _team_id, token = team
-    assert answer(cy, token, SPECIALISED) == f"/a/{token}/check"
-    check = cy.get(f"/a/{token}/check")
+    assert answer(cy, token, SPECIALISED) == f"{team_at(cy, token)}/check"
+    check = cy.get(f"{team_at(cy, token)}/check")
     assert check.status_code == 200
     assert_welsh(
         check,
@@ -311,8 +315,8 @@ def test_the_check_and_result_pages_are_in_welsh(cy, team):
         "2 ymarferydd",
         english=("Check your answers", "Finish and see the result", "Answered by"),
     )
-    assert path_of(cy.post(f"/a/{token}/finish")) == f"/a/{token}/result"
-    result = cy.get(f"/a/{token}/result")
+    assert path_of(cy.post(f"{team_at(cy, token)}/finish")) == f"{team_at(cy, token)}/result"
+    result = cy.get(f"{team_at(cy, token)}/result")
     assert result.status_code == 200
     assert_welsh(
         result,
@@ -357,7 +361,7 @@ def test_the_browsers_language_is_used_until_the_user_chooses(client, compiled):
 def test_switching_language_mid_audit_keeps_the_place_and_the_answers(client, team, compiled):
     _team_id, token = team
     location = answer(client, token, SPECIALISED, stop_before="sup_3plus_count")
-    assert location == f"/a/{token}/q/sup_3plus_count"
+    assert location == f"{team_at(client, token)}/q/sup_3plus_count"
     english = client.get(location)
     assert '<html lang="en-GB">' in english.text
     switch = client.get(f"/language/cy?next={quote(location)}")
@@ -371,21 +375,21 @@ def test_switching_language_mid_audit_keeps_the_place_and_the_answers(client, te
         "Ydy, mae pob unigolyn yn cael o leiaf ei gyfran",  # an earlier answer, in Welsh
         "6.8 awr",
     )
-    assert path_of(client.get(f"/a/{token}/next")) == location
+    assert path_of(client.get(f"{team_at(client, token)}/next")) == location
 
 
 def test_the_word_plan_in_welsh_has_welsh_headings(cy, team, make_team):
     _team_id, with_gaps = make_team("Team with gaps")
     answer(cy, with_gaps, BY_NAME["no consultant lead or oversight"].answers)
-    cy.post(f"/a/{with_gaps}/finish")
-    document = docx.Document(io.BytesIO(cy.get(f"/a/{with_gaps}/action-plan.docx").data))
+    cy.post(f"{team_at(cy, with_gaps)}/finish")
+    document = docx.Document(io.BytesIO(cy.get(f"{team_at(cy, with_gaps)}/action-plan.docx").data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Cynllun gweithredu" in headings and "Action plan" not in headings
 
     _team_id, token = team
     answer(cy, token, SPECIALISED)
-    cy.post(f"/a/{token}/finish")
-    response = cy.get(f"/a/{token}/action-plan.docx")
+    cy.post(f"{team_at(cy, token)}/finish")
+    response = cy.get(f"{team_at(cy, token)}/action-plan.docx")
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]

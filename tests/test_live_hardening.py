@@ -93,7 +93,8 @@ def test_the_access_and_error_logs_of_a_walk_hold_no_audit_link(tmp_path):
         server.stop()
     access = access_log.read_text()
     assert token not in access and token not in error_log.read_text()
-    assert len(re.findall(r'"(?:GET|POST) /a/…/q/\w+ HTTP', access)) >= 13  # all there, masked
+    assert len(re.findall(r'"(?:GET|POST) /t/\d+/q/\w+ HTTP', access)) >= 13  # no token in these
+    assert '"GET /a/… HTTP' in access  # the link itself, masked
 
 
 def test_two_workers_share_one_sign_in_limit(new_app):

@@ -4,7 +4,7 @@ input kept: never a comma, a word or an impossible WTE turned into another numbe
 import pytest
 
 from bot.tree.answers import AnswerError, check_answer
-from tests.audit_support import form_data, path_of, stored_answers
+from tests.audit_support import form_data, path_of, stored_answers, team_at
 from tests.conftest import proved_tree
 
 TREE = proved_tree()
@@ -51,9 +51,9 @@ def test_anything_else_is_refused_not_reread(question_id, typed, code):
 
 
 def reach_hours(client, token, count=2, wte="1.7"):
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(count))
-    response = client.post(f"/a/{token}/q/sup_under3_wte", data=form_data(wte))
-    assert path_of(response) == f"/a/{token}/q/sup_under3_hours"
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(count))
+    response = client.post(f"{team_at(client, token)}/q/sup_under3_wte", data=form_data(wte))
+    assert path_of(response) == f"{team_at(client, token)}/q/sup_under3_hours"
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def reach_hours(client, token, count=2, wte="1.7"):
 def test_a_refused_decimal_shows_its_message_and_keeps_the_input(app, client, team, typed, message):
     team_id, token = team
     reach_hours(client, token)
-    response = client.post(f"/a/{token}/q/sup_under3_hours", data=form_data(typed))
+    response = client.post(f"{team_at(client, token)}/q/sup_under3_hours", data=form_data(typed))
     assert response.status_code == 422
     assert f'<a href="#answer">{message}' in response.text
     assert f'value="{typed}"' in response.text
@@ -79,7 +79,7 @@ def test_a_refused_decimal_shows_its_message_and_keeps_the_input(app, client, te
 @pytest.mark.parametrize("typed", ["two", "1,4", "1_0", "2.5"])
 def test_a_refused_whole_number_says_enter_a_whole_number(app, client, team, typed):
     team_id, token = team
-    response = client.post(f"/a/{token}/q/sup_under3_count", data=form_data(typed))
+    response = client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(typed))
     assert response.status_code == 422
     assert '<a href="#answer">Enter a whole number, like 3' in response.text
     assert f'value="{typed}"' in response.text
@@ -89,40 +89,43 @@ def test_a_refused_whole_number_says_enter_a_whole_number(app, client, team, typ
 def test_exact_pro_rata_hours_are_accepted_and_stored(app, client, team):
     team_id, token = team
     reach_hours(client, token)
-    response = client.post(f"/a/{token}/q/sup_under3_hours", data=form_data("6.8"))
-    assert path_of(response) == f"/a/{token}/q/sup_under3_each"
+    response = client.post(f"{team_at(client, token)}/q/sup_under3_hours", data=form_data("6.8"))
+    assert path_of(response) == f"{team_at(client, token)}/q/sup_under3_each"
     assert stored_answers(app, team_id)["sup_under3_hours"] == 6.8
 
 
 def test_a_wte_above_the_head_count_is_refused_with_the_count_named(app, client, team):
     team_id, token = team
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
-    response = client.post(f"/a/{token}/q/sup_under3_wte", data=form_data("14"))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(2))
+    response = client.post(f"{team_at(client, token)}/q/sup_under3_wte", data=form_data("14"))
     assert response.status_code == 422
     assert "Enter 2 or less" in response.text
     assert "cannot be more than the number of practitioners" in response.text
     assert 'value="14"' in response.text
     assert "sup_under3_wte" not in stored_answers(app, team_id)
-    accepted = client.post(f"/a/{token}/q/sup_under3_wte", data=form_data("2"))
-    assert path_of(accepted) == f"/a/{token}/q/sup_under3_hours"
+    accepted = client.post(f"{team_at(client, token)}/q/sup_under3_wte", data=form_data("2"))
+    assert path_of(accepted) == f"{team_at(client, token)}/q/sup_under3_hours"
 
 
 def test_lowering_the_head_count_below_the_wte_asks_for_the_wte_again(client, team):
     _, token = team
     reach_hours(client, token, count=3, wte="2.5")
-    client.post(f"/a/{token}/q/sup_under3_hours", data=form_data("10"))
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
-    assert path_of(client.get(f"/a/{token}/next")) == f"/a/{token}/q/sup_under3_wte"
+    client.post(f"{team_at(client, token)}/q/sup_under3_hours", data=form_data("10"))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(2))
+    assert (
+        path_of(client.get(f"{team_at(client, token)}/next"))
+        == f"{team_at(client, token)}/q/sup_under3_wte"
+    )
 
 
 def test_number_messages_are_in_welsh(app, client, team):
     _, token = team
     client.get("/language/cy?next=/")
-    whole = client.post(f"/a/{token}/q/sup_under3_count", data=form_data("dau"))
+    whole = client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data("dau"))
     assert "Rhowch rif cyfan, fel 3" in whole.text
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
-    wte = client.post(f"/a/{token}/q/sup_under3_wte", data=form_data("3"))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(2))
+    wte = client.post(f"{team_at(client, token)}/q/sup_under3_wte", data=form_data("3"))
     assert "Rhowch 2 neu lai" in wte.text
-    client.post(f"/a/{token}/q/sup_under3_wte", data=form_data("1.7"))
-    comma = client.post(f"/a/{token}/q/sup_under3_hours", data=form_data("6,8"))
+    client.post(f"{team_at(client, token)}/q/sup_under3_wte", data=form_data("1.7"))
+    comma = client.post(f"{team_at(client, token)}/q/sup_under3_hours", data=form_data("6,8"))
     assert "Defnyddiwch atalnod llawn ar gyfer degolion, fel 1.4" in comma.text

@@ -13,7 +13,7 @@ from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
-from tests.audit_support import form_data, walk
+from tests.audit_support import form_data, team_at, walk
 from tests.national_support import cell
 from tests.profiles import SPECIALISED
 
@@ -34,7 +34,9 @@ def test_team_page_console_progress_national_and_exports_agree_after_a_tree_move
     walk(before.test_client(), token, early)
 
     team = after.test_client()
-    answered, total = map(int, ANSWERED.search(team.get(f"/a/{token}/?intro=1").text).groups())
+    answered, total = map(
+        int, ANSWERED.search(team.get(f"{team_at(team, token)}/?intro=1").text).groups()
+    )
     console = after.test_client()
     sign_in_directly(console, make_admin(after))
     with after.app_context():
@@ -58,10 +60,10 @@ def test_team_page_console_progress_national_and_exports_agree_after_a_tree_move
     assert "Wales has fewer than 3 teams" in national  # one team: no column of its own
     assert cell(national, 'category="in_progress"', 'column="total"') in ("fewer than 3", "hidden")
 
-    team.post(f"/a/{token}/q/referral_pathway", data=form_data("written_and_shared"))
+    team.post(f"{team_at(team, token)}/q/referral_pathway", data=form_data("written_and_shared"))
     walk(team, token, {**SPECIALISED, "referral_self_referral": "yes"})
-    assert team.post(f"/a/{token}/finish").status_code == 302
-    result_page = team.get(f"/a/{token}/result").text
+    assert team.post(f"{team_at(team, token)}/finish").status_code == 302
+    result_page = team.get(f"{team_at(team, token)}/result").text
     with after.app_context():
         titles = {result.id: result.title for result in current_tree().results}
     shown = [result for result, title in titles.items() if f">{title}</h1>" in result_page]

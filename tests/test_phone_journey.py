@@ -11,6 +11,7 @@ from bot import store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
+from tests.audit_support import team_at
 from tests.profiles import SPECIALISED
 
 
@@ -42,32 +43,35 @@ def answered_before(app, question_id: str) -> dict:
 def test_a_change_from_the_check_page_returns_to_that_answers_row(app, client, team):
     team_id, token = team
     store_answers(app, team_id, SPECIALISED)
-    check = client.get(f"/a/{token}/check").text
+    check = client.get(f"{team_at(client, token)}/check").text
     assert 'id="answer-referral_age_range"' in check
-    question = client.get(f"/a/{token}/q/referral_age_range?return_to=check").text
+    question = client.get(f"{team_at(client, token)}/q/referral_age_range?return_to=check").text
     back = re.search(r'href="([^"]+)" class="back-link"', question).group(1)
-    assert back == f"/a/{token}/check#answer-referral_age_range"
+    assert back == f"{team_at(client, token)}/check#answer-referral_age_range"
     response = client.post(
-        f"/a/{token}/q/referral_age_range?return_to=check",
+        f"{team_at(client, token)}/q/referral_age_range?return_to=check",
         data={"answer": "to_first_birthday", "note": ""},
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/a/{token}/check#answer-referral_age_range")
+    assert response.headers["Location"].endswith(
+        f"{team_at(client, token)}/check#answer-referral_age_range"
+    )
 
 
 def test_finishing_the_audit_the_ordinary_way_lands_at_the_top_of_the_check_page(app, client, team):
     team_id, token = team
     store_answers(app, team_id, answered_before(app, "further_anything_else"))
     response = client.post(
-        f"/a/{token}/q/further_anything_else", data={"answer": "More to say.", "note": ""}
+        f"{team_at(client, token)}/q/further_anything_else",
+        data={"answer": "More to say.", "note": ""},
     )
-    assert response.headers["Location"].endswith(f"/a/{token}/check")
+    assert response.headers["Location"].endswith(f"{team_at(client, token)}/check")
 
 
 def test_the_back_link_sits_inside_the_question_not_above_the_conversation(app, client, team):
     team_id, token = team
     store_answers(app, team_id, answered_before(app, "mdt_professions"))
-    page = client.get(f"/a/{token}/q/mdt_professions").text
+    page = client.get(f"{team_at(client, token)}/q/mdt_professions").text
     question_at = page.index('id="question"')
     assert page.index('class="back-link"') > question_at
     assert page.index('class="back-link"') < page.index('id="question-heading"')
@@ -77,28 +81,30 @@ def test_the_back_link_sits_inside_the_question_not_above_the_conversation(app, 
 @pytest.mark.parametrize("language", ["cy", "en"])
 def test_switching_language_on_a_question_comes_back_to_the_question(client, team, language):
     _, token = team
-    page = client.get(f"/a/{token}/q/sup_under3_count").text
+    page = client.get(f"{team_at(client, token)}/q/sup_under3_count").text
     other = "cy" if language == "en" else "en"
     if language == "cy":
-        client.get(f"/language/cy?next=/a/{token}/q/sup_under3_count")
-        page = client.get(f"/a/{token}/q/sup_under3_count").text
+        client.get(f"/language/cy?next={team_at(client, token)}/q/sup_under3_count")
+        page = client.get(f"{team_at(client, token)}/q/sup_under3_count").text
     switch = re.search(rf'href="(/language/{other}\?[^"]+)"', page).group(1).replace("&amp;", "&")
-    assert parse_qs(urlsplit(switch).query)["next"] == [f"/a/{token}/q/sup_under3_count#question"]
+    assert parse_qs(urlsplit(switch).query)["next"] == [
+        f"{team_at(client, token)}/q/sup_under3_count#question"
+    ]
     response = client.get(switch)
-    assert response.headers["Location"] == f"/a/{token}/q/sup_under3_count#question"
+    assert response.headers["Location"] == f"{team_at(client, token)}/q/sup_under3_count#question"
 
 
 def test_switching_language_elsewhere_returns_to_the_same_page_without_a_fragment(client, team):
     _, token = team
-    page = client.get(f"/a/{token}/check").text
+    page = client.get(f"{team_at(client, token)}/check").text
     switch = re.search(r'href="(/language/cy\?[^"]+)"', page).group(1).replace("&amp;", "&")
-    assert client.get(switch).headers["Location"] == f"/a/{token}/check"
+    assert client.get(switch).headers["Location"] == f"{team_at(client, token)}/check"
 
 
 def test_earlier_domains_fold_to_one_line_and_the_current_domain_is_open(app, client, team):
     team_id, token = team
     store_answers(app, team_id, answered_before(app, "further_anything_else"))
-    page = client.get(f"/a/{token}/q/further_anything_else").text
+    page = client.get(f"{team_at(client, token)}/q/further_anything_else").text
     domains = re.findall(r'<details class="transcript-domain([^"]*)"( open)?>', page)
     tree = tree_of(app)
     assert len(domains) == len(tree.domains)
@@ -120,10 +126,12 @@ def test_a_domain_note_is_shown_once_on_the_first_question_of_its_domain(app, cl
     for domain in noted:
         in_domain = [q for q in path if tree.questions_by_id[q].domain == domain.id]
         store_answers(app, team_id, answered_before(app, in_domain[-1]))
-        first = client.get(f"/a/{token}/q/{in_domain[0]}").text
+        first = client.get(f"{team_at(client, token)}/q/{in_domain[0]}").text
         assert first.count('class="inset"') == 1, domain.id
         for later in in_domain[1:]:
-            assert 'class="inset"' not in client.get(f"/a/{token}/q/{later}").text, later
+            assert 'class="inset"' not in client.get(f"{team_at(client, token)}/q/{later}").text, (
+                later
+            )
 
 
 def test_the_optional_block_says_how_many_questions_follow_counted_from_the_tree(app, client, team):
@@ -132,9 +140,9 @@ def test_the_optional_block_says_how_many_questions_follow_counted_from_the_tree
     optional = next(d for d in tree.domains if d.optional)
     in_domain = [q for q in tree.questions if q.domain == optional.id]
     store_answers(app, team_id, answered_before(app, in_domain[0].id))
-    page = client.get(f"/a/{token}/q/{in_domain[0].id}").text
+    page = client.get(f"{team_at(client, token)}/q/{in_domain[0].id}").text
     assert f"If you choose to answer, {len(in_domain) - 1} questions follow." in page
-    start = client.get(f"/a/{token}/?intro=1").text
+    start = client.get(f"{team_at(client, token)}/?intro=1").text
     assert f"{len(in_domain) - 1} questions at the end are optional" in start
 
 

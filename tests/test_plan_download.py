@@ -9,7 +9,7 @@ from docx import Document
 from bot.tree import model as m
 from bot.tree.engine import answers_on_path, descriptor_values, evaluate
 from bot.tree.expressions import Environment
-from tests.audit_support import walk
+from tests.audit_support import team_at, walk
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 
@@ -44,7 +44,7 @@ PRIORITY_WORDS = {
 
 
 def download(client, token):
-    response = client.get(f"/a/{token}/action-plan.docx")
+    response = client.get(f"{team_at(client, token)}/action-plan.docx")
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
     return response, Document(io.BytesIO(response.data))
@@ -61,7 +61,7 @@ def all_text(document):
 def finished_plan(client, make_team, answers, note=""):
     _, token = make_team("Riverside Parent-Infant Team")
     walk(client, token, answers, note=note)
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     return download(client, token)
 
 
@@ -224,8 +224,8 @@ def test_finished_audit_plan_has_the_result_notes_and_actions(client, make_team)
 
 def test_unfinished_audit_gives_a_draft_from_the_check_page(client, team):
     _, token = team
-    client.post(f"/a/{token}/q/sup_under3_count", data={"answer": "0"})
-    assert "Download a draft action plan" in client.get(f"/a/{token}/check").text
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data={"answer": "0"})
+    assert "Download a draft action plan" in client.get(f"{team_at(client, token)}/check").text
     _, document = download(client, token)
     assert "Draft" in document.paragraphs[0].text
     assert document.tables[0].rows[0].cells[1].text == "Descriptor"
@@ -234,7 +234,7 @@ def test_unfinished_audit_gives_a_draft_from_the_check_page(client, team):
 def test_the_welsh_plan_has_the_same_shape(client, make_team):
     _, token = make_team("Tîm Rhiant a Baban Glan-yr-afon")
     walk(client, token, TARGETED_PLUS_GAP.answers)
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     _, english = download(client, token)
     client.get("/language/cy")
     _, welsh = download(client, token)
@@ -258,7 +258,7 @@ def test_hostile_text_still_gives_a_document_that_opens(client, team):
     _, token = team
     hostile = "\x07\x0b😀 עברית العربية <w:p> ]]> & " + "y" * 4000
     walk(client, token, SPECIALISED, note=hostile)
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     _, document = download(client, token)
     text = all_text(document)
     assert "😀 עברית العربية <w:p> ]]> &" in text

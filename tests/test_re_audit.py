@@ -14,7 +14,7 @@ from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
-from tests.audit_support import form_data, path_of, walk
+from tests.audit_support import form_data, path_of, team_at, walk
 from tests.profiles import SPECIALISED
 
 # "The team accepts referrals for children aged two years and under. If referrals are only
@@ -61,14 +61,17 @@ class SubmittedForm(HTMLParser):
 
 def finish(client, token, answers, note=""):
     walk(client, token, answers, note=note)
-    assert path_of(client.post(f"/a/{token}/finish")) == f"/a/{token}/result"
+    assert (
+        path_of(client.post(f"{team_at(client, token)}/finish"))
+        == f"{team_at(client, token)}/result"
+    )
 
 
 def start_next_audit(client, token):
-    confirm = client.get(f"/a/{token}/next-audit")
+    confirm = client.get(f"{team_at(client, token)}/next-audit")
     assert confirm.status_code == 200
     assert "Start your next audit?" in confirm.text
-    response = client.post(f"/a/{token}/next-audit")
+    response = client.post(f"{team_at(client, token)}/next-audit")
     assert response.status_code == 302
 
 
@@ -76,7 +79,7 @@ def confirm_all(client, token, changes=None):
     """Go through the re-audit tapping the button on each question; return the questions."""
     changes = changes or {}
     asked = {}
-    location = path_of(client.get(f"/a/{token}/next"))
+    location = path_of(client.get(f"{team_at(client, token)}/next"))
     while "/q/" in location:
         question_id = location.rsplit("/", 1)[1]
         page = client.get(location)
@@ -89,7 +92,7 @@ def confirm_all(client, token, changes=None):
         response = client.post(location, data=data)
         assert response.status_code == 302, response.text[:1500]
         location = path_of(response)
-    assert location == f"/a/{token}/check"
+    assert location == f"{team_at(client, token)}/check"
     return asked
 
 
@@ -103,17 +106,19 @@ def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_sam
     app, client, team
 ):
     team_id, token = team
-    client.post(f"/a/{token}/", data={"name": "Aled", "role": "Clinical lead"})
+    client.post(f"{team_at(client, token)}/", data={"name": "Aled", "role": "Clinical lead"})
     finish(client, token, UP_TO_A_YEAR, note="Checked in March")
     first_result = result_title(app, UP_TO_A_YEAR)
     assert first_result == "Targeted parent-infant relationship team"
 
     start_next_audit(client, token)
-    start = client.get(f"/a/{token}/?intro=1").text
+    start = client.get(f"{team_at(client, token)}/?intro=1").text
     assert "This is a re-audit" in start
 
     other = app.test_client()  # a colleague confirms, in another browser
-    other.post(f"/a/{token}/", data={"name": "Bethan", "role": "Parent-infant therapist"})
+    other.post(
+        f"{team_at(other, token)}/", data={"name": "Bethan", "role": "Parent-infant therapist"}
+    )
     asked = confirm_all(other, token)
     assert set(asked) == set(UP_TO_A_YEAR)
     for question_id, page in asked.items():
@@ -123,8 +128,10 @@ def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_sam
     assert 'value="2"' in asked["sup_under3_count"]
     assert "Checked in March" in asked["referral_pathway"]
 
-    assert path_of(other.post(f"/a/{token}/finish")) == f"/a/{token}/result"
-    result = other.get(f"/a/{token}/result").text
+    assert (
+        path_of(other.post(f"{team_at(other, token)}/finish")) == f"{team_at(other, token)}/result"
+    )
+    result = other.get(f"{team_at(other, token)}/result").text
     assert f'class="panel-title">{first_result}</h1>' in result
     assert "Since your last audit" in result
     assert "as it was last time" in result
@@ -149,7 +156,7 @@ def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_i
     start_next_audit(client, token)
     confirm_all(client, token, changes={"referral_age_range": "to_second_birthday_or_beyond"})
 
-    check = client.get(f"/a/{token}/check").text
+    check = client.get(f"{team_at(client, token)}/check").text
     table = check.split("Descriptors whose status moved")[1].split("</table>")[0]
     with app.app_context():
         title = current_tree().descriptors_by_id["referral_age_range"].title
@@ -159,13 +166,13 @@ def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_i
     assert direction == "improved"
     assert title in row and "Not met" in row and "Met" in row
 
-    client.post(f"/a/{token}/finish")
-    result = client.get(f"/a/{token}/result").text
-    assert "your result was Targeted parent-infant relationship team" in result
-    assert "Now it is Specialised parent-infant relationship team" in result
+    client.post(f"{team_at(client, token)}/finish")
+    result = client.get(f"{team_at(client, token)}/result").text
+    assert "your result was targeted parent-infant relationship team" in result
+    assert "Now it is specialised parent-infant relationship team" in result
     assert title in result.split("Descriptors whose status moved")[1].split("</table>")[0]
 
-    plan = Document(io.BytesIO(client.get(f"/a/{token}/action-plan.docx").data))
+    plan = Document(io.BytesIO(client.get(f"{team_at(client, token)}/action-plan.docx").data))
     text = "\n".join(p.text for p in plan.paragraphs)
     assert "Since your last audit" in text
     cells = [[cell.text for cell in row.cells] for table in plan.tables for row in table.rows]
@@ -194,10 +201,13 @@ def test_an_answer_that_no_longer_fits_is_asked_fresh(apps):  # noqa: F811
     finish(before.test_client(), token, {**SPECIALISED, "referral_pathway": "informal"})
     client = after.test_client()
     start_next_audit(client, token)
-    page = client.get(f"/a/{token}/q/referral_pathway")
+    page = client.get(f"{team_at(client, token)}/q/referral_pathway")
     for question_id in list(SPECIALISED)[: list(SPECIALISED).index("referral_pathway")]:
-        client.post(f"/a/{token}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
-    page = client.get(f"/a/{token}/q/referral_pathway").text
+        client.post(
+            f"{team_at(client, token)}/q/{question_id}",
+            data=form_data(SPECIALISED[question_id]),
+        )
+    page = client.get(f"{team_at(client, token)}/q/referral_pathway").text
     assert "Last time (" not in page
 
 
@@ -207,29 +217,29 @@ def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, client, 
     start_next_audit(client, token)
     with app.app_context():
         new, old = store.audits_for_team(get_db(), team_id)
-    start = client.get(f"/a/{token}/?intro=1").text
+    start = client.get(f"{team_at(client, token)}/?intro=1").text
     assert "Your team’s earlier audits" in start
-    assert f"/a/{token}/audits/{old['id']}/result" in start
-    assert f"/a/{token}/audits/{old['id']}/action-plan.docx" in start
+    assert f"{team_at(client, token)}/audits/{old['id']}/result" in start
+    assert f"{team_at(client, token)}/audits/{old['id']}/action-plan.docx" in start
 
-    past = client.get(f"/a/{token}/audits/{old['id']}/result")
+    past = client.get(f"{team_at(client, token)}/audits/{old['id']}/result")
     assert past.status_code == 200
     assert "Targeted parent-infant relationship team" in past.text
     assert "cannot be changed" in past.text
     assert "<form" not in past.text.split("<main")[1]
-    plan = client.get(f"/a/{token}/audits/{old['id']}/action-plan.docx")
+    plan = client.get(f"{team_at(client, token)}/audits/{old['id']}/action-plan.docx")
     assert plan.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(plan.data)).paragraphs)
     assert "Targeted parent-infant relationship team" in text
 
     # Changing an answer now changes the new audit only.
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
     with app.app_context():
         db = get_db()
         assert store.current_answers(db, old["id"])["sup_under3_count"].value == 2
         assert store.current_answers(db, new["id"])["sup_under3_count"].value == 0
-    assert client.get(f"/a/{token}/audits/{new['id']}/result").status_code == 404
-    assert client.get(f"/a/{token}/audits/999/result").status_code == 404
+    assert client.get(f"{team_at(client, token)}/audits/{new['id']}/result").status_code == 404
+    assert client.get(f"{team_at(client, token)}/audits/999/result").status_code == 404
 
 
 def test_another_teams_earlier_audit_is_not_found(app, client, make_team):
@@ -239,19 +249,24 @@ def test_another_teams_earlier_audit_is_not_found(app, client, make_team):
     with app.app_context():
         audit_id = store.audits_for_team(get_db(), other_id)[0]["id"]
     finish(app.test_client(), token, SPECIALISED)
-    assert client.get(f"/a/{token}/audits/{audit_id}/result").status_code == 404
-    assert client.get(f"/a/{token}/audits/{audit_id}/action-plan.docx").status_code == 404
+    assert client.get(f"{team_at(client, token)}/audits/{audit_id}/result").status_code == 404
+    assert (
+        client.get(f"{team_at(client, token)}/audits/{audit_id}/action-plan.docx").status_code
+        == 404
+    )
 
 
 def test_a_team_can_only_start_its_next_audit_once_finished_and_once(app, client, team):
     team_id, token = team
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
-    assert path_of(client.post(f"/a/{token}/next-audit")) == f"/a/{token}/"
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(2))
+    assert (
+        path_of(client.post(f"{team_at(client, token)}/next-audit")) == f"{team_at(client, token)}/"
+    )
     finish(client, token, SPECIALISED)
-    result = client.get(f"/a/{token}/result").text
-    assert f"/a/{token}/next-audit" in result
-    client.post(f"/a/{token}/next-audit")
-    client.post(f"/a/{token}/next-audit")  # a second tap, or a second browser
+    result = client.get(f"{team_at(client, token)}/result").text
+    assert f"{team_at(client, token)}/next-audit" in result
+    client.post(f"{team_at(client, token)}/next-audit")
+    client.post(f"{team_at(client, token)}/next-audit")  # a second tap, or a second browser
     with app.app_context():
         assert len(store.audits_for_team(get_db(), team_id)) == 2
 
@@ -268,7 +283,7 @@ def test_starting_the_next_audit_needs_the_form_token(new_app):
             db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         store.finish_audit(db, audit["id"])
-    assert client.post(f"/a/{token}/next-audit").status_code == 422
+    assert client.post(f"{team_at(client, token)}/next-audit").status_code == 422
     with app.app_context():
         assert len(store.audits_for_team(get_db(), team_id)) == 1
 
@@ -283,9 +298,9 @@ def test_the_next_audit_confirmation_carries_its_form_token(new_app):
         )
         store.finish_audit(get_db(), audit["id"])
     client = app.test_client()
-    page = client.get(f"/a/{token}/next-audit").text
+    page = client.get(f"{team_at(client, token)}/next-audit").text
     form_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post(f"/a/{token}/next-audit", data={"csrf_token": form_token})
+    response = client.post(f"{team_at(client, token)}/next-audit", data={"csrf_token": form_token})
     assert response.status_code == 302
     with app.app_context():
         assert len(store.audits_for_team(get_db(), team_id)) == 2
@@ -295,12 +310,12 @@ def test_a_re_audit_speaks_welsh(app, client, team):
     _, token = team
     finish(client, token, UP_TO_A_YEAR)
     start_next_audit(client, token)
-    client.get(f"/language/cy?next=/a/{token}/")
-    page = client.get(f"/a/{token}/q/sup_under3_count").text
+    client.get(f"/language/cy?next={team_at(client, token)}/")
+    page = client.get(f"{team_at(client, token)}/q/sup_under3_count").text
     assert "Y tro diwethaf (" in page and "A yw hyn yn dal yn gywir?" in page
     assert "Cadarnhau a pharhau" in page
     assert "Last time" not in page and "Is this still right?" not in page
-    assert "Ail-archwiliad yw hwn" in client.get(f"/a/{token}/?intro=1").text
+    assert "Ail-archwiliad yw hwn" in client.get(f"{team_at(client, token)}/?intro=1").text
 
 
 # -- the console ----------------------------------------------------------------------------
@@ -325,7 +340,7 @@ def test_the_console_asks_before_replacing_an_audit_in_progress(app, console, te
     assert "is kept read-only, with its result and action plan" in finished_confirm
     console.post(f"/admin/teams/{team_id}/audits", data={"confirmed": "yes"})
     team_client = app.test_client()
-    team_client.post(f"/a/{token}/q/sup_under3_count", data=form_data(3))
+    team_client.post(f"{team_at(team_client, token)}/q/sup_under3_count", data=form_data(3))
 
     page = console.get(f"/admin/teams/{team_id}").text
     assert f'href="/admin/teams/{team_id}/audits"' in page
@@ -344,9 +359,10 @@ def test_the_console_asks_before_replacing_an_audit_in_progress(app, console, te
         audits = store.audits_for_team(get_db(), team_id)
     assert [audit["status"] for audit in audits] == ["in_progress", "in_progress", "finished"]
     # The new audit offers the finished audit's answer, not the unfinished one's.
-    page = app.test_client().get(f"/a/{token}/q/sup_under3_count").text
+    viewer = app.test_client()
+    page = viewer.get(f"{team_at(viewer, token)}/q/sup_under3_count").text
     assert 'value="2"' in page and "Last time (" in page
-    start = app.test_client().get(f"/a/{token}/?intro=1").text
+    start = viewer.get(f"{team_at(viewer, token)}/?intro=1").text
     assert "left unfinished when a new audit began" in start
 
 
@@ -357,7 +373,7 @@ def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_a
     team_client = app.test_client()
     finish(team_client, token, UP_TO_A_YEAR)
     start_next_audit(team_client, token)
-    team_client.post(f"/a/{token}/q/sup_under3_count", data=form_data(2))
+    team_client.post(f"{team_at(team_client, token)}/q/sup_under3_count", data=form_data(2))
 
     row = team_row(console.get("/admin/").text, team_id)
     assert "In progress" in row
@@ -384,10 +400,10 @@ def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit
     alder = app.test_client()
     start_next_audit(alder, teams[0])
     confirm_all(alder, teams[0], changes={"referral_age_range": "to_second_birthday_or_beyond"})
-    alder.post(f"/a/{teams[0]}/finish")
+    alder.post(f"{team_at(alder, teams[0])}/finish")
     birch = app.test_client()
     start_next_audit(birch, teams[1])
-    birch.post(f"/a/{teams[1]}/q/sup_under3_count", data=form_data(2))
+    birch.post(f"{team_at(birch, teams[1])}/q/sup_under3_count", data=form_data(2))
 
     picture = console.get("/admin/national").text
 

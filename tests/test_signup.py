@@ -22,7 +22,7 @@ def test_sign_up_creates_a_self_registered_team_with_a_working_link(app, client)
     assert "Bookmark it" in done.text and "send it to the colleagues" in done.text
     link = shown_link(done.text)
     token = token_of(link)
-    start = app.test_client().get(f"/a/{token}/")
+    start = app.test_client().get(f"/a/{token}/", follow_redirects=True)
     assert start.status_code == 200
     assert "Harbour Parent-Infant Team" in start.text
     with app.app_context():

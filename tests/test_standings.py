@@ -3,7 +3,7 @@
 from bot import store
 from bot.db import get_db
 from tests.admin_support import make_admin, progress_cell, sign_in_directly
-from tests.audit_support import form_data, walk
+from tests.audit_support import form_data, team_at, walk
 from tests.profiles import SPECIALISED
 
 
@@ -13,9 +13,9 @@ def test_progress_follows_answers_finishing_and_reopening(app, client, make_team
     sign_in_directly(console, make_admin(app))
     assert "Not started" in progress_cell(console.get("/admin/").text, "Cached team")
 
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
     first = progress_cell(console.get("/admin/").text, "Cached team")
-    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(4))
+    client.post(f"{team_at(client, token)}/q/sup_3plus_count", data=form_data(4))
     second = progress_cell(console.get("/admin/").text, "Cached team")
     assert first != second
 
@@ -31,13 +31,13 @@ def test_progress_follows_answers_finishing_and_reopening(app, client, make_team
             "sup_3plus_hours": 6,
         },
     )
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     assert "Targeted" in progress_cell(console.get("/admin/").text, "Cached team")
     client.post(
-        f"/a/{token}/q/referral_age_range?return_to=check",
+        f"{team_at(client, token)}/q/referral_age_range?return_to=check",
         data=form_data("to_second_birthday_or_beyond"),
     )
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     assert "Specialised" in progress_cell(console.get("/admin/").text, "Cached team")
 
 
@@ -64,7 +64,10 @@ def test_the_cache_is_bounded(app, make_team):
 def test_the_light_values_query_agrees_with_the_full_answers(app, client, make_team):
     _, token = make_team("Agreeing team")
     walk(client, token, SPECIALISED)
-    client.post(f"/a/{token}/q/sup_line_management?return_to=check", data=form_data("combined"))
+    client.post(
+        f"{team_at(client, token)}/q/sup_line_management?return_to=check",
+        data=form_data("combined"),
+    )
     with app.app_context():
         db = get_db()
         audit_ids = [row[0] for row in db.execute("SELECT id FROM audits")]

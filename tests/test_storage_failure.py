@@ -10,6 +10,7 @@ import pytest
 
 from bot import store
 from bot.db import get_db
+from tests.audit_support import team_at
 
 FIRST_QUESTION = "sup_under3_count"
 REAL_CONNECT = sqlite3.connect
@@ -25,14 +26,21 @@ def fresh_connections(app) -> None:
 
 
 @pytest.fixture
-def failing_connect(app, monkeypatch):
-    """Make every new database connection fail the way a missing or broken disk does."""
+def failing_connect(app, client, request, monkeypatch):
+    """Make every new database connection fail the way a missing or broken disk does.
+
+    The test's team, if it has one, opened its link in `client` before the disk failed.
+    """
+    prefix = None
+    if "team" in request.fixturenames:
+        prefix = team_at(client, request.getfixturevalue("team")[1])
 
     def refuse(*args, **kwargs):
         raise sqlite3.OperationalError("unable to open database file")
 
     monkeypatch.setattr(sqlite3, "connect", refuse)
     fresh_connections(app)
+    return prefix  # where the team's pages are
 
 
 @pytest.fixture
@@ -59,22 +67,23 @@ def read_only_database(app, monkeypatch):
 
 def _opened(client, token):
     """Open the audit once, so it exists before the disk fails."""
-    assert client.get(f"/a/{token}/").status_code == 200
+    assert client.get(f"{team_at(client, token)}/").status_code == 200
 
 
 def test_an_answer_is_kept_when_the_database_cannot_be_opened(client, team, failing_connect):
     _, token = team
-    response = client.post(f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "17"})
+    response = client.post(f"{failing_connect}/q/{FIRST_QUESTION}", data={"answer": "17"})
     assert response.status_code == 503
     assert "cannot reach its storage" in response.text
     assert 'value="17"' in response.text
-    assert f'action="/a/{token}/q/{FIRST_QUESTION}"' in response.text
+    assert f'action="{failing_connect}/q/{FIRST_QUESTION}"' in response.text
     assert "very busy" not in response.text and "Traceback" not in response.text
 
 
 def test_a_kept_answer_goes_through_once_the_database_is_back(client, team, monkeypatch):
     _, token = team
     _opened(client, token)
+    prefix = team_at(client, token)
     with monkeypatch.context() as broken:
         broken.setattr(
             sqlite3,
@@ -84,9 +93,9 @@ def test_a_kept_answer_goes_through_once_the_database_is_back(client, team, monk
             ),
         )
         fresh_connections(client.application)
-        kept = client.post(f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "17"})
+        kept = client.post(f"{prefix}/q/{FIRST_QUESTION}", data={"answer": "17"})
     assert kept.status_code == 503
-    again = client.post(f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "17"})
+    again = client.post(f"{prefix}/q/{FIRST_QUESTION}", data={"answer": "17"})
     assert again.status_code == 302
     with client.application.app_context():
         audit = store.current_audit(
@@ -99,7 +108,7 @@ def test_the_start_page_keeps_the_name_when_the_database_cannot_be_opened(
     client, team, failing_connect
 ):
     _, token = team
-    response = client.post(f"/a/{token}/", data={"name": "Siân O'Brien", "role": "Lead"})
+    response = client.post(f"{failing_connect}/", data={"name": "Siân O'Brien", "role": "Lead"})
     assert response.status_code == 503
     assert 'value="Siân O&#39;Brien"' in response.text and 'value="Lead"' in response.text
     assert "cannot reach its storage" in response.text
@@ -108,7 +117,8 @@ def test_the_start_page_keeps_the_name_when_the_database_cannot_be_opened(
 def test_a_read_only_database_says_so_and_keeps_the_answer(client, team, read_only_database):
     _, token = team
     response = client.post(
-        f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "23", "note": "from the rota"}
+        f"{team_at(client, token)}/q/{FIRST_QUESTION}",
+        data={"answer": "23", "note": "from the rota"},
     )
     assert response.status_code == 503
     assert "read-only" in response.text
@@ -117,7 +127,9 @@ def test_a_read_only_database_says_so_and_keeps_the_answer(client, team, read_on
 
 def test_a_read_only_database_keeps_the_name_on_the_start_page(client, team, read_only_database):
     _, token = team
-    response = client.post(f"/a/{token}/", data={"name": "Dafydd", "role": "Therapist"})
+    response = client.post(
+        f"{team_at(client, token)}/", data={"name": "Dafydd", "role": "Therapist"}
+    )
     assert response.status_code == 503
     assert "read-only" in response.text
     assert 'value="Dafydd"' in response.text and 'value="Therapist"' in response.text
@@ -142,7 +154,8 @@ def test_a_full_disk_says_so_and_keeps_the_answer(app, client, opened, monkeypat
     fresh_connections(app)
     # The long note makes the row need a new page, which the full database cannot give.
     response = client.post(
-        f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "5", "note": "x" * 4_900}
+        f"{team_at(client, token)}/q/{FIRST_QUESTION}",
+        data={"answer": "5", "note": "x" * 4_900},
     )
     assert response.status_code == 503
     assert "storage is full" in response.text
@@ -156,7 +169,7 @@ def test_a_long_write_lock_keeps_the_name_on_the_start_page(app, client, opened,
     holder = REAL_CONNECT(app.config["DB"], isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        response = client.post(f"/a/{token}/", data={"name": "Morag", "role": "Lead"})
+        response = client.post(f"{team_at(client, token)}/", data={"name": "Morag", "role": "Lead"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -176,7 +189,7 @@ def test_a_sign_up_is_kept_when_the_database_cannot_be_opened(client, failing_co
 
 
 def test_a_page_that_only_reads_says_what_is_wrong(client, team, failing_connect):
-    response = client.get(f"/a/{team[1]}/check")
+    response = client.get(f"{failing_connect}/check")
     assert response.status_code == 503
     assert "cannot reach its storage" in response.text
 
@@ -188,7 +201,9 @@ def test_concurrent_reads_are_unaffected_by_a_held_write_lock(app, client, opene
     holder.execute("BEGIN IMMEDIATE")
     results = []
     try:
-        thread = threading.Thread(target=lambda: results.append(client.get(f"/a/{token}/check")))
+        thread = threading.Thread(
+            target=lambda: results.append(client.get(f"{team_at(client, token)}/check"))
+        )
         thread.start()
         thread.join(timeout=5)
     finally:
@@ -199,6 +214,8 @@ def test_concurrent_reads_are_unaffected_by_a_held_write_lock(app, client, opene
 
 def test_a_kept_answer_keeps_the_revision_it_was_given_against(client, team, failing_connect):
     _, token = team
-    response = client.post(f"/a/{token}/q/{FIRST_QUESTION}", data={"answer": "17", "revision": "3"})
+    response = client.post(
+        f"{failing_connect}/q/{FIRST_QUESTION}", data={"answer": "17", "revision": "3"}
+    )
     assert response.status_code == 503
     assert '<input type="hidden" name="revision" value="3">' in response.text

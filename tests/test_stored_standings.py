@@ -12,7 +12,7 @@ from bot.console import standings as standings_module
 from bot.db import get_db
 from bot.tree.assessment import assess
 from tests.admin_support import make_admin, progress_cell, sign_in_directly
-from tests.audit_support import form_data, walk
+from tests.audit_support import form_data, team_at, walk
 from tests.profiles import SPECIALISED
 
 ADMINS = itertools.count()
@@ -50,7 +50,7 @@ def no_evaluation(monkeypatch):
 
 def test_an_answer_keeps_the_audits_new_standing_in_the_same_write(app, client, make_team):
     team_id, token = make_team("Kept team")
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
     audit, row = kept(app, team_id)
     assert row is not None
     assert row["updated"] == store.stamp(audit["updated"]) and row["status"] == "in_progress"
@@ -66,10 +66,13 @@ def test_a_cold_console_reads_progress_and_results_without_evaluating(
     _, token = make_team("Finished team")
     _, other = make_team("Halfway team")
     walk(client, token, SPECIALISED)
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     other_client = app.test_client()
     for question_id in list(SPECIALISED)[:3]:
-        other_client.post(f"/a/{other}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
+        other_client.post(
+            f"{team_at(other_client, other)}/q/{question_id}",
+            data=form_data(SPECIALISED[question_id]),
+        )
     page = cold_console().get("/admin/").text
     assert "Specialised" in progress_cell(page, "Finished team")
     assert "In progress" in progress_cell(page, "Halfway team")
@@ -80,7 +83,7 @@ def test_a_standing_that_no_longer_fits_its_audit_is_evaluated_and_kept(
 ):
     team_id, token = make_team("Reopened team")
     walk(client, token, SPECIALISED)
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     audit, before = kept(app, team_id)
     assert before["status"] == "finished"
     with app.app_context():

@@ -25,7 +25,7 @@ from bot.db import get_db
 from bot.tree.assessment import Standing, assess
 from bot.tree.engine import evaluate
 from tests.admin_support import make_admin, progress_cell, sign_in_directly
-from tests.audit_support import form_data, walk
+from tests.audit_support import form_data, team_at, walk
 from tests.profiles import PROFILES, SPECIALISED
 from tests.tree_support import version_two
 
@@ -74,8 +74,8 @@ def kept_standing(app, audit_id: int) -> Standing:
 def test_answering_refreshes_the_summary_in_the_same_write(app, client, make_team):
     team_id, token = make_team("Answering team")
     assert summary_of(app, team_id)["status"] == "not_started"
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
-    client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(4))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_3plus_count", data=form_data(4))
     summary = summary_of(app, team_id)
     standing = kept_standing(app, summary["audit_id"])
     assert summary["status"] == "in_progress" and summary["answered"] == 2 == standing.answered
@@ -87,7 +87,7 @@ def test_answering_refreshes_the_summary_in_the_same_write(app, client, make_tea
 def test_finishing_and_a_re_audit_refresh_the_summary(app, client, make_team, no_evaluation):
     team_id, token = make_team("Finishing team")
     walk(client, token, SPECIALISED)
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     finished = summary_of(app, team_id)
     assert (finished["status"], finished["percent"], finished["result"]) == (
         "finished",
@@ -119,7 +119,7 @@ def test_archiving_takes_the_team_out_of_the_table_and_the_picture(
 ):
     team_id, token = make_team("Archived team", nation="wales")
     walk(client, token, SPECIALISED)
-    client.post(f"/a/{token}/finish")
+    client.post(f"{team_at(client, token)}/finish")
     fresh, console = cold_console(app)
     with fresh.app_context():
         before = progress.national_tally(get_db(), fresh.extensions["question_tree"])
@@ -136,7 +136,10 @@ def test_archiving_takes_the_team_out_of_the_table_and_the_picture(
 def test_a_tree_change_has_summaries_worked_out_again_with_the_new_tree(app, client, tmp_path):
     team_id, token = store_team(app, "Moving team")
     for question_id in list(SPECIALISED)[:24]:
-        client.post(f"/a/{token}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
+        client.post(
+            f"{team_at(client, token)}/q/{question_id}",
+            data=form_data(SPECIALISED[question_id]),
+        )
     old = summary_of(app, team_id)
     v2 = tmp_path / "self-audit-v2.yaml"
     v2.write_text(version_two(), encoding="utf-8")
@@ -155,14 +158,15 @@ def test_a_tree_change_has_summaries_worked_out_again_with_the_new_tree(app, cli
     assert f"In progress: {expected.percent}%" in progress_cell(page, "Moving team")
     assert stale_teams(after) == []
 
-    after.test_client().get(f"/a/{token}/?intro=1")  # the team's visit moves the audit
+    visitor = after.test_client()
+    visitor.get(f"{team_at(visitor, token)}/?intro=1")  # the team's visit moves the audit
     moved = summary_of(after, team_id)
     assert moved["audit_tree_digest"] == new_tree.digest and stale_teams(after) == []
 
 
 def test_a_write_that_bypasses_the_store_is_noticed(app, client, make_team):
     team_id, token = make_team("Touched team")
-    client.post(f"/a/{token}/q/sup_under3_count", data=form_data(0))
+    client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(0))
     summary = summary_of(app, team_id)
     with app.app_context():
         get_db().execute(

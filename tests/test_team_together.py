@@ -16,7 +16,7 @@ import pytest
 
 from bot import store
 from bot.db import get_db
-from tests.audit_support import form_data, path_of, stored_answers, walk
+from tests.audit_support import form_data, path_of, stored_answers, team_at, walk
 from tests.profiles import SPECIALISED
 
 LEAD = "lead_arrangement"
@@ -26,13 +26,16 @@ SHARED_OUT = Path(__file__).parent / "trees" / "shared_out.yaml"
 def member(app, token, name, role=""):
     """A colleague in their own browser who has said who they are."""
     client = app.test_client()
-    assert client.post(f"/a/{token}/", data={"name": name, "role": role}).status_code == 302
+    assert (
+        client.post(f"{team_at(client, token)}/", data={"name": name, "role": role}).status_code
+        == 302
+    )
     return client
 
 
 def shown(client, token, question_id):
     """Open a question page; return the page text and the form fields it would post."""
-    page = client.get(f"/a/{token}/q/{question_id}")
+    page = client.get(f"{team_at(client, token)}/q/{question_id}")
     assert page.status_code == 200, page.headers.get("Location")
     revision = re.search(r'name="revision" value="(\d*)"', page.text)
     assert revision, "the question form carries no revision"
@@ -65,9 +68,13 @@ def stale_post(token, sarah, tom):
     """Both open the question; Tom saves "No lead"; Sarah then posts her "led by" form."""
     _, sarahs = shown(sarah, token, LEAD)
     _, toms = shown(tom, token, LEAD)
-    saved = tom.post(f"/a/{token}/q/{LEAD}", data={**form_data("neither", "Nobody"), **toms})
+    saved = tom.post(
+        f"{team_at(tom, token)}/q/{LEAD}", data={**form_data("neither", "Nobody"), **toms}
+    )
     assert saved.status_code == 302
-    return sarah.post(f"/a/{token}/q/{LEAD}", data={**form_data("led_by", "Dr Ahmed"), **sarahs})
+    return sarah.post(
+        f"{team_at(sarah, token)}/q/{LEAD}", data={**form_data("led_by", "Dr Ahmed"), **sarahs}
+    )
 
 
 def test_a_stale_form_shows_both_answers_and_overwrites_nothing(app, two):
@@ -96,7 +103,8 @@ def test_keep_theirs_saves_nothing_and_moves_on(app, two):
     team_id, token, sarah, tom = two
     conflict = stale_post(token, sarah, tom)
     kept = sarah.post(
-        f"/a/{token}/q/{LEAD}", data={**conflict_form(conflict), "conflict": "theirs"}
+        f"{team_at(sarah, token)}/q/{LEAD}",
+        data={**conflict_form(conflict), "conflict": "theirs"},
     )
     assert kept.status_code == 302
     assert history(app, team_id, LEAD) == [("neither", "Nobody")]
@@ -105,7 +113,10 @@ def test_keep_theirs_saves_nothing_and_moves_on(app, two):
 def test_use_mine_replaces_theirs_once_seen(app, two):
     team_id, token, sarah, tom = two
     conflict = stale_post(token, sarah, tom)
-    used = sarah.post(f"/a/{token}/q/{LEAD}", data={**conflict_form(conflict), "conflict": "mine"})
+    used = sarah.post(
+        f"{team_at(sarah, token)}/q/{LEAD}",
+        data={**conflict_form(conflict), "conflict": "mine"},
+    )
     assert used.status_code == 302
     assert history(app, team_id, LEAD) == [("neither", "Nobody"), ("led_by", "Dr Ahmed")]
 
@@ -114,8 +125,11 @@ def test_use_mine_after_a_third_change_asks_again(app, two):
     team_id, token, sarah, tom = two
     conflict = stale_post(token, sarah, tom)
     _, toms = shown(tom, token, LEAD)
-    tom.post(f"/a/{token}/q/{LEAD}", data={**form_data("oversight"), **toms})
-    again = sarah.post(f"/a/{token}/q/{LEAD}", data={**conflict_form(conflict), "conflict": "mine"})
+    tom.post(f"{team_at(tom, token)}/q/{LEAD}", data={**form_data("oversight"), **toms})
+    again = sarah.post(
+        f"{team_at(sarah, token)}/q/{LEAD}",
+        data={**conflict_form(conflict), "conflict": "mine"},
+    )
     assert again.status_code == 409
     assert "‘Yes, they give clinical oversight" in text(again)
     assert history(app, team_id, LEAD)[-1] == ("oversight", "")
@@ -125,8 +139,13 @@ def test_the_same_answer_twice_is_not_a_conflict(app, two):
     team_id, token, sarah, tom = two
     _, sarahs = shown(sarah, token, LEAD)
     _, toms = shown(tom, token, LEAD)
-    assert tom.post(f"/a/{token}/q/{LEAD}", data={**form_data("led_by"), **toms}).status_code == 302
-    same = sarah.post(f"/a/{token}/q/{LEAD}", data={**form_data("led_by"), **sarahs})
+    assert (
+        tom.post(
+            f"{team_at(tom, token)}/q/{LEAD}", data={**form_data("led_by"), **toms}
+        ).status_code
+        == 302
+    )
+    same = sarah.post(f"{team_at(sarah, token)}/q/{LEAD}", data={**form_data("led_by"), **sarahs})
     assert same.status_code == 302
     assert history(app, team_id, LEAD) == [("led_by", "")]
 
@@ -134,10 +153,12 @@ def test_the_same_answer_twice_is_not_a_conflict(app, two):
 def test_a_form_shown_with_the_latest_answer_saves_a_change(app, two):
     team_id, token, sarah, tom = two
     _, toms = shown(tom, token, LEAD)
-    tom.post(f"/a/{token}/q/{LEAD}", data={**form_data("neither"), **toms})
+    tom.post(f"{team_at(tom, token)}/q/{LEAD}", data={**form_data("neither"), **toms})
     _, sarahs = shown(sarah, token, LEAD)
     assert sarahs["revision"]
-    changed = sarah.post(f"/a/{token}/q/{LEAD}", data={**form_data("led_by"), **sarahs})
+    changed = sarah.post(
+        f"{team_at(sarah, token)}/q/{LEAD}", data={**form_data("led_by"), **sarahs}
+    )
     assert changed.status_code == 302
     assert [value for value, _ in history(app, team_id, LEAD)] == ["neither", "led_by"]
 
@@ -149,9 +170,9 @@ def test_an_answer_to_a_question_taken_off_the_route_is_kept_and_explained(app, 
     team_id, token, sarah, tom = two
     _, sarahs = shown(sarah, token, "lead_profession")
     _, toms = shown(tom, token, LEAD)
-    tom.post(f"/a/{token}/q/{LEAD}", data={**form_data("neither"), **toms})
+    tom.post(f"{team_at(tom, token)}/q/{LEAD}", data={**form_data("neither"), **toms})
     late = sarah.post(
-        f"/a/{token}/q/lead_profession",
+        f"{team_at(sarah, token)}/q/lead_profession",
         data={**form_data("clinical_psychologist", "Our psychologist, Dr Ahmed"), **sarahs},
     )
     assert late.status_code == 200
@@ -166,7 +187,7 @@ def test_an_answer_to_a_question_taken_off_the_route_is_kept_and_explained(app, 
     ]
     # The branch comes back and so does her answer.
     _, toms = shown(tom, token, LEAD)
-    tom.post(f"/a/{token}/q/{LEAD}", data={**form_data("led_by"), **toms})
+    tom.post(f"{team_at(tom, token)}/q/{LEAD}", data={**form_data("led_by"), **toms})
     page, _ = shown(sarah, token, "lead_profession")
     assert 'value="clinical_psychologist" checked' in page
 
@@ -176,8 +197,10 @@ def test_an_invalid_answer_to_an_off_route_question_is_shown_again_with_the_reas
     walk(tom, token, SPECIALISED)
     _, sarahs = shown(sarah, token, "sup_under3_wte")
     _, toms = shown(tom, token, "sup_under3_count")
-    tom.post(f"/a/{token}/q/sup_under3_count", data={**form_data(0), **toms})
-    late = sarah.post(f"/a/{token}/q/sup_under3_wte", data={**form_data("lots"), **sarahs})
+    tom.post(f"{team_at(tom, token)}/q/sup_under3_count", data={**form_data(0), **toms})
+    late = sarah.post(
+        f"{team_at(sarah, token)}/q/sup_under3_wte", data={**form_data("lots"), **sarahs}
+    )
     assert late.status_code == 422
     assert 'value="lots"' in late.text
     assert "This question no longer applies because Tom Evans (Therapist) changed" in text(late)
@@ -196,7 +219,7 @@ def test_a_question_removed_by_a_tree_update_keeps_what_was_typed(apps):  # noqa
     with sarah_after.session_transaction() as session:
         session.update(kept_session)
     removed = sarah_after.post(
-        f"/a/{token}/q/referral_age_start",
+        f"{team_at(sarah_after, token)}/q/referral_age_start",
         data={**form_data("from_pregnancy", "We see mothers from 20 weeks"), **sarahs},
     )
     assert removed.status_code == 200
@@ -206,8 +229,10 @@ def test_a_question_removed_by_a_tree_update_keeps_what_was_typed(apps):  # noqa
     assert history(after, team_id, "referral_age_start") == [
         ("from_pregnancy", "We see mothers from 20 weeks")
     ]
-    assert "This question was removed" in text(sarah_after.get(f"/a/{token}/q/referral_age_start"))
-    assert sarah_after.get(f"/a/{token}/q/no_such_question").status_code == 404
+    assert "This question was removed" in text(
+        sarah_after.get(f"{team_at(sarah_after, token)}/q/referral_age_start")
+    )
+    assert sarah_after.get(f"{team_at(sarah_after, token)}/q/no_such_question").status_code == 404
 
 
 # -- 4. who else is here ---------------------------------------------------------------------
@@ -228,14 +253,23 @@ def test_colleagues_see_who_else_answered_lately_and_where(app, two):
             at=store.utc_now() - timedelta(minutes=20),
         )
     _, toms = shown(tom, token, "referral_pathway")
-    tom.post(f"/a/{token}/q/referral_pathway", data={**form_data("written_and_shared"), **toms})
+    tom.post(
+        f"{team_at(tom, token)}/q/referral_pathway",
+        data={**form_data("written_and_shared"), **toms},
+    )
 
-    for page in (sarah.get(f"/a/{token}/?intro=1"), sarah.get(f"/a/{token}/q/sup_under3_count")):
+    for page in (
+        sarah.get(f"{team_at(sarah, token)}/?intro=1"),
+        sarah.get(f"{team_at(sarah, token)}/q/sup_under3_count"),
+    ):
         here = page.text.split("Also working on this audit")[1].split("</ul>")[0]
         assert "Tom Evans (Therapist), in Referrals and accessibility, " in unescape(here)
         assert "ago" in here or "now" in here
         assert "Ann Early" not in here
-    assert "Also working on this audit" not in tom.get(f"/a/{token}/q/sup_under3_count").text
+    assert (
+        "Also working on this audit"
+        not in tom.get(f"{team_at(tom, token)}/q/sup_under3_count").text
+    )
 
 
 # -- 5. the task list ------------------------------------------------------------------------
@@ -247,7 +281,7 @@ def shared_app(new_app):
 
 
 def statuses(client, token) -> dict[str, str]:
-    page = client.get(f"/a/{token}/tasks")
+    page = client.get(f"{team_at(client, token)}/tasks")
     assert page.status_code == 200
     items = re.findall(
         r'<li class="task-list-item[^"]*">.*?(?:task-list-link"[^>]*|task-list-name")>([^<]+)<'
@@ -259,7 +293,7 @@ def statuses(client, token) -> dict[str, str]:
 
 
 def entry_links(client, token) -> dict[str, str]:
-    page = client.get(f"/a/{token}/tasks").text
+    page = client.get(f"{team_at(client, token)}/tasks").text
     return dict(
         (title, question)
         for question, title in re.findall(
@@ -278,24 +312,28 @@ def test_the_task_list_follows_a_branching_tree(shared_app):
         "Records": "Not yet started",
         "More": "Not yet started",
     }
-    assert "Needs the answers in: Team" in ann.get(f"/a/{token}/tasks").text
-    assert "/q/visits_home" not in ann.get(f"/a/{token}/tasks").text
+    assert "Needs the answers in: Team" in ann.get(f"{team_at(ann, token)}/tasks").text
+    assert "/q/visits_home" not in ann.get(f"{team_at(ann, token)}/tasks").text
 
     # Ann takes Records before anyone has answered Team.
     assert entry_links(ann, token)["Records"] == "records_kept"
-    opened = ann.get(f"/a/{token}/q/records_kept?return_to=tasks").text
-    assert f'href="/a/{token}/tasks" class="back-link"' in opened
+    opened = ann.get(f"{team_at(ann, token)}/q/records_kept?return_to=tasks").text
+    assert f'href="{team_at(ann, token)}/tasks" class="back-link"' in opened
     assert "Question 5 of about 8" in opened
-    first = ann.post(f"/a/{token}/q/records_kept?return_to=tasks", data=form_data("yes"))
-    assert path_of(first) == f"/a/{token}/q/records_where"
+    first = ann.post(f"{team_at(ann, token)}/q/records_kept?return_to=tasks", data=form_data("yes"))
+    assert path_of(first) == f"{team_at(ann, token)}/q/records_where"
     second = ann.get(first.headers["Location"]).text
-    assert f'href="/a/{token}/q/records_kept?return_to=tasks" class="back-link"' in second
-    done = ann.post(f"/a/{token}/q/records_where?return_to=tasks", data=form_data("In the EPR"))
-    assert path_of(done) == f"/a/{token}/tasks"
+    assert (
+        f'href="{team_at(ann, token)}/q/records_kept?return_to=tasks" class="back-link"' in second
+    )
+    done = ann.post(
+        f"{team_at(ann, token)}/q/records_where?return_to=tasks", data=form_data("In the EPR")
+    )
+    assert path_of(done) == f"{team_at(ann, token)}/tasks"
     assert "You have answered every question in Records" in ann.get(done.headers["Location"]).text
 
     ben = member(shared_app, token, "Ben")
-    ben.post(f"/a/{token}/q/team_lead?return_to=tasks", data=form_data("no"))
+    ben.post(f"{team_at(ben, token)}/q/team_lead?return_to=tasks", data=form_data("no"))
     assert statuses(ben, token) == {
         "Team": "In progress",
         "Visits": "Not yet started",
@@ -304,19 +342,25 @@ def test_the_task_list_follows_a_branching_tree(shared_app):
     }
     assert entry_links(ben, token)["Team"] == "team_size"
     # With no lead, Visits is one question long.
-    ben.post(f"/a/{token}/q/visits_home?return_to=tasks", data=form_data("yes"))
+    ben.post(f"{team_at(ben, token)}/q/visits_home?return_to=tasks", data=form_data("yes"))
     assert statuses(ben, token)["Visits"] == "Completed"
-    ben.post(f"/a/{token}/q/team_size?return_to=tasks", data=form_data(4))
-    ben.post(f"/a/{token}/q/more_choice?return_to=tasks", data=form_data("no"))
+    ben.post(f"{team_at(ben, token)}/q/team_size?return_to=tasks", data=form_data(4))
+    ben.post(f"{team_at(ben, token)}/q/more_choice?return_to=tasks", data=form_data("no"))
     assert set(statuses(ben, token).values()) == {"Completed"}
-    assert path_of(ben.get(f"/a/{token}/next")) == f"/a/{token}/check"
+    assert path_of(ben.get(f"{team_at(ben, token)}/next")) == f"{team_at(ben, token)}/check"
 
 
 def test_the_task_list_is_reachable_from_the_start_page_and_every_question(app, client, team):
     _, token = team
-    assert f'href="/a/{token}/tasks"' in client.get(f"/a/{token}/?intro=1").text
-    assert f'href="/a/{token}/tasks"' in client.get(f"/a/{token}/q/sup_under3_count").text
-    page = client.get(f"/a/{token}/tasks").text
+    assert (
+        f'href="{team_at(client, token)}/tasks"'
+        in client.get(f"{team_at(client, token)}/?intro=1").text
+    )
+    assert (
+        f'href="{team_at(client, token)}/tasks"'
+        in client.get(f"{team_at(client, token)}/q/sup_under3_count").text
+    )
+    page = client.get(f"{team_at(client, token)}/tasks").text
     for title in (
         "Team composition and clinical governance",
         "Referrals and accessibility",
@@ -332,7 +376,7 @@ def test_the_task_list_is_reachable_from_the_start_page_and_every_question(app, 
 def test_a_later_domain_is_entered_at_its_first_unanswered_question(app, two):
     _, token, sarah, tom = two
     tom.post(
-        f"/a/{token}/q/clinical_individual_assessment?return_to=tasks",
+        f"{team_at(tom, token)}/q/clinical_individual_assessment?return_to=tasks",
         data=form_data("every_family"),
     )
     assert entry_links(sarah, token)["Clinical work"] == "clinical_tailored_package"
@@ -347,16 +391,21 @@ def test_a_later_domain_is_entered_at_its_first_unanswered_question(app, two):
 def test_the_check_page_lists_answers_people_gave_differently(app, two):
     _, token, sarah, tom = two
     walk(tom, token, SPECIALISED)
-    check = text(sarah.get(f"/a/{token}/check"))
+    check = text(sarah.get(f"{team_at(sarah, token)}/check"))
     assert "Where you disagreed" not in check
     assert "All these answers were given by Tom Evans (Therapist)" in check
     assert "Answered by" not in check
 
     _, sarahs = shown(sarah, token, LEAD)
-    sarah.post(f"/a/{token}/q/{LEAD}", data={**form_data("oversight", "Day to day: Jo"), **sarahs})
+    sarah.post(
+        f"{team_at(sarah, token)}/q/{LEAD}",
+        data={**form_data("oversight", "Day to day: Jo"), **sarahs},
+    )
     _, toms = shown(tom, token, "referral_pathway")
-    tom.post(f"/a/{token}/q/referral_pathway", data={**form_data("informal"), **toms})  # his own
-    check = text(tom.get(f"/a/{token}/check"))
+    tom.post(
+        f"{team_at(tom, token)}/q/referral_pathway", data={**form_data("informal"), **toms}
+    )  # his own
+    check = text(tom.get(f"{team_at(tom, token)}/check"))
     disagreed = check.split("Where you disagreed")[1].split("Team composition")[0]
     assert "Does one senior clinician lead the team" in disagreed
     assert "Yes, they lead the team – Tom Evans (Therapist)" in disagreed

@@ -5,7 +5,7 @@ import sqlite3
 from bot import store
 from bot.db import get_db
 from tests.admin_support import make_admin, sign_in_directly
-from tests.audit_support import form_data, path_of, walk
+from tests.audit_support import form_data, path_of, team_at, walk
 from tests.profiles import SPECIALISED
 from tests.tree_support import V1_VERSION, V2_VERSION
 
@@ -19,23 +19,34 @@ def test_an_audit_in_progress_moves_to_the_new_version_and_is_told(apps):
     for question_id in list(early)[:24]:
         assert (
             client.post(
-                f"/a/{token}/q/{question_id}", data=form_data(early[question_id])
+                f"{team_at(client, token)}/q/{question_id}", data=form_data(early[question_id])
             ).status_code
             == 302
         )
 
     client = after.test_client()
-    page = client.get(f"/a/{token}/?intro=1")
+    page = client.get(f"{team_at(client, token)}/?intro=1")
     assert "The audit questions have been updated" in page.text
     assert "New questions: 1. Questions to answer again: 1." in page.text
-    assert "The audit questions have been updated" not in client.get(f"/a/{token}/?intro=1").text
+    assert (
+        "The audit questions have been updated"
+        not in client.get(f"{team_at(client, token)}/?intro=1").text
+    )
 
     with after.app_context():
         audit = store.current_audit(get_db(), team_id, tree_id="", tree_version="", tree_digest="")
         assert audit["tree_version"] == V2_VERSION
-    assert path_of(client.get(f"/a/{token}/next")) == f"/a/{token}/q/referral_pathway"
-    client.post(f"/a/{token}/q/referral_pathway", data=form_data("written_and_shared"))
-    assert path_of(client.get(f"/a/{token}/next")) == f"/a/{token}/q/referral_self_referral"
+    assert (
+        path_of(client.get(f"{team_at(client, token)}/next"))
+        == f"{team_at(client, token)}/q/referral_pathway"
+    )
+    client.post(
+        f"{team_at(client, token)}/q/referral_pathway", data=form_data("written_and_shared")
+    )
+    assert (
+        path_of(client.get(f"{team_at(client, token)}/next"))
+        == f"{team_at(client, token)}/q/referral_self_referral"
+    )
 
     with sqlite3.connect(after.config["DB"]) as conn:
         kept = {row[0] for row in conn.execute("SELECT question_id FROM answers")}
@@ -48,12 +59,12 @@ def test_a_finished_audit_keeps_its_version_and_result(apps):
         team_id, token = store.create_team(get_db(), "Finished team")
     client = before.test_client()
     walk(client, token, {**SPECIALISED, "referral_pathway": "informal"})
-    client.post(f"/a/{token}/finish")
-    result_before = client.get(f"/a/{token}/result").text
+    client.post(f"{team_at(client, token)}/finish")
+    result_before = client.get(f"{team_at(client, token)}/result").text
     assert "Not yet meeting the definition" in result_before
 
     client = after.test_client()
-    result_after = client.get(f"/a/{token}/result")
+    result_after = client.get(f"{team_at(client, token)}/result")
     assert result_after.status_code == 200
     assert "Not yet meeting the definition" in result_after.text
     assert "The audit questions have been updated" not in result_after.text
@@ -91,9 +102,9 @@ def test_two_app_versions_alternating_never_move_an_audit_back(apps):
     answers = list(SPECIALISED.items())[:6]
     for turn, (question_id, value) in enumerate(answers):
         client = new_client if turn % 2 else old_client
-        response = client.post(f"/a/{token}/q/{question_id}", data=form_data(value))
+        response = client.post(f"{team_at(client, token)}/q/{question_id}", data=form_data(value))
         assert response.status_code == 302, (turn, question_id)
-        assert client.get(f"/a/{token}/check").status_code == 200
+        assert client.get(f"{team_at(client, token)}/check").status_code == 200
         with before.app_context():
             audit = store.current_audit(
                 get_db(), team_id, tree_id="", tree_version="", tree_digest=""
@@ -105,8 +116,8 @@ def test_two_app_versions_alternating_never_move_an_audit_back(apps):
     # The old app serves the audit on its own, newer questions, exactly as the new app does.
     for path in ("/q/referral_age_start", "/q/referral_self_referral", "/check"):
         old_page, new_page = (
-            old_client.get(f"/a/{token}{path}"),
-            new_client.get(f"/a/{token}{path}"),
+            old_client.get(f"{team_at(old_client, token)}{path}"),
+            new_client.get(f"{team_at(new_client, token)}{path}"),
         )
         assert old_page.status_code == new_page.status_code, path
         assert old_page.headers.get("Location") == new_page.headers.get("Location"), path

@@ -7,6 +7,8 @@ import html
 
 import pytest
 
+from tests.audit_support import team_at
+
 TRUST_PAGES = {
     "/privacy": ("Privacy notice", "Hysbysiad preifatrwydd"),
     "/accessibility": ("Accessibility statement", "Datganiad hygyrchedd"),
@@ -30,10 +32,10 @@ def test_every_kind_of_page_links_to_the_trust_pages_in_its_footer(client, team)
     _, token = team
     pages = [
         "/",
-        f"/a/{token}/",
-        f"/a/{token}/q/sup_under3_count",
-        f"/a/{token}/check",
-        f"/a/{token}/questions",
+        f"{team_at(client, token)}/",
+        f"{team_at(client, token)}/q/sup_under3_count",
+        f"{team_at(client, token)}/check",
+        f"{team_at(client, token)}/questions",
         "/privacy",
         "/admin/login",
         "/no-such-page",
@@ -107,6 +109,6 @@ def test_an_organisations_own_wording_replaces_a_page_in_that_language_only(tmp_
 
 def test_where_names_are_asked_for_the_privacy_notice_is_one_tap_away(client, team):
     _, token = team
-    page = client.get(f"/a/{token}/").text
+    page = client.get(f"{team_at(client, token)}/").text
     asked = page[page.index("Who is answering?") : page.index('id="name"')]
     assert '<a href="/privacy">Read the privacy notice</a>' in asked

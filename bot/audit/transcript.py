@@ -41,7 +41,7 @@ class TranscriptCache:
 def transcript_items(items: list[AnsweredQuestion], returning: str | None) -> Markup:
     """Return the items' HTML, each rendered only the first time it is asked for."""
     cache: TranscriptCache = current_app.extensions["transcript_cache"]
-    shared = (current_language(), g.token, returning)
+    shared = (current_language(), g.team["id"], returning)
     html = []
     for item in items:
         if item.record is None:

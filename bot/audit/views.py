@@ -18,7 +18,7 @@ from flask import (
 )
 
 from bot import site, storage_failure, store
-from bot.audit import presenters
+from bot.audit import presenters, team_session
 from bot.audit.forms import (
     ConfirmForm,
     RespondentForm,
@@ -26,6 +26,7 @@ from bot.audit.forms import (
     question_form,
     stored_as_form_data,
 )
+from bot.audit.record import audit_record
 from bot.audit.state import (
     AuditState,
     last_time_answer,
@@ -37,47 +38,20 @@ from bot.audit.state import (
 )
 from bot.db import get_db
 from bot.plan.download import plan_download
-from bot.throttle import client_address, throttle
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
 from bot.tree.tasks import domain_tasks, next_unanswered_after
 from bot.trees import current_tree, tree_for_digest
 
-bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
+bp = Blueprint("audit", __name__, url_prefix="/t/<int:team_id>")
 
 RETURN_TO_CHECK = "check"
 RETURN_TO_TASKS = "tasks"
 PRESENCE_MINUTES = 15  # "who else is here": anyone who answered this recently
-OPENED_KEY = "opened_teams"
-OPENED_KEPT = 20
 
 
-@bp.url_value_preprocessor
-def find_team(_endpoint, values) -> None:
-    """Resolve the link to its team; count unknown links so nobody can try links in bulk.
-
-    Once an address has tried too many unknown links, links are refused from it for a while,
-    except in a browser that opened its link before (its signed session says so): a team
-    working behind the same address as someone guessing keeps going, and the guesser learns
-    nothing, since a link new to the browser is refused whether it is real or not.
-    """
-    token = values.pop("token")
-    limit = current_app.config["LINK_LOOKUP_LIMIT"]
-    address = client_address()
-    guard = throttle()
-    team = store.team_by_token(get_db(), token)
-    opened_here = team is not None and team["id"] in session.get(OPENED_KEY, [])
-    if not opened_here and not guard.allowed(limit, "link", address):
-        current_app.logger.warning("Audit link look-ups refused: too many unknown from %s", address)
-        abort(429)
-    if team is None:
-        if not guard.take(limit, "link", address):
-            abort(429)
-        abort(404, description="audit_link")
-    if not opened_here:
-        session[OPENED_KEY] = [*session.get(OPENED_KEY, [])[-(OPENED_KEPT - 1) :], team["id"]]
-    g.token = token
-    g.team = team
+bp.url_value_preprocessor(team_session.find_team)
+bp.url_defaults(team_session.add_team_id)
 
 
 @bp.errorhandler(sqlite3.Error)
@@ -104,12 +78,6 @@ def storage_error(error):
         "audit/unsaved.html", form=form, question=question, action=request.full_path.rstrip("?")
     )
     return page, 503
-
-
-@bp.url_defaults
-def add_token(_endpoint, values) -> None:
-    if "token" not in values and "token" in g:
-        values["token"] = g.token
 
 
 def _state() -> AuditState:
@@ -501,6 +469,7 @@ def result():
         movement=presenters.movement_view(state, _last_time(state)),
         plan_url=url_for(".action_plan"),
         past=False,
+        record=audit_record(state),
     )
 
 
@@ -529,6 +498,7 @@ def past_result(audit_id: int):
         ),
         plan_url=url_for(".past_action_plan", audit_id=audit_id),
         past=True,
+        record=audit_record(state),
     )
 
 

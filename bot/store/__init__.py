@@ -91,6 +91,7 @@ from bot.store.team import (
     reopen_audit,
     revoke_link,
     start_new_audit,
+    team_by_link,
     team_by_token,
 )
 from bot.store.trees import (
@@ -178,6 +179,7 @@ __all__ = [
     "set_link_expiry",
     "set_setting",
     "start_new_audit",
+    "team_by_link",
     "team_by_token",
     "team_overview",
     "tree_content",

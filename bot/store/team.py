@@ -101,21 +101,34 @@ def create_team(
 
 
 def team_by_token(db: sqlite_utils.Database, token: str) -> dict | None:
-    """Return the team a live link token opens, or None.
+    """Return the team a live link token opens, with the link's row id as `link_id`, or None.
 
     None for an unknown, revoked or expired link and for an archived team. The lookup is by
     SHA-256 of the token, so timing reveals nothing about stored tokens.
     """
     if not isinstance(token, str) or not token:
         return None
+    return _live_team(db, "links.token_hash = ?", [hash_token(token)])
+
+
+def team_by_link(db: sqlite_utils.Database, team_id: int, link_id: int) -> dict | None:
+    """Return team_id's team while link_id is still its live link, or None.
+
+    A session opened by a link lasts only as long as that link: revoked, replaced or expired
+    links and archived teams give None.
+    """
+    return _live_team(db, "links.id = ? AND links.team_id = ?", [link_id, team_id])
+
+
+def _live_team(db: sqlite_utils.Database, where: str, params: list) -> dict | None:
     row = one(
         db,
-        """
-        SELECT teams.*, links.expires AS link_expires
+        f"""
+        SELECT teams.*, links.id AS link_id, links.expires AS link_expires
         FROM links JOIN teams ON teams.id = links.team_id
-        WHERE links.token_hash = ? AND links.revoked IS NULL AND teams.archived IS NULL
+        WHERE {where} AND links.revoked IS NULL AND teams.archived IS NULL
         """,
-        [hash_token(token)],
+        params,
     )
     if row is None:
         return None

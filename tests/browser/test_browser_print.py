@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
+
+from pypdf import PdfReader
 
 HIDDEN_WHEN_PRINTED = {
     "the download button": ".download .button",
@@ -65,3 +69,19 @@ def test_the_printed_check_page_has_the_answers_without_change_links(open_page, 
         "getComputedStyle(document.querySelector('.language-switch')).display"
     ) == ("none")
     assert page.locator(".summary-value").first.is_visible()
+
+
+def test_the_printed_result_names_its_audit_and_holds_no_token(open_page, site):
+    """Printed with the browser's headers and footers (title, date, address): nothing opens."""
+    token = site.finished.rsplit("/a/", 1)[1].strip("/")
+    page = open_page()
+    page.goto(site.finished + "/result")
+    assert token not in page.url and "/t/" in page.url
+    printed = page.pdf(format="A4", display_header_footer=True)
+    text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(printed)).pages)
+    assert "/t/" in text  # the footer's address is there, and it is the session's
+    assert token not in "".join(text.split())
+    flat = unicodedata.normalize("NFKC", " ".join(text.split()))  # "ﬁ" ligatures to "fi"
+    assert "Riverside parent-infant team" in flat
+    assert "Questions version" in flat and "Audit finished on" in flat, flat
+    assert "Contributors:" in flat
