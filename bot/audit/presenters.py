@@ -122,7 +122,7 @@ def off_path_reason(state: AuditState, question_id: str) -> str:
         return gettext("This question no longer applies to your team’s answers.")
     return gettext(
         "This question no longer applies because %(who)s changed ‘%(question)s’.",
-        who=who(cause),
+        who=who(cause) if cause.respondent_name else gettext("someone in the team"),
         question=gettext(tree.question(cause.question_id).text),
     )
 
