@@ -61,7 +61,7 @@ def test_a_team_confirms_what_has_not_changed_and_sees_how_far_it_moved(
         page.locator(".panel-title").inner_text() == "Specialised parent-infant relationship team"
     )
     movement = page.locator(".movement")
-    assert "Targeted parent-infant relationship team" in movement.inner_text()
+    assert "your result was targeted parent-infant relationship team" in movement.inner_text()
     rows = movement.locator("tbody tr")
     assert rows.count() == 1
     assert "Age range up to two" in rows.first.inner_text()
