@@ -1,13 +1,11 @@
-"""The answer's hot path: one SQLite connection per worker process (opened once, lent to each
-request, never shared across a fork; WAL set in the file once, when the schema is migrated),
-translations looked up once per request, form classes and WTForms' catalogue built once."""
+"""The answer's hot path: the request's SQLite connection (WAL set in the file once, when the
+schema is migrated), translations looked up once per request, form classes and WTForms'
+catalogue built once."""
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 
-import pytest
 from flask_babel import force_locale
 
 from bot import i18n, store
@@ -16,14 +14,7 @@ from bot.db import get_db
 from tests.conftest import proved_tree
 
 
-def test_requests_in_one_worker_share_one_connection(app, client, team):
-    _, token = team
-    for _ in range(5):
-        assert client.get(f"/a/{token}/").status_code == 200
-    assert app.extensions["db_pool"].opened == 1
-
-
-def test_the_lent_connection_has_foreign_keys_on_and_the_file_is_in_wal_mode(app):
+def test_the_requests_connection_has_foreign_keys_on_and_the_file_is_in_wal_mode(app):
     with app.app_context():
         conn = get_db().conn
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -46,48 +37,13 @@ def test_connecting_sets_its_pragmas_and_leaves_the_journal_mode_alone(app, monk
     assert statements == ["PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers=on;"]
 
 
-def _child_reads(app, results) -> None:
-    with app.app_context():
-        db = get_db()
-        results.put((id(db), db.conn.execute("SELECT count(*) FROM teams").fetchone()[0]))
-    results.put(app.extensions["db_pool"].opened)
-
-
-def test_a_forked_worker_opens_its_own_connection_and_leaves_the_parents_open(app, team):
-    with app.app_context():
-        parent = get_db()
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    child = context.Process(target=_child_reads, args=(app, results))
-    child.start()
-    lent, teams = results.get(timeout=30)
-    opened_in_child = results.get(timeout=30)
-    child.join(timeout=30)
-    assert child.exitcode == 0
-    assert lent != id(parent) and teams == 1 and opened_in_child == 2
-    # The child neither used nor closed the connection it inherited: the parent's still works.
-    with app.app_context():
-        assert get_db() is parent
-        assert parent.conn.execute("SELECT count(*) FROM teams").fetchone() == (1,)
-
-
 def test_a_transaction_left_open_by_a_failed_request_is_rolled_back(app):
     with app.app_context():
         db = get_db()
         db.execute("BEGIN IMMEDIATE")
         db.execute("INSERT INTO teams (name, self_registered, created) VALUES ('Half', 0, 'now')")
     with app.app_context():
-        again = get_db()
-        assert again is db and not again.conn.in_transaction
-        assert again.conn.execute("SELECT count(*) FROM teams").fetchone() == (0,)
-
-
-def test_connections_close_when_the_pool_is_closed(app):
-    with app.app_context():
-        db = get_db()
-    app.extensions["db_pool"].close()
-    with pytest.raises(sqlite3.ProgrammingError):
-        db.conn.execute("SELECT 1")
+        assert get_db().conn.execute("SELECT count(*) FROM teams").fetchone() == (0,)
 
 
 def test_a_question_page_looks_its_catalogue_up_once(app, client, team, monkeypatch):
