@@ -18,10 +18,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRF is checked by every FlaskForm rather than by a global CSRFProtect, so a page whose
     token expired is shown again with its message and the user's input, not a bare 400.
     """
-    from bot import config, logs
-    from bot.routing import AuditApp
+    from flask import Flask
 
-    app = AuditApp(
+    from bot import config, logs
+
+    app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
