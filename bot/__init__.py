@@ -36,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from bot import assets, db, i18n, site, templating, trees
+    from bot import assets, db, i18n, site, trees
     from bot.audit import transcript
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
@@ -49,7 +49,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     trees.store_current_tree(app)
     i18n.init_app(app, str(PROJECT_ROOT / "translations"))
     site.init_app(app)
-    templating.init_app(app)
     assets.init_app(app)
     app.register_blueprint(audit_views.bp)
     transcript.init_app(app)
