@@ -1,14 +1,13 @@
 """The answer's hot path: the request's SQLite connection (WAL set in the file once, when the
-schema is migrated), translations looked up once per request, form classes and WTForms'
-catalogue built once."""
+schema is migrated), text in the request's language, form classes built once."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
-from bot import i18n, store
+from bot import store
 from bot.audit.forms import question_form
 from bot.db import get_db
 from tests.conftest import proved_tree
@@ -46,26 +45,12 @@ def test_a_transaction_left_open_by_a_failed_request_is_rolled_back(app):
         assert get_db().conn.execute("SELECT count(*) FROM teams").fetchone() == (0,)
 
 
-def test_a_question_page_looks_its_catalogue_up_once(app, client, team, monkeypatch):
-    _, token = team
-    client.get("/language/cy")
-    client.post(f"/a/{token}/", data={})
-    question_url = client.get(f"/a/{token}/next").headers["Location"]
-    looked_up = []
-    real = i18n.get_translations
-    monkeypatch.setattr(i18n, "get_translations", lambda: looked_up.append(1) or real())
-    page = client.get(question_url)
-    assert page.status_code == 200 and 'lang="cy"' in page.text
-    assert "Parhau" in page.text  # "Continue", so the page's strings were translated
-    assert looked_up == [1]
-
-
 def test_welsh_text_in_a_forced_locale_gets_its_own_catalogue(app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        assert i18n.gettext("Continue") == "Continue"
+        assert gettext("Continue") == "Continue"
         with force_locale("cy"):
-            assert i18n.gettext("Continue") != "Continue"
-        assert i18n.gettext("Continue") == "Continue"
+            assert gettext("Continue") != "Continue"
+        assert gettext("Continue") == "Continue"
 
 
 def test_each_question_has_one_form_class(app):
@@ -74,23 +59,6 @@ def test_each_question_has_one_form_class(app):
     with app.test_request_context("/"):
         assert type(question_form(question)) is type(question_form(question))
         assert type(question_form(question)) is not type(question_form(tree.questions[1]))
-
-
-def test_wtforms_messages_are_read_from_disk_once_per_language(app, monkeypatch):
-    loads = []
-    real = i18n.support.Translations.load
-
-    def counted(*args, **kwargs):
-        loads.append(kwargs.get("domain"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(i18n.support.Translations, "load", counted)
-    monkeypatch.setattr(i18n, "wtforms_translations", i18n.WTFormsTranslations())
-    catalogue = i18n.wtforms_translations
-    for _ in range(3):
-        with app.test_request_context("/", headers={"Accept-Language": "cy"}):
-            assert catalogue.gettext("Not a valid choice.")
-    assert loads == ["wtforms"]
 
 
 def test_an_answers_round_trip_evaluates_the_audit_once(client, team, monkeypatch):

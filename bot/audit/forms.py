@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import request
-from flask_babel import format_decimal
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
@@ -20,8 +21,6 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from bot.i18n import gettext, wtforms_translations
-from bot.i18n import lazy_gettext as _l
 from bot.store import UNCHECKED
 from bot.tree import model as m
 from bot.tree.answers import AnswerError, check_answer, clean_line, clean_text, limit_of
@@ -90,15 +89,7 @@ def error_message(
     return str(ERROR_MESSAGES[error.code]) % params
 
 
-class Form(FlaskForm):
-    """Base of the team's forms: WTForms' own messages come from a per-process cache."""
-
-    class Meta:
-        def get_translations(self, form):
-            return wtforms_translations
-
-
-class QuestionForm(Form):
+class QuestionForm(FlaskForm):
     """Base for the generated question forms; `cleaned` holds the answer to store."""
 
     question: m.Question
@@ -186,7 +177,7 @@ def stored_as_form_data(question: m.Question, value) -> object:
     return value
 
 
-class RespondentForm(Form):
+class RespondentForm(FlaskForm):
     name = StringField(
         _l("Your name (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=NAME_TOO_LONG)],
@@ -202,7 +193,7 @@ class RespondentForm(Form):
     submit = SubmitField(_l("Start"))
 
 
-class ConfirmForm(Form):
+class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
     submit = SubmitField()

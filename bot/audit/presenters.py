@@ -7,11 +7,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from flask_babel import format_date, format_decimal, format_timedelta
+from flask_babel import format_date, format_decimal, format_timedelta, gettext
+from flask_babel import lazy_gettext as _l
 
 from bot.audit.state import AuditState
-from bot.i18n import gettext
-from bot.i18n import lazy_gettext as _l
 from bot.store import AnswerRecord, utc_now
 from bot.tree import model as m
 from bot.tree.engine import Reason
