@@ -113,13 +113,13 @@ def app_on(path: Path, migrated_database: Path, **config) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def shared_app(tmp_path_factory, migrated_database):
+def worker_app(tmp_path_factory, migrated_database):
     """The app of TEST_CONFIG, built once per test process; `app` lends it to each test."""
     return app_on(tmp_path_factory.mktemp("shared") / "audit.db", migrated_database, **TEST_CONFIG)
 
 
 @pytest.fixture
-def app(shared_app, tmp_path, migrated_database):
+def app(worker_app, tmp_path, migrated_database):
     """The shared app on a fresh database, tmp_path / "audit.db" (where `new_app` restarts).
 
     Each request opens its connection from the config's path, so pointing the config at a
@@ -127,11 +127,11 @@ def app(shared_app, tmp_path, migrated_database):
     in the config is undone after it.
     """
     shutil.copyfile(migrated_database, tmp_path / "audit.db")
-    config = shared_app.config.copy()
-    shared_app.config["DB"] = str(tmp_path / "audit.db")
-    yield shared_app
-    shared_app.config.clear()
-    shared_app.config.update(config)
+    config = worker_app.config.copy()
+    worker_app.config["DB"] = str(tmp_path / "audit.db")
+    yield worker_app
+    worker_app.config.clear()
+    worker_app.config.update(config)
 
 
 @pytest.fixture
