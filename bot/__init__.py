@@ -37,7 +37,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from bot import assets, db, i18n, site, trees
-    from bot.audit import transcript
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
@@ -51,7 +50,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     site.init_app(app)
     assets.init_app(app)
     app.register_blueprint(audit_views.bp)
-    transcript.init_app(app)
     console_commands.init_app(app)
     console_auth.init_app(app)
     standings.init_app(app)

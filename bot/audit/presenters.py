@@ -195,12 +195,7 @@ def answerers_on_route(state: AuditState) -> dict[int | None, str]:
 
 @dataclass
 class AnsweredQuestion:
-    """One answer on the path, put into words only when a page shows it.
-
-    A question page's transcript usually comes from the transcript cache, which needs only the
-    record's id, so the words (Babel's number formatting, the "changed by" note) wait until a
-    template asks for them.
-    """
+    """One answer on the path, put into words when a page shows it."""
 
     tree: m.Tree
     question: m.Question
