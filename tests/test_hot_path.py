@@ -1,5 +1,5 @@
 """The answer's hot path: the request's SQLite connection (WAL set in the file once, when the
-schema is migrated), text in the request's language, form classes built once."""
+schema is migrated), text in the request's language."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import sqlite3
 from flask_babel import force_locale, gettext
 
 from bot import store
-from bot.audit.forms import question_form
 from bot.db import get_db
 from tests.conftest import proved_tree
 
@@ -51,14 +50,6 @@ def test_welsh_text_in_a_forced_locale_gets_its_own_catalogue(app):
         with force_locale("cy"):
             assert gettext("Continue") != "Continue"
         assert gettext("Continue") == "Continue"
-
-
-def test_each_question_has_one_form_class(app):
-    tree = proved_tree()
-    question = tree.questions[0]
-    with app.test_request_context("/"):
-        assert type(question_form(question)) is type(question_form(question))
-        assert type(question_form(question)) is not type(question_form(tree.questions[1]))
 
 
 def test_an_answers_round_trip_evaluates_the_audit_once(client, team, monkeypatch):

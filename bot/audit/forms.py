@@ -143,10 +143,6 @@ def _answer_field(question: m.Question) -> Field:
     return StringField()
 
 
-#: Each question's form class, built once: by question object, which a tree keeps for life.
-_form_classes: dict[int, tuple[m.Question, type[QuestionForm]]] = {}
-
-
 def question_form(
     question: m.Question, answers: Mapping[str, Any] | None = None, **kwargs
 ) -> QuestionForm:
@@ -155,15 +151,12 @@ def question_form(
     `answers` are the team's answers so far, which limits such as a WTE within its head count
     are checked against.
     """
-    found = _form_classes.get(id(question))
-    if found is None or found[0] is not question:
-        form_class = type(
-            f"Form_{question.id}",
-            (QuestionForm,),
-            {"answer": _answer_field(question), "question": question},
-        )
-        found = _form_classes[id(question)] = (question, form_class)
-    form = found[1](**kwargs)
+    form_class = type(
+        f"Form_{question.id}",
+        (QuestionForm,),
+        {"answer": _answer_field(question), "question": question},
+    )
+    form = form_class(**kwargs)
     form.answers = answers or {}
     return form
 
