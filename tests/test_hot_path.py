@@ -52,48 +52,6 @@ def test_welsh_text_in_a_forced_locale_gets_its_own_catalogue(app):
         assert gettext("Continue") == "Continue"
 
 
-def test_an_answers_round_trip_evaluates_the_audit_once(client, team, monkeypatch):
-    """GET the question, POST the answer, GET the next: the POST's "where next" assessment is
-    the next page's, and the first GET's is the POST's starting point."""
-    from bot.tree import assessment, engine
-    from tests.profiles import SPECIALISED
-    from tests.test_audit_journey import form_data
-
-    # An empty memo: another test in this process may have assessed the same answers.
-    monkeypatch.setattr(assessment, "_memo", assessment._Memo(assessment.MEMO_SIZE))
-    _, token = team
-    first = client.get(f"/a/{token}/next").headers["Location"].split("#")[0]
-    assert client.get(first).status_code == 200
-    evaluations = []
-    real_evaluate = engine.evaluate
-    monkeypatch.setattr(
-        assessment, "evaluate", lambda *args: evaluations.append(1) or real_evaluate(*args)
-    )
-    question_id = first.rsplit("/", 1)[1]
-    posted = client.post(first, data=form_data(SPECIALISED[question_id]))
-    assert posted.status_code == 302
-    assert client.get(posted.headers["Location"].split("#")[0]).status_code == 200
-    assert len(evaluations) == 1
-
-
-def test_the_same_answers_give_the_same_assessment_and_a_changed_type_a_new_one():
-    from bot.tree.assessment import assess
-    from tests.profiles import SPECIALISED
-
-    tree = proved_tree()
-    number = next(q.id for q in tree.questions if q.type == "whole_number" and q.id in SPECIALISED)
-    choices = next(
-        q.id for q in tree.questions if q.type == "multiple_choice" and q.id in SPECIALISED
-    )
-    values = {number: int(SPECIALISED[number]), choices: list(SPECIALISED[choices])}
-    audit = {"status": store.IN_PROGRESS}
-    first = assess(tree, audit, values)
-    assert first.status == "in_progress"
-    assert assess(tree, dict(audit), dict(reversed(values.items()))) is first
-    assert assess(tree, audit, {**values, number: float(values[number])}) is not first
-    assert assess(tree, {"status": store.FINISHED}, values).status == "finished"
-
-
 def test_a_standings_data_has_every_field_and_comes_back_the_same():
     import dataclasses
     import json
