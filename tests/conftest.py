@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -13,11 +14,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from bot import PROJECT_ROOT, create_app, store
+from bot import create_app, store
 from bot.db import get_db
-from bot.tree.loader import DEFAULT_TREE
+from bot.tree.loader import DEFAULT_TREE, read_tree
 from bot.tree.model import Tree
-from bot.trees import kept_proofs, load_proved_tree
 from tests.admin_support import TEST_PASSWORD_HASH
 
 MEMORY_FOLDER = "/dev/shm"
@@ -25,20 +25,14 @@ MEMORY_FOLDER_ROOM = 1024**3
 
 
 def pytest_configure(config):
-    """Keep the tests' files in memory (`_use_memory_for_files`), and prove the tree once.
-
-    The proof is kept where the app keeps it, before any xdist worker starts, so the workers'
-    `proved_tree()` calls at collection read the kept proof instead of each proving the tree.
-    """
+    """Keep the tests' files in memory (`_use_memory_for_files`)."""
     _use_memory_for_files(config)
-    if not hasattr(config, "workerinput"):
-        proved_tree()
 
 
-def proved_tree(path: str | Path = DEFAULT_TREE) -> Tree:
-    """The tree at `path`, proved as the app proves it: the proof kept in instance/ is reused
-    while the tree and the checker are unchanged."""
-    return load_proved_tree(path, kept_proofs(PROJECT_ROOT / "instance"))
+@functools.cache
+def question_tree() -> Tree:
+    """The real question tree, read and validated as the app does, once per test process."""
+    return read_tree(DEFAULT_TREE)
 
 
 def _use_memory_for_files(config) -> None:

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.tree.engine import evaluate
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 from tests.test_scenarios import draw_a_whole_audit
 
-TREE = proved_tree()
+TREE = question_tree()
 TRAINING = ("training_assessment_observation", "training_interventions")
 MH_PROFESSIONS = (
     "clinical_psychologist",

@@ -10,10 +10,10 @@ from bot import store
 from bot.console import exports
 from bot.db import get_db
 from tests.admin_support import make_admin, sign_in_directly
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
+TREE = question_tree()
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags").answers
 TREE_IDS = {"tree_id": TREE.id, "tree_version": TREE.version, "tree_digest": TREE.digest}
 

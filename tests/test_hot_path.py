@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext
 
 from bot import store
 from bot.db import get_db
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
 
 def test_the_requests_connection_has_foreign_keys_on_and_the_file_is_in_wal_mode(app):
@@ -59,7 +59,7 @@ def test_a_standings_data_has_every_field_and_comes_back_the_same():
     from bot.tree.assessment import Standing, assess
     from tests.profiles import SPECIALISED
 
-    tree = proved_tree()
+    tree = question_tree()
     standing = Standing.of(assess(tree, {"status": store.FINISHED}, SPECIALISED))
     assert json.dumps(standing.data()) == json.dumps(dataclasses.asdict(standing))
     assert Standing.from_data(standing.data()) == standing

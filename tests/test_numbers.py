@@ -4,10 +4,10 @@ input kept: never a comma, a word or an impossible WTE turned into another numbe
 import pytest
 
 from bot.tree.answers import AnswerError, check_answer
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.test_audit_journey import form_data, path_of, stored_answers
 
-TREE = proved_tree()
+TREE = question_tree()
 
 
 @pytest.mark.parametrize(

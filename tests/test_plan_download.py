@@ -9,7 +9,7 @@ from docx import Document
 from bot.tree import model as m
 from bot.tree.engine import answers_on_path, descriptor_values, evaluate
 from bot.tree.expressions import Environment
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 from tests.test_audit_journey import walk
 
@@ -86,7 +86,7 @@ def action_rows(document):
 
 @pytest.fixture(scope="module")
 def tree():
-    return proved_tree()
+    return question_tree()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Team profiles through the engine on the real self-audit tree."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -10,14 +11,13 @@ from hypothesis import strategies as st
 from bot.tree.commands import tree_commands
 from bot.tree.engine import evaluate, walk
 from bot.tree.model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
+TREE = question_tree()
 
 
-def test_the_real_tree_loads_and_every_question_is_reached():
-    assert TREE.path_count > 50
+def test_the_real_tree_loads_with_its_domains_and_descriptors():
     assert len(TREE.descriptors) == 12
     assert {domain.id for domain in TREE.domains if domain.definitional} == {
         "team_governance",
@@ -30,7 +30,8 @@ def test_the_real_tree_loads_and_every_question_is_reached():
 def test_check_command_passes_on_the_real_tree():
     result = CliRunner().invoke(tree_commands, ["check"])
     assert result.exit_code == 0, result.output
-    assert "paths, every one ending with a classification" in result.output
+    paths = re.search(r"(\d+) paths, every one ending with a classification", result.output)
+    assert paths and int(paths.group(1)) > 50, result.output
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=[profile.name for profile in PROFILES])
