@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import store  # noqa: E402
-from bot.tree.loader import DEFAULT_TREE  # noqa: E402
-from bot.trees import load_proved_tree  # noqa: E402
+from bot.tree.loader import DEFAULT_TREE, read_tree  # noqa: E402
 from tests.live_server import Server, seed_teams  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 
@@ -110,7 +109,7 @@ class Member:
         self.page_sizes: list[int] = []
 
     def start_again(self) -> None:
-        tree = load_proved_tree(DEFAULT_TREE)
+        tree = read_tree(DEFAULT_TREE)
         db = store.connect(self.db_path)
         try:
             store.start_new_audit(

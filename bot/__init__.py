@@ -18,10 +18,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRF is checked by every FlaskForm rather than by a global CSRFProtect, so a page whose
     token expired is shown again with its message and the user's input, not a bare 400.
     """
-    from bot import config, logs
-    from bot.routing import AuditApp
+    from flask import Flask
 
-    app = AuditApp(
+    from bot import config, logs
+
+    app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -35,8 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from bot import assets, db, i18n, site, templating, trees
-    from bot.audit import transcript
+    from bot import assets, db, i18n, site, trees
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
@@ -48,10 +48,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     trees.store_current_tree(app)
     i18n.init_app(app, str(PROJECT_ROOT / "translations"))
     site.init_app(app)
-    templating.init_app(app)
     assets.init_app(app)
     app.register_blueprint(audit_views.bp)
-    transcript.init_app(app)
     console_commands.init_app(app)
     console_auth.init_app(app)
     standings.init_app(app)

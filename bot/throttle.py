@@ -6,25 +6,14 @@ The counts live in the database (`throttle_hits`), so every worker of the docume
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import math
 import time
-from typing import TYPE_CHECKING
 
 from flask import g, request
+from limits import parse
 
 from bot import store
 from bot.db import get_db
-
-if TYPE_CHECKING:
-    from limits import RateLimitItem
-
-# `limits` is imported on the first limit read: importing it imports its asyncio storage
-# backends too, a tenth of the app's start-up. A missing package still stops start-up here,
-# where its import used to.
-if importlib.util.find_spec("limits") is None:
-    raise ModuleNotFoundError("No module named 'limits'", name="limits")
 
 
 def now() -> float:
@@ -32,15 +21,8 @@ def now() -> float:
     return time.time()
 
 
-@functools.cache
-def _item(limit: str) -> RateLimitItem:
-    from limits import parse
-
-    return parse(limit)
-
-
 def _window(limit: str) -> tuple[int, int]:
-    item = _item(limit)
+    item = parse(limit)
     return item.amount, item.get_expiry()
 
 

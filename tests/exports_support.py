@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot import store
 from bot.db import get_db
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
-TREE = proved_tree()
+TREE = question_tree()
 TREE_IDS = {"tree_id": TREE.id, "tree_version": TREE.version, "tree_digest": TREE.digest}
 
 

@@ -9,10 +9,10 @@ from bot.console import national
 from bot.console.national import FINISHED
 from bot.db import get_db
 from bot.tree.assessment import assess
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
+TREE = question_tree()
 BY_NAME = {profile.name: profile for profile in PROFILES}
 BOTH_FLAGS = BY_NAME["both targeted flags"].answers
 AGE_FLAG = BY_NAME["referrals only up to the first birthday"].answers

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from bot.tree.engine import evaluate, walk
 from bot.tree.model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
+TREE = question_tree()
 TRAINING = ("training_assessment_observation", "training_interventions")
 MH_PROFESSIONS = (
     "clinical_psychologist",

@@ -9,10 +9,10 @@ import pytest
 
 from bot.tree.engine import evaluate
 from tests.audit_support import form_data, path_of
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
+TREE = question_tree()
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PAGE = (Path(__file__).parent / "data" / "self-audit-page.txt").read_text(encoding="utf-8")
 DECISIONS = (ROOT / "docs" / "decisions.md").read_text(encoding="utf-8")

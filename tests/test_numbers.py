@@ -5,9 +5,9 @@ import pytest
 
 from bot.tree.answers import AnswerError, check_answer
 from tests.audit_support import form_data, path_of, stored_answers
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
-TREE = proved_tree()
+TREE = question_tree()
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from bot.tree import model as m
 from bot.tree.engine import answers_on_path, descriptor_values, evaluate
 from bot.tree.expressions import Environment
 from tests.audit_support import walk
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
 BY_NAME = {profile.name: profile for profile in PROFILES}
@@ -86,7 +86,7 @@ def action_rows(document):
 
 @pytest.fixture(scope="module")
 def tree():
-    return proved_tree()
+    return question_tree()
 
 
 @pytest.fixture(scope="module")

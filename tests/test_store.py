@@ -372,11 +372,12 @@ def test_write_transaction_rolls_back_everything_on_error(db, team, audit):
 
 
 def test_read_then_write_waits_for_another_writer_instead_of_failing(db_path, audit):
-    first, second = store.connect(db_path), store.connect(db_path)
+    first = store.connect(db_path)
     first_holds_lock = threading.Event()
     outcome = {}
 
     def read_then_write():
+        second = store.connect(db_path)
         first_holds_lock.wait()
         try:
             with store.write_transaction(second):
@@ -385,6 +386,8 @@ def test_read_then_write_waits_for_another_writer_instead_of_failing(db_path, au
             outcome["value"] = store.current_answers(second, audit)["q1"].value
         except sqlite3.OperationalError as error:  # "database is locked" with deferred BEGIN
             outcome["error"] = error
+        finally:
+            second.close()
 
     thread = threading.Thread(target=read_then_write)
     thread.start()
@@ -395,7 +398,6 @@ def test_read_then_write_waits_for_another_writer_instead_of_failing(db_path, au
         store.record_answer(first, audit, "q1", "first")
     thread.join(timeout=15)
     first.close()
-    second.close()
     assert outcome == {"value": "after 1"}
 
 

@@ -7,11 +7,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from flask_babel import format_date, format_decimal, format_timedelta
+from flask_babel import format_date, format_decimal, format_timedelta, gettext
+from flask_babel import lazy_gettext as _l
 
 from bot.audit.state import AuditState
-from bot.i18n import gettext
-from bot.i18n import lazy_gettext as _l
 from bot.store import AnswerRecord, utc_now
 from bot.tree import model as m
 from bot.tree.engine import Reason
@@ -196,12 +195,7 @@ def answerers_on_route(state: AuditState) -> dict[int | None, str]:
 
 @dataclass
 class AnsweredQuestion:
-    """One answer on the path, put into words only when a page shows it.
-
-    A question page's transcript usually comes from the transcript cache, which needs only the
-    record's id, so the words (Babel's number formatting, the "changed by" note) wait until a
-    template asks for them.
-    """
+    """One answer on the path, put into words when a page shows it."""
 
     tree: m.Tree
     question: m.Question

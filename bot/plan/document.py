@@ -198,7 +198,7 @@ class _PlanWriter:
 
     def build(self) -> bytes:
         _ensure_styles(self.doc)
-        word_xml.memoise_style_ids(self.doc)
+        _drop_unused_table_styles(self.doc)
         self._set_up_document()
         self._summary_page()
         self._action_plan()
@@ -600,6 +600,24 @@ def _ensure_styles(doc: DocxDocument) -> None:
         cell.font.size = Pt(9.5)
         cell.paragraph_format.space_after = Pt(0)
         cell.paragraph_format.line_spacing = 1.0
+
+
+def _drop_unused_table_styles(doc: DocxDocument) -> None:
+    """Delete the template's table styles the plan does not use (99 of its 164 styles).
+
+    For each styled paragraph, run and table, python-docx finds the default style of its type
+    by reading every style in the document: with them, tests/plan_fixtures.py's example plan
+    took 1.7 times as long to build (1,015 against 604 ms of CPU, medians of 6 builds in turn,
+    busy machine). Word and LibreOffice offer their own table styles whatever the file holds.
+    """
+    keep = {doc.styles.default(WD_STYLE_TYPE.TABLE).name}
+    style = doc.styles[TABLE_STYLE]
+    while style is not None:
+        keep.add(style.name)
+        style = style.base_style
+    for style in list(doc.styles):
+        if style.type == WD_STYLE_TYPE.TABLE and style.name not in keep:
+            style.delete()
 
 
 def _page_setup(section: Any, landscape: bool) -> None:

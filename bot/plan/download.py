@@ -9,15 +9,13 @@ from flask import Response, send_file
 
 from bot.audit.state import AuditState
 from bot.plan.data import plan_dict, plan_filename
+from bot.plan.document import build_action_plan
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def plan_download(state: AuditState) -> Response:
     """Build this audit's plan in the request's language and send it as a .docx attachment."""
-    # python-docx is most of the app's import time: loaded on the first download.
-    from bot.plan.document import build_action_plan
-
     today = date.today()
     return send_file(
         io.BytesIO(build_action_plan(plan_dict(state, today))),

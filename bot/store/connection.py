@@ -23,9 +23,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: the sqlite3 driver opens no implicit transactions, so the
     # BEGIN IMMEDIATE issued by write_transaction is the one that counts.
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn)
 

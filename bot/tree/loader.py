@@ -7,12 +7,12 @@ classification lives in `check` and runs on the built tree.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.tree import model as m
 from bot.tree.check import prove
@@ -22,11 +22,6 @@ from bot.tree.problems import Problem, TreeError
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 READY_MAX_LENGTH = 120
 DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
-
-# PyYAML is imported when a tree's text is parsed: a restart with an unchanged tree builds it
-# from its kept document (`document_data`) instead. A missing package still stops start-up.
-if importlib.util.find_spec("yaml") is None:
-    raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
 
 
 class LineDict(dict):
@@ -40,48 +35,43 @@ class LineDict(dict):
         return getattr(self, "key_lines", {}).get(key, self.line)
 
 
-@functools.cache
-def _yaml_loader() -> type:
-    """The tree's YAML loader class, made on first use (see the note on PyYAML above)."""
-    import yaml
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class TreeYamlLoader(base):
-        """Safe loader with line numbers, duplicate-key detection and only true/false as
-        booleans."""
+class TreeYamlLoader(_BaseLoader):
+    """Safe loader with line numbers, duplicate-key detection and only true/false as booleans."""
 
-        def __init__(self, stream: str):
-            super().__init__(stream)
-            self.duplicates: list[tuple[int, str]] = []
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str]] = []
 
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if key in seen:
-                    self.duplicates.append((key_node.start_mark.line + 1, str(key)))
-                seen.add(key)
-            mapping = LineDict(super().construct_mapping(node, deep=True))
-            mapping.line = node.start_mark.line + 1
-            mapping.key_lines = {
-                str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
-            }
-            return mapping
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                self.duplicates.append((key_node.start_mark.line + 1, str(key)))
+            seen.add(key)
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
+        }
+        return mapping
 
-    TreeYamlLoader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
-    }
-    TreeYamlLoader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
-    )
-    TreeYamlLoader.add_constructor(
-        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, TreeYamlLoader.construct_mapping
-    )
-    return TreeYamlLoader
+
+TreeYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+TreeYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+TreeYamlLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, TreeYamlLoader.construct_mapping
+)
 
 
 def read_tree_text(path: Path) -> str:
@@ -129,9 +119,7 @@ def tree_document(text: str, file: str = "<tree>") -> tuple[Any, list[tuple[int,
 
     Text that is not YAML raises `TreeError` with the line it fails on.
     """
-    import yaml
-
-    loader = _yaml_loader()(text)
+    loader = TreeYamlLoader(text)
     try:
         document = loader.get_single_data()
     except yaml.YAMLError as error:
@@ -154,36 +142,6 @@ def build_tree(
     if builder.problems:
         raise TreeError(builder.problems)
     return tree
-
-
-def document_data(document: Any) -> Any:
-    """Return a parsed document as plain data (`marshal` can keep it), lines included.
-
-    A mapping becomes (line, key lines, items); YAML's safe loader never makes tuples, so a
-    tuple is always a mapping. `document_from_data` gives the document back.
-    """
-    if isinstance(document, LineDict):
-        return (
-            document.line,
-            getattr(document, "key_lines", {}),
-            {key: document_data(value) for key, value in document.items()},
-        )
-    if isinstance(document, list):
-        return [document_data(item) for item in document]
-    return document
-
-
-def document_from_data(data: Any) -> Any:
-    """The document that `document_data` made `data` from."""
-    if isinstance(data, tuple):
-        line, key_lines, items = data
-        mapping = LineDict({key: document_from_data(value) for key, value in items.items()})
-        mapping.line = line
-        mapping.key_lines = key_lines
-        return mapping
-    if isinstance(data, list):
-        return [document_from_data(item) for item in data]
-    return data
 
 
 class _Builder:
