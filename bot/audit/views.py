@@ -33,7 +33,6 @@ from bot.audit.state import (
     load_earlier_states,
     load_previous_state,
     load_state,
-    standing_to_keep,
 )
 from bot.db import get_db
 from bot.plan.download import plan_download
@@ -284,7 +283,13 @@ def _removed_question(state: AuditState, question_id: str):
         record = state.records.get(question_id)
         if record is None or (record.value, record.note) != (value, note):
             store.record_answer(
-                db, state.audit["id"], question_id, value, note=note, respondent_id=_respondent_id()
+                db,
+                state.audit["id"],
+                question_id,
+                value,
+                note=note,
+                respondent_id=_respondent_id(),
+                tree=state.tree,
             )
         kept = {"answer": value, "note": note}
     return render_template(
@@ -345,11 +350,11 @@ def question(question_id: str):
                     form.cleaned,
                     note=note,
                     respondent_id=_respondent_id(),
-                    standing=standing_to_keep(after, store.IN_PROGRESS),
+                    tree=state.tree,
                     expected=form.expected_revision,
                 )
                 if state.finished:
-                    store.reopen_audit(get_db(), state.audit["id"])
+                    store.reopen_audit(get_db(), state.audit["id"], tree=state.tree)
         except store.AnswerChanged as changed:
             return _conflict_page(state, current, changed.current, form, returning), 409
         except sqlite3.Error as error:
@@ -469,10 +474,7 @@ def finish():
     if not state.journey.complete:
         return redirect(url_for(".check"))
     if not state.finished:
-        finished = assess(state.tree, {**state.audit, "status": store.FINISHED}, state.answers)
-        store.finish_audit(
-            get_db(), state.audit["id"], standing=standing_to_keep(finished, store.FINISHED)
-        )
+        store.finish_audit(get_db(), state.audit["id"], tree=state.tree)
     return redirect(url_for(".result"))
 
 
@@ -483,7 +485,7 @@ def reopen():
     if not form.validate_on_submit():
         return _check_page(state, form), 422
     if state.finished:
-        store.reopen_audit(get_db(), state.audit["id"])
+        store.reopen_audit(get_db(), state.audit["id"], tree=state.tree)
     return redirect(url_for(".check"))
 
 
