@@ -166,7 +166,8 @@ def _mark_started() -> None:
 
 
 def _assessment_after(state: AuditState, question_id: str, value) -> Assessment:
-    """The audit once this answer is saved (in progress again), without reading it again."""
+    """The audit with this answer as it stands, in progress (an answer that changed nothing
+    is not saved, so the store gives no assessment of it)."""
     audit = {**state.audit, "status": store.IN_PROGRESS}
     return assess(state.tree, audit, {**state.answers, question_id: value})
 
@@ -340,10 +341,11 @@ def question(question_id: str):
         if request.form.get("conflict") == "theirs":
             return redirect(_after_answer(state, question_id, state.assessment, returning))
         unchanged = record is not None and (record.value, record.note) == (form.cleaned, note)
-        after = _assessment_after(state, question_id, form.cleaned)
         try:
-            if not unchanged:
-                store.record_answer(
+            if unchanged:
+                after = _assessment_after(state, question_id, form.cleaned)
+            else:
+                after = store.record_answer(
                     get_db(),
                     state.audit["id"],
                     question_id,
@@ -354,7 +356,7 @@ def question(question_id: str):
                     expected=form.expected_revision,
                 )
                 if state.finished:
-                    store.reopen_audit(get_db(), state.audit["id"], tree=state.tree)
+                    after = store.reopen_audit(get_db(), state.audit["id"], tree=state.tree)
         except store.AnswerChanged as changed:
             return _conflict_page(state, current, changed.current, form, returning), 409
         except sqlite3.Error as error:

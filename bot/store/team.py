@@ -26,7 +26,7 @@ from bot.store.rows import (
     typed_row,
     utc_now,
 )
-from bot.tree.assessment import NOT_STARTED, Standing, assess
+from bot.tree.assessment import NOT_STARTED, Assessment, Standing, assess
 from bot.tree.model import Tree
 
 TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters
@@ -230,14 +230,15 @@ def finish_audit(db: sqlite_utils.Database, audit_id: int, *, tree: Tree) -> Non
         keep_standing(db, audit_id, tree)
 
 
-def reopen_audit(db: sqlite_utils.Database, audit_id: int, *, tree: Tree) -> None:
-    """Put a finished audit back in progress, clearing its finished time; keep its standing."""
+def reopen_audit(db: sqlite_utils.Database, audit_id: int, *, tree: Tree) -> Assessment:
+    """Put a finished audit back in progress, clearing its finished time; keep its standing and
+    return its assessment."""
     with write_transaction(db):
         db.execute(
             "UPDATE audits SET status = ?, finished = NULL, updated = max(updated, ?) WHERE id = ?",
             [IN_PROGRESS, stamp(), audit_id],
         )
-        keep_standing(db, audit_id, tree)
+        return keep_standing(db, audit_id, tree)
 
 
 def start_new_audit(
@@ -322,16 +323,17 @@ def record_answer(
     tree: Tree,
     at: datetime | None = None,
     expected: int | None | object = UNCHECKED,
-) -> int:
-    """Append an answer (value stored as JSON) and touch the audit; return the answer id.
+) -> Assessment:
+    """Append an answer (value stored as JSON) and touch the audit; return its assessment.
 
     With `expected` (the id of the answer the form was shown with, or None for none), the
     answer is only appended if the question's latest answer is still that one; otherwise
     AnswerChanged is raised with the answer now in the log. The same value and note as the
-    latest answer is never a conflict and appends nothing: its id is returned.
+    latest answer is never a conflict and appends nothing.
 
     The audit's standing once this answer counts is kept in the same transaction, scored with
-    `tree`, the tree the audit is on (`keep_standing`).
+    `tree`, the tree the audit is on (`keep_standing`); the assessment it was made from is
+    returned, so the page that saved the answer knows where the team goes next.
 
     Raises LookupError for an unknown audit and ValueError for a respondent from another
     team than the audit's.
@@ -349,24 +351,24 @@ def record_answer(
             current = latest_answer(db, audit_id, question_id)
             if current is not None and current.id != expected:
                 if current.value == value and current.note == (note or ""):
-                    return current.id
+                    return keep_standing(db, audit_id, tree)
                 raise AnswerChanged(current)
         answered_at = _log_time(db, at)
         # A plain INSERT: table().insert() reads sqlite_master twice to learn the columns.
-        answer_id = db.conn.execute(
+        db.conn.execute(
             "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
-        ).lastrowid
+        )
         db.execute(
             "UPDATE audits SET updated = max(updated, ?) WHERE id = ?", [answered_at, audit_id]
         )
-        keep_standing(db, audit_id, tree)
-    return answer_id
+        return keep_standing(db, audit_id, tree)
 
 
-def keep_standing(db: sqlite_utils.Database, audit_id: int, tree: Tree) -> None:
-    """Work out the audit's standing from its answers as stored, and keep it.
+def keep_standing(db: sqlite_utils.Database, audit_id: int, tree: Tree) -> Assessment:
+    """Work out the audit's standing from its answers as stored, keep it, and return the
+    assessment it comes from.
 
     Called inside the write that changes the audit (an answer, finishing, reopening, a move to
     a newer tree), so the console reads each audit's standing as of its last change, and two
@@ -374,13 +376,14 @@ def keep_standing(db: sqlite_utils.Database, audit_id: int, tree: Tree) -> None:
     is on: an audit is scored with its own tree (`bot.trees.tree_for_audit`).
     """
     audit = one(db, "SELECT status FROM audits WHERE id = ?", [audit_id])
-    values = current_values_for_audits(db, [audit_id])[audit_id]
-    standing = Standing.of(assess(tree, audit, values)).data()
+    assessment = assess(tree, audit, current_values_for_audits(db, [audit_id])[audit_id])
+    standing = Standing.of(assessment).data()
     path = " ".join(standing.pop("path"))
     db.conn.execute(
         "INSERT OR REPLACE INTO standings (audit_id, standing, path) VALUES (?, ?, ?)",
         [audit_id, json.dumps(standing), path],
     )
+    return assessment
 
 
 def standings(db: sqlite_utils.Database, audit_ids: Iterable[int | None]) -> dict:
