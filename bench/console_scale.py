@@ -20,6 +20,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
 import statistics
 import sys
@@ -113,17 +114,20 @@ def seed(app, teams: int, audits_per_team: int, rng: random.Random) -> int:
     return answers
 
 
-def timed_get(client, url: str, runs: int) -> tuple[list[float], int, int]:
-    """Return the seconds of each fetch of `url` to its last byte, its size and status."""
-    times, size, status = [], 0, 0
+def timed_get(client, url: str, runs: int) -> tuple[list[float], list[float], int, int]:
+    """Return the seconds of each fetch of `url` to its last byte, by the clock and in the
+    process's CPU (the server's work: the test client runs in this process), its size and
+    status. On a busy machine the clock counts the wait for a core; the CPU does not."""
+    times, cpu, size, status = [], [], 0, 0
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, buffered=False)
         size = sum(len(chunk) for chunk in response.response)
         response.close()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         status = response.status_code
-    return times, size, status
+    return times, cpu, size, status
 
 
 def export_peak(client, url: str) -> int:
@@ -206,9 +210,9 @@ def main() -> None:
             overview = store.team_overview(get_db())
             team_id = overview[len(overview) // 2]["team"]["id"]
         print(
-            "\n| page | first view (cold) ms | later views (warm) ms, median | size KB "
-            "| peak memory MB |"
-            "\n|---|---:|---:|---:|---:|"
+            "\n| page | first view (cold) ms | later views (warm) ms, median "
+            "| CPU ms, cold / warm | size KB | peak memory MB |"
+            "\n|---|---:|---:|---:|---:|---:|"
         )
         for name, url in (
             ("progress table", "/admin/"),
@@ -222,21 +226,27 @@ def main() -> None:
             client = cold_console(path)  # each page's first view is a new worker's first
             if name == "answers CSV":
                 # In turns with its floor (A B A B ...), so both see the same machine.
-                times, floors = [], []
+                times, cpu, floors = [], [], []
                 for _ in range(options.runs):
                     floors.append(answers_floor(path, 1))
-                    run, size, status = timed_get(client, url, 1)
+                    run, run_cpu, size, status = timed_get(client, url, 1)
                     times += run
+                    cpu += run_cpu
             else:
-                times, size, status = timed_get(client, url, options.runs)
+                times, cpu, size, status = timed_get(client, url, options.runs)
             assert status == 200, (url, status)
             peak = f"{export_peak(client, url) / 2**20:.1f}" if "exports" in url else ""
             later = statistics.median(times[1:]) * 1000 if len(times) > 1 else float("nan")
-            print(f"| {name} | {times[0] * 1000:.0f} | {later:.0f} | {size / 1024:.0f} | {peak} |")
+            later_cpu = statistics.median(cpu[1:]) * 1000 if len(cpu) > 1 else float("nan")
+            print(
+                f"| {name} | {times[0] * 1000:.0f} | {later:.0f} "
+                f"| {cpu[0] * 1000:.0f} / {later_cpu:.0f} | {size / 1024:.0f} | {peak} |"
+            )
             if name == "answers CSV":
                 answers_csv, floor = statistics.median(times), statistics.median(floors)
+        print(f"\nload average at the end: {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
         print(
-            f"\nanswers CSV floor (one query into csv.writer, in turns with the export): "
+            f"answers CSV floor (one query into csv.writer, in turns with the export): "
             f"{floor * 1000:.0f} ms; the answers CSV's median is {answers_csv / floor:.2f} x it"
         )
 

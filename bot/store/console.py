@@ -191,7 +191,7 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
     now = utc_now()
     overview = []
     for row in rows:
-        team = {key: row[key] for key in row if key in TEAM_COLUMNS}
+        team = {key: row[key] for key in TEAM_COLUMNS}
         overview.append(
             {
                 "team": team_row(team),
