@@ -187,9 +187,9 @@ def _audits_with_answers(
     pending: list[list[tuple]] = []
 
     def flush() -> Iterator[tuple[tuple, list[tuple], frozenset[str]]]:
-        standing_of = store.standings(db, [rows[0][2] for rows in pending])
+        path_of = store.standing_paths(db, [rows[0][2] for rows in pending])
         for rows in pending:
-            yield rows[0][:4], rows, frozenset(standing_of[rows[0][2]].path)
+            yield rows[0][:4], rows, path_of.get(rows[0][2], frozenset())
         pending.clear()
 
     rows: list[tuple] = []
