@@ -1,6 +1,12 @@
 """Where each team stands, as the console's progress table shows it, after every change."""
 
+import json
+
+from bot import create_app, store
+from bot.tree.assessment import Standing
+from bot.tree.loader import DEFAULT_TREE
 from tests.admin_support import make_admin, sign_in_directly
+from tests.conftest import BASE_CONFIG, proved_tree
 from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, walk
 
@@ -91,3 +97,58 @@ def test_the_search_matches_names_however_they_are_cased_or_spelt(app, make_team
     assert found("STRASSE") and found("straße") and found("families strasse")
     assert not found("strasse babies")
     assert "Éire Babies" in console.get("/admin/", query_string={"q": "éIRE"}).text
+
+
+def test_a_database_from_before_one_standing_per_audit_shows_where_each_team_stands(tmp_path):
+    """The upgrade works out every answered audit's standing, whatever was kept before."""
+    path = tmp_path / "before.db"
+    db = store.connect(path)
+    with store.write_transaction(db):
+        store.migrations.apply(db, stop_before="m013_one_standing_per_audit")
+    content = DEFAULT_TREE.read_text(encoding="utf-8")
+    tree = proved_tree()
+    store.save_tree(db, tree.digest, tree.id, tree.version, content)
+    now = store.stamp()
+    for name, status, answers in (
+        ("Finished team", "finished", SPECIALISED),
+        ("Halfway team", "in_progress", dict(list(SPECIALISED.items())[:10])),
+    ):
+        team_id = db.table("teams").insert({"name": name, "created": now}).last_pk
+        audit_id = (
+            db.table("audits")
+            .insert(
+                {
+                    "team_id": team_id,
+                    "tree_id": tree.id,
+                    "tree_version": tree.version,
+                    "tree_digest": tree.digest,
+                    "status": status,
+                    "started": now,
+                    "updated": now,
+                    "finished": now if status == "finished" else None,
+                }
+            )
+            .last_pk
+        )
+        db.table("answers").insert_all(
+            {"audit_id": audit_id, "question_id": q, "value": json.dumps(v), "answered_at": now}
+            for q, v in answers.items()
+        )
+        # A kept standing that no longer fits its audit, as the old cache could hold.
+        db.table("standings").insert(
+            {
+                "audit_id": audit_id,
+                "updated": "2020-01-01T00:00:00.000000+00:00",
+                "status": "in_progress",
+                "tree_digest": tree.digest,
+                "standing": json.dumps({**Standing("in_progress").data(), "path": []}),
+                "path": "",
+            }
+        )
+    db.conn.close()
+
+    upgraded = create_app({**BASE_CONFIG, "WTF_CSRF_ENABLED": False, "DB": str(path)})
+    page = signed_in_console(upgraded).get("/admin/").text
+    assert "Specialised" in progress_cell(page, "Finished team")
+    halfway = progress_cell(page, "Halfway team")
+    assert "In progress" in halfway and "In progress: 0%" not in halfway
