@@ -131,5 +131,4 @@ bench: $(STAMP) translations-compile browser-deps
 	$(BIN)/python bench/plan_build.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/console_scale.py
-	$(BIN)/python bench/summary_cost.py
 	$(BIN)/python bench/startup.py

@@ -40,7 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
-    from bot.console import signup, standings
+    from bot.console import signup
     from bot.console import views as console_views
 
     trees.init_app(app)
@@ -52,7 +52,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_views.bp)
     console_commands.init_app(app)
     console_auth.init_app(app)
-    standings.init_app(app)
     app.register_blueprint(console_views.bp)
     app.register_blueprint(signup.bp)
 

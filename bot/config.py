@@ -80,9 +80,6 @@ SETTINGS: tuple[Setting, ...] = (
         "how new console passwords are hashed: scrypt and its cost n:r:p (n a power of two, "
         "1024 or more)",
     ),
-    Setting(
-        "STANDINGS_CACHE_SIZE", 50_000, "audit standings the console keeps in memory, per worker"
-    ),
     Setting("EXPORT_BATCH_SIZE", 200, "teams read per batch when streaming an export"),
     Setting(
         "ORGANISATION",

@@ -87,15 +87,11 @@ def is_newer(db, tree: Tree, audit: dict) -> bool:
     return seen_theirs is None or (seen_ours is not None and seen_ours > seen_theirs)
 
 
-def tree_for_audit(db, audit: dict | None, current: Tree) -> Tree:
-    """Return the tree to show and score an audit with.
+def tree_for_audit(db, audit: dict, current: Tree) -> Tree:
+    """Return the tree to show and score an audit with: the one it is on.
 
-    Its own if finished, or if it is on a newer tree than this app's (another app version
-    moved it there); otherwise the current tree.
+    An audit stays on its tree until the team's next visit moves one in progress to a newer
+    tree (`audit.state.load_state`); a finished audit never moves. The current tree stands in
+    for a tree that was never stored.
     """
-    own = (
-        audit is not None
-        and audit["tree_digest"] != current.digest
-        and (audit["status"] == store.FINISHED or not is_newer(db, current, audit))
-    )
-    return (tree_for_digest(db, audit["tree_digest"], current) or current) if own else current
+    return tree_for_digest(db, audit["tree_digest"], current) or current

@@ -26,5 +26,5 @@ def seed_labelled_audit(app) -> int:
             "further_anything_else": "We are growing.\nSlowly.",
             "retired_question": ["gone_option"],
         }.items():
-            store.record_answer(db, audit["id"], question_id, value)
+            store.record_answer(db, audit["id"], question_id, value, tree=TREE)
     return audit["id"]

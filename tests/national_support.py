@@ -40,9 +40,9 @@ def seed(app, nation, answers, finish=True, name="Team"):
             db, team_id, tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
         )
         for question_id, value in answers.items():
-            store.record_answer(db, audit["id"], question_id, value)
+            store.record_answer(db, audit["id"], question_id, value, tree=TREE)
         if finish:
-            store.finish_audit(db, audit["id"])
+            store.finish_audit(db, audit["id"], tree=TREE)
         return team_id
 
 

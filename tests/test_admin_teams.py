@@ -324,7 +324,7 @@ def test_archiving_asks_first_and_names_the_audit_in_progress(app, console):
             db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         for question_id, value in list(SPECIALISED.items())[:5]:
-            store.record_answer(db, audit["id"], question_id, value)
+            store.record_answer(db, audit["id"], question_id, value, tree=tree)
     confirm = console.get(f"/admin/teams/{team_id}/archive")
     assert "Archive Riverside Parent-Infant Team?" in confirm.text
     assert "The team’s link stops working at once." in confirm.text
@@ -449,7 +449,7 @@ def test_a_stalled_audit_is_marked_with_its_weeks_without_activity(app, console)
         audit = store.current_audit(
             db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
-        store.record_answer(db, audit["id"], *next(iter(SPECIALISED.items())))
+        store.record_answer(db, audit["id"], *next(iter(SPECIALISED.items())), tree=tree)
         five_weeks_ago = datetime.now(UTC) - timedelta(weeks=5, days=1)
         db.execute(
             "UPDATE audits SET updated = ? WHERE id = ?",

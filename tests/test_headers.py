@@ -20,8 +20,8 @@ def finished_team(app):
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         for question_id, value in SPECIALISED.items():
-            store.record_answer(get_db(), audit["id"], question_id, value)
-        store.finish_audit(get_db(), audit["id"])
+            store.record_answer(get_db(), audit["id"], question_id, value, tree=tree)
+        store.finish_audit(get_db(), audit["id"], tree=tree)
         return team_id, token, audit["id"]
 
 

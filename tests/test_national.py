@@ -254,3 +254,20 @@ def test_the_national_page_on_a_seeded_database(app, client):
     assert 'class="bar-met"' in html
     assert "/admin/exports/audits.csv" in html and "/admin/exports/answers.csv" in html
     assert "/admin/exports/national.csv" in html
+
+
+def test_a_re_audit_under_way_keeps_the_teams_last_result_and_sign_ups_wait(app, client):
+    teams = [seed(app, "england", SPECIALISED) for _ in range(3)]
+    with app.app_context():
+        db = get_db()
+        again = store.start_new_audit(
+            db, teams[0], tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
+        )
+        store.record_answer(db, again["id"], *next(iter(HALF_DONE.items())), tree=TREE)
+        store.create_team(db, "Awaiting approval", nation="england", self_registered=True)
+    sign_in_directly(client, make_admin(app))
+    html = client.get("/admin/national").text
+    assert cell(html, 'category="specialised"', 'column="total"') == "3"
+    assert cell(html, 'category="in_progress"', 'column="total"') == "0"
+    assert cell(html, 'category="not_started"', 'column="total"') == "0"
+    assert cell(html, 'category="all_teams"', 'column="total"') == "3"

@@ -21,7 +21,7 @@ def store_answers(app, team_id: int, answers: dict) -> None:
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         for question_id, value in answers.items():
-            store.record_answer(get_db(), audit["id"], question_id, value)
+            store.record_answer(get_db(), audit["id"], question_id, value, tree=tree)
 
 
 def path_to(app, answers: dict) -> list[str]:

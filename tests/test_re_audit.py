@@ -267,7 +267,7 @@ def test_starting_the_next_audit_needs_the_form_token(new_app):
         audit = store.current_audit(
             db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
-        store.finish_audit(db, audit["id"])
+        store.finish_audit(db, audit["id"], tree=tree)
     assert client.post(f"/a/{token}/next-audit").status_code == 422
     with app.app_context():
         assert len(store.audits_for_team(get_db(), team_id)) == 1
@@ -281,7 +281,7 @@ def test_the_next_audit_confirmation_carries_its_form_token(new_app):
         audit = store.current_audit(
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
-        store.finish_audit(get_db(), audit["id"])
+        store.finish_audit(get_db(), audit["id"], tree=tree)
     client = app.test_client()
     page = client.get(f"/a/{token}/next-audit").text
     form_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

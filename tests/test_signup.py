@@ -143,8 +143,8 @@ def test_a_sign_up_is_pending_can_audit_and_counts_nationally_only_once_approved
             )
             if audit["status"] != "finished":
                 for question_id, value in SPECIALISED.items():
-                    store.record_answer(db, audit["id"], question_id, value)
-                store.finish_audit(db, audit["id"])
+                    store.record_answer(db, audit["id"], question_id, value, tree=TREE)
+                store.finish_audit(db, audit["id"], tree=TREE)
     console = app.test_client()
     sign_in_directly(console, make_admin(app))
     teams_page = console.get("/admin/").text

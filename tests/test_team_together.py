@@ -226,6 +226,7 @@ def test_colleagues_see_who_else_answered_lately_and_where(app, two):
             "routinely",
             respondent_id=earlier,
             at=store.utc_now() - timedelta(minutes=20),
+            tree=app.extensions["question_tree"],
         )
     _, toms = shown(tom, token, "referral_pathway")
     tom.post(f"/a/{token}/q/referral_pathway", data={**form_data("written_and_shared"), **toms})

@@ -1,7 +1,9 @@
 """An audit as the pages see it: loaded from the store and assessed by `tree.assessment.assess`.
 
 `load_state` (the team's current audit) and `load_audit_state` (any audit, for the console)
-both end in the one evaluation, so the team and the console cannot disagree about an audit.
+both end in the one evaluation, with the tree the audit is on, which is also how the store
+works out the standing it keeps (`store.keep_standing`): the team and the console cannot
+disagree about an audit.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from bot import store
 from bot.tree.answers import AnswerError, check_answer, fitting_answers
-from bot.tree.assessment import FINISHED, Assessment, Standing, assess
+from bot.tree.assessment import FINISHED, Assessment, assess
 from bot.tree.engine import Evaluation
 from bot.tree.model import Question, Tree
 from bot.trees import is_newer, tree_for_audit, tree_for_digest
@@ -50,17 +52,6 @@ class AuditState:
         return self.audit["status"] == FINISHED
 
 
-def standing_to_keep(assessment: Assessment, audit_status: str) -> store.StoredStanding:
-    """What the store keeps of an audit's assessment, with the audit's stored status.
-
-    Kept in the same transaction as the answer that changes it, so the console reads standings
-    rather than evaluating audits (`console.standings`).
-    """
-    return store.StoredStanding(
-        status=audit_status, tree_digest=assessment.tree.digest, data=Standing.of(assessment).data()
-    )
-
-
 def values_of(records: Mapping[str, store.AnswerRecord]) -> dict[str, Any]:
     return {question_id: record.value for question_id, record in records.items()}
 
@@ -74,9 +65,8 @@ def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) ->
     store.move_audit_to_tree(
         db,
         audit["id"],
+        tree,
         from_digest=audit["tree_digest"],
-        to_digest=tree.digest,
-        to_version=tree.version,
         new_questions=new_questions,
         asked_again=len(unfit),
         removed=removed,
@@ -85,11 +75,7 @@ def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) ->
 
 
 def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
-    """Load one audit of a team (current or past) and assess it against its own tree.
-
-    A finished audit is scored with the tree it was answered on; one in progress with the
-    current tree.
-    """
+    """Load one audit of a team (current or past) and assess it against its own tree."""
     records = store.current_answers(db, audit["id"])
     audit_tree = tree_for_audit(db, audit, current)
     return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)))

@@ -33,7 +33,6 @@ from bot.audit.state import (
     load_earlier_states,
     load_previous_state,
     load_state,
-    standing_to_keep,
 )
 from bot.db import get_db
 from bot.plan.download import plan_download
@@ -167,7 +166,8 @@ def _mark_started() -> None:
 
 
 def _assessment_after(state: AuditState, question_id: str, value) -> Assessment:
-    """The audit once this answer is saved (in progress again), without reading it again."""
+    """The audit with this answer as it stands, in progress (an answer that changed nothing
+    is not saved, so the store gives no assessment of it)."""
     audit = {**state.audit, "status": store.IN_PROGRESS}
     return assess(state.tree, audit, {**state.answers, question_id: value})
 
@@ -284,7 +284,13 @@ def _removed_question(state: AuditState, question_id: str):
         record = state.records.get(question_id)
         if record is None or (record.value, record.note) != (value, note):
             store.record_answer(
-                db, state.audit["id"], question_id, value, note=note, respondent_id=_respondent_id()
+                db,
+                state.audit["id"],
+                question_id,
+                value,
+                note=note,
+                respondent_id=_respondent_id(),
+                tree=state.tree,
             )
         kept = {"answer": value, "note": note}
     return render_template(
@@ -335,21 +341,22 @@ def question(question_id: str):
         if request.form.get("conflict") == "theirs":
             return redirect(_after_answer(state, question_id, state.assessment, returning))
         unchanged = record is not None and (record.value, record.note) == (form.cleaned, note)
-        after = _assessment_after(state, question_id, form.cleaned)
         try:
-            if not unchanged:
-                store.record_answer(
+            if unchanged:
+                after = _assessment_after(state, question_id, form.cleaned)
+            else:
+                after = store.record_answer(
                     get_db(),
                     state.audit["id"],
                     question_id,
                     form.cleaned,
                     note=note,
                     respondent_id=_respondent_id(),
-                    standing=standing_to_keep(after, store.IN_PROGRESS),
+                    tree=state.tree,
                     expected=form.expected_revision,
                 )
                 if state.finished:
-                    store.reopen_audit(get_db(), state.audit["id"])
+                    after = store.reopen_audit(get_db(), state.audit["id"], tree=state.tree)
         except store.AnswerChanged as changed:
             return _conflict_page(state, current, changed.current, form, returning), 409
         except sqlite3.Error as error:
@@ -469,10 +476,7 @@ def finish():
     if not state.journey.complete:
         return redirect(url_for(".check"))
     if not state.finished:
-        finished = assess(state.tree, {**state.audit, "status": store.FINISHED}, state.answers)
-        store.finish_audit(
-            get_db(), state.audit["id"], standing=standing_to_keep(finished, store.FINISHED)
-        )
+        store.finish_audit(get_db(), state.audit["id"], tree=state.tree)
     return redirect(url_for(".result"))
 
 
@@ -483,7 +487,7 @@ def reopen():
     if not form.validate_on_submit():
         return _check_page(state, form), 422
     if state.finished:
-        store.reopen_audit(get_db(), state.audit["id"])
+        store.reopen_audit(get_db(), state.audit["id"], tree=state.tree)
     return redirect(url_for(".check"))
 
 

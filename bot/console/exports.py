@@ -18,7 +18,6 @@ from typing import Any
 import sqlite_utils
 
 from bot import store
-from bot.console.standings import Standings
 from bot.tree import model as m
 
 BATCH_SIZE = 200
@@ -136,23 +135,16 @@ def _team_fields(team: dict) -> dict[str, Any]:
 
 
 def audit_records(
-    db: sqlite_utils.Database,
-    tree: m.Tree,
-    *,
-    batch_size: int = BATCH_SIZE,
-    standings: Standings | None = None,
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[dict[str, Any]]:
     """Yield one record per audit (and one for each team with none), team by team.
 
-    Three queries a batch: the teams and audits, the current answers of audits whose standing
-    is not cached yet, their contributors.
+    Three queries a batch: the teams and audits, their kept standings, their contributors.
     """
     labels = Labels(tree)
     for batch in store.iter_team_audits(db, batch_size=batch_size):
         audit_ids = [item["audit"]["id"] for item in batch if item["audit"]]
-        standing_of = (standings or Standings()).for_audits(
-            db, tree, [item["audit"] for item in batch]
-        )
+        standing_of = store.standings(db, audit_ids)
         people = store.contributor_counts(db, audit_ids)
         for item in batch:
             audit = item["audit"]
@@ -184,51 +176,38 @@ def audit_records(
 
 
 def _audits_with_answers(
-    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int, standings: Standings
+    db: sqlite_utils.Database, *, batch_size: int
 ) -> Iterator[tuple[tuple, list[tuple], frozenset[str]]]:
     """Yield each audit's current answers with its path: (team and audit, rows, path).
 
     The rows are `store.iter_current_answers`' tuples, straight from its one joined query;
     the first item is (team id, team name, audit id, whether it is the current audit). Each
-    path comes from the audit's standing (kept, so read rather than evaluated), looked up
-    `batch_size` audits at a time.
+    path is the audit's kept standing's, looked up `batch_size` audits at a time.
     """
-    pending: list[tuple[dict, list[tuple]]] = []
+    pending: list[list[tuple]] = []
 
     def flush() -> Iterator[tuple[tuple, list[tuple], frozenset[str]]]:
-        standing_of = standings.for_audits(db, tree, [audit for audit, _ in pending])
-        for audit, rows in pending:
-            yield rows[0][:4], rows, frozenset(standing_of[audit["id"]].path)
+        path_of = store.standing_paths(db, [rows[0][2] for rows in pending])
+        for rows in pending:
+            yield rows[0][:4], rows, path_of.get(rows[0][2], frozenset())
         pending.clear()
 
     rows: list[tuple] = []
     for row in store.iter_current_answers(db):
         if rows and row[2] != rows[0][2]:
-            pending.append((_audit_of(rows[0]), rows))
+            pending.append(rows)
             rows = []
             if len(pending) >= batch_size:
                 yield from flush()
         rows.append(row)
     if rows:
-        pending.append((_audit_of(rows[0]), rows))
+        pending.append(rows)
     if pending:
         yield from flush()
 
 
-def _audit_of(row: tuple) -> dict:
-    """The audit of a current answer's row, as much of it as names its standing."""
-    _, _, audit_id, _, updated, status, tree_digest, *_ = row
-    return store.typed_row(
-        {"id": audit_id, "updated": updated, "status": status, "tree_digest": tree_digest}
-    )
-
-
 def answer_records(
-    db: sqlite_utils.Database,
-    tree: m.Tree,
-    *,
-    batch_size: int = BATCH_SIZE,
-    standings: Standings | None = None,
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[dict[str, Any]]:
     """Yield every audit's current answer to each question, in the order they were given.
 
@@ -238,11 +217,11 @@ def answer_records(
     """
     labels = Labels(tree)
     for (team_id, team_name, audit_id, current), rows, path in _audits_with_answers(
-        db, tree, batch_size=batch_size, standings=standings or Standings()
+        db, batch_size=batch_size
     ):
         current = bool(current)
         for row in rows:
-            question_id, stored, note, name, role, answered_at = row[7:]
+            question_id, stored, note, name, role, answered_at = row[4:]
             value = json.loads(stored)
             yield {
                 "team_id": team_id,
@@ -295,11 +274,7 @@ class _Kept(dict):
 
 
 def answers_csv(
-    db: sqlite_utils.Database,
-    tree: m.Tree,
-    *,
-    batch_size: int = BATCH_SIZE,
-    standings: Standings | None = None,
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[str]:
     """Yield the answers export as CSV text, `CSV_CHUNK_ROWS` rows a chunk.
 
@@ -318,13 +293,13 @@ def answers_csv(
     yield "\ufeff" + text.cells(ANSWER_COLUMNS) + "\r\n"
     lines: list[str] = []
     for (team_id, team_name, audit_id, current), rows, path in _audits_with_answers(
-        db, tree, batch_size=batch_size, standings=standings or Standings()
+        db, batch_size=batch_size
     ):
         audit_text = text.cells(
             (team_id, _text_cell(team_name), audit_id, "true" if current else "false")
         )
         for row in rows:
-            question_id, stored, note, name, role, answered_at = row[7:]
+            question_id, stored, note, name, role, answered_at = row[4:]
             question_text = question_texts.get(question_id)
             if question_text is None:
                 question_text = question_texts[question_id] = text.cells(

@@ -5,7 +5,6 @@ Every page needs a signed-in admin (bot.admin_auth.require_login runs before eac
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -45,7 +44,6 @@ from bot.audit.state import load_audit_state
 from bot.console import bulk, exports, national, progress, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
-from bot.console.standings import standings
 from bot.db import get_db
 from bot.links import audit_link, external_url
 from bot.plan.download import plan_download
@@ -403,11 +401,11 @@ def _confirmation(
 
 def _current_audit_line(team: dict) -> str | None:
     """Say what happens to the team's current audit, if it has one in progress."""
-    db, tree = get_db(), current_tree()
+    db = get_db()
     audits = store.audits_for_team(db, team["id"])
     if not audits:
         return None
-    standing = standings().for_audits(db, tree, audits[:1])[audits[0]["id"]]
+    standing = store.standings(db, [audits[0]["id"]])[audits[0]["id"]]
     if standing.status == national.IN_PROGRESS:
         return gettext(
             "The audit in progress (%(percent)s%% answered) is kept as it is, but no one can "
@@ -501,7 +499,7 @@ def archive_team(team_id: int):
 def _team_page(team: dict, audit_id: int | None = None, **forms) -> str:
     db, tree = get_db(), current_tree()
     audits = store.audits_for_team(db, team["id"])
-    standing_of = standings().for_audits(db, tree, audits)
+    standing_of = store.standings(db, [audit["id"] for audit in audits])
     selected = audits[0] if audits else None
     if audit_id is not None:
         selected = next((audit for audit in audits if audit["id"] == audit_id), None)
@@ -605,7 +603,8 @@ def start_audit(team_id: int):
     db, tree = get_db(), current_tree()
     audits = store.audits_for_team(db, team_id)
     current = audits[0] if audits else None
-    standing = standings().for_audits(db, tree, [current])[current["id"] if current else None]
+    current_id = current["id"] if current else None
+    standing = store.standings(db, [current_id])[current_id]
     if not _can_start_new_audit(team, current, standing):
         flash(gettext("A new audit can be started once the team has begun its current one."))
         return redirect(url_for(".team", team_id=team_id))
@@ -656,21 +655,16 @@ def national_picture():
     tree = current_tree()
     return render_template(
         "admin/national.html",
-        picture=_national_picture(tree),
+        picture=progress.national_picture(get_db(), tree),
         tree=tree,
         results={result.id: result for result in tree.results},
     )
 
 
-def _national_picture(tree) -> national.NationalPicture:
-    """Each counted team once, by its latest finished audit: a re-audit under way hides nothing."""
-    return national.picture_of(tree, progress.national_tally(get_db(), tree))
-
-
 @bp.get("/exports/national.csv")
 def export_national():
     tree = current_tree()
-    records = national.picture_records(tree, _national_picture(tree))
+    records = national.picture_records(tree, progress.national_picture(get_db(), tree))
     filename = f"self-audit-national-figures-{date.today().isoformat()}.csv"
     return Response(
         stream_with_context(exports.csv_lines(national.PICTURE_COLUMNS, records)),
@@ -705,15 +699,13 @@ def _export(kind: str, fmt: str, produce) -> Response:
 @bp.get("/exports/audits.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/audits.json", defaults={"fmt": "json"})
 def export_audits(fmt: str):
-    produce = exports.audits_csv if fmt == "csv" else exports.audits_json
-    return _export("audits", fmt, functools.partial(produce, standings=standings()))
+    return _export("audits", fmt, exports.audits_csv if fmt == "csv" else exports.audits_json)
 
 
 @bp.get("/exports/answers.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/answers.json", defaults={"fmt": "json"})
 def export_answers(fmt: str):
-    produce = exports.answers_csv if fmt == "csv" else exports.answers_json
-    return _export("answers", fmt, functools.partial(produce, standings=standings()))
+    return _export("answers", fmt, exports.answers_csv if fmt == "csv" else exports.answers_json)
 
 
 # -- settings -------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Pure Python on sqlite-utils; the web layer keeps one connection per request and calls these
 functions as `store.<name>`. Times are stored as ISO-8601 UTC text with microseconds, so text
 order is time order. Answers are an append-only log: the current answer to a question is its
-latest row.
+latest row. Each answered audit's standing is kept in the same transaction as every change to
+the audit (`keep_standing`): what the console reads of where audits stand.
 """
 
 from bot.store.connection import BUSY_TIMEOUT_MS, connect, read_snapshot, write_transaction
@@ -13,8 +14,6 @@ from bot.store.console import (
     approve_team,
     contributor_counts,
     create_admin,
-    current_answers_for_audits,
-    current_values_for_audits,
     get_admin,
     get_setting,
     iter_current_answers,
@@ -49,24 +48,10 @@ from bot.store.security import (
     throttle_refund,
     throttle_take,
 )
-from bot.store.summaries import (
-    national_counts,
-    pending_summaries,
-    progress_counts,
-    progress_page,
-    refresh_audit_summaries,
-    refresh_summaries,
-    stale_summaries,
-    summarised_audits,
-    summarised_teams,
-    summary_trees,
-    team_summary,
-)
 from bot.store.team import (
     TOKEN_BYTES,
     UNCHECKED,
     AnswerChanged,
-    StoredStanding,
     add_respondent,
     answer_log,
     archive_team,
@@ -80,16 +65,16 @@ from bot.store.team import (
     get_audit,
     get_respondent,
     get_team,
-    keep_standings,
-    kept_standings,
+    keep_standing,
     latest_answer,
-    latest_finished_audits,
     previous_finished_audit,
     recent_answerers,
     record_answer,
     reissue_link,
     reopen_audit,
     revoke_link,
+    standing_paths,
+    standings,
     start_new_audit,
     team_by_token,
 )
@@ -102,17 +87,6 @@ from bot.store.trees import (
 )
 
 __all__ = [
-    "national_counts",
-    "pending_summaries",
-    "progress_counts",
-    "progress_page",
-    "refresh_audit_summaries",
-    "refresh_summaries",
-    "stale_summaries",
-    "summarised_audits",
-    "summarised_teams",
-    "summary_trees",
-    "team_summary",
     "approve_team",
     "admin_session_version",
     "clear_login_failures",
@@ -128,7 +102,6 @@ __all__ = [
     "IN_PROGRESS",
     "TEAM_FIELDS",
     "TOKEN_BYTES",
-    "StoredStanding",
     "UNCHECKED",
     "AnswerChanged",
     "AnswerRecord",
@@ -144,9 +117,7 @@ __all__ = [
     "create_team",
     "create_teams",
     "current_answers",
-    "current_answers_for_audits",
     "current_audit",
-    "current_values_for_audits",
     "finish_audit",
     "get_admin",
     "get_audit",
@@ -157,7 +128,6 @@ __all__ = [
     "iter_team_audits",
     "last_tree_move",
     "latest_answer",
-    "latest_finished_audits",
     "live_link",
     "migrate",
     "migrations",
@@ -166,14 +136,15 @@ __all__ = [
     "previous_finished_audit",
     "read_snapshot",
     "record_admin_login",
-    "keep_standings",
-    "kept_standings",
+    "keep_standing",
     "recent_answerers",
     "record_answer",
     "reissue_link",
     "reopen_audit",
     "revoke_link",
     "save_tree",
+    "standing_paths",
+    "standings",
     "set_admin_password",
     "set_link_expiry",
     "set_setting",

@@ -10,6 +10,9 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from bot.store.connection import use_wal, write_transaction
+from bot.store.team import keep_standing
+from bot.tree.loader import parse_tree
+from bot.tree.problems import TreeError
 
 # The name is recorded in existing databases: it stays "bot.store".
 migrations = Migrations("bot.store")
@@ -276,6 +279,40 @@ def m012_team_summaries(db: sqlite_utils.Database) -> None:
         },
         strict=True,
     )
+
+
+@migrations()
+def m013_one_standing_per_audit(db: sqlite_utils.Database) -> None:
+    """Drop the team summaries; keep each answered audit's standing, written with each change.
+
+    Standings were a cache, checked against their audit before use; from now on the store
+    keeps an audit's standing in the same transaction as every change to it (`keep_standing`),
+    so it needs no key to check. Each answered audit's standing is worked out here once, with
+    the tree the audit is on (the latest stored tree for one whose tree was never stored).
+    """
+    db.execute("DROP TABLE IF EXISTS team_summaries")
+    db.execute("DROP TABLE IF EXISTS standings")
+    db.table("standings").create(
+        {"audit_id": int, "standing": str, "path": str},
+        pk="audit_id",
+        foreign_keys=[("audit_id", "audits", "id")],
+        not_null={"standing", "path"},
+        strict=True,
+    )
+    trees = {}
+    for digest, content in db.execute("SELECT digest, content FROM trees ORDER BY stored, digest"):
+        try:
+            trees[digest] = parse_tree(content, f"<stored tree {digest[:12]}>")
+        except TreeError:
+            continue
+    latest = list(trees.values())[-1] if trees else None
+    answered = db.execute(
+        "SELECT id, tree_digest FROM audits WHERE id IN (SELECT DISTINCT audit_id FROM answers)"
+    ).fetchall()
+    for audit_id, digest in answered:
+        tree = trees.get(digest, latest)
+        if tree is not None:
+            keep_standing(db, audit_id, tree)
 
 
 def migrate(db: sqlite_utils.Database) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,8 @@ from bot.store.rows import (
     typed_row,
     utc_now,
 )
-from bot.store.summaries import refresh_audit_summaries, refresh_summaries
+from bot.tree.assessment import NOT_STARTED, Assessment, Standing, assess
+from bot.tree.model import Tree
 
 TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters
 
@@ -96,7 +97,6 @@ def create_team(
             .last_pk
         )
         token = _insert_link(db, team_id, link_expires, now)
-        refresh_summaries(db, [team_id])
     return team_id, token
 
 
@@ -194,7 +194,6 @@ def _insert_audit(
         )
         .last_pk
     )
-    refresh_summaries(db, [team_id])
     return get_audit(db, audit_id)
 
 
@@ -220,30 +219,26 @@ def get_audit(db: sqlite_utils.Database, audit_id: int) -> dict | None:
     return typed_row(one(db, "SELECT * FROM audits WHERE id = ?", [audit_id]))
 
 
-def finish_audit(
-    db: sqlite_utils.Database, audit_id: int, *, standing: StoredStanding | None = None
-) -> None:
-    """Mark the audit finished now, keeping its finished standing in the same transaction."""
+def finish_audit(db: sqlite_utils.Database, audit_id: int, *, tree: Tree) -> None:
+    """Mark the audit finished now, keeping its standing (scored with `tree`) in the same write."""
     with write_transaction(db):
         now = stamp()
         db.execute(
             "UPDATE audits SET status = ?, finished = ?, updated = max(updated, ?) WHERE id = ?",
             [FINISHED, now, now, audit_id],
         )
-        if standing is not None:
-            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
-            _keep_standing(db, audit_id, updated, standing)
-        refresh_audit_summaries(db, [audit_id])
+        keep_standing(db, audit_id, tree)
 
 
-def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
-    """Put a finished audit back in progress, clearing its finished time."""
+def reopen_audit(db: sqlite_utils.Database, audit_id: int, *, tree: Tree) -> Assessment:
+    """Put a finished audit back in progress, clearing its finished time; keep its standing and
+    return its assessment."""
     with write_transaction(db):
         db.execute(
             "UPDATE audits SET status = ?, finished = NULL, updated = max(updated, ?) WHERE id = ?",
             [IN_PROGRESS, stamp(), audit_id],
         )
-        refresh_audit_summaries(db, [audit_id])
+        return keep_standing(db, audit_id, tree)
 
 
 def start_new_audit(
@@ -317,20 +312,6 @@ def previous_finished_audit(
     )
 
 
-def latest_finished_audits(db: sqlite_utils.Database) -> dict[int, dict]:
-    """Return each team's latest finished audit, keyed by team id (teams with none left out)."""
-    rows = select(
-        db,
-        """
-        SELECT audits.* FROM audits
-        JOIN (SELECT team_id, max(id) AS id FROM audits WHERE status = ? GROUP BY team_id) AS
-            latest ON latest.id = audits.id
-        """,
-        [FINISHED],
-    )
-    return {row["team_id"]: typed_row(row) for row in rows}
-
-
 def record_answer(
     db: sqlite_utils.Database,
     audit_id: int,
@@ -339,19 +320,20 @@ def record_answer(
     *,
     note: str = "",
     respondent_id: int | None = None,
+    tree: Tree,
     at: datetime | None = None,
     expected: int | None | object = UNCHECKED,
-    standing: StoredStanding | None = None,
-) -> int:
-    """Append an answer (value stored as JSON) and touch the audit; return the answer id.
+) -> Assessment:
+    """Append an answer (value stored as JSON) and touch the audit; return its assessment.
 
     With `expected` (the id of the answer the form was shown with, or None for none), the
     answer is only appended if the question's latest answer is still that one; otherwise
     AnswerChanged is raised with the answer now in the log. The same value and note as the
-    latest answer is never a conflict and appends nothing: its id is returned.
+    latest answer is never a conflict and appends nothing.
 
-    `standing`, the audit's standing once this answer counts, is kept in the same transaction,
-    so the console reads it rather than evaluating the audit again.
+    The audit's standing once this answer counts is kept in the same transaction, scored with
+    `tree`, the tree the audit is on (`keep_standing`); the assessment it was made from is
+    returned, so the page that saved the answer knows where the team goes next.
 
     Raises LookupError for an unknown audit and ValueError for a respondent from another
     team than the audit's.
@@ -369,81 +351,91 @@ def record_answer(
             current = latest_answer(db, audit_id, question_id)
             if current is not None and current.id != expected:
                 if current.value == value and current.note == (note or ""):
-                    return current.id
+                    return keep_standing(db, audit_id, tree)
                 raise AnswerChanged(current)
         answered_at = _log_time(db, at)
         # A plain INSERT: table().insert() reads sqlite_master twice to learn the columns.
-        answer_id = db.conn.execute(
+        db.conn.execute(
             "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
-        ).lastrowid
+        )
         db.execute(
             "UPDATE audits SET updated = max(updated, ?) WHERE id = ?", [answered_at, audit_id]
         )
-        if standing is not None:
-            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
-            _keep_standing(db, audit_id, updated, standing)
-        refresh_summaries(db, [audit["team_id"]])
-    return answer_id
+        return keep_standing(db, audit_id, tree)
 
 
-@dataclass(frozen=True)
-class StoredStanding:
-    """An audit's standing to keep: its status and tree, and the standing as JSON-ready data."""
+def keep_standing(db: sqlite_utils.Database, audit_id: int, tree: Tree) -> Assessment:
+    """Work out the audit's standing from its answers as stored, keep it, and return the
+    assessment it comes from.
 
-    status: str
-    tree_digest: str
-    data: dict
-
-
-def _keep_standing(
-    db: sqlite_utils.Database, audit_id: int, updated: str, standing: StoredStanding
-) -> None:
-    """Keep the standing's data as JSON, its path apart (m011_standing_paths)."""
-    data = {key: value for key, value in standing.data.items() if key != "path"}
+    Called inside the write that changes the audit (an answer, finishing, reopening, a move to
+    a newer tree), so the console reads each audit's standing as of its last change, and two
+    members answering at once cannot leave one answer out of it. `tree` is the tree the audit
+    is on: an audit is scored with its own tree (`bot.trees.tree_for_audit`).
+    """
+    audit = one(db, "SELECT status FROM audits WHERE id = ?", [audit_id])
+    assessment = assess(tree, audit, current_values_for_audits(db, [audit_id])[audit_id])
+    standing = Standing.of(assessment).data()
+    path = " ".join(standing.pop("path"))
     db.conn.execute(
-        "INSERT OR REPLACE INTO standings "
-        "(audit_id, updated, status, tree_digest, standing, path) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            audit_id,
-            updated,
-            standing.status,
-            standing.tree_digest,
-            json.dumps(data),
-            " ".join(standing.data["path"]),
-        ],
+        "INSERT OR REPLACE INTO standings (audit_id, standing, path) VALUES (?, ?, ?)",
+        [audit_id, json.dumps(standing), path],
     )
+    return assessment
 
 
-def keep_standings(
-    db: sqlite_utils.Database, standings: dict[int, tuple[datetime, StoredStanding]]
-) -> None:
-    """Keep many audits' standings, each as of the audit's `updated` time, in one transaction."""
-    if not standings:
-        return
-    with write_transaction(db):
-        for audit_id, (updated, standing) in standings.items():
-            _keep_standing(db, audit_id, stamp(updated), standing)
-        refresh_audit_summaries(db, standings)
+def standings(db: sqlite_utils.Database, audit_ids: Iterable[int | None]) -> dict:
+    """Return the kept standing of each audit, by audit id, in one query, without its path.
+
+    An audit with no answer yet has none kept: it is not started, as is "no audit" (None).
+    Only the answers export reads paths (`standing_paths`): left out here, they would be most
+    of the bytes the progress table decodes.
+    """
+    ids = [int(audit_id) for audit_id in audit_ids if audit_id is not None]
+    found: dict[int | None, Standing] = {None: Standing(NOT_STARTED)}
+    found |= dict.fromkeys(ids, found[None])
+    rows = db.conn.execute(
+        "SELECT audit_id, standing FROM standings "
+        "WHERE audit_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
+    )
+    for audit_id, standing in rows:
+        found[audit_id] = Standing.from_data({**json.loads(standing), "path": ()})
+    return found
 
 
-def kept_standings(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, dict]:
-    """Return the kept standing rows of these audits, by audit id (one query)."""
-    if not audit_ids:
-        return {}
-    rows = select(
-        db,
-        "SELECT * FROM standings WHERE audit_id IN (SELECT value FROM json_each(?))",
+def standing_paths(db: sqlite_utils.Database, audit_ids: Iterable[int]) -> dict[int, frozenset]:
+    """Return the questions on each audit's path (its kept standing's), by audit id."""
+    rows = db.conn.execute(
+        "SELECT audit_id, path FROM standings WHERE audit_id IN (SELECT value FROM json_each(?))",
         [json.dumps([int(audit_id) for audit_id in audit_ids])],
     )
-    return {
-        row["audit_id"]: {
-            **row,
-            "standing": {**json.loads(row["standing"]), "path": row["path"].split()},
-        }
-        for row in rows
-    }
+    return {audit_id: frozenset(path.split()) for audit_id, path in rows}
+
+
+def current_values_for_audits(
+    db: sqlite_utils.Database, audit_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """Return {audit_id: {question_id: value}} of the latest answers, for many audits at once."""
+    values: dict[int, dict[str, Any]] = {audit_id: {} for audit_id in audit_ids}
+    if not audit_ids:
+        return values
+    rows = db.conn.execute(
+        """
+        SELECT answers.audit_id, answers.question_id, answers.value FROM answers
+        JOIN (
+            SELECT max(id) AS id FROM answers
+            WHERE audit_id IN (SELECT value FROM json_each(?))
+            GROUP BY audit_id, question_id
+        ) AS latest ON latest.id = answers.id
+        """,
+        [json.dumps(list(audit_ids))],
+    )
+    for audit_id, question_id, value in rows:
+        values[audit_id][question_id] = json.loads(value)
+    return values
 
 
 def latest_answer(
