@@ -35,12 +35,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from bot import assets, db, i18n, site, templating, trees
+    from bot import assets, db, i18n, mail, site, templating, trees
     from bot.audit import transcript
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
-    from bot.console import signup, standings
+    from bot.console import (
+        mail_views,  # noqa: F401  (its routes join the console's blueprint)
+        signup,
+        standings,
+    )
     from bot.console import views as console_views
 
     trees.init_app(app)
@@ -54,6 +58,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     transcript.init_app(app)
     console_commands.init_app(app)
     console_auth.init_app(app)
+    mail.init_app(app)
     standings.init_app(app)
     app.register_blueprint(console_views.bp)
     app.register_blueprint(signup.bp)

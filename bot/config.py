@@ -103,6 +103,41 @@ SETTINGS: tuple[Setting, ...] = (
         "(none: kept while the team uses the service, deleted on request)",
     ),
     Setting(
+        "SMTP_HOST",
+        None,
+        "the mail server invitations and reminders go through (none: each message is written "
+        "as an .eml file in AUDIT_MAIL_OUTBOX_DIR instead)",
+    ),
+    Setting("SMTP_PORT", None, "the mail server's port (none: 587, or 465 with tls, 25 with none)"),
+    Setting(
+        "SMTP_USERNAME", None, "the user name to sign in to the mail server as (none: no sign-in)"
+    ),
+    Setting("SMTP_PASSWORD", None, "the password for that user name"),
+    Setting(
+        "SMTP_SECURITY",
+        "starttls",
+        "how the connection to the mail server is protected: starttls, tls or none",
+    ),
+    Setting(
+        "MAIL_FROM",
+        None,
+        "the address mail is sent from, e.g. Parent-Infant Foundation <audit@example.org> "
+        "(required with AUDIT_SMTP_HOST)",
+    ),
+    Setting(
+        "MAIL_REPLY_TO", None, "where replies to invitations and reminders go (none: the sender)"
+    ),
+    Setting(
+        "MAIL_OUTBOX_DIR",
+        str(PROJECT_ROOT / "instance" / "outbox"),
+        "where messages are written as .eml files when there is no mail server",
+    ),
+    Setting(
+        "MAIL_SEND_SECONDS",
+        30,
+        "how often each worker looks for queued mail to send or retry (0: only `flask mail send`)",
+    ),
+    Setting(
         "TRUST_PAGES_DIR",
         None,
         "a folder of your own wording: privacy.en.html, privacy.cy.html, accessibility.*, "

@@ -239,8 +239,8 @@ def test_the_progress_table_shows_status_result_activity_and_contributors(app, c
     assert "Specialised parent-infant relationship team" in rows["Finished team"]
     assert re.search(r"In progress: \d+%", rows["Started team"])
     assert "Not started" in rows["Quiet team"]
-    assert re.search(r"<td>1</td>\s*</tr>", rows["Finished team"])
-    assert re.search(r"<td>0</td>\s*</tr>", rows["Quiet team"])
+    assert re.search(r"<td>1</td>\s*<td class=\"mail-cell\">", rows["Finished team"])
+    assert re.search(r"<td>0</td>\s*<td class=\"mail-cell\">", rows["Quiet team"])
 
 
 def test_the_progress_table_filters_and_sorts(app, console):

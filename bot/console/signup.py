@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
 from bot import store
 from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
@@ -57,6 +57,15 @@ class SignupForm(FlaskForm):
             AnyOf(national.NATIONS, message=_l("Select the nation your team works in")),
         ],
     )
+    contact_name = StringField(
+        _l("Your name (optional)"),
+        validators=[
+            Optional(),
+            Length(max=120, message=_l("Your name must be 120 characters or fewer")),
+        ],
+        filters=[clean_line],
+        description=_l("The foundation’s invitations and reminders are addressed to you."),
+    )
     contact_email = StringField(
         _l("Contact email address"),
         validators=[
@@ -93,6 +102,7 @@ def start():
             form.name.data,
             nation=form.nation.data,
             contact_email=store.normalise_email(form.contact_email.data),
+            contact_name=form.contact_name.data or None,
             self_registered=True,
         )
         current_app.logger.info("Team %s signed itself up", team_id)

@@ -96,6 +96,7 @@ def until(moment: datetime | None) -> str:
 
 
 MAX_LINK_YEARS = 10
+CONTACT_NAME_MAX_LENGTH = 120
 SQLITE_MAX_ID = 2**63 - 1
 
 
@@ -140,6 +141,11 @@ class TeamForm(FlaskForm):
             Optional(),
             AnyOf(national.HOST_TYPES, message=_l("Select the host organisation from the list")),
         ],
+    )
+    contact_name = StringField(
+        "Contact name (optional)",
+        validators=[Optional(), Length(max=CONTACT_NAME_MAX_LENGTH)],
+        filters=[clean_line],
     )
     contact_email = StringField(
         _l("Contact email (optional)"),
@@ -199,6 +205,7 @@ def _team_fields(form: TeamForm) -> dict:
         "area": form.area.data or None,
         "host_type": form.host_type.data or None,
         "contact_email": store.normalise_email(form.contact_email.data) or None,
+        "contact_name": form.contact_name.data or None,
     }
 
 

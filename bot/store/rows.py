@@ -86,6 +86,7 @@ TEAM_COLUMNS = (
     "area",
     "host_type",
     "contact_email",
+    "contact_name",
     "self_registered",
     "pending",
     "created",

@@ -278,6 +278,71 @@ def m012_team_summaries(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m029_mail(db: sqlite_utils.Database) -> None:
+    """Give teams a contact name; create the outbox and the console's edited mail templates.
+
+    An outbox row is written in the transaction of the action that sends it (`store.outbox`),
+    so a mail server that is down loses nothing. `link` holds an invitation's fresh link only
+    until the message is sent or given up on; the stored body has a marker in its place.
+    """
+    db.table("teams").add_column("contact_name", str)
+    db.table("outbox").create(
+        {
+            "id": int,
+            "team_id": int,
+            "kind": str,
+            "language": str,
+            "recipient": str,
+            "recipient_name": str,
+            "subject": str,
+            "body": str,
+            "link": str,
+            "link_hint": str,
+            "message_id": str,
+            "state": str,
+            "attempts": int,
+            "queued": str,
+            "queued_by": int,
+            "next_attempt": str,
+            "claimed_until": str,
+            "sent": str,
+            "last_error": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={
+            "kind",
+            "language",
+            "recipient",
+            "subject",
+            "body",
+            "message_id",
+            "state",
+            "attempts",
+            "queued",
+            "next_attempt",
+        },
+        defaults={"attempts": 0},
+        strict=True,
+    )
+    db.table("outbox").create_index(["state", "next_attempt"])
+    db.table("outbox").create_index(["team_id", "id"])
+    db.table("mail_templates").create(
+        {
+            "kind": str,
+            "language": str,
+            "subject": str,
+            "body": str,
+            "updated": str,
+            "updated_by": int,
+        },
+        pk=("kind", "language"),
+        not_null={"subject", "body", "updated"},
+        strict=True,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)
