@@ -40,11 +40,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
-    from bot.console import (
-        mail_views,  # noqa: F401  (its routes join the console's blueprint)
-        signup,
-        standings,
-    )
+
+    # These modules' routes join the console's blueprint: imported before it is registered.
+    from bot.console import import_views, mail_views, signup, standings  # noqa: F401, I001
     from bot.console import views as console_views
 
     trees.init_app(app)

@@ -26,7 +26,7 @@ from bot.mail.outgoing import (
     why_not_mailed,
 )
 from bot.mail.texts import DEFAULTS, INVITATION, KINDS, LANGUAGES, PLACEHOLDERS, fill, problems
-from bot.store import outbox
+from bot.store import imports, outbox
 from bot.tree.assessment import FINISHED, IN_PROGRESS, NOT_STARTED
 from bot.trees import current_tree
 
@@ -64,6 +64,11 @@ def mail_context() -> dict:
 
 
 def _team_ids() -> list[int]:
+    """The teams chosen: `team` ids, or every team of the import named by `import`."""
+    batch = request.values.get("import", "")
+    if batch.isdigit() and len(batch) < 12:
+        found = imports.get_import(get_db(), int(batch))
+        return [team["id"] for team in found["team_list"]] if found else []
     ids = []
     for value in request.values.getlist("team")[:MAX_TEAMS]:
         if value.isdigit() and len(value) < 12 and int(value) not in ids:

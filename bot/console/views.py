@@ -27,8 +27,7 @@ from flask import (
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import HiddenField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -42,7 +41,7 @@ from bot import store
 from bot.audit import presenters
 from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
 from bot.audit.state import load_audit_state
-from bot.console import bulk, exports, national, progress, signup
+from bot.console import exports, national, progress, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
 from bot.console.standings import standings
@@ -61,7 +60,7 @@ NEW_LINK_KEY = "new_link"
 @bp.context_processor
 def console_context() -> dict:
     return {
-        "logout_form": LogoutForm(),
+        "logout_form": LogoutForm(formdata=None),  # never reads the request: it may be too large
         "nation_labels": national.NATION_LABELS,
         "nations": national.NATIONS,
         "host_labels": national.HOST_TYPES,
@@ -741,62 +740,3 @@ def settings():
     return render_template(
         "admin/settings.html", form=form, signup_url=external_url("signup.start")
     ), (422 if form.errors else 200)
-
-
-# -- bulk import ----------------------------------------------------------------------------
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file"))
-    csv_text = HiddenField()
-
-
-def _import_page(form, rows=(), errors=(), csv_text="", status=200):
-    by_line: dict[int, list[str]] = {}
-    for error in errors:
-        by_line.setdefault(error.line, []).append(error.message)
-    page = render_template(
-        "admin/import.html",
-        form=form,
-        rows=rows,
-        errors=errors,
-        error_rows=sorted(by_line.items()),
-        csv_text=csv_text,
-    )
-    return page, status
-
-
-@bp.route("/teams/import", methods=["GET", "POST"])
-def import_teams():
-    form = ImportForm()
-    if request.method == "GET":
-        return _import_page(form)
-    if not form.validate_on_submit():
-        return _import_page(form, status=422)
-    upload = request.files.get("file")
-    data = upload.read() if upload else (form.csv_text.data or "").encode("utf-8")
-    if not data.strip():
-        form.file.errors = [gettext("Choose a CSV file")]
-        return _import_page(form, status=422)
-    db = get_db()
-    names = [item["team"]["name"] for item in store.team_overview(db, include_archived=True)]
-    rows, errors = bulk.parse_teams(
-        data, nations=national.NATIONS, email_pattern=EMAIL_PATTERN, existing_names=names
-    )
-    text = bulk.decode(data)
-    if errors:
-        return _import_page(form, rows, errors, status=422)
-    if request.form.get("confirmed") != "yes":
-        return _import_page(form, rows, csv_text=text)
-    made = store.create_teams(
-        db, [{"name": r.name, "nation": r.nation, "contact_email": r.contact_email} for r in rows]
-    )
-    created = []
-    for team_id, token in made:
-        team = store.get_team(db, team_id)
-        link = audit_link(token)
-        created.append({"team": team, "link": link, "invitations": invitations(team, link)})
-    current_app.logger.info("Imported %s teams from a file", len(created))
-    response = Response(render_template("admin/import_links.html", created=created))
-    response.headers["Cache-Control"] = "no-store"
-    return response

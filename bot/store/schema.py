@@ -343,6 +343,23 @@ def m029_mail(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m029_imports(db: sqlite_utils.Database) -> None:
+    """Record each import from a spreadsheet and the teams it made, for its page of links."""
+    db.table("imports").create(
+        {"id": int, "created": str, "admin_id": int, "teams": int},
+        pk="id",
+        not_null={"created", "teams"},
+        strict=True,
+    )
+    db.table("import_teams").create(
+        {"import_id": int, "team_id": int},
+        pk=("import_id", "team_id"),
+        foreign_keys=[("import_id", "imports", "id"), ("team_id", "teams", "id")],
+        strict=True,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)
