@@ -40,9 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
-
-    # These modules' routes join the console's blueprint: imported before it is registered.
-    from bot.console import import_views, mail_views, signup, standings  # noqa: F401, I001
+    from bot.console import routes, signup, standings  # noqa: F401 (routes: their import adds them)
     from bot.console import views as console_views
 
     trees.init_app(app)

@@ -75,6 +75,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SIGNUP_LIMIT", "10 per hour", "team sign-ups per address"),
     Setting("ADMIN_SESSION_HOURS", 12, "hours a console sign-in lasts"),
     Setting(
+        "ADMIN_IDLE_MINUTES", 30, "minutes without a console request that end a console sign-in"
+    ),
+    Setting(
         "ADMIN_PASSWORD_HASH",
         "scrypt:32768:8:1",
         "how new console passwords are hashed: scrypt and its cost n:r:p (n a power of two, "

@@ -134,10 +134,13 @@ def test_an_unknown_team_is_not_found(console):
 # -- links ----------------------------------------------------------------------------------
 
 
-def test_a_reissued_link_replaces_the_old_one_at_once(app, console):
+def test_a_reissue_asks_first_then_replaces_the_old_link_at_once(app, console):
     team_id, page = create_team(console)
     old = token_of(shown_link(page.text))
-    response = console.post(f"/admin/teams/{team_id}/link/reissue")
+    asked = console.post(f"/admin/teams/{team_id}/link/reissue")
+    assert asked.status_code == 200 and f"ending …{old[-4:]}, stops working at once" in asked.text
+    assert opens(app, old)
+    response = console.post(f"/admin/teams/{team_id}/link/reissue", data={"confirmed": "yes"})
     assert response.headers["Location"] == f"/admin/teams/{team_id}/link"
     new = token_of(shown_link(console.get(response.headers["Location"]).text))
     assert new != old
@@ -283,16 +286,17 @@ def test_the_progress_table_does_not_query_once_per_team(app, console):
         return [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
 
     six, twelve_more = selects_for_a_page_after_adding(6), selects_for_a_page_after_adding(12)
-    # The admin, the summaries (checked, refreshed where stale), the shown teams, their kept
-    # standings, the answers of those not kept: never per team.
-    assert 2 <= len(six) <= 16, six
+    # The admin and whether this session was signed out, the summaries (checked, refreshed
+    # where stale), the shown teams, their kept standings, the answers of those not kept, the
+    # shown teams' latest email: never per team.
+    assert 2 <= len(six) <= 18, six
     assert len(twelve_more) == len(six), twelve_more
     statements = []
     with app.app_context():
         get_db().conn.set_trace_callback(statements.append)
     console.get("/admin/")
     warm = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
-    assert 2 <= len(warm) <= 8, warm  # nothing stale: the summaries and the shown page only
+    assert 2 <= len(warm) <= 10, warm  # nothing stale: the summaries and the shown page only
 
 
 # -- the team page and re-audits ------------------------------------------------------------

@@ -44,6 +44,7 @@ from bot.audit.state import load_audit_state
 from bot.console import exports, national, progress, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
+from bot.console.recording import record, recorded
 from bot.console.standings import standings
 from bot.db import get_db
 from bot.links import audit_link, external_url
@@ -323,9 +324,11 @@ def teams():
 def new_team():
     form = NewTeamForm()
     if form.validate_on_submit():
-        team_id, token = store.create_team(
-            get_db(), **_team_fields(form), link_expires=_end_of_day(form.link_expires.data)
-        )
+        with store.write_transaction(get_db()):
+            team_id, token = store.create_team(
+                get_db(), **_team_fields(form), link_expires=_end_of_day(form.link_expires.data)
+            )
+            record("add_team", team_id=team_id, detail=f"Added the team {form.name.data}")
         _remember_new_link(team_id, token)
         return redirect(url_for(".new_link", team_id=team_id))
     return render_template("admin/team_form.html", form=form, team=None), (
@@ -338,7 +341,8 @@ def edit_team(team_id: int):
     team = _team_or_404(team_id)
     form = TeamForm(data=None if request.method == "POST" else team)
     if form.validate_on_submit():
-        store.update_team(get_db(), team_id, **_team_fields(form))
+        with recorded("edit_team", team_id=team_id, detail="Changed the team’s details"):
+            store.update_team(get_db(), team_id, **_team_fields(form))
         flash(gettext("Saved the team’s details."))
         return redirect(url_for(".team", team_id=team_id))
     return render_template("admin/team_form.html", form=form, team=team), (
@@ -372,7 +376,12 @@ def reissue_link(team_id: int):
     form = ReissueForm(prefix="reissue")
     if not form.validate_on_submit():
         return _team_page(team, reissue_form=form), 422
-    token = store.reissue_link(get_db(), team_id, expires=_end_of_day(form.link_expires.data))
+    if request.form.get("confirmed") != "yes":
+        return _reissue_confirmation(team, form)
+    live = store.live_link(get_db(), team_id)
+    old = f" ending …{live['hint']}" if live else ""
+    with recorded("reissue_link", team_id=team_id, detail=f"Re-issued the link{old}"):
+        token = store.reissue_link(get_db(), team_id, expires=_end_of_day(form.link_expires.data))
     _remember_new_link(team_id, token)
     return redirect(url_for(".new_link", team_id=team_id))
 
@@ -423,6 +432,32 @@ def _current_audit_line(team: dict) -> str | None:
     return None
 
 
+def _reissue_confirmation(team: dict, form: ReissueForm):
+    """Ask before re-issuing: the old link dies at once. The expiry typed is carried along."""
+    live = store.live_link(get_db(), team["id"])
+    return render_template(
+        "admin/confirm_reissue.html",
+        team=team,
+        form=form,
+        consequences=[
+            gettext(
+                "The team’s current link, ending …%(hint)s, stops working at once.",
+                hint=live["hint"],
+            )
+            if live
+            else None,
+            "Everyone in the team needs the new link, which is shown to you once.",
+            _current_audit_line(team),
+            gettext("Every answer given so far is kept."),
+        ],
+    )
+
+
+def _approve(team_id: int) -> bool:
+    with recorded("approve_team", team_id=team_id, detail="Approved the sign-up"):
+        return store.approve_team(get_db(), team_id)
+
+
 @bp.route("/teams/<int:team_id>/link/revoke", methods=["GET", "POST"])
 def revoke_link(team_id: int):
     team = _team_or_404(team_id)
@@ -430,7 +465,10 @@ def revoke_link(team_id: int):
     if link is None:
         return redirect(url_for(".team", team_id=team_id))
     if _confirmed():
-        store.revoke_link(get_db(), team_id)
+        with recorded(
+            "revoke_link", team_id=team_id, detail=f"Revoked the link ending …{link['hint']}"
+        ):
+            store.revoke_link(get_db(), team_id)
         flash(gettext("Revoked the link. It no longer opens the audit."))
         return redirect(url_for(".team", team_id=team_id))
     consequences = [
@@ -455,7 +493,16 @@ def link_expiry(team_id: int):
     form = ExpiryForm(prefix="expiry")
     if not form.validate_on_submit():
         return _team_page(team, expiry_form=form), 422
-    if store.set_link_expiry(get_db(), team_id, _end_of_day(form.link_expires.data)):
+    day = form.link_expires.data
+    with recorded(
+        "set_link_expiry",
+        team_id=team_id,
+        detail=f"Set the link to expire at the end of {day:%d %b %Y}"
+        if day
+        else "Set the link not to expire",
+    ):
+        changed = store.set_link_expiry(get_db(), team_id, _end_of_day(day))
+    if changed:
         flash(
             gettext("Set the link’s expiry date.")
             if form.link_expires.data
@@ -467,7 +514,7 @@ def link_expiry(team_id: int):
 @bp.post("/teams/<int:team_id>/approve")
 def approve_team(team_id: int):
     team = _team_or_404(team_id)
-    if ActionForm().validate_on_submit() and store.approve_team(get_db(), team_id):
+    if ActionForm().validate_on_submit() and _approve(team_id):
         flash(gettext("Approved %(team)s: the national picture now counts it.", team=team["name"]))
     if request.form.get("back") == "team":
         return redirect(url_for(".team", team_id=team_id))
@@ -480,7 +527,8 @@ def archive_team(team_id: int):
     if team["archived"]:
         return redirect(url_for(".team", team_id=team_id))
     if _confirmed():
-        store.archive_team(get_db(), team_id)
+        with recorded("archive_team", team_id=team_id, detail="Archived the team"):
+            store.archive_team(get_db(), team_id)
         flash(gettext("Archived the team. Its answers are kept; its link no longer works."))
         return redirect(url_for(".team", team_id=team_id))
     consequences = [
@@ -616,14 +664,15 @@ def start_audit(team_id: int):
         flash(gettext("A new audit can be started once the team has begun its current one."))
         return redirect(url_for(".team", team_id=team_id))
     if _confirmed():
-        store.start_new_audit(
-            db,
-            team_id,
-            tree_id=tree.id,
-            tree_version=tree.version,
-            tree_digest=tree.digest,
-            replacing=current["id"],
-        )
+        with recorded("start_audit", team_id=team_id, detail="Started a new audit"):
+            store.start_new_audit(
+                db,
+                team_id,
+                tree_id=tree.id,
+                tree_version=tree.version,
+                tree_digest=tree.digest,
+                replacing=current["id"],
+            )
         flash(
             gettext(
                 "Started a new audit. The team’s link now opens it; the earlier audit is kept "
@@ -730,7 +779,9 @@ def settings():
     db = get_db()
     form = SignupSettingForm(data={"signup_open": "1" if signup.signup_open(db) else "0"})
     if form.validate_on_submit():
-        store.set_setting(db, signup.SIGNUP_SETTING, form.signup_open.data)
+        opened = form.signup_open.data == "1"
+        with recorded("settings", detail=f"{'Opened' if opened else 'Closed'} public sign-up"):
+            store.set_setting(db, signup.SIGNUP_SETTING, form.signup_open.data)
         flash(
             gettext("Sign-up is open.")
             if form.signup_open.data == "1"

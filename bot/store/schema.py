@@ -360,6 +360,32 @@ def m029_imports(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m029_accounts(db: sqlite_utils.Database) -> None:
+    """Let an admin account be disabled; keep a record of every console action and the
+    sessions signed out one by one (until their absolute limit would have ended them)."""
+    db.table("admins").add_column("disabled", str)
+    db.table("console_actions").create(
+        {
+            "id": int,
+            "at": str,
+            "admin_id": int,
+            "admin_email": str,
+            "action": str,
+            "team_id": int,
+            "detail": str,
+        },
+        pk="id",
+        not_null={"at", "action", "detail"},
+        defaults={"detail": ""},
+        strict=True,
+    )
+    db.table("console_actions").create_index(["team_id", "id"])
+    db.table("admin_signouts").create(
+        {"session_hash": str, "until": float}, pk="session_hash", not_null={"until"}, strict=True
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)
