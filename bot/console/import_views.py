@@ -14,9 +14,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField
 
+from bot import store
 from bot.console import bulk, national
 from bot.console.auth import EMAIL_PATTERN
 from bot.console.exports import csv_lines
+from bot.console.recording import record, recorded
 from bot.console.views import SQLITE_MAX_ID, ActionForm, bp
 from bot.db import get_db
 from bot.links import audit_link
@@ -67,7 +69,16 @@ def import_teams():
         return _import_page(form, parsed, status=422)
     if request.form.get("confirmed") != "yes" or not parsed.rows:
         return _import_page(form, parsed)
-    import_id = imports.import_teams(
+    with recorded("import", detail=f"Added {len(parsed.rows)} teams from a spreadsheet"):
+        import_id = _import(db, parsed)
+    current_app.logger.info(
+        "Imported %s teams from a file (import %s)", len(parsed.rows), import_id
+    )
+    return redirect(url_for(".import_result", import_id=import_id))
+
+
+def _import(db, parsed: bulk.ParsedFile) -> int:
+    return imports.import_teams(
         db,
         [
             {
@@ -80,10 +91,6 @@ def import_teams():
         ],
         admin_id=g.admin["id"],
     )
-    current_app.logger.info(
-        "Imported %s teams from a file (import %s)", len(parsed.rows), import_id
-    )
-    return redirect(url_for(".import_result", import_id=import_id))
 
 
 def _import_or_404(import_id: int) -> dict:
@@ -112,7 +119,10 @@ def import_links_csv(import_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(url_for(".import_result", import_id=import_id))
     teams = [team for team in batch["team_list"] if not team["archived"]]
-    tokens = imports.fresh_links(get_db(), [team["id"] for team in teams])
+    with store.write_transaction(get_db()):
+        tokens = imports.fresh_links(get_db(), [team["id"] for team in teams])
+        for team in teams:
+            record("reissue_link", team_id=team["id"], detail="Issued a new link in a CSV of links")
     records = [
         {
             "team_id": team["id"],

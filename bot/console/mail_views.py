@@ -14,6 +14,7 @@ from wtforms import StringField, TextAreaField
 
 from bot import mail, store
 from bot.console import national, progress
+from bot.console.recording import record, recorded
 from bot.console.views import ActionForm, _confirmed, bp
 from bot.db import get_db
 from bot.mail.compose import placeholder_values, progress_phrase
@@ -121,7 +122,14 @@ def send_invitations():
     going = [r for r in recipients if not r.skipped]
     back = request.values.get("back", "")
     if going and _confirmed():
-        queue_invitations(get_db(), [r.team for r in going], admin_id=_admin_id())
+        with store.write_transaction(get_db()):
+            queue_invitations(get_db(), [r.team for r in going], admin_id=_admin_id())
+            for r in going:
+                record(
+                    "send_invitation",
+                    team_id=r.team["id"],
+                    detail=f"Emailed the invitation, with a new link, to {r.team['contact_email']}",
+                )
         flash(_queued_message(len(going), "invitation"))
         return redirect(_back_to(back, going))
     return render_template(
@@ -232,11 +240,18 @@ def send_reminders():
     going = [r for r in recipients if not r.skipped]
     if going and chosen and _confirmed():
         by_id = {row.team["id"]: row for row in rows}
-        queue_reminders(
-            get_db(),
-            [(r.team, _progress_of(by_id[r.team["id"]]), _hint(r.team)) for r in going],
-            admin_id=_admin_id(),
-        )
+        with store.write_transaction(get_db()):
+            queue_reminders(
+                get_db(),
+                [(r.team, _progress_of(by_id[r.team["id"]]), _hint(r.team)) for r in going],
+                admin_id=_admin_id(),
+            )
+            for r in going:
+                record(
+                    "send_reminder",
+                    team_id=r.team["id"],
+                    detail=f"Emailed a reminder to {r.team['contact_email']}",
+                )
         flash(_queued_message(len(going), "reminder"))
         return redirect(_back_to(request.values.get("back", ""), going))
     return render_template(
@@ -304,12 +319,14 @@ def mail_text(kind: str, language: str):
         subject = " ".join((form.subject.data or "").split())
         body = (form.body.data or "").replace("\r\n", "\n")
         if action == "reset":
-            outbox.save_mail_template(db, kind, language, None, None, _admin_id())
+            with recorded("mail_text", detail=f"Reset the {kind} in {LANGUAGES[language]}"):
+                outbox.save_mail_template(db, kind, language, None, None, _admin_id())
             flash(f"The {KINDS[kind].lower()} in {LANGUAGES[language]} is back to the default.")
             return redirect(url_for(".mail_text", kind=kind, language=language))
         errors = problems(kind, subject, body)
         if action == "save" and not errors:
-            outbox.save_mail_template(db, kind, language, subject, body, _admin_id())
+            with recorded("mail_text", detail=f"Changed the {kind} in {LANGUAGES[language]}"):
+                outbox.save_mail_template(db, kind, language, subject, body, _admin_id())
             flash(f"Saved the {KINDS[kind].lower()} in {LANGUAGES[language]}.")
             return redirect(url_for(".mail_text", kind=kind, language=language))
         form.subject.data, form.body.data = subject, body
