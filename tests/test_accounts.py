@@ -89,3 +89,24 @@ def test_a_console_session_ends_after_the_idle_time(app):
     with client.session_transaction() as session:
         session["admin_seen"] = (datetime.now(UTC) - timedelta(minutes=31)).isoformat()
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_locked_account_still_signs_in_from_a_browser_that_signed_in_before(new_app):
+    app = new_app(WTF_CSRF_ENABLED=False, ADMIN_LOCKOUT_AFTER=3)
+    make_admin(app)
+    known = app.test_client()
+    assert log_in(known).status_code == 302  # this browser gets its device cookie
+    known.post("/admin/logout")
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):  # someone guessing from elsewhere
+        attacker = app.test_client()
+        assert log_in(attacker, password="wrong guess", environ_base={"REMOTE_ADDR": address})
+    stranger = log_in(app.test_client(), environ_base={"REMOTE_ADDR": "10.0.0.4"})
+    assert stranger.status_code == 429  # an untrusted browser meets the account's lock
+    assert log_in(known).status_code == 302  # the staff member's own browser is not locked out
+    # A trusted browser's own failures lock only that browser.
+    known.post("/admin/logout")
+    for _ in range(3):
+        assert log_in(known, password="wrong guess").status_code == 422
+    assert log_in(known).status_code == 429
+    other = app.test_client()
+    assert log_in(other, environ_base={"REMOTE_ADDR": "10.0.0.5"}).status_code == 429

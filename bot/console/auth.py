@@ -35,6 +35,7 @@ from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length
@@ -260,6 +261,7 @@ def _locked_seconds(email: str) -> int:
 
 
 def _count_failure(email: str) -> None:
+    """Count a failure against `email` (an account, or a trusted browser's key)."""
     config = current_app.config
     after = config["ADMIN_LOCKOUT_AFTER"]
     if not after:
@@ -275,7 +277,7 @@ def _count_failure(email: str) -> None:
     if row["failures"] >= after:
         current_app.logger.warning(
             "Console account %r locked for %d s after %d failed sign-ins",
-            email,
+            email.split("\x1f")[0],
             _locked_seconds(email),
             row["failures"],
         )
@@ -292,6 +294,52 @@ def _refused(form: LoginForm, wait: int):
     return page, 429, {"Retry-After": str(wait)}
 
 
+# -- device cookies (OWASP, "Slow Down Online Guessing Attacks with Device Cookies") ----------
+
+DEVICE_COOKIE = "audit_console_device"
+DEVICE_DAYS = 365
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="console-device")
+
+
+def _trusted_device(email: str) -> str | None:
+    """The nonce of this browser's device cookie if it signed in as `email` before, else None."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value or not email:
+        return None
+    try:
+        data = _devices().loads(value, max_age=DEVICE_DAYS * 86400)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or data.get("email") != email:
+        return None
+    return str(data.get("nonce"))
+
+
+def _lock_key(email: str) -> str:
+    """What failures count against: this browser, if it signed in as `email` before (failures
+    elsewhere never lock it out); otherwise the account, for every untrusted browser."""
+    device = _trusted_device(email)
+    return f"device\x1f{device}" if device else email
+
+
+def _remember_device(response, email: str):
+    """Give the browser a fresh device cookie for the account it signed in to."""
+    value = _devices().dumps({"email": email, "nonce": secrets.token_urlsafe(16)})
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        path="/admin",
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "GET" and current_admin() is not None:
@@ -301,7 +349,8 @@ def login():
         return render_template("admin/login.html", form=form, next=request.args.get("next"))
     email = store.normalise_email(form.email.data or "")[:254]
     address = client_address()
-    locked = _locked_seconds(email) if email else 0
+    lock_key = _lock_key(email)
+    locked = _locked_seconds(lock_key) if email else 0
     if locked:
         current_app.logger.warning("Console sign-in refused: %r is locked, from %s", email, address)
         return _refused(form, locked)
@@ -319,11 +368,11 @@ def login():
         admin = authenticate(email, form.password.data)
         if admin is not None:
             guard.refund()
-            store.clear_login_failures(get_db(), email)
+            store.clear_login_failures(get_db(), lock_key)
             sign_in(admin)
             current_app.logger.info("Console sign-in for %r from %s", email, address)
-            return redirect(safe_next(request.args.get("next")))
-        _count_failure(email)
+            return _remember_device(redirect(safe_next(request.args.get("next"))), email)
+        _count_failure(lock_key)
         current_app.logger.warning("Console sign-in failed for %r from %s", email, address)
         form.password.errors = [WRONG_CREDENTIALS]
     else:
