@@ -73,6 +73,11 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds the first lock lasts; each further failure doubles it, up to an hour",
     ),
     Setting("SIGNUP_LIMIT", "10 per hour", "team sign-ups per address"),
+    Setting(
+        "SIGNUP_PENDING_LIMIT",
+        50,
+        "sign-ups that may wait for approval at once; past it the sign-up page says to try later",
+    ),
     Setting("ADMIN_SESSION_HOURS", 12, "hours a console sign-in lasts"),
     Setting(
         "ADMIN_IDLE_MINUTES", 30, "minutes without a console request that end a console sign-in"

@@ -65,3 +65,9 @@ def date_parts(name: str, day: str | None) -> dict:
         f"{name}-month": str(month),
         f"{name}-year": str(year),
     }
+
+
+def open_signup(app) -> None:
+    """Open public sign-up, as the console does (it starts closed)."""
+    with app.app_context():
+        store.set_setting(get_db(), "signup_open", "1")

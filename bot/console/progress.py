@@ -148,7 +148,13 @@ def progress_table(db, tree: Tree, asked: TableQuery) -> ProgressTable:
     )
     return ProgressTable(
         rows=_rows(db, tree, shown),
-        pending=_rows(db, tree, store.pending_summaries(db)),
+        pending=national.filter_rows(
+            _rows(db, tree, store.pending_summaries(db)),
+            nation=asked.nation,
+            status=asked.status,
+            result=asked.result,
+            query=asked.query,
+        ),
         matching=matching,
         total=total,
         page=page,

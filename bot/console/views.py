@@ -39,16 +39,18 @@ from wtforms.validators import (
 
 from bot import store
 from bot.audit import presenters
-from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input
 from bot.audit.state import load_audit_state
 from bot.console import exports, national, progress, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
+from bot.console.names import clean_name
 from bot.console.recording import record, recorded
 from bot.console.standings import standings
 from bot.db import get_db
 from bot.links import audit_link, external_url
 from bot.plan.download import plan_download
+from bot.store import signups
 from bot.trees import current_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -120,7 +122,7 @@ class TeamForm(FlaskForm):
             DataRequired(message=_l("Enter the team’s name")),
             Length(max=TEAM_NAME_MAX_LENGTH),
         ],
-        filters=[clean_line],
+        filters=[clean_name],
     )
     nation = StringField(
         _l("Nation"),
@@ -145,7 +147,7 @@ class TeamForm(FlaskForm):
     contact_name = StringField(
         "Contact name (optional)",
         validators=[Optional(), Length(max=CONTACT_NAME_MAX_LENGTH)],
-        filters=[clean_line],
+        filters=[clean_name],
     )
     contact_email = StringField(
         _l("Contact email (optional)"),
@@ -196,6 +198,14 @@ def _end_of_day(day: date | None) -> datetime | None:
     if day is None:
         return None
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UK)
+
+
+def _name_taken(form: TeamForm, team_id: int | None = None) -> bool:
+    """True (with the error on the form) if another team has the name, once folded."""
+    if signups.name_in_use(get_db(), form.name.data, except_team=team_id):
+        form.name.errors = [f"A team called “{form.name.data}” already exists"]
+        return True
+    return False
 
 
 def _team_fields(form: TeamForm) -> dict:
@@ -324,13 +334,17 @@ def teams():
 def new_team():
     form = NewTeamForm()
     if form.validate_on_submit():
-        with store.write_transaction(get_db()):
-            team_id, token = store.create_team(
-                get_db(), **_team_fields(form), link_expires=_end_of_day(form.link_expires.data)
-            )
-            record("add_team", team_id=team_id, detail=f"Added the team {form.name.data}")
-        _remember_new_link(team_id, token)
-        return redirect(url_for(".new_link", team_id=team_id))
+        with store.write_transaction(get_db()):  # the name checked and taken under one lock
+            if not _name_taken(form):
+                team_id, token = store.create_team(
+                    get_db(),
+                    **_team_fields(form),
+                    link_expires=_end_of_day(form.link_expires.data),
+                )
+                record("add_team", team_id=team_id, detail=f"Added the team {form.name.data}")
+        if not form.errors:
+            _remember_new_link(team_id, token)
+            return redirect(url_for(".new_link", team_id=team_id))
     return render_template("admin/team_form.html", form=form, team=None), (
         422 if form.errors else 200
     )
@@ -340,7 +354,7 @@ def new_team():
 def edit_team(team_id: int):
     team = _team_or_404(team_id)
     form = TeamForm(data=None if request.method == "POST" else team)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _name_taken(form, team_id):
         with recorded("edit_team", team_id=team_id, detail="Changed the team’s details"):
             store.update_team(get_db(), team_id, **_team_fields(form))
         flash(gettext("Saved the team’s details."))

@@ -386,6 +386,12 @@ def m029_accounts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m029_rejected(db: sqlite_utils.Database) -> None:
+    """Give teams `rejected`: when a console user rejected the sign-up (its link dies)."""
+    db.table("teams").add_column("rejected", str)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)
