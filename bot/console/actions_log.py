@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Response, render_template, request
 
+from bot.console import exports
 from bot.console.exports import csv_lines
 from bot.console.views import bp
 from bot.db import get_db
@@ -36,8 +37,7 @@ def action_record():
 
 def _record_rows() -> list[dict]:
     return [
-        {**row, "at": row["at"].isoformat(timespec="seconds")}
-        for row in accounts.actions(get_db(), limit=None)
+        {**row, "at": exports.uk_time(row["at"])} for row in accounts.actions(get_db(), limit=None)
     ]
 
 
