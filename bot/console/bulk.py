@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
-from bot.console.names import clean_name, fold_name
+from bot.store.names import clean_name, fold_name
 from bot.tree.answers import clean_text
 
 MAX_BYTES = 200_000

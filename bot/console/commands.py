@@ -10,9 +10,9 @@ from flask.cli import AppGroup
 
 from bot import store
 from bot.audit.forms import TEAM_NAME_MAX_LENGTH
-from bot.console.names import clean_name
 from bot.db import get_db
 from bot.links import audit_link
+from bot.store.names import clean_name
 
 team_commands = AppGroup("team", help="Create teams and hand out their audit links.")
 DEMO_TEAM_NAME = "Demo parent-infant team"

@@ -216,8 +216,11 @@ def rows_in_python(db, tree: Tree, *, include_archived: bool = False) -> list[na
 def table_in_python(db, tree: Tree, asked: TableQuery) -> ProgressTable:
     """The progress table by evaluating every team in Python: filtered, sorted and paged."""
     every_row = rows_in_python(db, tree, include_archived=asked.include_archived)
-    pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
-    rows = [row for row in every_row if row not in pending]
+    waiting = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
+    rows = [row for row in every_row if row not in waiting]
+    pending = national.filter_rows(
+        waiting, nation=asked.nation, status=asked.status, result=asked.result, query=asked.query
+    )
     chosen = national.filter_rows(
         rows, nation=asked.nation, status=asked.status, result=asked.result, query=asked.query
     )

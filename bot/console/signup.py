@@ -23,10 +23,10 @@ from bot import store
 from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input
 from bot.console import national
 from bot.console.auth import EMAIL_PATTERN
-from bot.console.names import clean_name
 from bot.db import get_db
 from bot.links import audit_link
 from bot.store import signups
+from bot.store.names import clean_name
 from bot.throttle import client_address, throttle
 
 bp = Blueprint("signup", __name__, url_prefix="/signup")

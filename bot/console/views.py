@@ -44,13 +44,13 @@ from bot.audit.state import load_audit_state
 from bot.console import exports, national, progress, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
-from bot.console.names import clean_name
 from bot.console.recording import record, recorded
 from bot.console.standings import standings
 from bot.db import get_db
 from bot.links import audit_link, external_url
 from bot.plan.download import plan_download
 from bot.store import signups
+from bot.store.names import clean_name
 from bot.trees import current_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

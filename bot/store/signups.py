@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from bot.console.names import fold_name
 from bot.store.connection import write_transaction
+from bot.store.names import fold_name
 from bot.store.rows import one, select, stamp
 
 

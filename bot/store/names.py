@@ -1,4 +1,4 @@
-"""Team names: cleaned the same way everywhere, and compared after folding.
+"""Team names: cleaned the same way everywhere, and compared after folding (no database).
 
 Pure Python. Every way a team is named (sign-up, "Add a team", the import, the command line)
 cleans the name with `clean_name` and checks it with `fold_name`, so "St Mary’s", "st marys"
