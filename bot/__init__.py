@@ -36,11 +36,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from bot import assets, db, i18n, site, trees
+    from bot import assets, db, i18n, mail, site, trees
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
     from bot.console import commands as console_commands
-    from bot.console import signup
+    from bot.console import routes, signup  # noqa: F401 (routes: their import adds them)
     from bot.console import views as console_views
 
     trees.init_app(app)
@@ -52,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_views.bp)
     console_commands.init_app(app)
     console_auth.init_app(app)
+    mail.init_app(app)
     app.register_blueprint(console_views.bp)
     app.register_blueprint(signup.bp)
 

@@ -73,7 +73,15 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds the first lock lasts; each further failure doubles it, up to an hour",
     ),
     Setting("SIGNUP_LIMIT", "10 per hour", "team sign-ups per address"),
+    Setting(
+        "SIGNUP_PENDING_LIMIT",
+        50,
+        "sign-ups that may wait for approval at once; past it the sign-up page says to try later",
+    ),
     Setting("ADMIN_SESSION_HOURS", 12, "hours a console sign-in lasts"),
+    Setting(
+        "ADMIN_IDLE_MINUTES", 30, "minutes without a console request that end a console sign-in"
+    ),
     Setting(
         "ADMIN_PASSWORD_HASH",
         "scrypt:32768:8:1",
@@ -98,6 +106,41 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "years a team's answers are kept after its last audit, as the privacy notice says "
         "(none: kept while the team uses the service, deleted on request)",
+    ),
+    Setting(
+        "SMTP_HOST",
+        None,
+        "the mail server invitations and reminders go through (none: each message is written "
+        "as an .eml file in AUDIT_MAIL_OUTBOX_DIR instead)",
+    ),
+    Setting("SMTP_PORT", None, "the mail server's port (none: 587, or 465 with tls, 25 with none)"),
+    Setting(
+        "SMTP_USERNAME", None, "the user name to sign in to the mail server as (none: no sign-in)"
+    ),
+    Setting("SMTP_PASSWORD", None, "the password for that user name"),
+    Setting(
+        "SMTP_SECURITY",
+        "starttls",
+        "how the connection to the mail server is protected: starttls, tls or none",
+    ),
+    Setting(
+        "MAIL_FROM",
+        None,
+        "the address mail is sent from, e.g. Parent-Infant Foundation <audit@example.org> "
+        "(required with AUDIT_SMTP_HOST)",
+    ),
+    Setting(
+        "MAIL_REPLY_TO", None, "where replies to invitations and reminders go (none: the sender)"
+    ),
+    Setting(
+        "MAIL_OUTBOX_DIR",
+        str(PROJECT_ROOT / "instance" / "outbox"),
+        "where messages are written as .eml files when there is no mail server",
+    ),
+    Setting(
+        "MAIL_SEND_SECONDS",
+        30,
+        "how often each worker looks for queued mail to send or retry (0: only `flask mail send`)",
     ),
     Setting(
         "TRUST_PAGES_DIR",

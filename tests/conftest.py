@@ -62,7 +62,14 @@ def _roomy(folder: str) -> bool:
 
 
 #: What every test app starts from; `new_app`'s keywords are laid over it.
-BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "ADMIN_PASSWORD_HASH": TEST_PASSWORD_HASH}
+#: No background mail sender: a test sends queued mail itself (`flask mail send`), unless it is
+#: about the sender.
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "ADMIN_PASSWORD_HASH": TEST_PASSWORD_HASH,
+    "MAIL_SEND_SECONDS": 0,
+}
 #: The `app` fixture's: CSRF off, so tests post forms without fetching a token first.
 TEST_CONFIG = {**BASE_CONFIG, "WTF_CSRF_ENABLED": False}
 

@@ -45,7 +45,7 @@ def test_an_admin_hands_out_a_link_and_sees_the_finished_audit_everywhere(app, r
     assert team_browser.post(f"/a/{token}/finish").headers["Location"].endswith("/result")
 
     table = console.get("/admin/").text
-    row = table.split("Meadow Parent-Infant Team")[1].split("</tr>")[0]
+    row = table.split(">Meadow Parent-Infant Team</a>")[1].split("</tr>")[0]
     assert "Finished" in row and "Specialised parent-infant relationship team" in row
 
     picture = console.get("/admin/national").text

@@ -114,10 +114,13 @@ def test_an_unknown_team_is_not_found(console):
 # -- links ----------------------------------------------------------------------------------
 
 
-def test_a_reissued_link_replaces_the_old_one_at_once(app, console):
+def test_a_reissue_asks_first_then_replaces_the_old_link_at_once(app, console):
     team_id, page = create_team(console)
     old = token_of(shown_link(page.text))
-    response = console.post(f"/admin/teams/{team_id}/link/reissue")
+    asked = console.post(f"/admin/teams/{team_id}/link/reissue")
+    assert asked.status_code == 200 and f"ending …{old[-4:]}, stops working at once" in asked.text
+    assert opens(app, old)
+    response = console.post(f"/admin/teams/{team_id}/link/reissue", data={"confirmed": "yes"})
     assert response.headers["Location"] == f"/admin/teams/{team_id}/link"
     new = token_of(shown_link(console.get(response.headers["Location"]).text))
     assert new != old
@@ -219,8 +222,8 @@ def test_the_progress_table_shows_status_result_activity_and_contributors(app, c
     assert "Specialised parent-infant relationship team" in rows["Finished team"]
     assert re.search(r"In progress: \d+%", rows["Started team"])
     assert "Not started" in rows["Quiet team"]
-    assert re.search(r"<td>1</td>\s*</tr>", rows["Finished team"])
-    assert re.search(r"<td>0</td>\s*</tr>", rows["Quiet team"])
+    assert re.search(r"<td>1</td>\s*<td class=\"mail-cell\">", rows["Finished team"])
+    assert re.search(r"<td>0</td>\s*<td class=\"mail-cell\">", rows["Quiet team"])
 
 
 def test_the_progress_table_filters_and_sorts(app, console):

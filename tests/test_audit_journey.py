@@ -286,6 +286,7 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(new_app):
     app = new_app(SECRET_KEY="t")
     with app.app_context():
         _, token = store.create_team(get_db(), "CSRF team")
+        store.set_setting(get_db(), "signup_open", "1")  # sign-up starts closed
     client = app.test_client()
     post_rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
     assert post_rules

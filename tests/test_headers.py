@@ -7,7 +7,7 @@ import pytest
 from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
-from tests.admin_support import make_admin, sign_in_directly
+from tests.admin_support import make_admin, open_signup, sign_in_directly
 from tests.profiles import SPECIALISED
 
 
@@ -60,7 +60,8 @@ def test_every_console_page_says_no_store(app, client, finished_team):
         assert response.headers["Cache-Control"] == "no-store", url
 
 
-def test_sign_in_sign_up_home_and_error_pages_say_no_store(client, team):
+def test_sign_in_sign_up_home_and_error_pages_say_no_store(app, client, team):
+    open_signup(app)
     for path in ("/", "/admin/login", "/signup/", "/a/unknown-link/", "/no-such-page"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
     assert client.post("/signup/", data={"name": ""}).headers["Cache-Control"] == "no-store"

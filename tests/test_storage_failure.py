@@ -151,7 +151,7 @@ def test_a_long_write_lock_keeps_the_name_on_the_start_page(app, client, opened,
     assert 'value="Morag"' in response.text and 'value="Lead"' in response.text
 
 
-def test_a_sign_up_is_kept_when_the_database_cannot_be_opened(client, failing_connect):
+def test_a_sign_up_is_kept_when_the_database_cannot_be_opened(app, client, failing_connect):
     typed = {"name": "Harbour <Team> & Co", "nation": "wales", "contact_email": "a@b.example"}
     response = client.post("/signup/", data=typed)
     assert response.status_code == 503

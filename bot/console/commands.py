@@ -9,9 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot import store
-from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_line
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH
 from bot.db import get_db
 from bot.links import audit_link
+from bot.store.names import clean_name
 
 team_commands = AppGroup("team", help="Create teams and hand out their audit links.")
 DEMO_TEAM_NAME = "Demo parent-infant team"
@@ -19,7 +20,7 @@ DEMO_TEAM_NAME = "Demo parent-infant team"
 
 def _team_name(_ctx, _param, name: str) -> str:
     """Clean NAME as the sign-up and console forms do, and hold it to their length limit."""
-    cleaned = clean_line(name)
+    cleaned = clean_name(name)
     if not cleaned:
         raise click.BadParameter("give the team a name (it is empty once cleaned)")
     if len(cleaned) > TEAM_NAME_MAX_LENGTH:

@@ -12,14 +12,18 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from bot import store
+from bot.store.link_status import link_statuses
 from bot.tree import model as m
 
+UK = ZoneInfo("Europe/London")
+ONE_HOUR = timedelta(hours=1)
 BATCH_SIZE = 200
 CSV_CHUNK_ROWS = 1000  # lines of the answers CSV a chunk
 CHUNK_RECORDS = 200  # records a chunk elsewhere: a record is a dict, so fewer are held
@@ -31,7 +35,10 @@ TEAM_COLUMNS = [
     "area",
     "host_type",
     "contact_email",
+    "contact_name",
     "self_registered",
+    "approval",
+    "link_status",
     "team_created",
     "team_archived",
 ]
@@ -102,21 +109,34 @@ def audit_columns(tree: m.Tree) -> list[str]:
 
 
 def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat(timespec="seconds")
+    """A time as the console shows it, UK time, with its offset: "2026-06-01T11:00:00+01:00"."""
+    return None if moment is None else moment.astimezone(UK).isoformat(timespec="seconds")
+
+
+uk_time = _time
+
+_UK_OFFSETS: dict[str, timedelta] = {}
 
 
 def _stamp_in_seconds(text: str) -> str:
-    """A stored stamp ("...T01:46:50.123456+00:00", `store.stamp`) to the second, as `_time`
-    gives it, by cutting the text: a million answers are not parsed and printed again.
+    """A stored stamp ("...T01:46:50.123456+00:00", `store.stamp`) in UK time to the second,
+    as `_time` gives it: a million answers are not all parsed and printed again.
 
-    A stamp already to the second in UTC ("...T01:46:50+00:00", as rows written by other
-    tools may hold) is given back as it is.
+    The UK's offset from UTC is found once per hour of stamps: in winter (offset 0) the text is
+    cut; in summer the hour is moved on by one.
     """
-    if text.endswith("+00:00") and text[10:11] == "T":
-        if len(text) == 32 and text[19] == ".":
+    if text.endswith("+00:00") and text[10:11] == "T" and len(text) in (25, 32):
+        hour = text[:13]
+        offset = _UK_OFFSETS.get(hour)
+        if offset is None:
+            if len(_UK_OFFSETS) > 100_000:
+                _UK_OFFSETS.clear()
+            moment = datetime.fromisoformat(hour + ":00:00+00:00")
+            offset = _UK_OFFSETS[hour] = moment.astimezone(UK).utcoffset()
+        if not offset:
             return text[:19] + "+00:00"
-        if len(text) == 25:
-            return text
+        local = datetime.fromisoformat(text[:19]) + offset
+        return local.isoformat() + "+01:00" if offset == ONE_HOUR else _time(store.parse_time(text))
     return _time(store.parse_time(text))
 
 
@@ -128,7 +148,14 @@ def _team_fields(team: dict) -> dict[str, Any]:
         "area": team["area"],
         "host_type": team["host_type"],
         "contact_email": team["contact_email"],
+        "contact_name": team.get("contact_name"),
         "self_registered": team["self_registered"],
+        "approval": "rejected"
+        if team.get("rejected")
+        else "pending"
+        if team.get("pending")
+        else "approved",
+        "link_status": None,
         "team_created": _time(team["created"]),
         "team_archived": _time(team["archived"]),
     }
@@ -146,10 +173,12 @@ def audit_records(
         audit_ids = [item["audit"]["id"] for item in batch if item["audit"]]
         standing_of = store.standings(db, audit_ids)
         people = store.contributor_counts(db, audit_ids)
+        link_of = link_statuses(db, [item["team"]["id"] for item in batch])
         for item in batch:
             audit = item["audit"]
             standing = standing_of[audit["id"] if audit else None]
             record = _team_fields(item["team"])
+            record["link_status"] = link_of.get(item["team"]["id"])
             record.update(
                 {
                     "audit_id": audit["id"] if audit else None,

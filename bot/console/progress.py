@@ -70,8 +70,11 @@ def progress_table(db, tree: Tree, asked: TableQuery) -> ProgressTable:
     """Return the page of the teams matching `asked`'s filters, in its order; sign-ups awaiting
     approval apart."""
     every_row = progress_rows(db, include_archived=asked.include_archived)
-    pending = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
+    waiting = [row for row in every_row if row.team["pending"] and not row.team["archived"]]
     rows = [row for row in every_row if not (row.team["pending"] and not row.team["archived"])]
+    pending = national.filter_rows(
+        waiting, nation=asked.nation, status=asked.status, result=asked.result, query=asked.query
+    )
     chosen = national.filter_rows(
         rows, nation=asked.nation, status=asked.status, result=asked.result, query=asked.query
     )

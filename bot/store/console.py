@@ -100,11 +100,11 @@ def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
         db.table("settings").upsert({"key": key, "value": value}, pk="key")
 
 
-TEAM_FIELDS = ("name", "nation", "area", "host_type", "contact_email")
+TEAM_FIELDS = ("name", "nation", "area", "host_type", "contact_email", "contact_name")
 
 
 def update_team(db: sqlite_utils.Database, team_id: int, **fields: Any) -> None:
-    """Change a team's descriptive fields (name, nation, area, host_type, contact_email)."""
+    """Change a team's descriptive fields (`TEAM_FIELDS`)."""
     unknown = set(fields) - set(TEAM_FIELDS)
     if unknown:
         raise ValueError(f"not a team field: {', '.join(sorted(unknown))}")

@@ -57,7 +57,7 @@ def one(db: sqlite_utils.Database, sql: str, params: list[Any] | dict) -> dict |
     return None if row is None else dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
-TIME_COLUMNS = ("created", "archived", "started", "updated", "finished")
+TIME_COLUMNS = ("created", "archived", "started", "updated", "finished", "rejected")
 
 
 def typed_row(row: dict | None) -> dict | None:
@@ -86,10 +86,12 @@ TEAM_COLUMNS = (
     "area",
     "host_type",
     "contact_email",
+    "contact_name",
     "self_registered",
     "pending",
     "created",
     "archived",
+    "rejected",
 )
 
 

@@ -315,6 +315,120 @@ def m013_one_standing_per_audit(db: sqlite_utils.Database) -> None:
             keep_standing(db, audit_id, tree)
 
 
+@migrations()
+def m029_mail(db: sqlite_utils.Database) -> None:
+    """Give teams a contact name; create the outbox and the console's edited mail templates.
+
+    An outbox row is written in the transaction of the action that sends it (`store.outbox`),
+    so a mail server that is down loses nothing. `link` holds an invitation's fresh link only
+    until the message is sent or given up on; the stored body has a marker in its place.
+    """
+    db.table("teams").add_column("contact_name", str)
+    db.table("outbox").create(
+        {
+            "id": int,
+            "team_id": int,
+            "kind": str,
+            "language": str,
+            "recipient": str,
+            "recipient_name": str,
+            "subject": str,
+            "body": str,
+            "link": str,
+            "link_hint": str,
+            "message_id": str,
+            "state": str,
+            "attempts": int,
+            "queued": str,
+            "queued_by": int,
+            "next_attempt": str,
+            "claimed_until": str,
+            "sent": str,
+            "last_error": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={
+            "kind",
+            "language",
+            "recipient",
+            "subject",
+            "body",
+            "message_id",
+            "state",
+            "attempts",
+            "queued",
+            "next_attempt",
+        },
+        defaults={"attempts": 0},
+        strict=True,
+    )
+    db.table("outbox").create_index(["state", "next_attempt"])
+    db.table("outbox").create_index(["team_id", "id"])
+    db.table("mail_templates").create(
+        {
+            "kind": str,
+            "language": str,
+            "subject": str,
+            "body": str,
+            "updated": str,
+            "updated_by": int,
+        },
+        pk=("kind", "language"),
+        not_null={"subject", "body", "updated"},
+        strict=True,
+    )
+
+
+@migrations()
+def m029_imports(db: sqlite_utils.Database) -> None:
+    """Record each import from a spreadsheet and the teams it made, for its page of links."""
+    db.table("imports").create(
+        {"id": int, "created": str, "admin_id": int, "teams": int},
+        pk="id",
+        not_null={"created", "teams"},
+        strict=True,
+    )
+    db.table("import_teams").create(
+        {"import_id": int, "team_id": int},
+        pk=("import_id", "team_id"),
+        foreign_keys=[("import_id", "imports", "id"), ("team_id", "teams", "id")],
+        strict=True,
+    )
+
+
+@migrations()
+def m029_accounts(db: sqlite_utils.Database) -> None:
+    """Let an admin account be disabled; keep a record of every console action and the
+    sessions signed out one by one (until their absolute limit would have ended them)."""
+    db.table("admins").add_column("disabled", str)
+    db.table("console_actions").create(
+        {
+            "id": int,
+            "at": str,
+            "admin_id": int,
+            "admin_email": str,
+            "action": str,
+            "team_id": int,
+            "detail": str,
+        },
+        pk="id",
+        not_null={"at", "action", "detail"},
+        defaults={"detail": ""},
+        strict=True,
+    )
+    db.table("console_actions").create_index(["team_id", "id"])
+    db.table("admin_signouts").create(
+        {"session_hash": str, "until": float}, pk="session_hash", not_null={"until"}, strict=True
+    )
+
+
+@migrations()
+def m029_rejected(db: sqlite_utils.Database) -> None:
+    """Give teams `rejected`: when a console user rejected the sign-up (its link dies)."""
+    db.table("teams").add_column("rejected", str)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
     use_wal(db)

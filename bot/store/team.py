@@ -69,6 +69,7 @@ def create_team(
     area: str | None = None,
     host_type: str | None = None,
     contact_email: str | None = None,
+    contact_name: str | None = None,
     self_registered: bool = False,
     link_expires: datetime | None = None,
 ) -> tuple[int, str]:
@@ -88,6 +89,7 @@ def create_team(
                     "area": area,
                     "host_type": host_type,
                     "contact_email": contact_email,
+                    "contact_name": contact_name,
                     "self_registered": int(bool(self_registered)),
                     "pending": int(bool(self_registered)),
                     "created": now,
