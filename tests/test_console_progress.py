@@ -6,7 +6,7 @@ from bot import create_app, store
 from bot.tree.assessment import Standing
 from bot.tree.loader import DEFAULT_TREE
 from tests.admin_support import make_admin, sign_in_directly
-from tests.conftest import BASE_CONFIG, proved_tree
+from tests.conftest import BASE_CONFIG, question_tree
 from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, walk
 
@@ -106,7 +106,7 @@ def test_a_database_from_before_one_standing_per_audit_shows_where_each_team_sta
     with store.write_transaction(db):
         store.migrations.apply(db, stop_before="m013_one_standing_per_audit")
     content = DEFAULT_TREE.read_text(encoding="utf-8")
-    tree = proved_tree()
+    tree = question_tree()
     store.save_tree(db, tree.digest, tree.id, tree.version, content)
     now = store.stamp()
     for name, status, answers in (

@@ -199,7 +199,7 @@ def test_several_senders_at_once_send_each_message_once(mail_app, port):
     path = mail_app.config["DB"]
     with MailServer(port) as inbox:
         senders = [
-            threading.Thread(target=send_due, args=(store.connect(path), settings))
+            threading.Thread(target=lambda: send_due(store.connect(path), settings))
             for _ in range(3)
         ]
         for sender in senders:

@@ -8,9 +8,9 @@ from datetime import date
 from flask import Response, current_app
 
 from bot import store
-from bot.console import exports, national
+from bot.console import exports, national, progress
 from bot.console.actions_log import RECORD_COLUMNS
-from bot.console.views import _national_picture, bp
+from bot.console.views import bp
 from bot.console.workbook import XLSX_MIMETYPE, workbook_bytes
 from bot.db import get_db
 from bot.store import accounts
@@ -61,7 +61,7 @@ def export_answers_xlsx():
 @bp.get("/exports/national.xlsx")
 def export_national_xlsx():
     tree = current_tree()
-    records = national.picture_records(tree, _national_picture(tree))
+    records = national.picture_records(tree, progress.national_picture(get_db(), tree))
     return _download(
         "national-figures", workbook_bytes("National figures", national.PICTURE_COLUMNS, records)
     )
