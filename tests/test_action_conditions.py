@@ -32,6 +32,11 @@ def chosen(answers, question_id):
     return value if isinstance(value, list) else []
 
 
+#: How often each experience band must have supervision, from the self-audit page: "one-hour
+#: reflective clinical supervision a week" under three years, "one hour per fortnight" after.
+OFTEN_ENOUGH = {"under3": ("weekly",), "3plus": ("weekly", "fortnightly")}
+
+
 def supervision_in_place(a):
     bands = [
         (
@@ -45,9 +50,37 @@ def supervision_in_place(a):
     ]
     staffed = [band for band in bands if band[0]]
     return bool(staffed) and all(
-        hours >= rate * wte and a.get(f"sup_{name}_each") == "each_gets_share"
+        hours >= rate * wte
+        and a.get(f"sup_{name}_each") == "each_gets_share"
+        and a.get(f"sup_{name}_frequency") in OFTEN_ENOUGH[name]
         for _, hours, wte, rate, name in staffed
     )
+
+
+def band_has_hours(a, name, rate):
+    """True when the band has no one, or has at least its pro-rata hours."""
+    count, hours, wte = (a.get(f"sup_{name}_{kind}") for kind in ("count", "hours", "wte"))
+    return not count or hours >= rate * wte
+
+
+def band_often_enough(a, name):
+    return not a.get(f"sup_{name}_count") or a.get(f"sup_{name}_frequency") in OFTEN_ENOUGH[name]
+
+
+def each_gets_share(a):
+    return all(
+        not a.get(f"sup_{name}_count") or a.get(f"sup_{name}_each") == "each_gets_share"
+        for name in OFTEN_ENOUGH
+    )
+
+
+PSYCHOLOGY = {"clinical_psychologist", "counselling_psychologist", "educational_psychologist"}
+
+
+def two_disciplines(a):
+    """Psychologists of every kind are one discipline (docs/decisions.md, decision 10)."""
+    professions = set(chosen(a, "mdt_professions"))
+    return len(professions) >= 2 and not professions <= PSYCHOLOGY
 
 
 def two_budgets(a):
@@ -56,19 +89,21 @@ def two_budgets(a):
 
 
 CONTRADICTED = {
+    "add_under3_hours": lambda a: band_has_hours(a, "under3", 4),
+    "add_3plus_hours": lambda a: band_has_hours(a, "3plus", 2),
+    "weekly_under3": lambda a: band_often_enough(a, "under3"),
+    "fortnightly_3plus": lambda a: band_often_enough(a, "3plus"),
+    "share_for_each": each_gets_share,
     "supervision_policy": supervision_in_place,
-    "supervision_log": supervision_in_place,
     "separate_from_line_management": lambda a: (
         a.get("sup_line_management") in ("different_person", "separate_sessions")
     ),
     "lead_supervision": lambda a: a.get("sup_3plus_each") in (None, "each_gets_share"),
-    "model_specific_budget": lambda a: "vig" not in chosen(a, "staff_modalities"),
     "recruit_mh_professional": lambda a: (
         {"clinical_psychologist", "child_psychotherapist"} <= set(chosen(a, "mdt_professions"))
     ),
     "map_roles": lambda a: (
-        len(chosen(a, "mdt_professions")) >= 2
-        and bool(set(chosen(a, "mdt_professions")) & set(MH_PROFESSIONS))
+        two_disciplines(a) and bool(set(chosen(a, "mdt_professions")) & set(MH_PROFESSIONS))
     ),
     "map_levels_of_need": lambda a: len(chosen(a, "mdt_thrive_levels")) >= 2,
     "evidence_based_offer": lambda a: a.get("mdt_evidence_based") in ("several", "one"),
@@ -164,7 +199,6 @@ CONTRADICTED = {
 
 # Actions that apply to every team with the gap (no `when`): shown only while it is a gap.
 FOR_EVERY_GAP = {
-    "professional_safeguarding",
     "shared_core_training",
     "team_training_plan",
     "infant_observation",
@@ -236,7 +270,10 @@ def test_the_citations_for_rules_from_the_self_audit_page_cite_it():
     by_id = {action.id: action for d in TREE.descriptors for action in d.actions}
     for action_id in (
         "supervision_policy",
-        "supervision_log",
+        "add_under3_hours",
+        "weekly_under3",
+        "add_3plus_hours",
+        "fortnightly_3plus",
         "confirm_lead_level",
         "keep_8b_evidence",
     ):

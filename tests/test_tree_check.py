@@ -40,6 +40,14 @@ BROKEN = [
         "unknown question 'staf_count'",
     ),
     (
+        "unknown name in an action's text",
+        "        text: Write a policy.",
+        "        text: Write a policy for {staf_count} people.",
+        "      - id: policy",
+        "descriptor supervision action policy",
+        "'text' uses unknown {staf_count}",
+    ),
+    (
         "cycle",
         '      - value: "no"\n        next: end',
         '      - value: "no"\n        next: ages',

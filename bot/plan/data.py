@@ -336,10 +336,10 @@ def plan_dict(state: AuditState, today: date | None = None) -> dict[str, Any]:
                     "actions": [
                         {
                             "id": action.id,
-                            "text": gettext(action.text),
+                            "text": text,
                             "source": _source_text(tree, action),
                         }
-                        for action in actions
+                        for action, text in zip(actions, item.action_texts, strict=True)
                     ],
                 }
             )

@@ -91,6 +91,12 @@ class DescriptorOutcome:
     because: Reason | None
     decided_by: tuple[str, ...]
     actions: tuple[m.Action, ...]
+    #: The values that fill the chosen actions' `{placeholders}` ("add {under3_short} hours").
+    action_params: Mapping[str, Any] = field(default_factory=dict)
+
+    def action_text(self, action: m.Action) -> Reason:
+        """Return a chosen action's sentence with the values that fill it."""
+        return Reason(action.text, self.action_params)
 
 
 @dataclass(frozen=True)
@@ -311,12 +317,18 @@ def evaluate(tree: m.Tree, answers: Mapping[str, Any]) -> Evaluation:
         rule, names = descriptor_status(descriptor, on_path, flags)
         params = {name: names.get(name) for name in _PLACEHOLDER.findall(rule.because)}
         decided_by = tuple(question_id for question_id in questions if question_id in on_path)
+        actions = _actions(descriptor, rule.status, names, flags)
         outcomes[descriptor.id] = DescriptorOutcome(
             descriptor.id,
             rule.status,
             Reason(rule.because, params),
             decided_by,
-            _actions(descriptor, rule.status, names, flags),
+            actions,
+            {
+                name: names.get(name)
+                for action in actions
+                for name in _PLACEHOLDER.findall(action.text)
+            },
         )
     classification = reasons = to_reach = None
     if journey.complete:

@@ -850,6 +850,11 @@ class _Builder:
             for action in descriptor.actions:
                 action_where = f"{where} action {action.id}"
                 check_expression(action.when, action.when_line, action_where, names | {m.GAP})
+                for placeholder in re.findall(r"\{([^{}]*)\}", action.text):
+                    if placeholder not in names and placeholder not in questions:
+                        self.problem(
+                            action.line, action_where, f"'text' uses unknown {{{placeholder}}}"
+                        )
                 if action.chapter and action.chapter not in tree.sources_by_id:
                     self.problem(
                         action.line, action_where, f"unknown source chapter '{action.chapter}'"
