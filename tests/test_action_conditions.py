@@ -99,9 +99,10 @@ CONTRADICTED = {
         a.get("sup_line_management") in ("different_person", "separate_sessions")
     ),
     "lead_supervision": lambda a: a.get("sup_3plus_each") in (None, "each_gets_share"),
-    "recruit_mh_professional": lambda a: (
-        {"clinical_psychologist", "child_psychotherapist"} <= set(chosen(a, "mdt_professions"))
+    "recruit_mh_professional": lambda a: bool(
+        {"clinical_psychologist", "child_psychotherapist"} & set(chosen(a, "mdt_professions"))
     ),
+    "add_discipline": two_disciplines,
     "map_roles": lambda a: (
         two_disciplines(a) and bool(set(chosen(a, "mdt_professions")) & set(MH_PROFESSIONS))
     ),
@@ -117,6 +118,7 @@ CONTRADICTED = {
             or a.get("lead_soulbury_scale") == "senior_or_principal"
         )
     ),
+    "map_local_system": lambda a: a.get("referral_pathway") != "none",
     "create_lead_capacity": lambda a: a.get("lead_arrangement") in ("led_by", "oversight"),
     "lead_aimh_training": lambda a: a.get("lead_aimh_level3") == "yes",
     "adult_risk_policy": lambda a: a.get("lead_adult_risk") == "yes",
@@ -126,11 +128,17 @@ CONTRADICTED = {
         and a.get("lead_pay_band") not in ("band_8b", "band_8a_or_below")
     ),
     "aimh_self_assessment": lambda a: a.get("staff_aimh_level") != "not_assessed",
-    "modality_training": lambda a: "none_yet" not in chosen(a, "staff_modalities"),
-    "keep_registration": lambda a: (
-        not (set(chosen(a, "mdt_professions")) & {"health_visitor", "midwife", "social_worker"})
-    ),
     "antenatal_referrals": lambda a: a.get("referral_age_start") == "from_pregnancy",
+    "shared_core_training": lambda a: (
+        bool(chosen(a, "staff_modalities")) and "none_yet" not in chosen(a, "staff_modalities")
+    ),
+    "perinatal_pathway": lambda a: a.get("further_perinatal_pathway") in (None, "established"),
+    "co_produce_service": lambda a: a.get("further_coproduction") in (None, "established"),
+    "child_protection_pathway": lambda a: (
+        a.get("further_child_protection") in (None, "established")
+    ),
+    "babys_voice": lambda a: a.get("further_babys_voice") in (None, "established"),
+    "engage_fathers": lambda a: a.get("further_fathers") in (None, "established"),
     "reword_criteria": lambda a: a.get("referral_relationship_concern") == "yes",
     "risk_checklist": lambda a: a.get("referral_relationship_concern") == "yes",
     "no_ability_to_pay": lambda a: (
@@ -144,7 +152,6 @@ CONTRADICTED = {
         and "parental_mental_health" not in chosen(a, "referral_limiting_characteristic")
     ),
     "standard_assessment": lambda a: a.get("clinical_individual_assessment") == "every_family",
-    "engagement": lambda a: a.get("clinical_individual_assessment") == "every_family",
     "intervention_menu": lambda a: (
         a.get("clinical_tailored_package") == "tailored_from_range"
         and len(chosen(a, "mdt_thrive_levels")) >= 2
@@ -154,7 +161,6 @@ CONTRADICTED = {
         and a.get("mdt_evidence_based") in ("several", "one")
     ),
     "brief_parent_therapy": lambda a: a.get("clinical_tailored_package") == "tailored_from_range",
-    "plan_endings": lambda a: a.get("clinical_tailored_package") == "tailored_from_range",
     "relationship_is_client": lambda a: a.get("clinical_primary_focus") == "relationship",
     "measure_relationship": lambda a: a.get("clinical_primary_focus") == "relationship",
     "dyadic_offer": lambda a: a.get("clinical_dyadic") != "mostly_individual",
@@ -169,20 +175,16 @@ CONTRADICTED = {
     ),
     "workforce_programmes": lambda a: bool(set(chosen(a, "systems_mechanisms")) & set(TRAINING)),
     "strategic_board": lambda a: "advice_system_leaders" in chosen(a, "systems_mechanisms"),
-    "report_system_impact": lambda a: not set(chosen(a, "systems_mechanisms")) & set(TRAINING),
+    "report_system_impact": lambda a: "none" in chosen(a, "systems_mechanisms"),
     "record_system_work": lambda a: (a.get("systems_share_percent") or 0) >= 50,
-    "agree_measures": lambda a: (
-        a.get("outcomes_collection") == "routine" and "funders" in chosen(a, "outcomes_reporting")
-    ),
+    "agree_measures": lambda a: a.get("outcomes_collection") == "routine",
     "measure_set": lambda a: "recognised_tools" in chosen(a, "outcomes_kinds"),
     "goal_based_outcomes": lambda a: a.get("outcomes_collection") == "routine",
     "data_system": lambda a: a.get("outcomes_collection") == "routine",
+    "report_to_funders": lambda a: "funders" in chosen(a, "outcomes_reporting"),
+    "public_summary": lambda a: "public" in chosen(a, "outcomes_reporting"),
     "add_qualitative": lambda a: (
         "qualitative" in chosen(a, "outcomes_kinds")
-        or a.get("outcomes_collection") == "not_collected"
-    ),
-    "publish_impact": lambda a: (
-        {"funders", "public"} <= set(chosen(a, "outcomes_reporting"))
         or a.get("outcomes_collection") == "not_collected"
     ),
     "tailored_arguments": lambda a: (
@@ -197,20 +199,15 @@ CONTRADICTED = {
     "funding_calendar": lambda a: a.get("funding_term") == "ongoing",
 }
 
-# Actions that apply to every team with the gap (no `when`): shown only while it is a gap.
+# Actions that apply to every team with the gap (no `when`, a `for_every_gap` reason instead):
+# shown only while it is a gap.
 FOR_EVERY_GAP = {
-    "shared_core_training",
     "team_training_plan",
-    "infant_observation",
     "write_pathway",
-    "simple_referral_route",
-    "map_local_system",
     "visit_referrers",
-    "screen_referrals",
-    "state_age_range",
-    "extend_commission",
     "model_extra_demand",
-    "review_ages",
+    "extend_commission",
+    "state_age_range",
     "training_consultation_plan",
 }
 
@@ -235,6 +232,7 @@ def result_answers(result, answers):
 def test_every_action_has_a_condition_or_applies_to_every_team_with_the_gap():
     actions = {action.id: action for d in TREE.descriptors for action in d.actions}
     assert {a for a, action in actions.items() if action.when is None} == FOR_EVERY_GAP
+    assert all(actions[a].for_every_gap.strip() for a in FOR_EVERY_GAP)
     assert {a for a, action in actions.items() if action.when is not None} == set(CONTRADICTED)
 
 
@@ -278,6 +276,32 @@ def test_the_citations_for_rules_from_the_self_audit_page_cite_it():
         "keep_8b_evidence",
     ):
         assert by_id[action_id].chapter == "self_audit", action_id
-    assert by_id["report_system_impact"].section == (
-        "Gathering the expertise and insights of stakeholders"
-    )
+    # Where the 2024 report, not the toolkit, says it (issue 33's citations).
+    for action_id in ("antenatal_referrals", "report_system_impact", "engage_fathers"):
+        assert (by_id[action_id].chapter, by_id[action_id].section) == (
+            "who_holds_baby",
+            "Recommendations",
+        ), action_id
+    # The eligibility section, not the one on joint funding, says to broaden the criteria.
+    assert by_id["negotiate_broader_route"].section == "Eligibility or referral criteria"
+
+
+def test_a_descriptor_suggests_at_most_three_actions_in_the_order_they_must_happen():
+    # A team that only takes babies to one: costed demand, then the contract, then the criteria.
+    answers = {**SPECIALISED, "referral_age_range": "to_first_birthday"}
+    assert [a.id for a in evaluate(TREE, answers).descriptors["referral_age_range"].actions] == [
+        "model_extra_demand",
+        "extend_commission",
+        "state_age_range",
+    ]
+    for profile in PROFILES:
+        for outcome in evaluate(TREE, profile.answers).descriptors.values():
+            assert len(outcome.actions) <= 3
+
+
+def test_a_team_trained_in_parent_infant_models_is_not_told_to_train_in_one():
+    answers = {**SPECIALISED, "staff_aimh_level": "most_practitioners"}
+    assert answers["staff_modalities"] == ["vig", "circle_of_security"]
+    assert "shared_core_training" not in actions_for(answers, "staff_competencies")
+    answers["staff_modalities"] = ["none_yet"]
+    assert "shared_core_training" in actions_for(answers, "staff_competencies")

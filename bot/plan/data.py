@@ -173,12 +173,22 @@ def _chapter_title(tree: m.Tree, action: m.Action) -> str:
     return gettext(source.title) if source else action.chapter
 
 
+def _with_english(english: str) -> str:
+    """Translate a title the sources have only in English, keeping the English in brackets.
+
+    The toolkit, the self-audit page and the 2024 report are in English only: a reader of the
+    Welsh plan finds a section by its English title.
+    """
+    translated = gettext(english)
+    return translated if translated == english else f"{translated} ({english})"
+
+
 def _source_text(tree: m.Tree, action: m.Action) -> str:
     """Cite the chapter by its short name ("Toolkit chapter 7"); the appendix has the rest."""
     return gettext(
         "%(source)s, section ‘%(section)s’",
         source=_chapter_title(tree, action).split(": ", 1)[0],
-        section=gettext(action.section),
+        section=_with_english(action.section),
     )
 
 

@@ -98,6 +98,10 @@ class DescriptorOutcome:
         """Return a chosen action's sentence with the values that fill it."""
         return Reason(action.text, self.action_params)
 
+    def done_when(self, action: m.Action) -> Reason:
+        """Return how the team knows a chosen action is done, with the values that fill it."""
+        return Reason(action.done_when, self.action_params)
+
 
 @dataclass(frozen=True)
 class ToReach:
@@ -243,6 +247,11 @@ def _pending(tree: m.Tree, journey: Journey, question_ids: tuple[str, ...]) -> b
     )
 
 
+#: A descriptor suggests at most this many actions: the first that apply, in the tree's order,
+#: which is the order they must happen in. A plan a team works from all year, not a catalogue.
+MOST_ACTIONS = 3
+
+
 def _actions(
     descriptor: m.Descriptor, status: str, names: Mapping[str, Any], flags: tuple[str, ...]
 ) -> tuple[m.Action, ...]:
@@ -254,7 +263,7 @@ def _actions(
                 chosen.append(action)
         elif action.when.holds(env):
             chosen.append(action)
-    return tuple(chosen)
+    return tuple(chosen[:MOST_ACTIONS])
 
 
 def classify(tree: m.Tree, statuses: Mapping[str, str], flags: tuple[str, ...]) -> str:
@@ -327,7 +336,7 @@ def evaluate(tree: m.Tree, answers: Mapping[str, Any]) -> Evaluation:
             {
                 name: names.get(name)
                 for action in actions
-                for name in _PLACEHOLDER.findall(action.text)
+                for name in _PLACEHOLDER.findall(action.text + action.done_when)
             },
         )
     classification = reasons = to_reach = None
