@@ -9,7 +9,9 @@ download link. The plans, by default:
 - ``not-yet-meeting``: a typical team not yet meeting the definition, made of several profiles'
   gaps at once (supervision a little short, a Band 8B lead, competencies and referrals only to
   the first birthday, no wider systems work, patchy outcomes data);
-- ``not-yet-meeting-cy``: the same team's plan in Welsh.
+- ``not-yet-meeting-cy``: the same team's plan in Welsh;
+- ``re-audit``: the same team a year on (its second audit), with its supervision, lead and
+  wider systems work fixed.
 
     .venv/bin/python bench/plan_preview.py [NAME ...]
 
@@ -54,12 +56,13 @@ TYPICAL_GAPS = (
     "a targeted flag plus another gap",
     "no wider systems work",
 )
-#: name -> (profiles whose changes are combined, language)
-PLANS: dict[str, tuple[tuple[str, ...], str]] = {
-    "specialised": (("everything met",), "en"),
-    "targeted": (("referrals only up to the first birthday",), "en"),
-    "not-yet-meeting": (TYPICAL_GAPS, "en"),
-    "not-yet-meeting-cy": (TYPICAL_GAPS, "cy"),
+#: name -> (profiles whose changes are combined, language, profiles of the audit before)
+PLANS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "specialised": (("everything met",), "en", ()),
+    "targeted": (("referrals only up to the first birthday",), "en", ()),
+    "not-yet-meeting": (TYPICAL_GAPS, "en", ()),
+    "not-yet-meeting-cy": (TYPICAL_GAPS, "cy", ()),
+    "re-audit": (("a targeted flag plus another gap",), "en", TYPICAL_GAPS),
 }
 
 
@@ -75,18 +78,26 @@ def answers_of(profile_names: tuple[str, ...]) -> dict[str, Any]:
     return answers
 
 
-def download_plan(folder: str, profile_names: tuple[str, ...], language: str) -> bytes:
-    app = create_app({"TESTING": True, "DB": f"{folder}/plan.db", "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        _, token = store.create_team(get_db(), "Riverside Parent-Infant Relationship Team")
-    client = app.test_client()
-    client.post(f"/a/{token}/", data={"name": "Dr Amira Okafor", "role": "Clinical lead"})
-    answers = answers_of(profile_names)
+def answer_and_finish(client, token: str, answers: dict[str, Any]) -> None:
     walk(client, token, answers)
     for question_id, note in NOTES.items():
         if question_id in answers:
             client.post(f"/a/{token}/q/{question_id}", data=form_data(answers[question_id], note))
     client.post(f"/a/{token}/finish")
+
+
+def download_plan(
+    folder: str, profile_names: tuple[str, ...], language: str, before: tuple[str, ...] = ()
+) -> bytes:
+    app = create_app({"TESTING": True, "DB": f"{folder}/plan.db", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        _, token = store.create_team(get_db(), "Riverside Parent-Infant Relationship Team")
+    client = app.test_client()
+    client.post(f"/a/{token}/", data={"name": "Dr Amira Okafor", "role": "Clinical lead"})
+    if before:  # last year's audit, then the next one, started from it
+        answer_and_finish(client, token, answers_of(before))
+        client.post(f"/a/{token}/next-audit")
+    answer_and_finish(client, token, answers_of(profile_names))
     if language != "en":
         client.get(f"/language/{language}")
     response = client.get(f"/a/{token}/action-plan.docx")
@@ -135,9 +146,9 @@ def main() -> int:
             return 1
     OUT.mkdir(parents=True, exist_ok=True)
     for name in names:
-        profile_names, language = PLANS[name]
+        profile_names, language, before = PLANS[name]
         with tempfile.TemporaryDirectory() as folder:
-            data = download_plan(folder, profile_names, language)
+            data = download_plan(folder, profile_names, language, before)
         pages = render(name, data)
         print(f"{name}: {pages} A4 pages, {len(data) / 1024:.0f} KiB  (docs/plan-preview/{name}*)")
     return 0

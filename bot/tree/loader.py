@@ -686,7 +686,15 @@ class _Builder:
             when_line=data.line_of("when"),
             done_when=self.text(data, "done_when", action_where),
             for_every_gap=for_every_gap,
+            commissioners=self.true_or_false(data, "commissioners", action_where),
         )
+
+    def true_or_false(self, data: LineDict, key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(data.line_of(key), where, f"'{key}' must be true or false")
+            return False
+        return value
 
     def classification(self, document: LineDict) -> tuple[tuple[str, ...], list[m.Result]]:
         data = document.get("classification")
