@@ -66,6 +66,17 @@ PLANS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
 }
 
 
+#: Most A4 pages each plan may take (issue 33); no page but the last under a third full.
+AIMS = {
+    "specialised": 3,
+    "targeted": 4,
+    "not-yet-meeting": 7,
+    "not-yet-meeting-cy": 8,
+    "re-audit": 7,
+}
+LEAST_FILL = 1 / 3
+
+
 def answers_of(profile_names: tuple[str, ...]) -> dict[str, Any]:
     """Return SPECIALISED with the changes (and dropped answers) of each named profile."""
     by_name = {profile.name: profile for profile in PROFILES}
@@ -111,7 +122,26 @@ def page_count(pdf: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
 
 
-def render(name: str, data: bytes) -> int:
+MARGIN_PT = 20 / 25.4 * 72  # the plan's 20 mm margins; the footer sits in the bottom one
+
+
+def page_fill(pdf: Path) -> list[float]:
+    """How far down each page its text reaches, as a share of the text area (footer left out)."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    shares = []
+    for height, body in re.findall(
+        r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', boxes, re.S
+    ):
+        bottom_edge = float(height) - MARGIN_PT
+        ys = [float(y) for y in re.findall(r'yMax="([\d.]+)"', body) if float(y) < bottom_edge]
+        lowest = max(ys, default=MARGIN_PT)
+        shares.append((lowest - MARGIN_PT) / (bottom_edge - MARGIN_PT))
+    return shares
+
+
+def render(name: str, data: bytes) -> tuple[int, list[float]]:
     for old in OUT.glob(f"{name}.*"):
         old.unlink()
     for old in OUT.glob(f"{name}-[0-9]*.png"):
@@ -130,7 +160,7 @@ def render(name: str, data: bytes) -> int:
     subprocess.run(
         ["pdftoppm", "-png", "-r", str(RESOLUTION), str(pdf), str(OUT / name)], check=True
     )
-    return page_count(pdf)
+    return page_count(pdf), page_fill(pdf)
 
 
 def main() -> int:
@@ -149,8 +179,14 @@ def main() -> int:
         profile_names, language, before = PLANS[name]
         with tempfile.TemporaryDirectory() as folder:
             data = download_plan(folder, profile_names, language, before)
-        pages = render(name, data)
-        print(f"{name}: {pages} A4 pages, {len(data) / 1024:.0f} KiB  (docs/plan-preview/{name}*)")
+        pages, fill = render(name, data)
+        emptiest = min(fill[:-1], default=1.0)  # the last page may be short
+        within = pages <= AIMS[name] and emptiest >= LEAST_FILL
+        print(
+            f"{name}: {pages} A4 pages (aim at most {AIMS[name]}), {len(data) / 1024:.0f} KiB,"
+            f" least-filled page but the last {emptiest:.0%} full:"
+            f" {'within the aims' if within else 'OVER AN AIM'}  (docs/plan-preview/{name}*)"
+        )
     return 0
 
 
