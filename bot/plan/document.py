@@ -22,11 +22,11 @@ works through the tables all year:
    descriptor with something to act on, most pressing first, its priority in its heading: at
    most three steps, each with where it comes from, the team's note it bears on, "Done when",
    and blank lead, date, support and a status to fill in. Next steps under the last table.
-3. Strengths (one line each), then the answers behind each descriptor with a gap, the
-   optional block as recorded practice, the terms the plan uses and the sources it cites.
+3. The answers behind each descriptor with a gap, the optional block as recorded practice,
+   the terms the plan uses and the sources it cites.
 
-Each finding (a descriptor's "because") is printed once: over its action table, or in the
-strengths when the descriptor is met.
+Each finding (a descriptor's "because") is printed once, over its action table; a met
+descriptor with nothing to act on is one row of the status table.
 
 The plan dict::
 
