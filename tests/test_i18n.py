@@ -391,9 +391,12 @@ def test_the_word_plan_in_welsh_has_welsh_headings(cy, team, make_team):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == "Canlyniad: Tîm arbenigol perthynas rhiant a baban"
     assert "Y camau nesaf" in headings
-    assert "Cryfderau" in headings
-    assert any(heading.startswith("Gwaith systemau ehangach") for heading in headings)
-    assert not {"Result", "Action plan", "Next steps", "Strengths"} & set(headings)
+    assert "Cytunwyd gan" in headings
+    assert any(heading.startswith("Llwybr atgyfeirio") for heading in headings)
+    assert not {"Result", "Action plan", "Next steps", "Agreed by"} & set(headings)
+    # The sources are in English only: a Welsh citation keeps the English title to find them by.
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any("adran ‘Argymhellion (Recommendations)’" in cell for cell in cells)
     assert document.core_properties.language == "cy-GB"
     assert document.core_properties.title == "Cynllun gweithredu ar gyfer datblygu'r gwasanaeth"
 

@@ -90,7 +90,7 @@ def test_exact_pro_rata_hours_are_accepted_and_stored(app, client, team):
     team_id, token = team
     reach_hours(client, token)
     response = client.post(f"/a/{token}/q/sup_under3_hours", data=form_data("6.8"))
-    assert path_of(response) == f"/a/{token}/q/sup_under3_each"
+    assert path_of(response) == f"/a/{token}/q/sup_under3_frequency"
     assert stored_answers(app, team_id)["sup_under3_hours"] == 6.8
 
 

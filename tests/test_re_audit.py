@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -166,10 +167,87 @@ def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_i
     assert title in result.split("Descriptors whose status moved")[1].split("</table>")[0]
 
     plan = Document(io.BytesIO(client.get(f"/a/{token}/action-plan.docx").data))
-    text = "\n".join(p.text for p in plan.paragraphs)
-    assert "Since your last audit" in text
     cells = [[cell.text for cell in row.cells] for table in plan.tables for row in table.rows]
-    assert [title, "Not met", "Met"] in cells
+    assert ["Referrals and accessibility", title, "Met", "Not met – moved forward"] in cells
+
+
+def page_one_texts(document) -> list[str]:
+    """The paragraphs of page one: everything before the first section break."""
+    texts = []
+    for paragraph in document.paragraphs:
+        texts.append(paragraph.text)
+        if paragraph._p.pPr is not None and paragraph._p.pPr.sectPr is not None:
+            break
+    return texts
+
+
+def test_a_re_audit_plan_opens_with_the_movement_and_last_times_actions(app, client, team):
+    _, token = team
+    # Last year: referrals only to one and no AIMH assessment; this year both are fixed.
+    before = {**UP_TO_A_YEAR, "staff_aimh_level": "not_assessed"}
+    finish(client, token, before)
+    start_next_audit(client, token)
+    confirm_all(
+        client,
+        token,
+        changes={
+            "referral_age_range": "to_second_birthday_or_beyond",
+            "staff_aimh_level": "all_practitioners",
+        },
+    )
+    client.post(f"/a/{token}/finish")
+    plan = Document(io.BytesIO(client.get(f"/a/{token}/action-plan.docx").data))
+    first_page = page_one_texts(plan)
+    movement = next(text for text in first_page if text.startswith("Moved forward"))
+    assert re.match(
+        r"Moved forward since your last audit \(\w+ \d{4}\): 8 → 10 of 10 descriptors of the "
+        r"definition met\. Result: Not yet meeting the definition → Specialised parent-infant "
+        r"relationship team\.$",
+        movement,
+    )
+    assert first_page.index(movement) < first_page.index(
+        "Result: Specialised parent-infant relationship team"
+    )
+    last_time = next(t for t in plan.tables if t.rows[0].cells[-1].text == "Done or carried over")
+    rows = [[cell.text for cell in row.cells] for row in last_time.rows[1:]]
+    with app.app_context():
+        tree = current_tree()
+        expected = evaluate(tree, before).descriptors
+        titles = {d.id: d.title for d in tree.descriptors}
+    assert [row[0] for row in rows] == [
+        titles[d] for d, outcome in expected.items() for _ in outcome.actions
+    ]
+    assert all(row[3] == "" for row in rows)  # for the team to fill in
+
+
+def test_two_plans_a_year_apart_keep_their_own_dates_and_file_names(app, client, team, monkeypatch):
+    _, token = team
+    a_year_ago = store.utc_now() - timedelta(days=365)
+    with monkeypatch.context() as past:
+        past.setattr("bot.store.rows.utc_now", lambda: a_year_ago)
+        finish(client, token, UP_TO_A_YEAR)
+    start_next_audit(client, token)
+    confirm_all(client, token)
+    client.post(f"/a/{token}/finish")
+    with app.app_context():
+        new, old = store.audits_for_team(get_db(), store.team_by_token(get_db(), token)["id"])
+    this_year = client.get(f"/a/{token}/action-plan.docx")
+    last_year = client.get(f"/a/{token}/audits/{old['id']}/action-plan.docx")
+
+    def named_and_dated(response):
+        name = re.search(
+            r"action-plan-(\d{4}-\d{2}-\d{2})\.docx", response.headers["Content-Disposition"]
+        )
+        document = Document(io.BytesIO(response.data))
+        details = next(p.text for p in document.paragraphs if p.text.startswith("Audit finished: "))
+        return name.group(1), details, document.core_properties.created.date()
+
+    then, now = named_and_dated(last_year), named_and_dated(this_year)
+    assert then[0] == a_year_ago.date().isoformat() and now[0] == store.utc_now().date().isoformat()
+    assert then[0] != now[0] and then[1] != now[1]
+    assert then[2].isoformat() == then[0] and now[2].isoformat() == now[0]
+    # A year later, last year's plan downloaded again is still last year's.
+    assert named_and_dated(client.get(f"/a/{token}/audits/{old['id']}/action-plan.docx")) == then
 
 
 def test_a_question_new_since_last_time_is_asked_fresh(apps):  # noqa: F811

@@ -270,6 +270,7 @@ class DescriptorView:
     status_label: str
     because: str
     actions: list[m.Action]
+    action_texts: list[str]  # each action's sentence with the team's figures in it
 
 
 @dataclass
@@ -302,6 +303,7 @@ def domain_results(state: AuditState) -> list[DomainResult]:
                     status_label(outcome.status),
                     render_reason(tree, outcome.because),
                     list(outcome.actions),
+                    [render_reason(tree, outcome.action_text(a)) for a in outcome.actions],
                 )
             )
         if not views:

@@ -621,15 +621,38 @@ class _Builder:
         else:
             chapter = self.ident(source, "chapter", action_where)
             section = self.text(source, "section", action_where)
+        when = self.expression(data, "when", action_where)
+        for_every_gap = self.text(data, "for_every_gap", action_where, required=False)
+        if "when" not in data and not for_every_gap:
+            self.problem(
+                data.line,
+                action_where,
+                "an action needs a 'when' on the answers that call for it, or 'for_every_gap'"
+                " saying why it fits every team with the gap",
+            )
+        elif "when" in data and for_every_gap:
+            self.problem(
+                data.line, action_where, "an action has 'when' or 'for_every_gap', not both"
+            )
         return m.Action(
             id=action_id,
             text=self.text(data, "text", action_where),
             chapter=chapter,
             section=section,
             line=data.line,
-            when=self.expression(data, "when", action_where),
+            when=when,
             when_line=data.line_of("when"),
+            done_when=self.text(data, "done_when", action_where),
+            for_every_gap=for_every_gap,
+            commissioners=self.true_or_false(data, "commissioners", action_where),
         )
+
+    def true_or_false(self, data: LineDict, key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(data.line_of(key), where, f"'{key}' must be true or false")
+            return False
+        return value
 
     def classification(self, document: LineDict) -> tuple[tuple[str, ...], list[m.Result]]:
         data = document.get("classification")
@@ -808,6 +831,11 @@ class _Builder:
             for action in descriptor.actions:
                 action_where = f"{where} action {action.id}"
                 check_expression(action.when, action.when_line, action_where, names | {m.GAP})
+                for placeholder in re.findall(r"\{([^{}]*)\}", action.text + action.done_when):
+                    if placeholder not in names and placeholder not in questions:
+                        self.problem(
+                            action.line, action_where, f"'text' uses unknown {{{placeholder}}}"
+                        )
                 if action.chapter and action.chapter not in tree.sources_by_id:
                     self.problem(
                         action.line, action_where, f"unknown source chapter '{action.chapter}'"

@@ -102,6 +102,7 @@ def test_keyboard_only_from_the_start_page_through_every_question_type(page, liv
         "sup_under3_count",
         "sup_under3_wte",
         "sup_under3_hours",
+        "sup_under3_frequency",
         "sup_under3_each",
     ):
         assert_on_question(page, question_id)
