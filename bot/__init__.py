@@ -18,14 +18,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     CSRF is checked by every FlaskForm rather than by a global CSRFProtect, so a page whose
     token expired is shown again with its message and the user's input, not a bare 400.
     """
-    from bot import config, logs
+    from bot import config, logs, resources
     from bot.routing import AuditApp
 
+    # The instance folder is Flask's own choice: `instance/` beside the package in a checkout,
+    # `<venv>/var/bot-instance` for an installed wheel (as in Flask's tutorial).
     app = AuditApp(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(resources.TEMPLATES),
+        static_folder=str(resources.STATIC),
     )
     config.configure(app, overrides)
     logs.init_app(app)
@@ -35,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from bot import assets, db, i18n, site, templating, trees
+    from bot import assets, catalogues, db, i18n, site, templating, trees
     from bot.audit import transcript
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
@@ -46,7 +47,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     trees.init_app(app)
     db.init_app(app)
     trees.store_current_tree(app)
-    i18n.init_app(app, str(PROJECT_ROOT / "translations"))
+    translated = [i18n.BABEL_LOCALES[language] for language in i18n.LANGUAGES if language != "en"]
+    catalogues.ensure_compiled(resources.TRANSLATIONS, translated)  # English is the source text
+    i18n.init_app(app, str(resources.TRANSLATIONS))
     site.init_app(app)
     templating.init_app(app)
     assets.init_app(app)

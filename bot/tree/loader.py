@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bot.resources import DEFAULT_TREE
 from bot.tree import model as m
 from bot.tree.check import prove
 from bot.tree.expressions import Expression, ExpressionError, compared_literals, parse
@@ -21,7 +22,6 @@ from bot.tree.problems import Problem, TreeError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 READY_MAX_LENGTH = 120
-DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
 
 # PyYAML is imported when a tree's text is parsed: a restart with an unchanged tree builds it
 # from its kept document (`document_data`) instead. A missing package still stops start-up.
