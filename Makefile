@@ -34,12 +34,12 @@ test: $(STAMP) lint browser-deps
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench wsgi.py
-	$(BIN)/ruff format --check bot tests bench wsgi.py
+	$(BIN)/ruff check bot tests bench wsgi.py setup.py
+	$(BIN)/ruff format --check bot tests bench wsgi.py setup.py
 
 format: $(STAMP)
-	$(BIN)/ruff format bot tests bench wsgi.py
-	$(BIN)/ruff check --fix bot tests bench wsgi.py
+	$(BIN)/ruff format bot tests bench wsgi.py setup.py
+	$(BIN)/ruff check --fix bot tests bench wsgi.py setup.py
 
 tree-check: $(STAMP)
 	$(BIN)/flask --app bot tree check

@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(resources.STATIC),
     )
     config.configure(app, overrides)
+    config.make_instance_folder(app)
     logs.init_app(app)
     hops = app.config["PROXY_FIX"]
     if hops:

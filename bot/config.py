@@ -9,6 +9,7 @@ database), then from the mapping given to `create_app`. Values are read as Flask
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -192,6 +193,16 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     _check_secret_key(app)
 
 
+def make_instance_folder(app: Flask) -> None:
+    """Create the instance folder, readable by the app's user alone (0700), if it can be.
+
+    It keeps the tree's proof, compiled templates and, under `make run`, the secret key. A
+    read-only one is fine: the app then proves the tree and compiles templates in memory.
+    """
+    with contextlib.suppress(OSError):
+        os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+
+
 def _proxy_hops(value: Any) -> int:
     """Read AUDIT_PROXY_FIX as the number of proxies to trust (0: trust no X-Forwarded-*)."""
     if value in (None, "", False):
@@ -225,9 +236,9 @@ def _check_password_hash(method: Any) -> None:
 def _secret_key_from_file(path: Path) -> str:
     """Read the secret key file, creating it with a random key on first use."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_hex(32))
     return path.read_text(encoding="utf-8").strip()
 
 

@@ -19,7 +19,7 @@ from jinja2 import FileSystemBytecodeCache
 def init_app(app: Flask) -> None:
     folder = Path(app.instance_path) / "template-code"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return
     if not os.access(folder, os.W_OK):

@@ -67,7 +67,7 @@ def _keep_proof(folder: Path, key: str, paths: int) -> None:
 
 def _keep(folder: Path, name: str, content: bytes) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as file:
             file.write(content)
         os.replace(file.name, folder / name)

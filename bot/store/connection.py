@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,8 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     SQLite keeps per connection). sqlite3's `timeout` is SQLite's busy timeout.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        create_private(path)
     # isolation_level=None: the sqlite3 driver opens no implicit transactions, so the
     # BEGIN IMMEDIATE issued by write_transaction is the one that counts.
     conn = sqlite3.connect(
@@ -28,6 +30,19 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     )
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn)
+
+
+def create_private(path: Path) -> None:
+    """Create the database file readable by its owner alone (0600), in a 0700 folder if new.
+
+    It holds teams' answers and the hashes of their links. SQLite gives the -wal and -shm files
+    the database file's own mode. On storage that cannot be written, SQLite's own error follows.
+    """
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        pass
 
 
 def use_wal(db: sqlite_utils.Database) -> None:
