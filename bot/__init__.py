@@ -37,7 +37,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from bot import assets, catalogues, db, db_commands, i18n, site, templating, trees
+    from bot import (
+        assets,
+        catalogues,
+        db,
+        db_commands,
+        i18n,
+        site,
+        storage_failure,
+        templating,
+        trees,
+    )
     from bot.audit import transcript
     from bot.audit import views as audit_views
     from bot.console import auth as console_auth
@@ -48,7 +58,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     trees.init_app(app)
     db_commands.init_app(app)  # before db.init_app creates a missing database
     db.init_app(app)
-    trees.store_current_tree(app)
+    storage_failure.init_app(app)
+    if not storage_failure.read_only(app):
+        trees.store_current_tree(app)
     translated = [i18n.BABEL_LOCALES[language] for language in i18n.LANGUAGES if language != "en"]
     catalogues.ensure_compiled(resources.TRANSLATIONS, translated)  # English is the source text
     i18n.init_app(app, str(resources.TRANSLATIONS))

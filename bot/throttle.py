@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import importlib.util
 import math
+import sqlite3
 import time
 from typing import TYPE_CHECKING
 
-from flask import g, request
+from flask import current_app, g, request
 
-from bot import store
+from bot import storage_failure, store
 from bot.db import get_db
 
 if TYPE_CHECKING:
@@ -65,16 +66,31 @@ class Throttle:
         amount, window = _window(limit)
         return store.throttle_count(self.db, _key(key), window, now()) < amount
 
-    def take(self, limit: str | None, *key: str) -> bool:
+    def take(self, limit: str | None, *key: str, wait: bool = True) -> bool:
         """Count one event for key if the limit allows it; False (nothing counted) if not.
 
         Check and count are one step, so concurrent requests in other workers cannot both
-        slip under the limit.
+        slip under the limit. With `wait` False (a page that only reads) the count is made only
+        if the database takes it at once: while another connection writes, or on read-only
+        storage, the event goes uncounted rather than keep the page waiting or failing.
         """
         if not limit:
             return True
         amount, window = _window(limit)
-        hit = store.throttle_take(self.db, _key(key), amount, window, now())
+        if wait:
+            hit = store.throttle_take(self.db, _key(key), amount, window, now())
+        else:
+            try:
+                with store.without_waiting(self.db):
+                    hit = store.throttle_take(self.db, _key(key), amount, window, now())
+            except sqlite3.OperationalError as error:
+                if storage_failure.problem(error) not in (
+                    storage_failure.BUSY,
+                    storage_failure.READ_ONLY,
+                ):
+                    raise
+                current_app.logger.info("Not counted (%s): %s", ", ".join(key), error)
+                return True
         if hit is None:
             return False
         self.taken.append(hit)

@@ -6,7 +6,14 @@ order is time order. Answers are an append-only log: the current answer to a que
 latest row.
 """
 
-from bot.store.connection import BUSY_TIMEOUT_MS, connect, read_snapshot, write_transaction
+from bot.store.connection import (
+    BUSY_TIMEOUT_MS,
+    connect,
+    is_writable,
+    read_snapshot,
+    without_waiting,
+    write_transaction,
+)
 from bot.store.console import (
     TEAM_FIELDS,
     admin_by_email,
@@ -83,6 +90,7 @@ from bot.store.team import (
     keep_standings,
     kept_standings,
     latest_answer,
+    latest_audit,
     latest_finished_audits,
     previous_finished_audit,
     recent_answerers,
@@ -92,6 +100,7 @@ from bot.store.team import (
     revoke_link,
     start_new_audit,
     team_by_token,
+    unsaved_audit,
 )
 from bot.store.trees import (
     last_tree_move,
@@ -150,6 +159,8 @@ __all__ = [
     "finish_audit",
     "get_admin",
     "get_audit",
+    "is_writable",
+    "latest_audit",
     "get_respondent",
     "get_setting",
     "get_team",
@@ -178,6 +189,8 @@ __all__ = [
     "set_link_expiry",
     "set_setting",
     "start_new_audit",
+    "unsaved_audit",
+    "without_waiting",
     "team_by_token",
     "team_overview",
     "tree_content",

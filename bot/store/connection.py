@@ -23,13 +23,53 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if not path.exists():
         create_private(path)
+    read_only = read_only_uri(path)
     # isolation_level=None: the sqlite3 driver opens no implicit transactions, so the
     # BEGIN IMMEDIATE issued by write_transaction is the one that counts.
+    options = {"uri": True} if read_only else {}
     conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        read_only or path,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+        **options,
     )
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn)
+
+
+def read_only_uri(path: Path) -> str | None:
+    """The URI that opens the database for reading on storage that cannot be written, or None.
+
+    A WAL database needs its -shm file even to be read; on read-only storage where none was
+    left behind it cannot be made, so the file is opened as immutable (nothing can change it
+    there), unless a -wal file holds changes only the -shm could find.
+    """
+    if is_writable(path):
+        return None
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    immutable = not shm.exists() and (not wal.exists() or wal.stat().st_size == 0)
+    return f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def is_writable(path: str | Path) -> bool:
+    """True if the database file and its folder (for -wal and -shm) can be written."""
+    path = Path(path)
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+@contextmanager
+def without_waiting(db: sqlite_utils.Database) -> Iterator[None]:
+    """Make the block's writes fail at once, instead of waiting, while another connection writes.
+
+    For the few writes a page that only reads may make along the way: such a page never waits
+    for another connection's long write.
+    """
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def create_private(path: Path) -> None:
