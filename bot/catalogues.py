@@ -12,9 +12,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from bot.config import ConfigurationError
 
 DOMAIN = "messages"
@@ -33,6 +30,9 @@ def _stale(compiled: Path, source: Path) -> bool:
 
 def compile_catalogue(source: Path, compiled: Path) -> None:
     """Compile the `.po` at `source` to `compiled`, replacing it in one step."""
+    from babel.messages.mofile import write_mo  # only when compiling: not at every start
+    from babel.messages.pofile import read_po
+
     with source.open("rb") as po:
         catalogue = read_po(po, locale=source.parent.parent.name)
     with tempfile.NamedTemporaryFile(dir=compiled.parent, suffix=".tmp", delete=False) as mo:
