@@ -30,6 +30,7 @@ def history(app, client, tmp_path):
         archived, archived_link = store.create_team(db, "Valley team")
         shortened, shortened_link = store.create_team(db, "Coast team")
         revoked, revoked_link = store.create_team(db, "Moor team")
+        erased, erased_link = store.create_team(db, "Erased team")
     client.get(f"/a/{first}/")
     assert client.post(f"/a/{first}/q/{FIRST_QUESTION}", data=form_data(7)).status_code == 302
     signed_in = app.test_client()
@@ -45,6 +46,10 @@ def history(app, client, tmp_path):
         store.revoke_link(db, revoked)
         _late_team, late_link = store.create_team(db, "Late team")
         store.set_admin_password(db, ADMIN_EMAIL, password_hash(NEW_PASSWORD))
+        with store.write_transaction(db):  # erased on request, as docs/security.md describes
+            db.execute("DELETE FROM team_summaries WHERE team_id = ?", [erased])
+            db.execute("DELETE FROM links WHERE team_id = ?", [erased])
+            db.execute("DELETE FROM teams WHERE id = ?", [erased])
     client.get(f"/a/{second}/")
     assert client.post(f"/a/{second}/q/{FIRST_QUESTION}", data=form_data(9)).status_code == 302
     return {
@@ -56,6 +61,7 @@ def history(app, client, tmp_path):
             "of an archived team": archived_link,
             "expired since": shortened_link,
             "revoked": revoked_link,
+            "of a team erased since": erased_link,
             "issued since (re-issue)": second,
             "issued since (new team)": late_link,
         },
@@ -91,6 +97,7 @@ def test_a_restored_snapshot_keeps_every_revocation_and_says_what_it_rolled_back
     assert "links revoked after the snapshot, revoked again: 2" in said
     assert "Harbour team (link …" in said and "Moor team (link …" in said
     assert "teams archived after the snapshot, archived again: 1: Valley team" in said
+    assert "teams erased after the snapshot, archived (erase them again): 1: Erased team" in said
     assert "brought forward after the snapshot, kept as it was: 1: Coast team" in said
     assert "links issued after the snapshot, refused (the teams need new links): 2" in said
     assert f"console passwords changed after the snapshot, kept: 1: {ADMIN_EMAIL}" in said

@@ -118,6 +118,7 @@ class Restored:
     links_carried: list[tuple[str, str, str]] = field(default_factory=list)
     revoked_again: list[tuple[str, str, str]] = field(default_factory=list)
     archived_again: list[str] = field(default_factory=list)
+    deleted_again: list[str] = field(default_factory=list)
     expiry_kept: list[tuple[str, str]] = field(default_factory=list)
     passwords_kept: list[str] = field(default_factory=list)
     admins_lost: list[str] = field(default_factory=list)
@@ -154,6 +155,9 @@ class Restored:
             [_link(link) for link in self.revoked_again],
         )
         yield _listed("teams archived after the snapshot, archived again", self.archived_again)
+        yield _listed(
+            "teams erased after the snapshot, archived (erase them again)", self.deleted_again
+        )
         yield _listed(
             "links whose expiry was brought forward after the snapshot, kept as it was",
             [f"{team} (expires {expires})" for team, expires in self.expiry_kept],
@@ -192,7 +196,11 @@ def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[tuple]:
 
 
 def _keep_revocations(conn: sqlite3.Connection, report: Restored) -> None:
-    """Put back every revocation, archiving, earlier expiry and password the current has."""
+    """Put back every revocation, archiving, earlier expiry and password the current has.
+
+    A team erased since (its rows deleted on request) is archived, its links revoked, and
+    listed to be erased again: deleting its answers is the operator's deliberate step.
+    """
     report.revoked_again = _rows(
         conn,
         """SELECT teams.name, links.token_hint, links.created FROM links
@@ -219,6 +227,18 @@ def _keep_revocations(conn: sqlite3.Connection, report: Restored) -> None:
                                         WHERE now.id = teams.id)
            WHERE archived IS NULL AND id IN
                  (SELECT id FROM current.teams WHERE archived IS NOT NULL)"""
+    )
+    erased = """SELECT id FROM teams WHERE id NOT IN (SELECT id FROM current.teams)
+                  AND id <= (SELECT coalesce(max(id), 0) FROM current.teams)"""
+    report.deleted_again = [
+        name for (name,) in _rows(conn, f"SELECT name FROM teams WHERE id IN ({erased})")
+    ]
+    now = stamp()
+    conn.execute(
+        f"UPDATE links SET revoked = ? WHERE revoked IS NULL AND team_id IN ({erased})", [now]
+    )
+    conn.execute(
+        f"UPDATE teams SET archived = ? WHERE archived IS NULL AND id IN ({erased})", [now]
     )
     earlier = """FROM links JOIN current.links AS now ON now.token_hash = links.token_hash
                  WHERE links.revoked IS NULL AND now.expires IS NOT NULL
