@@ -18,11 +18,16 @@ install: $(STAMP)
 # Quiet on purpose: a first run shows the tree check, the demo link (for the address it serves)
 # and the server's address, nothing that reads as a fault. Werkzeug's red "development server"
 # banner is dropped: `make run` is the development server by definition (production: gunicorn,
-# docs/operations.md).
+# docs/operations.md). `make run REPLICA=folder` also replicates the database to that folder as
+# it changes, with Litestream as in production (restore: `litestream restore -o new.db
+# file://$PWD/folder`, then `flask --app bot db restore new.db`).
+REPLICA ?=
+SERVE = $(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
 run: $(STAMP)
 	@$(BIN)/flask --app bot tree check
 	@FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(BIN)/flask --app bot team demo
-	@$(BIN)/flask --app bot run --host $(HOST) --port $(PORT) 2>&1 \
+	@$(if $(REPLICA),$(BIN)/litestream replicate -exec "$(SERVE)" $(CURDIR)/instance/audit.db \
+	  file://$(abspath $(REPLICA)),$(SERVE)) 2>&1 \
 	  | grep --line-buffered -v 'This is a development server'
 
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: the suite starts dozens of

@@ -34,6 +34,11 @@ TIMES = {
 }
 
 
+def read_only(path: str | Path) -> str:
+    """The URI that opens the database at `path` for reading only (any path, spaces too)."""
+    return f"{Path(path).absolute().as_uri()}?mode=ro"
+
+
 class BackupRefused(Exception):
     """A backup or restore that would not do what its operator means."""
 
@@ -62,7 +67,7 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> int:
 
 def team_count(path: str | Path) -> int:
     """Return how many teams the database at `path` holds (0 for one with no schema yet)."""
-    with closing(sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)) as conn:
+    with closing(sqlite3.connect(read_only(path), uri=True)) as conn:
         try:
             return conn.execute("SELECT count(*) FROM teams").fetchone()[0]
         except sqlite3.OperationalError:
@@ -184,7 +189,7 @@ def _attached(conn: sqlite3.Connection, path: Path | None) -> Iterator[bool]:
     if path is None:
         yield False
         return
-    conn.execute("ATTACH DATABASE ? AS current", [f"file:{path}?mode=ro"])
+    conn.execute("ATTACH DATABASE ? AS current", [read_only(path)])
     try:
         yield True
     finally:
@@ -342,7 +347,7 @@ def prepare_restore(
     keep_sessions: bool = False,
 ) -> Restored:
     """Make the (migrated) copy of a snapshot at `work` safe to put in place of `current`."""
-    with closing(sqlite3.connect(work, isolation_level=None)) as conn:
+    with closing(sqlite3.connect(work.absolute().as_uri(), uri=True, isolation_level=None)) as conn:
         taken = snapshot_time(conn)
         report = Restored(taken=taken, compared_with=str(current) if current else None)
         with _attached(conn, current) as compared:
@@ -367,7 +372,7 @@ def copy_into(source: Path, target: Path) -> None:
     if not target.exists():
         create_private_file(target)
     with (
-        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as conn,
+        closing(sqlite3.connect(read_only(source), uri=True)) as conn,
         closing(sqlite3.connect(target, timeout=10)) as into,
     ):
         conn.backup(into)
