@@ -70,9 +70,10 @@ class Throttle:
         """Count one event for key if the limit allows it; False (nothing counted) if not.
 
         Check and count are one step, so concurrent requests in other workers cannot both
-        slip under the limit. With `wait` False (a page that only reads) the count is made only
-        if the database takes it at once: while another connection writes, or on read-only
-        storage, the event goes uncounted rather than keep the page waiting or failing.
+        slip under the limit. With `wait` False (a page that only reads) the count waits only
+        briefly for another connection's write: a longer write gets the storage-failure page
+        ("very busy") at once, never an uncounted event; on read-only storage, where nothing can
+        be counted, the event goes uncounted rather than every such page fail.
         """
         if not limit:
             return True
@@ -81,13 +82,10 @@ class Throttle:
             hit = store.throttle_take(self.db, _key(key), amount, window, now())
         else:
             try:
-                with store.without_waiting(self.db):
+                with store.waiting_briefly(self.db):
                     hit = store.throttle_take(self.db, _key(key), amount, window, now())
             except sqlite3.OperationalError as error:
-                if storage_failure.problem(error) not in (
-                    storage_failure.BUSY,
-                    storage_failure.READ_ONLY,
-                ):
+                if storage_failure.problem(error) != storage_failure.READ_ONLY:
                     raise
                 current_app.logger.info("Not counted (%s): %s", ", ".join(key), error)
                 return True

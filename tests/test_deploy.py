@@ -250,15 +250,16 @@ class Unit:
         umask = int(self.one("UMask", "0022"), 8)
         cwd = self.one("WorkingDirectory") or "/"
         for command in self.settings.get("ExecStartPre", []):
-            subprocess.run(
+            before = subprocess.run(
                 shlex.split(command),
                 cwd=cwd,
                 env=self.environment(),
-                check=True,
                 capture_output=True,
+                text=True,
                 preexec_fn=lambda: os.umask(umask),
                 timeout=60,
             )
+            assert before.returncode == 0, f"{command}\n{before.stdout}\n{before.stderr}"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 shlex.split(self.one("ExecStart")),

@@ -80,12 +80,15 @@ def test_pages_that_only_read_answer_at_once_while_another_connection_holds_the_
         for page in pages:
             started = time.monotonic()
             status = client.get(page).status_code
-            # Within a second of the page's own time (a busy machine), never the lock's ten.
-            timings[page] = (status, time.monotonic() - started < unlocked[page] + 1)
+            # Within a second, give or take the page's own time on a busy machine (twice it, as
+            # a test machine's load comes and goes): never the lock's ten seconds.
+            timings[page] = (status, time.monotonic() - started < 1 + 2 * unlocked[page])
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert timings == {page: (404 if "no-such" in page else 200, True) for page in pages}
+    # An unknown link is counted against guessing; during a long write it is answered at once
+    # as "very busy" rather than go uncounted.
+    assert timings == {page: (503 if "no-such" in page else 200, True) for page in pages}
     with app.app_context():
         assert store.latest_audit(get_db(), store.team_by_token(get_db(), new)["id"]) is None
 

@@ -11,7 +11,7 @@ from bot.store.connection import (
     connect,
     is_writable,
     read_snapshot,
-    without_waiting,
+    waiting_briefly,
     write_transaction,
 )
 from bot.store.console import (
@@ -190,7 +190,7 @@ __all__ = [
     "set_setting",
     "start_new_audit",
     "unsaved_audit",
-    "without_waiting",
+    "waiting_briefly",
     "team_by_token",
     "team_overview",
     "tree_content",

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
+BRIEF_WAIT_MS = 250
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -59,13 +60,14 @@ def is_writable(path: str | Path) -> bool:
 
 
 @contextmanager
-def without_waiting(db: sqlite_utils.Database) -> Iterator[None]:
-    """Make the block's writes fail at once, instead of waiting, while another connection writes.
+def waiting_briefly(db: sqlite_utils.Database) -> Iterator[None]:
+    """Make the block's writes wait at most BRIEF_WAIT_MS for another connection's write.
 
-    For the few writes a page that only reads may make along the way: such a page never waits
-    for another connection's long write.
+    For the few writes a page that only reads may make along the way: other such writes take
+    a few milliseconds and are waited for, but a long one (an import, a restore) is not, so
+    the page never waits for it.
     """
-    db.execute("PRAGMA busy_timeout = 0")
+    db.execute(f"PRAGMA busy_timeout = {BRIEF_WAIT_MS}")
     try:
         yield
     finally:
