@@ -15,12 +15,12 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask_babel import format_date
 
 from bot import PROJECT_ROOT
+from bot.catalogues import ensure_compiled
 from tests.profiles import PROFILES, SPECIALISED
 
 BY_NAME = {profile.name: profile for profile in PROFILES}
@@ -173,12 +173,8 @@ def test_the_catalogue_has_the_welsh_plural_rule_and_explains_it(welsh):
 
 @pytest.fixture(scope="module")
 def compiled() -> Path:
-    """Compile the Welsh catalogue if `make translations-compile` has not (or it is stale)."""
-    if not WELSH_MO.exists() or WELSH_MO.stat().st_mtime < WELSH_PO.stat().st_mtime:
-        with open(WELSH_PO, "rb") as po:
-            catalog = read_po(po, locale="cy")
-        with open(WELSH_MO, "wb") as mo:
-            write_mo(mo, catalog)
+    """The Welsh catalogue, compiled as the app compiles it at start when missing or stale."""
+    ensure_compiled(TRANSLATIONS, ["cy"])
     return WELSH_MO
 
 

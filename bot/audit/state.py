@@ -8,11 +8,12 @@ disagree about an audit.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import store
+from bot import storage_failure, store
 from bot.tree.answers import AnswerError, check_answer, fitting_answers
 from bot.tree.assessment import FINISHED, Assessment, assess
 from bot.tree.engine import Evaluation
@@ -74,6 +75,17 @@ def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) ->
     return store.get_audit(db, audit["id"])
 
 
+def _move_if_free(db, audit: dict, values: dict[str, Any], tree: Tree) -> dict:
+    """Move the audit to the current tree unless the database is read-only or long busy."""
+    try:
+        with store.waiting_briefly(db):
+            return move_to_current_tree(db, audit, values, tree)
+    except sqlite3.OperationalError as error:
+        if storage_failure.problem(error) not in (storage_failure.BUSY, storage_failure.READ_ONLY):
+            raise
+        return audit
+
+
 def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
     """Load one audit of a team (current or past) and assess it against its own tree."""
     records = store.current_answers(db, audit["id"])
@@ -81,14 +93,25 @@ def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
     return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)))
 
 
-def load_state(db, current: Tree, team: dict) -> AuditState:
-    """Load the team's current audit, moving it to the current tree if in progress and older."""
-    audit = store.current_audit(
-        db, team["id"], tree_id=current.id, tree_version=current.version, tree_digest=current.digest
-    )
-    records = store.current_answers(db, audit["id"])
-    if audit["status"] != FINISHED and is_newer(db, current, audit):
-        audit = move_to_current_tree(db, audit, values_of(records), current)
+def load_state(db, current: Tree, team: dict, *, writing: bool = True) -> AuditState:
+    """Load the team's current audit, moving it to the current tree if in progress and older.
+
+    A page that only reads (`writing` False) stores nothing: a team with no audit yet sees the
+    one it is about to start, and the move to a newer tree waits only briefly for another
+    connection's write, so the page never waits for a long one, nor fails on read-only storage
+    (the audit is shown on the current tree all the same, and moved on a later visit).
+    """
+    tree = {"tree_id": current.id, "tree_version": current.version, "tree_digest": current.digest}
+    if writing:
+        audit = store.current_audit(db, team["id"], **tree)
+    else:
+        audit = store.latest_audit(db, team["id"]) or store.unsaved_audit(team["id"], **tree)
+    records = store.current_answers(db, audit["id"]) if audit["id"] is not None else {}
+    if audit["id"] is not None and audit["status"] != FINISHED and is_newer(db, current, audit):
+        if writing:
+            audit = move_to_current_tree(db, audit, values_of(records), current)
+        else:
+            audit = _move_if_free(db, audit, values_of(records), current)
     audit_tree = tree_for_audit(db, audit, current)
     move = store.last_tree_move(db, audit["id"]) if audit["tree_digest"] == current.digest else None
     return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)), move)

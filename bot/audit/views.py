@@ -70,7 +70,7 @@ def find_team(_endpoint, values) -> None:
         current_app.logger.warning("Audit link look-ups refused: too many unknown from %s", address)
         abort(429)
     if team is None:
-        if not guard.take(limit, "link", address):
+        if not guard.take(limit, "link", address, wait=request.method == "POST"):
             abort(429)
         abort(404, description="audit_link")
     if not opened_here:
@@ -112,7 +112,7 @@ def add_token(_endpoint, values) -> None:
 
 
 def _state() -> AuditState:
-    state = load_state(get_db(), current_tree(), g.team)
+    state = load_state(get_db(), current_tree(), g.team, writing=request.method == "POST")
     move = state.tree_move
     if move and move["id"] not in session.get("seen_tree_moves", []):
         g.tree_notice = move

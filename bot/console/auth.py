@@ -10,10 +10,12 @@ while. An account also locks after a run of failures, for a delay that doubles e
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
 import secrets
+import sqlite3
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -40,7 +42,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length
 
-from bot import store
+from bot import storage_failure, store
 from bot import throttle as throttling
 from bot.db import get_db
 from bot.links import external_url
@@ -434,6 +436,15 @@ def _read_password() -> str:
     return password
 
 
+@contextlib.contextmanager
+def _saving():
+    """Say plainly why a change could not be saved (never echoing what was typed)."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise click.ClickException(f"nothing was saved: {storage_failure.cause(error)}") from None
+
+
 def _login_url() -> str:
     return external_url("admin_auth.login")
 
@@ -447,7 +458,8 @@ def create_command(email: str) -> None:
         raise click.ClickException(
             f"{email} already has an account; to change its password: flask admin password EMAIL"
         )
-    store.create_admin(get_db(), email, hash_password(_read_password()))
+    with _saving():
+        store.create_admin(get_db(), email, hash_password(_read_password()))
     click.echo(f"Created the console account {email}. Sign in at {_login_url()}")
 
 
@@ -458,8 +470,9 @@ def password_command(email: str) -> None:
     email = _valid_email(email)
     if store.admin_by_email(get_db(), email) is None:
         raise click.ClickException(f"there is no console account for {email}")
-    store.set_admin_password(get_db(), email, hash_password(_read_password()))
-    store.end_admin_sessions(get_db(), store.admin_by_email(get_db(), email)["id"])
+    with _saving():
+        store.set_admin_password(get_db(), email, hash_password(_read_password()))
+        store.end_admin_sessions(get_db(), store.admin_by_email(get_db(), email)["id"])
     click.echo(f"Changed the password of {email}; its sessions are signed out.")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -46,9 +47,12 @@ def demo_command() -> None:
     token = link_file.read_text(encoding="utf-8").strip() if link_file.exists() else ""
     if not token or store.team_by_token(db, token) is None:
         _team_id, token = store.create_team(db, DEMO_TEAM_NAME, nation="england")
-        link_file.parent.mkdir(parents=True, exist_ok=True)
-        link_file.write_text(token + "\n", encoding="utf-8")
-        link_file.chmod(0o600)
+        link_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        link_file.unlink(missing_ok=True)
+        with os.fdopen(
+            os.open(link_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w"
+        ) as file:
+            file.write(token + "\n")
     click.echo(f"Demo team audit link: {audit_link(token)}")
 
 

@@ -7,7 +7,14 @@ latest row. Each answered audit's standing is kept in the same transaction as ev
 the audit (`keep_standing`): what the console reads of where audits stand.
 """
 
-from bot.store.connection import BUSY_TIMEOUT_MS, connect, read_snapshot, write_transaction
+from bot.store.connection import (
+    BUSY_TIMEOUT_MS,
+    connect,
+    is_writable,
+    read_snapshot,
+    waiting_briefly,
+    write_transaction,
+)
 from bot.store.console import (
     TEAM_FIELDS,
     admin_by_email,
@@ -67,6 +74,7 @@ from bot.store.team import (
     get_team,
     keep_standing,
     latest_answer,
+    latest_audit,
     previous_finished_audit,
     recent_answerers,
     record_answer,
@@ -77,6 +85,7 @@ from bot.store.team import (
     standings,
     start_new_audit,
     team_by_token,
+    unsaved_audit,
 )
 from bot.store.trees import (
     last_tree_move,
@@ -121,6 +130,8 @@ __all__ = [
     "finish_audit",
     "get_admin",
     "get_audit",
+    "is_writable",
+    "latest_audit",
     "get_respondent",
     "get_setting",
     "get_team",
@@ -149,6 +160,8 @@ __all__ = [
     "set_link_expiry",
     "set_setting",
     "start_new_audit",
+    "unsaved_audit",
+    "waiting_briefly",
     "team_by_token",
     "team_overview",
     "tree_content",

@@ -430,8 +430,13 @@ def m029_rejected(db: sqlite_utils.Database) -> None:
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
+    """Put the file in WAL mode and apply any pending migrations; twice changes nothing.
+
+    A database with nothing pending is only read, so one on read-only storage still starts.
+    """
     use_wal(db)
+    if db.table(migrations.migrations_table).exists() and not migrations.pending(db):
+        return
     # Under BEGIN IMMEDIATE two workers starting together cannot both apply the same step;
     # each migration's own db.atomic() nests inside as a savepoint.
     with write_transaction(db):

@@ -199,6 +199,31 @@ def _insert_audit(
     return get_audit(db, audit_id)
 
 
+def latest_audit(db: sqlite_utils.Database, team_id: int) -> dict | None:
+    """Return the team's latest audit, or None if it has had none."""
+    row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
+    return typed_row(row)
+
+
+def unsaved_audit(team_id: int, *, tree_id: str, tree_version: str, tree_digest: str) -> dict:
+    """Return the audit a team with none is about to start, as a row not yet stored (id None).
+
+    Pages that only read show it; the first answer or name sent stores it (`current_audit`).
+    """
+    now = utc_now()
+    return {
+        "id": None,
+        "team_id": team_id,
+        "tree_id": tree_id,
+        "tree_version": str(tree_version),
+        "tree_digest": tree_digest,
+        "status": IN_PROGRESS,
+        "started": now,
+        "updated": now,
+        "finished": None,
+    }
+
+
 def current_audit(
     db: sqlite_utils.Database, team_id: int, *, tree_id: str, tree_version: str, tree_digest: str
 ) -> dict:
@@ -206,9 +231,9 @@ def current_audit(
 
     The common case is a plain read; the write lock is only taken to create the first audit.
     """
-    row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
-    if row is not None:
-        return typed_row(row)
+    found = latest_audit(db, team_id)
+    if found is not None:
+        return found
     with write_transaction(db):
         row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
         if row is not None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot.resources import DEFAULT_TREE
 from bot.tree import model as m
 from bot.tree.check import prove
 from bot.tree.expressions import Expression, ExpressionError, compared_literals, parse
@@ -21,7 +22,6 @@ from bot.tree.problems import Problem, TreeError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 READY_MAX_LENGTH = 120
-DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
 
 
 class LineDict(dict):
