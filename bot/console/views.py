@@ -651,37 +651,6 @@ def action_plan(team_id: int, audit_id: int):
 # -- the national picture and exports -------------------------------------------------------
 
 
-@bp.get("/national")
-def national_picture():
-    tree = current_tree()
-    return render_template(
-        "admin/national.html",
-        picture=_national_picture(tree),
-        tree=tree,
-        results={result.id: result for result in tree.results},
-    )
-
-
-def _national_picture(tree) -> national.NationalPicture:
-    """Each counted team once, by its latest finished audit: a re-audit under way hides nothing."""
-    return national.picture_of(tree, progress.national_tally(get_db(), tree))
-
-
-@bp.get("/exports/national.csv")
-def export_national():
-    tree = current_tree()
-    records = national.picture_records(tree, _national_picture(tree))
-    filename = f"self-audit-national-figures-{date.today().isoformat()}.csv"
-    return Response(
-        stream_with_context(exports.csv_lines(national.PICTURE_COLUMNS, records)),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 def _export(kind: str, fmt: str, produce) -> Response:
     """Stream an export's text from a snapshot of the database, a batch of rows at a time."""
     tree, path = current_tree(), current_app.config["DB"]
@@ -793,3 +762,7 @@ def import_teams():
     response = Response(render_template("admin/import_links.html", created=created))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# The national picture's pages live in their own module, on this blueprint.
+from bot.console import releases  # noqa: E402, F401

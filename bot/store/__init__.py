@@ -28,6 +28,7 @@ from bot.store.console import (
     team_overview,
     update_team,
 )
+from bot.store.releases import keep_national_release, national_release, national_releases
 from bot.store.rows import (
     FINISHED,
     IN_PROGRESS,
@@ -102,6 +103,9 @@ from bot.store.trees import (
 )
 
 __all__ = [
+    "keep_national_release",
+    "national_release",
+    "national_releases",
     "national_counts",
     "pending_summaries",
     "progress_counts",
