@@ -256,6 +256,10 @@ class _Solver:
         self.lp = lp
         self.whole: highspy.Highs | None = None
         self.original = np.array(lows)
+        self.row_low, self.row_high = np.array(lows), np.array(highs)
+        self.upper = np.array(system.upper, dtype=float)
+        self.entry_rows, self.entry_values = indices, values
+        self.entry_columns = np.repeat(np.arange(self.size), np.diff(starts))
         self.witnesses = [first_witness]
         self._stacked: np.ndarray | None = None
         self.solves = 0
@@ -268,6 +272,7 @@ class _Solver:
         lows, highs = np.array(self.lp.row_lower_), np.array(self.lp.row_upper_)
         lows[row], highs[row] = low, high
         self.lp.row_lower_, self.lp.row_upper_ = lows, highs
+        self.row_low[row], self.row_high[row] = low, high
 
     def seen(self, terms: Mapping[int, float]) -> set[int]:
         """Return the values the witnesses so far give this sum."""
@@ -277,21 +282,43 @@ class _Solver:
         values = self._stacked[:, columns] @ np.array([terms[c] for c in columns])
         return set(np.rint(values).astype(int).tolist())
 
-    def extreme(self, terms: Mapping[int, float], largest: bool) -> int:
+    def bound(self, terms: Mapping[int, float], largest: bool, exact: bool = True) -> int | None:
+        """Return the smallest (or largest) whole value of the sum, or None when not `exact`
+        and the relaxation's optimum is not whole (its rounding is kept as a witness when it
+        is a solution: that may be all a check needs)."""
         cost = np.zeros(self.size)
         for column, coef in terms.items():
             cost[column] = -coef if largest else coef
         self.solves += 1
         solution = _solve(self.relaxed, cost)
-        if solution is None or not np.allclose(solution, np.round(solution), atol=1e-6):
-            if self.whole is None:
-                self.whole = _highs(self.lp)
-            solution = _solve(self.whole, cost)
+        if solution is None:
+            raise RuntimeError("the published figures admit no counts")
+        rounded = np.round(solution)
+        if np.allclose(solution, rounded, atol=1e-6):
+            self.witnesses.append(rounded)
+            return int(round(abs(float(cost @ rounded))))
+        if self._feasible(rounded):
+            self.witnesses.append(rounded)
+        if not exact:
+            return None
+        if self.whole is None:
+            self.whole = _highs(self.lp)
+        solution = _solve(self.whole, cost)
         if solution is None:
             raise RuntimeError("the published figures admit no counts")
         solution = np.round(solution)
         self.witnesses.append(solution)
         return int(round(abs(float(cost @ solution))))
+
+    def _feasible(self, point: np.ndarray) -> bool:
+        if (point < 0).any() or (point > self.upper).any():
+            return False
+        rows = np.bincount(
+            self.entry_rows,
+            weights=self.entry_values * point[self.entry_columns],
+            minlength=len(self.row_low),
+        )
+        return bool((rows >= self.row_low - 1e-9).all() and (rows <= self.row_high + 1e-9).all())
 
 
 def _highs(lp: highspy.HighsLp) -> highspy.Highs:
@@ -310,6 +337,37 @@ def _solve(solver: highspy.Highs, cost: np.ndarray) -> np.ndarray | None:
     return np.array(solver.getSolution().col_value)
 
 
+def _check_hidden(solver: _Solver, item: _Item) -> Finding | None:
+    if _hidden_ok(solver.seen(item.terms)):
+        return None
+    low = solver.bound(item.terms, largest=False, exact=False)
+    if _hidden_ok(solver.seen(item.terms)):
+        return None
+    high = solver.bound(item.terms, largest=True, exact=False)
+    if _hidden_ok(solver.seen(item.terms)):
+        return None
+    low = solver.bound(item.terms, largest=False) if low is None else low
+    high = solver.bound(item.terms, largest=True) if high is None else high
+    if _hidden_ok({low, high}):
+        return None
+    return Finding(item.release, item.cell, item.kind, low, high)
+
+
+def _check_flow(solver: _Solver, item: _Item) -> Finding | None:
+    if _flow_ok(solver.seen(item.terms)):
+        return None
+    high = solver.bound(item.terms, largest=True, exact=False)
+    if _flow_ok(solver.seen(item.terms)):
+        return None
+    high = solver.bound(item.terms, largest=True) if high is None else high
+    if high >= 3:
+        return None
+    low = solver.bound(item.terms, largest=False)
+    if low == 0:
+        return None
+    return Finding(item.release, item.cell, item.kind, low, high)
+
+
 def _spread(solver: _Solver, items: list[_Item]) -> None:
     """Solve for all unproven items at once, smallest and largest together: two solves that
     usually move most of them off their true values, so few need solves of their own."""
@@ -324,8 +382,8 @@ def _spread(solver: _Solver, items: list[_Item]) -> None:
     for item in pending:
         for column, coef in item.terms.items():
             together[column] = together.get(column, 0) + coef
-    solver.extreme(together, largest=True)
-    solver.extreme(together, largest=False)
+    solver.bound(together, largest=True, exact=False)
+    solver.bound(together, largest=False, exact=False)
 
 
 def _flow_ok(values: set[int]) -> bool:
@@ -392,21 +450,11 @@ class Audit:
         found = []
         for item in items:
             if item.kind == "hidden":
-                if _hidden_ok(solver.seen(item.terms)):
-                    continue
-                low = solver.extreme(item.terms, largest=False)
-                high = solver.extreme(item.terms, largest=True)
-                if not _hidden_ok({low, high}):
-                    found.append(Finding(item.release, item.cell, item.kind, low, high))
+                finding = _check_hidden(solver, item)
             else:
-                if _flow_ok(solver.seen(item.terms)):
-                    continue
-                high = solver.extreme(item.terms, largest=True)
-                if high >= 3:
-                    continue
-                low = solver.extreme(item.terms, largest=False)
-                if low != 0:
-                    found.append(Finding(item.release, item.cell, item.kind, low, high))
+                finding = _check_flow(solver, item)
+            if finding is not None:
+                found.append(finding)
         return found
 
 

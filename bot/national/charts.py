@@ -26,7 +26,7 @@ def bar_chart(
     from matplotlib.figure import Figure
 
     height = 0.9 + 0.32 * len(labels)
-    figure = Figure(figsize=(WIDTH_IN, height), dpi=150)
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=110)
     axes = figure.subplots()
     positions = list(range(len(labels)))[::-1]
     shown = [v for v in values if v is not None]
@@ -47,7 +47,7 @@ def bar_chart(
     axes.set_title(title, loc="left", fontsize=10)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.42, right=0.97, top=1 - 0.45 / height, bottom=0.35 / height)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     said = "; ".join(
