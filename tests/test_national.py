@@ -11,7 +11,6 @@ from bot.console.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTE
 from bot.db import get_db
 from bot.tree import model as m
 from bot.tree.assessment import assess
-from tests.admin_support import make_admin, sign_in_directly
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES, SPECIALISED
 
@@ -257,29 +256,3 @@ def seed(app, nation, answers, finish=True, name="Team"):
 def cell(html, row_attr, column):
     row = re.search(rf"<tr data-{row_attr}>.*?</tr>", html, re.S).group(0)
     return re.sub(r"<[^>]+>", "", re.search(rf"data-{column}>(.*?)</td>", row, re.S).group(1))
-
-
-def test_the_national_page_on_a_seeded_database(app, client):
-    for _ in range(3):
-        seed(app, "england", SPECIALISED)
-        seed(app, "wales", NO_LEAD)
-        seed(app, "england", BOTH_FLAGS)
-    seed(app, "northern_ireland", HALF_DONE, finish=False)
-    archived = seed(app, "scotland", SPECIALISED)
-    with app.app_context():
-        store.archive_team(get_db(), archived)
-    sign_in_directly(client, make_admin(app))
-    page = client.get("/admin/national")
-    assert page.status_code == 200
-    html = page.text
-    assert cell(html, 'category="in_progress"', 'column="total"') in ("fewer than 3", "hidden")
-    assert cell(html, 'category="all_teams"', 'column="total"') == "10"
-    assert 'data-column="scotland"' not in html  # archived: Scotland has no teams
-    assert "No teams yet in: Scotland." in html
-    assert "Northern Ireland has fewer than 3 teams, so it has no column" in html
-    assert 'data-column="northern_ireland"' not in html
-    assert cell(html, 'descriptor="clinical_supervision"', 'status="met"') == "9"
-    assert 'style="' not in html  # the CSP forbids inline styles: bars use SVG widths
-    assert 'class="bar-met"' in html
-    assert "/admin/exports/audits.csv" in html and "/admin/exports/answers.csv" in html
-    assert "/admin/exports/national.csv" in html

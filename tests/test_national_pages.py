@@ -49,6 +49,14 @@ def publish(client):
     return response.headers["Location"]
 
 
+def cell(html, table, row, column):
+    """Return a figure of a national page's table as shown: a count, or "hidden"."""
+    body = re.search(rf'id="table-{table}">.*?</table>', html, re.S).group(0)
+    line = re.search(rf'<tr data-row="{row}">.*?</tr>', body, re.S).group(0)
+    found = re.search(rf'data-column="{column}">(.*?)</td>', line, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", found).strip()
+
+
 def facts_of(html):
     return [
         re.sub(r"<[^>]+>", "", item)

@@ -9,8 +9,6 @@ exactly the rows the straightforward evaluation of every team gives.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import random
 import sqlite3
@@ -300,21 +298,6 @@ def test_the_sql_table_matches_evaluating_every_team(app, seed):
         )
         assert progress.national_tally(db, tree) == expected_tally
     assert stale_teams(app) == []
-
-
-def test_the_national_export_agrees_with_evaluating_every_team(app):
-    varied_teams(app, random.Random(7), 30)
-    tree = app.extensions["question_tree"]
-    _, console = cold_console(app)
-    export = console.get("/admin/exports/national.csv").get_data().decode("utf-8-sig")
-    exported = list(csv.DictReader(io.StringIO(export)))
-    with app.app_context():
-        rows = progress.rows_in_python(get_db(), tree)
-    counted = [
-        (row.team["nation"], row.counted) for row in rows if national.counts_nationally(row.team)
-    ]
-    expected = national.picture_records(tree, national.national_picture(tree, counted))
-    assert exported == [{key: str(value) for key, value in record.items()} for record in expected]
 
 
 @pytest.mark.parametrize(
