@@ -22,7 +22,9 @@ import pytest
 
 from bot.national.downloads import long_records
 from bot.national.facts import FINISHED, Shape, TeamFacts
+from bot.national.layout import cell_value
 from bot.national.release import make_release
+from bot.national.wording import key_facts, protection
 from bot.tree.assessment import Standing, assess
 from tests.conftest import proved_tree
 from tests.profiles import PROFILES
@@ -234,12 +236,73 @@ def test_no_hidden_figure_of_three_releases_in_a_row_can_be_worked_out(count, sk
         release = make_release(teams, SHAPE, releases, date(2026, 1 + number, 1))
         releases.append(release)
         since = changed(rounds[number - 1], teams) if number else None
-        attacker.read(list(long_records(release)), since)
+        records = list(long_records(release))
+        attacker.read(records, since)
+        check_sentences(release, records)
     ranges = attacker.ranges()
     assert ranges, "nothing hidden: the attack tried nothing"
     for (number, key), (low, high) in ranges.items():
         assert low < high, f"release {number + 1}: {key} is pinned to {low}"
         assert not (low >= 1 and high <= 2), f"release {number + 1}: {key} is 1 or 2"
+
+
+TITLES = {d.id: d.title for d in TREE.descriptors}
+PHRASES = {
+    "specialised": "specialised parent-infant relationship teams",
+    "targeted": "targeted parent-infant relationship teams",
+    "not_yet_meeting": "not yet meeting the definition",
+}
+
+
+def check_sentences(release, records):
+    """Check every key fact against the published figures, and those against the truth."""
+    shown = {(r["table"], r["row"], r["column"]): r["count"] for r in records}
+    for cell in release.layout.cells:  # a published figure is the true count
+        value = shown[cell.table, cell.row, cell.column]
+        if value != "hidden":
+            assert value == cell_value(cell, release.truth), cell.key
+            assert not (cell.sensitive and value in (1, 2)), cell.key
+    finished = shown["results", "finished", "uk"]
+    kinds = []
+    for fact in key_facts(release):
+        kinds.append(fact.kind)
+        text = fact.text
+        if fact.kind == "teams":
+            total = shown["teams", "uk", "teams"]
+            assert text.startswith(f"{total} team{'s are' if total != 1 else ' is'} taking part")
+            for nation, label in LABELS.items():
+                count = shown.get(("teams", label, "teams"), 0)
+                named = f" in {nation}" if label != "not_recorded" else " with no nation"
+                assert (f"{count}{named}" in text) == bool(count), (nation, text)
+        elif fact.kind == "finished_hidden":
+            assert finished == "hidden"
+        elif fact.kind == "finished":
+            assert text == f"{finished} of them have finished their audit."
+        elif fact.kind.startswith("result:"):
+            result = fact.kind.split(":")[1]
+            count = shown["results", result, "uk"]
+            share = round(100 * count / finished)
+            assert text == (
+                f"{count} of the {finished} finished teams ({share}%) are {PHRASES[result]}."
+            )
+        else:
+            met = {
+                key: shown["descriptors", key, "met"]
+                for key in DEFINITIONAL
+                if shown["descriptors", key, "met"] != "hidden"
+            }
+            best = (max if fact.kind == "most_met" else min)(met.values())
+            assert f"met by {best} of the {finished} finished teams" in text
+            assert f"({round(100 * best / finished)}%)" in text
+            for key, count in met.items():
+                assert (TITLES[key] in text) == (count == best), (key, text)
+            assert ("among those whose figures are shown" in text) == (len(met) < len(DEFINITIONAL))
+    assert kinds[0] == "teams"
+    for result in PHRASES:  # every result whose count is shown is stated
+        if finished not in ("hidden", 0) and shown["results", result, "uk"] != "hidden":
+            assert f"result:{result}" in kinds
+    said = protection(release)
+    assert ("Nothing needed hiding" in said) == (not release.hidden)
 
 
 def test_the_attacker_finds_a_pinned_cell():
