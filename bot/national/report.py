@@ -63,13 +63,10 @@ def _chart_for(release: Release, table) -> dict[str, Any] | None:
         return {"title": "Finished teams by result and nation", "rows": rows, "unit": ""}
     if table.key == "descriptors":
         finished = value("results", FINISHED_ROW, UK)
-        rows = []
-        for row, label in table.rows:
-            met = value("descriptors", row, MET)
-            share = None if met is None or not finished else wording.percent(met, finished)
-            rows.append((label, share))
-        if not finished:
-            return None
+        met = [(label, value("descriptors", row, MET)) for row, label in table.rows]
+        if not finished:  # hidden or none: the counts, since no share can be given
+            return {"title": "Finished teams meeting each descriptor", "rows": met, "unit": ""}
+        rows = [(label, None if n is None else wording.percent(n, finished)) for label, n in met]
         return {"title": "Share of finished teams meeting each descriptor", "rows": rows,
                 "unit": "%"}  # fmt: skip
     if table.key == "reasons":
