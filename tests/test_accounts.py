@@ -6,8 +6,9 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from tests.admin_support import ADMIN_PASSWORD, log_in, make_admin, sign_in_directly
-from tests.test_admin_teams import CONFIRMED, create_team
+from tests.admin_support import ADMIN_PASSWORD, create_team, log_in, make_admin, sign_in_directly
+
+CONFIRMED = {"confirmed": "yes"}
 
 
 def signed_in(app, email="staff@foundation.example"):

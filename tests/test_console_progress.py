@@ -6,9 +6,9 @@ from bot import create_app, store
 from bot.tree.assessment import Standing
 from bot.tree.loader import DEFAULT_TREE
 from tests.admin_support import make_admin, sign_in_directly
+from tests.audit_support import form_data, walk
 from tests.conftest import BASE_CONFIG, question_tree
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data, walk
 
 TARGETED_BY_AGE = {
     **SPECIALISED,

@@ -9,8 +9,8 @@ import pytest
 from bot import store
 from bot.db import get_db
 from tests.admin_support import ADMIN_EMAIL, ADMIN_PASSWORD, log_in, make_admin, password_hash
+from tests.audit_support import form_data, stored_answers
 from tests.conftest import TEST_CONFIG
-from tests.test_audit_journey import form_data, stored_answers
 
 FIRST_QUESTION = "sup_under3_count"
 NEW_PASSWORD = "another long enough passphrase"

@@ -20,10 +20,10 @@ import pytest
 from bot import create_app, store
 from bot.db import get_db
 from tests.admin_support import ADMIN_EMAIL, ADMIN_PASSWORD, log_in, make_admin
+from tests.audit_support import form_data, walk
 from tests.conftest import BASE_CONFIG, TEST_CONFIG
 from tests.live_server import GUNICORN, SECRET, free_port
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data, walk
 
 FIRST_QUESTION = "sup_under3_count"
 READ_ONLY_NOTICE = "its storage is read-only"

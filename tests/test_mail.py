@@ -12,9 +12,9 @@ from bot.db import get_db
 from bot.mail.delivery import send_due
 from bot.mail.outgoing import queue_invitations
 from tests.admin_support import make_admin, sign_in_directly
+from tests.audit_support import form_data, path_of
 from tests.mail_support import MailServer, body_of, free_port, link_in, smtp_config
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data, path_of
 
 
 @pytest.fixture

@@ -1,12 +1,11 @@
 """Public sign-up: a new team gets its own working link, unless the foundation closed it."""
 
-import re
-
 import pytest
 
 from bot import store
 from bot.db import get_db
 from tests.admin_support import make_admin, open_signup, shown_link, sign_in_directly, token_of
+from tests.national_support import table_cell as cell
 
 GOOD = {"name": "Harbour Parent-Infant Team", "nation": "scotland", "contact_email": "Hi@H.example"}
 
@@ -162,9 +161,7 @@ def test_a_sign_up_is_pending_can_audit_and_counts_nationally_only_once_approved
     assert "Alder team" not in pending_table
 
     def specialised_total():
-        html = console.get("/admin/national").text
-        row = re.search(r'<tr data-category="specialised">.*?</tr>', html, re.S).group(0)
-        return re.sub(r"<[^>]+>", "", re.search(r'data-column="total">(.*?)</td>', row).group(1))
+        return cell(console.get("/admin/national/live").text, "results", "specialised", "uk")
 
     assert specialised_total() == "3"  # the sign-up is not counted yet
     console.post(f"/admin/teams/{team['id']}/approve")

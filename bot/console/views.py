@@ -719,32 +719,6 @@ def action_plan(team_id: int, audit_id: int):
 # -- the national picture and exports -------------------------------------------------------
 
 
-@bp.get("/national")
-def national_picture():
-    tree = current_tree()
-    return render_template(
-        "admin/national.html",
-        picture=progress.national_picture(get_db(), tree),
-        tree=tree,
-        results={result.id: result for result in tree.results},
-    )
-
-
-@bp.get("/exports/national.csv")
-def export_national():
-    tree = current_tree()
-    records = national.picture_records(tree, progress.national_picture(get_db(), tree))
-    filename = f"self-audit-national-figures-{date.today().isoformat()}.csv"
-    return Response(
-        stream_with_context(exports.csv_lines(national.PICTURE_COLUMNS, records)),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 def _export(kind: str, fmt: str, produce) -> Response:
     """Stream an export's text from a snapshot of the database, a batch of rows at a time."""
     tree, path = current_tree(), current_app.config["DB"]

@@ -34,6 +34,7 @@ from bot.store.console import (
     team_overview,
     update_team,
 )
+from bot.store.releases import keep_national_release, national_release, national_releases
 from bot.store.rows import (
     FINISHED,
     IN_PROGRESS,
@@ -96,6 +97,9 @@ from bot.store.trees import (
 )
 
 __all__ = [
+    "keep_national_release",
+    "national_release",
+    "national_releases",
     "approve_team",
     "admin_session_version",
     "clear_login_failures",

@@ -429,6 +429,22 @@ def m029_rejected(db: sqlite_utils.Database) -> None:
     db.table("teams").add_column("rejected", str)
 
 
+@migrations()
+def m030_national_releases(db: sqlite_utils.Database) -> None:
+    """Keep each dated release of the national picture as it was published.
+
+    `data` is the JSON of `bot.national.release.Release.data()`: the cells shown and, for
+    auditing later releases only, the true counts and each counted team's fingerprint.
+    """
+    db.table("national_releases").create(
+        {"id": int, "published_on": str, "published": str, "admin_id": int, "data": str},
+        pk="id",
+        foreign_keys=[("admin_id", "admins", "id")],
+        not_null={"published_on", "published", "data"},
+        strict=True,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing.
 
