@@ -73,9 +73,21 @@ def test_every_csv_has_its_workbook_beside_it(app, console):
     with app.app_context():
         store.create_team(get_db(), "Alder Team")
     console.post("/admin/teams/new", data={"name": "Birch Team", "nation": "england"})
-    for path in ("/admin/exports/answers.xlsx", "/admin/exports/national.xlsx"):
-        columns, _ = sheet_rows(console.get(path))
-        assert columns
+    columns, _ = sheet_rows(console.get("/admin/exports/answers.xlsx"))
+    assert columns
+    assert console.get("/admin/exports/national.xlsx").status_code == 404  # nothing published
+    assert console.post("/admin/national/releases/new").status_code == 302
+    columns, rows = sheet_rows(console.get("/admin/exports/national.xlsx"))
+    assert columns == [
+        "release_date",
+        "table",
+        "row",
+        "row_label",
+        "column",
+        "column_label",
+        "count",
+    ]
+    assert rows
     columns, rows = sheet_rows(console.get("/admin/record.xlsx"))
     assert columns == ["at", "admin_email", "action", "team_id", "team_name", "detail"]
     assert rows[0][columns.index("at")].is_date

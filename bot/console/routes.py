@@ -6,6 +6,7 @@ from bot.console import (
     actions_log,
     import_views,
     mail_views,
+    releases,
     signup_review,
     workbook_views,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "actions_log",
     "import_views",
     "mail_views",
+    "releases",
     "signup_review",
     "workbook_views",
 ]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Response, current_app
+from flask import Response, abort, current_app
 
 from bot import store
-from bot.console import exports, national, progress
+from bot.console import exports
 from bot.console.actions_log import RECORD_COLUMNS
 from bot.console.views import bp
 from bot.console.workbook import XLSX_MIMETYPE, workbook_bytes
 from bot.db import get_db
+from bot.national.downloads import LONG_COLUMNS, long_records
+from bot.national.release import Release
 from bot.store import accounts
 from bot.trees import current_tree
 
@@ -60,10 +62,14 @@ def export_answers_xlsx():
 
 @bp.get("/exports/national.xlsx")
 def export_national_xlsx():
-    tree = current_tree()
-    records = national.picture_records(tree, progress.national_picture(get_db(), tree))
+    """The latest published release, one figure a row, as the national CSV gives it."""
+    published = store.national_releases(get_db())
+    if not published:
+        abort(404)
+    release = Release.from_data(published[-1]["data"], published[-1]["id"])
     return _download(
-        "national-figures", workbook_bytes("National figures", national.PICTURE_COLUMNS, records)
+        "national-figures",
+        workbook_bytes("National figures", LONG_COLUMNS, long_records(release)),
     )
 
 
