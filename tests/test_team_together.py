@@ -214,29 +214,29 @@ def test_a_question_removed_by_a_tree_update_keeps_what_was_typed(apps):  # noqa
 # -- 4. who else is here ---------------------------------------------------------------------
 
 
-def test_colleagues_see_who_else_answered_lately_and_where(app, two):
+def test_colleagues_see_who_has_which_question_open_at_the_top_of_the_page(app, two):
     team_id, token, sarah, tom = two
     with app.app_context():
         db = get_db()
         audit = store.current_audit(db, team_id, tree_id="x", tree_version="x", tree_digest="x")
         earlier = store.add_respondent(db, team_id, "Ann Early", "Manager")
-        store.record_answer(
-            db,
-            audit["id"],
-            "outcomes_collection",
-            "routinely",
-            respondent_id=earlier,
-            at=store.utc_now() - timedelta(minutes=20),
-        )
-    _, toms = shown(tom, token, "referral_pathway")
-    tom.post(f"/a/{token}/q/referral_pathway", data={**form_data("written_and_shared"), **toms})
+        long_ago = store.utc_now() - timedelta(minutes=20)
+        store.mark_present(db, earlier, audit["id"], "outcomes_collection", at=long_ago)
+    shown(tom, token, "referral_pathway")
 
     for page in (sarah.get(f"/a/{token}/?intro=1"), sarah.get(f"/a/{token}/q/sup_under3_count")):
-        here = page.text.split("Also working on this audit")[1].split("</ul>")[0]
-        assert "Tom Evans (Therapist), in Referrals and accessibility, " in unescape(here)
+        here = unescape(page.text.split("Also working on this audit")[1].split("</ul>")[0])
+        assert (
+            f'Tom Evans (Therapist) is on ‘<a href="/a/{token}/q/referral_pathway#question">'
+            "Is there a clear referral pathway into the team?</a>’, " in here
+        )
         assert "ago" in here or "now" in here
         assert "Ann Early" not in here
-    assert "Also working on this audit" not in tom.get(f"/a/{token}/q/sup_under3_count").text
+    question_page = sarah.get(f"/a/{token}/q/sup_under3_count").text
+    assert question_page.index('id="people-here"') < question_page.index('class="progress-text"')
+    toms = unescape(tom.get(f"/a/{token}/q/sup_under3_count").text)
+    assert "Dr Sarah Jones (Clinical lead) has this question open, " in toms
+    assert "Tom Evans" not in toms.split("Also working on this audit")[1].split("</ul>")[0]
 
 
 # -- 5. the task list ------------------------------------------------------------------------

@@ -36,8 +36,10 @@ from bot.audit.state import (
     standing_to_keep,
 )
 from bot.db import get_db
+from bot.i18n import LANGUAGES
 from bot.plan.download import plan_download
 from bot.throttle import client_address, throttle
+from bot.tree import model as m
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
 from bot.tree.tasks import domain_tasks, next_unanswered_after
@@ -47,7 +49,8 @@ bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
 
 RETURN_TO_CHECK = "check"
 RETURN_TO_TASKS = "tasks"
-PRESENCE_MINUTES = 15  # "who else is here": anyone who answered this recently
+USE_MINE, KEEP_THEIRS, CHANGE_MINE = "mine", "theirs", "change"  # the conflict page's choices
+PRESENCE_MINUTES = 10  # "who else is here": anyone who had a question open this recently
 OPENED_KEY = "opened_teams"
 OPENED_KEPT = 20
 
@@ -140,6 +143,38 @@ def _respondent_id() -> int | None:
     return session.get("respondents", {}).get(str(g.team["id"]))
 
 
+def _remember_respondent(respondent_id: int | None) -> None:
+    respondents = dict(session.get("respondents", {}))
+    if respondent_id is None:
+        respondents.pop(str(g.team["id"]), None)
+    else:
+        respondents[str(g.team["id"])] = respondent_id
+    session["respondents"] = respondents
+
+
+def _device() -> str:
+    """The kind of device the request comes from, to tell members without a name apart."""
+    agent = request.user_agent.string
+    if "iPad" in agent or "Tablet" in agent or ("Android" in agent and "Mobile" not in agent):
+        return "tablet"
+    if "Mobi" in agent or "iPhone" in agent:
+        return "phone"
+    return "computer"
+
+
+def _member_id() -> int:
+    """This browser's member of the team, recorded (without a name) the first time they act.
+
+    Every answer, note and draft then has an author, and members who give no name are still
+    told apart ("a member without a name, on a phone, since 10:32").
+    """
+    respondent_id = _respondent_id()
+    if respondent_id is None:
+        respondent_id = store.add_respondent(get_db(), g.team["id"], "", "", _device())
+        _remember_respondent(respondent_id)
+    return respondent_id
+
+
 def _check_row_url(question_id: str) -> str:
     """The check page, scrolled to the row of `question_id` (where a Change started)."""
     return url_for(".check") + f"#answer-{question_id}"
@@ -180,14 +215,14 @@ def start():
     form = RespondentForm()
     if form.validate_on_submit():
         _mark_started()
-        respondents = dict(session.get("respondents", {}))
-        if form.name.data or form.role.data:
-            respondents[str(g.team["id"])] = store.add_respondent(
-                get_db(), g.team["id"], form.name.data, form.role.data
-            )
-        else:
-            respondents.pop(str(g.team["id"]), None)
-        session["respondents"] = respondents
+        respondent_id = _respondent_id()
+        current = store.get_respondent(get_db(), respondent_id) if respondent_id else None
+        given = (form.name.data or "", form.role.data or "")
+        # Someone else may have used this browser before: a change of name is a new member,
+        # never a new name on another person's answers.
+        if current is None or (current["name"], current["role"]) != given:
+            respondent_id = store.add_respondent(get_db(), g.team["id"], *given, _device())
+            _remember_respondent(respondent_id)
         return redirect(_next_url(state.journey))
     respondent_id = _respondent_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
@@ -255,10 +290,10 @@ def _after_answer(
     return url_for(".question", question_id=following, **extra) + "#question"
 
 
-def _presence(state: AuditState) -> list[presenters.Presence]:
+def _presence(state: AuditState, me: int | None = None) -> list[presenters.Presence]:
     since = store.utc_now() - timedelta(minutes=PRESENCE_MINUTES)
-    recent = store.recent_answerers(get_db(), state.audit["id"], since)
-    return presenters.people_here(state, recent, _respondent_id())
+    present = store.present(get_db(), state.audit["id"], since)
+    return presenters.people_here(state, present, me if me is not None else _respondent_id())
 
 
 def _typed_answer():
@@ -284,7 +319,7 @@ def _removed_question(state: AuditState, question_id: str):
         record = state.records.get(question_id)
         if record is None or (record.value, record.note) != (value, note):
             store.record_answer(
-                db, state.audit["id"], question_id, value, note=note, respondent_id=_respondent_id()
+                db, state.audit["id"], question_id, value, note=note, respondent_id=_member_id()
             )
         kept = {"answer": value, "note": note}
     return render_template(
@@ -302,6 +337,65 @@ def _offered_from_last_time(state: AuditState, question, record):
     return None if record else last_time_answer(_last_time(state), question)
 
 
+def _shown_data(state: AuditState, question, record, draft: dict | None, me: int) -> dict:
+    """What the question's form starts with: the member's draft, else the answer now.
+
+    A colleague's answer is shown chosen, so confirming it changes nothing, but their note is
+    not put in the member's own note box: it is shown apart, in their name, to keep or not.
+    """
+    if draft:
+        typed = draft["answer"]
+        multiple = question.type == m.MULTIPLE_CHOICE
+        return {
+            "answer": typed if multiple else (typed[0] if typed else None),
+            "note": draft["note"],
+            "revision": draft["revision"],
+        }
+    shown = record or _offered_from_last_time(state, question, record)
+    mine = record is not None and record.respondent_id == me
+    return {
+        "answer": stored_as_form_data(question, shown.value) if shown else None,
+        "note": shown.note if shown and (mine or record is None) else "",
+        "revision": str(record.id) if record else "",
+    }
+
+
+def _record_shown(state: AuditState, question_id: str, revision) -> store.AnswerRecord | None:
+    """The answer a form was shown with (its revision), which may be older than the latest."""
+    record = state.records.get(question_id)
+    if not isinstance(revision, int):
+        return None
+    if record is not None and record.id == revision:
+        return record
+    shown = store.answer_by_id(get_db(), state.audit["id"], revision)
+    return shown if shown is not None and shown.question_id == question_id else None
+
+
+def _note_kept(state: AuditState, question_id: str, me: int) -> presenters.NoteToKeep | None:
+    """The colleague's note the member ticked to keep with their answer (`keep_note`: the id of
+    the answer it was shown with), or None."""
+    chosen = request.form.get("keep_note", "")
+    if not chosen.isdigit():
+        return None
+    return presenters.note_to_keep(_record_shown(state, question_id, int(chosen)), me)
+
+
+def _save_draft(state: AuditState, question_id: str, me: int, revision: int | None) -> None:
+    """Keep what the member posted for the question, not saved as an answer, to show again."""
+    store.save_draft(
+        get_db(),
+        me,
+        state.audit["id"],
+        question_id,
+        answer=[clean_input(value) for value in request.form.getlist("answer")],
+        note=clean_input(request.form.get("note", "")) or "",
+        keep_note=int(request.form["keep_note"])
+        if request.form.get("keep_note", "").isdigit()
+        else None,
+        revision="" if revision is None else str(revision),
+    )
+
+
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
 def question(question_id: str):
     state = _state()
@@ -311,52 +405,85 @@ def question(question_id: str):
     returning = _returning()
     route = state.assessment.expected_route
     on_route = state.journey.may_visit(question_id) or question_id in route
-    if request.method == "GET" and not on_route:
-        return redirect(_next_url(state.journey, returning))
     current = tree.question(question_id)
     record = state.records.get(question_id)
+    me = _member_id()
+    # An answer the member gave to a question that no longer applies stays in front of them
+    # (the browser's Back from the "no longer applies" page comes here).
+    if request.method == "GET" and not on_route and not _answered_by(record, me):
+        return redirect(_next_url(state.journey, returning))
+    db = get_db()
+    draft = None
     status = 200
     if request.method == "POST":
         form = question_form(current, state.assessment.fitted)
     else:
-        shown = record or _offered_from_last_time(state, current, record)
+        store.mark_present(db, me, state.audit["id"], question_id)
+        draft = store.get_draft(db, me, state.audit["id"], question_id)
         form = question_form(
             current,
             state.assessment.fitted,
-            data={
-                "answer": stored_as_form_data(current, shown.value) if shown else None,
-                "note": shown.note if shown else "",
-                "revision": str(record.id) if record else "",
-            },
+            data=_shown_data(state, current, record, draft, me),
         )
     off_path = None if on_route else presenters.off_path_reason(state, question_id)
     if form.validate_on_submit():
         note = form.note.data or ""
-        if request.form.get("conflict") == "theirs":
-            return redirect(_after_answer(state, question_id, state.assessment, returning))
-        unchanged = record is not None and (record.value, record.note) == (form.cleaned, note)
-        after = _assessment_after(state, question_id, form.cleaned)
-        try:
-            if not unchanged:
-                store.record_answer(
-                    get_db(),
+        choice = request.form.get("conflict")
+        if choice == CHANGE_MINE:
+            _save_draft(state, question_id, me, form.expected_revision)
+            return redirect(_question_url(question_id, returning))
+        if choice == KEEP_THEIRS:
+            kept_apart = record is not None and (record.value, record.note) != (form.cleaned, note)
+            if kept_apart:
+                store.record_disagreement(
+                    db,
                     state.audit["id"],
                     question_id,
                     form.cleaned,
                     note=note,
-                    respondent_id=_respondent_id(),
+                    respondent_id=me,
+                    against_answer_id=record.id,
+                )
+            following = _after_answer(state, question_id, state.assessment, returning)
+            return redirect(_asking_name(me, following) if kept_apart else following)
+        keep = _note_kept(state, question_id, me)
+        kept_note, kept_note_by = (keep.text, keep.by_id) if keep else ("", None)
+        if record is None:
+            unchanged = False
+        elif record.respondent_id == me:
+            unchanged = (record.value, record.note, record.kept_note) == (
+                form.cleaned,
+                note,
+                kept_note,
+            )
+        else:  # confirming a colleague's answer, adding nothing of one's own, leaves it theirs
+            unchanged = record.value == form.cleaned and not note
+        after = _assessment_after(state, question_id, form.cleaned)
+        try:
+            if not unchanged:
+                store.record_answer(
+                    db,
+                    state.audit["id"],
+                    question_id,
+                    form.cleaned,
+                    note=note,
+                    respondent_id=me,
                     standing=standing_to_keep(after, store.IN_PROGRESS),
                     expected=form.expected_revision,
+                    kept_note=kept_note,
+                    kept_note_by=kept_note_by,
                 )
                 if state.finished:
-                    store.reopen_audit(get_db(), state.audit["id"])
+                    store.reopen_audit(db, state.audit["id"])
         except store.AnswerChanged as changed:
-            return _conflict_page(state, current, changed.current, form, returning), 409
+            _save_draft(state, question_id, me, changed.current.id)
+            return _conflict_page(state, current, changed.current, form, returning, keep), 409
         except sqlite3.Error as error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [storage_failure.answer_kept(error)]
             status = 503
         else:
+            replaced = record is not None and record.respondent_id != me and not unchanged
             if off_path:
                 return render_template(
                     "audit/off_path.html",
@@ -366,8 +493,10 @@ def question(question_id: str):
                     kept=presenters.display_answer(current, form.cleaned),
                     note=note,
                     next_url=_next_url(state.journey, returning),
+                    back_url=_question_url(question_id, returning),
                 )
-            return redirect(_after_answer(state, question_id, after, returning))
+            following = _after_answer(state, question_id, after, returning)
+            return redirect(_asking_name(me, following) if replaced else following)
     at = route.index(question_id) if question_id in route else 0
     previous = route[at - 1] if at else None
     if (
@@ -386,19 +515,38 @@ def question(question_id: str):
         if previous
         else url_for(".start", intro=1)
     )
+    colleague = record if record is not None and record.respondent_id != me else None
+    offered_note = presenters.note_to_keep(record, me) if current.note else None
+    if request.method == "POST":
+        keep_checked = offered_note is not None and request.form.get("keep_note") == str(
+            offered_note.answer_id
+        )
+    else:
+        keep_checked = offered_note is not None and (
+            draft["keep_note"] == offered_note.answer_id
+            if draft
+            else record.respondent_id == me and bool(record.kept_note)
+        )
     return render_template(
         "audit/question.html",
         state=state,
         question=current,
         form=form,
         record=record,
+        colleague=colleague,
+        colleague_answer=presenters.display_answer(current, colleague.value) if colleague else "",
+        offered_note=offered_note,
+        keep_checked=keep_checked,
+        draft=draft,
+        who=presenters.who,
+        clock_time=presenters.clock_time,
         carried=carried,
         carried_answer=presenters.display_answer(current, carried.value) if carried else "",
         last_time_date=presenters.last_time_date(_last_time(state).audit) if carried else "",
         returning=returning,
         back_url=back_url,
         off_path=off_path,
-        people_here=_presence(state),
+        people_here=_presence(state, me),
         sections=presenters.answered_sections(state, stop_at=question_id),
         progress=presenters.progress(state, question_id),
         domain=tree.domains_by_id[current.domain],
@@ -408,8 +556,62 @@ def question(question_id: str):
     ), (status if status != 200 else 422 if form.errors else 200)
 
 
-def _conflict_page(state, question, theirs, form, returning) -> str:
-    """Both answers side by side, and a choice: keep theirs or use mine."""
+def _typed_differs(state: AuditState, question, record, me: int) -> bool:
+    """True if the posted form holds something other than what the question page would show."""
+    shown = _shown_data(state, question, record, None, me)
+    shown_answer = shown["answer"]
+    if shown_answer is None:
+        shown_answer = []
+    elif not isinstance(shown_answer, list):
+        shown_answer = [str(shown_answer)]
+    typed = [clean_input(value) for value in request.form.getlist("answer")]
+    note = clean_input(request.form.get("note", "")) or ""
+    kept_shown = record is not None and record.respondent_id == me and bool(record.kept_note)
+    return (
+        [value for value in typed if value] != [str(value) for value in shown_answer]
+        or note != shown["note"]
+        or bool(request.form.get("keep_note")) != kept_shown
+    )
+
+
+@bp.post("/q/<question_id>/draft")
+def keep_draft(question_id: str):
+    """Switch language from a question without losing what is typed: it is kept as a draft.
+
+    The question page's language buttons post its form here. A form whose CSRF token has
+    expired comes back as the question page, in the new language, with what was typed.
+    """
+    language = request.args.get("language")
+    if language in LANGUAGES:
+        session["language"] = language
+    state = _state()
+    if question_id not in state.tree.questions_by_id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        return question(question_id)
+    me = _member_id()
+    record = state.records.get(question_id)
+    if _typed_differs(state, state.tree.question(question_id), record, me):
+        revision = request.form.get("revision", "")
+        _save_draft(state, question_id, me, int(revision) if revision.isdigit() else None)
+    return redirect(_question_url(question_id, _returning()))
+
+
+def _answered_by(record: store.AnswerRecord | None, me: int) -> bool:
+    return record is not None and record.respondent_id == me
+
+
+def _question_url(question_id: str, returning: str | None) -> str:
+    return url_for(".question", question_id=question_id, return_to=returning) + "#question"
+
+
+def _asking_name(me: int, following: str) -> str:
+    """Where to go after an answer that replaces a colleague's: `following`, for now."""
+    return following
+
+
+def _conflict_page(state, question, theirs, form, returning, keep) -> str:
+    """Both answers side by side, and three choices: use mine, keep theirs, change mine."""
     mine = form.cleaned
     return render_template(
         "audit/conflict.html",
@@ -418,9 +620,12 @@ def _conflict_page(state, question, theirs, form, returning) -> str:
         theirs=theirs,
         theirs_answer=presenters.display_answer(question, theirs.value),
         theirs_who=presenters.who(theirs),
+        theirs_kept_note_by=presenters.member_words(theirs.kept_note_by),
         theirs_when=presenters.time_ago(theirs.answered_at),
+        sentence_start=presenters.sentence_start,
         mine_answer=presenters.display_answer(question, mine),
         mine_note=form.note.data or "",
+        mine_keep=keep,
         mine_values=(mine if isinstance(mine, list) else [] if mine is None else [str(mine)]),
         returning=returning,
         form=form,
@@ -448,7 +653,9 @@ def _check_page(state: AuditState, form: ConfirmForm) -> str:
         who=presenters.who,
         sections=presenters.answered_sections(state, include_upcoming=True),
         disagreements=presenters.disagreements(
-            state, store.answer_log(get_db(), state.audit["id"])
+            state,
+            store.answer_log(get_db(), state.audit["id"]),
+            store.disagreements(get_db(), state.audit["id"]),
         ),
         answerers=presenters.answerers_on_route(state),
         movement=presenters.movement_view(state, _last_time(state)),

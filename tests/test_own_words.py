@@ -1,0 +1,275 @@
+"""Nothing a member types is lost or put under someone else's name (issue 31).
+
+Two and three members on one audit, each in their own browser (the test client). Every test
+checks the stored answer log (author, answer, note, when) and what each member's pages show.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+
+import pytest
+from docx import Document
+
+from bot import store
+from bot.db import get_db
+from tests.profiles import SPECIALISED
+from tests.test_audit_journey import form_data, walk
+from tests.test_team_together import LEAD, conflict_form, member, shown, text
+
+SUPERVISOR_NOTE = "Her supervisor post is vacant"
+SARAHS_NOTE = "Our 8a psychologist has had no supervision since July"
+TOM = "Tom Evans (Therapist)"
+SARAH = "Dr Sarah Jones (Clinical lead)"
+ANN = "Ann Price (Team manager)"
+NEITHER = "No, there is no such lead or oversight"
+LED_BY = "Yes, they lead the team"
+
+
+@pytest.fixture
+def three(app, team):
+    team_id, token = team
+    sarah = member(app, token, "Dr Sarah Jones", "Clinical lead")
+    tom = member(app, token, "Tom Evans", "Therapist")
+    ann = member(app, token, "Ann Price", "Team manager")
+    return team_id, token, sarah, tom, ann
+
+
+def the_audit(db, team_id):
+    return store.current_audit(db, team_id, tree_id="x", tree_version="x", tree_digest="x")
+
+
+def log(app, team_id, question_id):
+    """The question's stored answers, oldest first: (author, answer, note, kept note, kept by)."""
+    with app.app_context():
+        db = get_db()
+        chain = store.answer_log(db, the_audit(db, team_id)["id"]).get(question_id, [])
+    times = [record.answered_at for record in chain]
+    assert times == sorted(times) and all(time is not None for time in times)
+    return [
+        (
+            record.respondent_name,
+            record.value,
+            record.note,
+            record.kept_note,
+            record.kept_note_by.name if record.kept_note_by else None,
+        )
+        for record in chain
+    ]
+
+
+def kept_apart(app, team_id, question_id):
+    """The disagreements kept for the question: (author, answer, note, against whose answer)."""
+    with app.app_context():
+        db = get_db()
+        audit_id = the_audit(db, team_id)["id"]
+        found = store.disagreements(db, audit_id).get(question_id, [])
+        log_by_id = {r.id: r for rs in store.answer_log(db, audit_id).values() for r in rs}
+    assert all(apart.recorded is not None for apart in found)
+    return [
+        (apart.by.name, apart.value, apart.note, log_by_id[apart.against_answer_id].respondent_name)
+        for apart in found
+    ]
+
+
+def answer_row(client, token, question_id) -> str:
+    """The check page's row for one question, as text."""
+    page = client.get(f"/a/{token}/check").text
+    return words(page.split(f'id="answer-{question_id}"')[1].split('<div class="summary-row"')[0])
+
+
+def disagreed(client, token) -> str:
+    page = text(client.get(f"/a/{token}/check"))
+    return page.split("Where you disagreed")[1].split("Team composition")[0]
+
+
+def note_box(page: str) -> str:
+    return unescape(re.search(r'<textarea class="textarea" id="note"[^>]*>([^<]*)<', page)[1])
+
+
+def plan_text(client, token) -> str:
+    response = client.get(f"/a/{token}/action-plan.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    return "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+
+
+def post(client, token, question_id, fields, value, note="", **extra):
+    return client.post(
+        f"/a/{token}/q/{question_id}", data={**form_data(value, note), **fields, **extra}
+    )
+
+
+# -- 1. every answer and note stays its author's ----------------------------------------------
+
+
+def test_a_colleagues_note_is_shown_in_their_name_and_never_moves_to_my_answer(app, three):
+    team_id, token, sarah, tom, _ = three
+    _, toms = shown(tom, token, LEAD)
+    post(tom, token, LEAD, toms, "oversight", SUPERVISOR_NOTE)
+
+    page, sarahs = shown(sarah, token, LEAD)
+    offered = text_of(page, "offered-note")
+    assert f"Note by {TOM}" in offered and SUPERVISOR_NOTE in offered
+    assert note_box(page) == ""
+    assert 'value="oversight" checked' in page
+    assert re.search(r'name="keep_note" type="checkbox" value="\d+">', page)
+    assert "given by Tom Evans (Therapist)" in text_of(page, "colleague-answer")
+
+    assert post(sarah, token, LEAD, sarahs, "neither").status_code == 302
+    assert log(app, team_id, LEAD) == [
+        ("Tom Evans", "oversight", SUPERVISOR_NOTE, "", None),
+        ("Dr Sarah Jones", "neither", "", "", None),
+    ]
+    for client in (sarah, tom):
+        row = answer_row(client, token, LEAD)
+        assert NEITHER in row and SUPERVISOR_NOTE not in row
+        versions = disagreed(client, token)
+        assert f"{TOM}," in versions and SUPERVISOR_NOTE in versions
+        assert f"{NEITHER} – {SARAH}," in versions
+    # Tom now meets Sarah's answer as a colleague's: his own note box starts empty too.
+    page, _ = shown(tom, token, LEAD)
+    assert note_box(page) == "" and "given by Dr Sarah Jones (Clinical lead)" in words(page)
+
+
+def test_keeping_a_colleagues_note_is_recorded_in_their_name(app, three):
+    team_id, token, sarah, tom, _ = three
+    walk(tom, token, SPECIALISED)
+    _, toms = shown(tom, token, LEAD)
+    post(tom, token, LEAD, toms, "oversight", SUPERVISOR_NOTE)
+    tom_answer = int(shown(sarah, token, LEAD)[1]["revision"])
+
+    _, sarahs = shown(sarah, token, LEAD)
+    post(sarah, token, LEAD, sarahs, "neither", "Day to day: Jo", keep_note=str(tom_answer))
+    assert log(app, team_id, LEAD)[-1] == (
+        "Dr Sarah Jones",
+        "neither",
+        "Day to day: Jo",
+        SUPERVISOR_NOTE,
+        "Tom Evans",
+    )
+    for client in (sarah, tom):
+        row = answer_row(client, token, LEAD)
+        assert "Day to day: Jo" in row and SUPERVISOR_NOTE in row
+        assert f"Note by {TOM}, kept with this answer" in row
+    # On Sarah's own page her note is hers to edit; Tom's stays his, kept (ticked).
+    page, _ = shown(sarah, token, LEAD)
+    assert note_box(page) == "Day to day: Jo"
+    assert f"Note by {TOM}, kept with this answer" in text_of(page, "offered-note")
+    assert re.search(r'name="keep_note" type="checkbox" value="\d+" checked', page)
+    assert f"Note by {TOM}, kept with this answer: {SUPERVISOR_NOTE}" in plan_text(sarah, token)
+
+
+def test_confirming_a_colleagues_answer_adds_nothing_in_my_name(app, three):
+    team_id, token, sarah, tom, _ = three
+    _, toms = shown(tom, token, LEAD)
+    post(tom, token, LEAD, toms, "oversight", SUPERVISOR_NOTE)
+    _, sarahs = shown(sarah, token, LEAD)
+    assert post(sarah, token, LEAD, sarahs, "oversight").status_code == 302
+    assert log(app, team_id, LEAD) == [("Tom Evans", "oversight", SUPERVISOR_NOTE, "", None)]
+    assert SUPERVISOR_NOTE in answer_row(sarah, token, LEAD)
+
+
+def stale_answer(token, sarah, tom, note=SARAHS_NOTE):
+    """Both open the question; Tom saves "No lead"; Sarah then posts "led by" with her note."""
+    _, sarahs = shown(sarah, token, LEAD)
+    _, toms = shown(tom, token, LEAD)
+    assert post(tom, token, LEAD, toms, "neither", "Nobody").status_code == 302
+    conflict = post(sarah, token, LEAD, sarahs, "led_by", note)
+    assert conflict.status_code == 409
+    return conflict
+
+
+def test_keep_their_answer_keeps_mine_as_a_named_dated_disagreement(app, three):
+    team_id, token, sarah, tom, _ = three
+    walk(tom, token, SPECIALISED)
+    conflict = stale_answer(token, sarah, tom)
+    page = text(conflict)
+    for choice, value in (("Use my answer", "mine"), ("Keep their answer", "theirs")):
+        assert f'name="conflict" value="{value}">{choice}<' in conflict.text
+    assert 'name="conflict" value="change">Change my answer<' in conflict.text
+    assert "kept in your name as a disagreement" in page
+
+    kept = sarah.post(
+        f"/a/{token}/q/{LEAD}", data={**conflict_form(conflict), "conflict": "theirs"}
+    )
+    assert kept.status_code == 302
+    assert log(app, team_id, LEAD)[-1] == ("Tom Evans", "neither", "Nobody", "", None)
+    assert kept_apart(app, team_id, LEAD) == [
+        ("Dr Sarah Jones", "led_by", SARAHS_NOTE, "Tom Evans")
+    ]
+    for client in (sarah, tom):
+        versions = disagreed(client, token)
+        assert f"{LED_BY} – {SARAH}," in versions and "(kept as a disagreement)" in versions
+        assert SARAHS_NOTE in versions
+        assert f"{NEITHER} – {TOM}," in versions and "(the answer now)" in versions
+        assert NEITHER in answer_row(client, token, LEAD)
+    plan = plan_text(tom, token)
+    assert f"{SARAH} disagreed on " in plan
+    assert f"‘{LED_BY}’. Note: {SARAHS_NOTE}" in plan
+
+
+def test_change_my_answer_goes_back_to_the_question_with_mine_filled_in(app, three):
+    team_id, token, sarah, tom, _ = three
+    conflict = stale_answer(token, sarah, tom)
+    change = sarah.post(
+        f"/a/{token}/q/{LEAD}", data={**conflict_form(conflict), "conflict": "change"}
+    )
+    assert change.status_code == 302 and f"/q/{LEAD}" in change.headers["Location"]
+    page, fields = shown(sarah, token, LEAD)
+    assert 'value="led_by" checked' in page and note_box(page) == SARAHS_NOTE
+    assert "Your answer is not saved yet" in words(page)
+    assert log(app, team_id, LEAD) == [("Tom Evans", "neither", "Nobody", "", None)]
+    # Tom's page shows only what is saved.
+    toms_page, _ = shown(tom, token, LEAD)
+    assert SARAHS_NOTE not in toms_page and "not saved yet" not in toms_page
+
+    assert post(sarah, token, LEAD, fields, "led_by", "Our 8a psychologist").status_code == 302
+    assert log(app, team_id, LEAD)[-1] == (
+        "Dr Sarah Jones",
+        "led_by",
+        "Our 8a psychologist",
+        "",
+        None,
+    )
+    assert "not saved yet" not in shown(sarah, token, LEAD)[0]
+
+
+def test_three_members_each_keep_their_own_words(app, three):
+    team_id, token, sarah, tom, ann = three
+    _, toms = shown(tom, token, LEAD)
+    post(tom, token, LEAD, toms, "oversight", SUPERVISOR_NOTE)
+    _, sarahs = shown(sarah, token, LEAD)
+    _, anns = shown(ann, token, LEAD)
+    post(ann, token, LEAD, anns, "led_by", keep_note=anns["revision"])
+    conflict = post(sarah, token, LEAD, sarahs, "neither", "Nobody leads since March")
+    assert conflict.status_code == 409
+    page = text(conflict)
+    assert f"{ANN} changed this answer" in page
+    assert "Note kept" in page and f"Written by {TOM}" in page
+    used = sarah.post(f"/a/{token}/q/{LEAD}", data={**conflict_form(conflict), "conflict": "mine"})
+    assert used.status_code == 302
+    assert log(app, team_id, LEAD) == [
+        ("Tom Evans", "oversight", SUPERVISOR_NOTE, "", None),
+        ("Ann Price", "led_by", "", SUPERVISOR_NOTE, "Tom Evans"),
+        ("Dr Sarah Jones", "neither", "Nobody leads since March", "", None),
+    ]
+    for client in (sarah, tom, ann):
+        row = answer_row(client, token, LEAD)
+        assert "Nobody leads since March" in row and SUPERVISOR_NOTE not in row
+        versions = disagreed(client, token)
+        assert versions.index(TOM) < versions.index(ANN) < versions.index(SARAH)
+
+
+def words(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def text_of(page: str, element_id: str) -> str:
+    """The text at the start of the element with this id, up to its first inner or closing div."""
+    part = page.split(f'id="{element_id}"', 1)[1]
+    return words(part.split("<div", 1)[0].split("</div>", 1)[0])
