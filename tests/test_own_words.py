@@ -15,6 +15,7 @@ from docx import Document
 
 from bot import store
 from bot.db import get_db
+from tests.conftest import csrf_token
 from tests.profiles import SPECIALISED
 from tests.test_audit_journey import form_data, walk
 from tests.test_team_together import LEAD, conflict_form, member, shown, text
@@ -273,3 +274,114 @@ def text_of(page: str, element_id: str) -> str:
     """The text at the start of the element with this id, up to its first inner or closing div."""
     part = page.split(f'id="{element_id}"', 1)[1]
     return words(part.split("<div", 1)[0].split("</div>", 1)[0])
+
+
+# -- 2. typed text survives every way out ----------------------------------------------------
+
+
+def test_back_from_the_conflict_page_keeps_what_was_typed(app, three):
+    team_id, token, sarah, tom, _ = three
+    conflict = stale_answer(token, sarah, tom)
+    back = re.search(r'<a href="([^"]+)" class="back-link"', conflict.text)[1]
+    page = sarah.get(unescape(back)).text
+    assert 'value="led_by" checked' in page and note_box(page) == SARAHS_NOTE
+    assert "Your answer is not saved yet" in words(page)
+    assert log(app, team_id, LEAD) == [("Tom Evans", "neither", "Nobody", "", None)]
+    assert SARAHS_NOTE not in tom.get(f"/a/{token}/q/{LEAD}").text
+
+
+def test_back_from_the_no_longer_applies_page_shows_the_answer_kept(app, three):
+    team_id, token, sarah, tom, _ = three
+    _, sarahs = shown(sarah, token, "lead_profession")
+    _, toms = shown(tom, token, LEAD)
+    post(tom, token, LEAD, toms, "neither")
+    late = post(sarah, token, "lead_profession", sarahs, "clinical_psychologist", "Dr Ahmed")
+    assert late.status_code == 200
+    page = words(late.text)
+    assert (
+        f"because {TOM} changed ‘Does one senior clinician lead the team, or give it clinical "
+        f"oversight?’ to ‘{NEITHER}’ at " in page
+    )
+    assert f'href="/a/{token}/q/{LEAD}#question">See that answer or change it<' in late.text
+    back = re.search(r'<a href="([^"]+)" class="back-link"', late.text)[1]
+    again = sarah.get(unescape(back))
+    assert again.status_code == 200
+    assert 'value="clinical_psychologist" checked' in again.text
+    assert "no longer applies" in words(again.text)
+    assert log(app, team_id, "lead_profession") == [
+        ("Dr Sarah Jones", "clinical_psychologist", "Dr Ahmed", "", None)
+    ]
+    # Tom, who never answered it, is sent on as before.
+    assert tom.get(f"/a/{token}/q/lead_profession").status_code == 302
+
+
+def test_a_language_switch_keeps_what_was_typed(app, three):
+    team_id, token, sarah, tom, _ = three
+    page, fields = shown(sarah, token, LEAD)
+    switch = re.search(r'formaction="([^"]+language=cy[^"]*)"', page)[1]
+    moved = sarah.post(unescape(switch), data={**form_data("led_by", SARAHS_NOTE), **fields})
+    assert moved.status_code == 302
+    welsh = sarah.get(moved.headers["Location"]).text
+    assert '<html lang="cy">' in welsh
+    assert 'value="led_by" checked' in welsh and note_box(welsh) == SARAHS_NOTE
+    assert "Nid yw eich ateb wedi’i gadw eto" in words(welsh)
+    assert log(app, team_id, LEAD) == []
+    _, fields = shown(sarah, token, LEAD)
+    assert post(sarah, token, LEAD, fields, "led_by", SARAHS_NOTE).status_code == 302
+    assert log(app, team_id, LEAD) == [("Dr Sarah Jones", "led_by", SARAHS_NOTE, "", None)]
+    assert 'id="draft"' not in shown(sarah, token, LEAD)[0]
+
+
+@pytest.mark.parametrize("closed_by", ["revoked", "expired", "archived"])
+def test_a_link_closed_while_typing_shows_what_was_typed_and_who_to_ask(new_app, closed_by):
+    app = new_app(WTF_CSRF_ENABLED=False, CONTACT_EMAIL="help@example.org")
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), "Closing team")
+    sarah = member(app, token, "Dr Sarah Jones", "Clinical lead")
+    _, fields = shown(sarah, token, LEAD)
+    with app.app_context():
+        db = get_db()
+        if closed_by == "revoked":
+            store.reissue_link(db, team_id)
+        elif closed_by == "archived":
+            store.archive_team(db, team_id)
+        else:
+            db.execute("UPDATE links SET expires = '2000-01-01T00:00:00.000000+00:00'")
+    closed = post(sarah, token, LEAD, fields, "led_by", SARAHS_NOTE)
+    assert closed.status_code == 404
+    page = words(closed.text)
+    assert "your answer was not saved" in page
+    assert "What you typed Question: Does one senior clinician lead the team" in page
+    assert f"{LED_BY} {SARAHS_NOTE}" in page
+    assert "Who to ask for a new link Ask the person who sent you the link" in page
+    assert 'href="mailto:help@example.org"' in closed.text
+    assert log(app, team_id, LEAD) == []
+
+
+def test_an_expired_session_keeps_what_was_typed_and_whose_it_is(new_app):
+    app = new_app(SECRET_KEY="t")
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), "Expiring team")
+    sarah = app.test_client()
+    start = sarah.get(f"/a/{token}/")
+    sarah.post(
+        f"/a/{token}/",
+        data={"name": "Dr Sarah Jones", "role": "", "csrf_token": csrf_token(start.text)},
+    )
+    page = sarah.get(f"/a/{token}/q/{LEAD}").text
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    fields["csrf_token"] = csrf_token(page)
+    # The browser is closed and opened again: a new session, the page still on screen.
+    later = app.test_client()
+    expired = later.post(
+        f"/a/{token}/q/{LEAD}", data={**fields, **form_data("led_by", SARAHS_NOTE)}
+    )
+    assert expired.status_code == 422
+    assert "This page has expired" in expired.text
+    assert 'value="led_by" checked' in expired.text and note_box(expired.text) == SARAHS_NOTE
+    assert log(app, team_id, LEAD) == []
+    again = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', expired.text))
+    again["csrf_token"] = csrf_token(expired.text)
+    saved = later.post(f"/a/{token}/q/{LEAD}", data={**again, **form_data("led_by", SARAHS_NOTE)})
+    assert saved.status_code == 302
+    assert log(app, team_id, LEAD) == [("Dr Sarah Jones", "led_by", SARAHS_NOTE, "", None)]

@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from bot import site, storage_failure, store
 from bot.audit import presenters
@@ -36,7 +37,7 @@ from bot.audit.state import (
     standing_to_keep,
 )
 from bot.db import get_db
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, tree_text
 from bot.plan.download import plan_download
 from bot.throttle import client_address, throttle
 from bot.tree import model as m
@@ -76,11 +77,41 @@ def find_team(_endpoint, values) -> None:
     if team is None:
         if not guard.take(limit, "link", address):
             abort(429)
+        if request.method == "POST":
+            abort(_typed_for_a_closed_link())
         abort(404, description="audit_link")
     if not opened_here:
         session[OPENED_KEY] = [*session.get(OPENED_KEY, [])[-(OPENED_KEPT - 1) :], team["id"]]
     g.token = token
     g.team = team
+
+
+def _typed_for_a_closed_link():
+    """A post to a link that no longer opens (revoked, expired, archived, never real): nothing
+    is saved, and the page shows what was typed and who to ask for a new link.
+
+    It is the same page whatever the link was, so it tells a guesser nothing; it shows only
+    what the post itself held, and question texts any team sees.
+    """
+    question = current_tree().questions_by_id.get((request.view_args or {}).get("question_id"))
+    typed = [clean_input(value) for value in request.form.getlist("answer")]
+    typed = [value for value in typed if value]
+    if question is not None and question.options:
+        labels = {option.value: option.label for option in question.options}
+        typed = [tree_text(labels[value]) if value in labels else value for value in typed]
+    details = [
+        clean_input(request.form.get(name, ""))
+        for name in ("note", "name", "role")
+        if clean_input(request.form.get(name, ""))
+    ]
+    page = render_template(
+        "audit/link_closed.html",
+        question=question,
+        typed=typed,
+        details=details,
+        contact_email=current_app.config.get("CONTACT_EMAIL") or "",
+    )
+    return current_app.make_response((page, 404))
 
 
 @bp.errorhandler(sqlite3.Error)
@@ -162,13 +193,41 @@ def _device() -> str:
     return "computer"
 
 
+def _signed_members() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="audit-member")
+
+
+def member_token() -> str:
+    """The member, signed, for the question form: their answer keeps their name when the
+    session has expired by the time they send it (`_member_id`)."""
+    respondent_id = _respondent_id()
+    return _signed_members().dumps([g.team["id"], respondent_id]) if respondent_id else ""
+
+
+def _member_from_form() -> int | None:
+    """The member a posted form was shown to (`member_token`), if it is this team's."""
+    try:
+        team_id, respondent_id = _signed_members().loads(request.form.get("member", ""))
+    except (BadSignature, TypeError, ValueError):
+        return None
+    respondent = store.get_respondent(get_db(), respondent_id)
+    if team_id != g.team["id"] or respondent is None or respondent["team_id"] != team_id:
+        return None
+    return respondent_id
+
+
 def _member_id() -> int:
     """This browser's member of the team, recorded (without a name) the first time they act.
 
     Every answer, note and draft then has an author, and members who give no name are still
-    told apart ("a member without a name, on a phone, since 10:32").
+    told apart ("a member without a name, on a phone, since 10:32"). A form sent after the
+    session expired names its member itself (`member_token`).
     """
     respondent_id = _respondent_id()
+    if respondent_id is None and request.method == "POST" and request.form.get("member"):
+        respondent_id = _member_from_form()
+        if respondent_id is not None:
+            _remember_respondent(respondent_id)
     if respondent_id is None:
         respondent_id = store.add_respondent(get_db(), g.team["id"], "", "", _device())
         _remember_respondent(respondent_id)
@@ -538,6 +597,7 @@ def question(question_id: str):
         offered_note=offered_note,
         keep_checked=keep_checked,
         draft=draft,
+        member=member_token(),
         who=presenters.who,
         clock_time=presenters.clock_time,
         carried=carried,
@@ -627,6 +687,7 @@ def _conflict_page(state, question, theirs, form, returning, keep) -> str:
         mine_note=form.note.data or "",
         mine_keep=keep,
         mine_values=(mine if isinstance(mine, list) else [] if mine is None else [str(mine)]),
+        member=member_token(),
         returning=returning,
         form=form,
     )

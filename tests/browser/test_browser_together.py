@@ -30,12 +30,17 @@ def open_question(page, link: str, question_id: str = LEAD) -> None:
     page.goto(f"{link}/q/{question_id}#question", wait_until="domcontentloaded")
 
 
-def stored(server, link: str, question_id: str = LEAD):
+def team_id_of(server, link: str) -> int:
+    with server.app.app_context():
+        return store.team_by_token(get_db(), link.rsplit("/a/", 1)[1])["id"]
+
+
+def stored(server, link: str, question_id: str = LEAD, *, team_id: int | None = None):
     """The question's answer log and kept disagreements: (author, answer, note, kept note)."""
+    team_id = team_id or team_id_of(server, link)
     with server.app.app_context():
         db = get_db()
-        team = store.team_by_token(db, link.rsplit("/a/", 1)[1])
-        audit = store.audits_for_team(db, team["id"])[0]
+        audit = store.audits_for_team(db, team_id)[0]
         log = store.answer_log(db, audit["id"]).get(question_id, [])
         apart = store.disagreements(db, audit["id"]).get(question_id, [])
     return (
@@ -119,3 +124,41 @@ def test_keep_their_answer_by_keyboard_keeps_mine_as_a_disagreement_everyone_see
         assert "Yes, they lead the team – Dr Sarah Jones (Clinical lead)" in disagreed
         assert "(kept as a disagreement)" in disagreed and NOTE in disagreed
     assert axe_violations(tom) == ""
+
+
+def test_typed_text_survives_back_a_language_switch_and_a_revoked_link(open_page, site):
+    link = site.server.team("Two phones team")
+    sarah, tom = open_page("Pixel 7"), open_page("iPhone 13")
+    start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
+    start_as(tom, link, "Tom Evans", "Therapist")
+    for phone in (sarah, tom):
+        open_question(phone, link)
+    answer(tom, "No, there is no such lead or oversight")
+    answer(sarah, "Yes, they lead the team", NOTE)
+    assert "This answer was changed" in sarah.get_by_role("heading", level=1).inner_text()
+
+    # The browser's own Back button.
+    with sarah.expect_navigation(wait_until="domcontentloaded"):
+        sarah.go_back()
+    assert sarah.get_by_label("Yes, they lead the team", exact=True).is_checked()
+    assert sarah.locator("#note").input_value() == NOTE
+    assert sarah.locator("#draft").is_visible()
+
+    # Switching language by keyboard, after typing more: nothing typed is lost.
+    sarah.locator("#note").fill(NOTE + " or since June")
+    tab_to(sarah, 'button[lang="cy"]', key="Shift+Tab")
+    enter(sarah)
+    assert sarah.locator("html").get_attribute("lang") == "cy"
+    assert sarah.locator("#note").input_value() == NOTE + " or since June"
+    assert sarah.locator('input[name="answer"][value="led_by"]').is_checked()
+    assert axe_violations(sarah) == ""
+
+    # The link is replaced while she is typing: what she typed is in front of her.
+    team_id = team_id_of(site.server, link)
+    with site.server.app.app_context():
+        store.reissue_link(get_db(), team_id)
+    press(sarah, sarah.locator("form#answer-form button.button"))
+    shown = sarah.locator("#typed").inner_text()
+    assert NOTE + " or since June" in shown and "Oes, maen nhw'n arwain y tîm" in shown
+    assert axe_violations(sarah) == ""
+    assert stored(site.server, link, team_id=team_id)[0] == [("Tom Evans", "neither", "", "")]
