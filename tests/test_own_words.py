@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -15,9 +16,11 @@ from docx import Document
 
 from bot import store
 from bot.db import get_db
+from bot.tree.tasks import expected_route
+from bot.trees import current_tree
 from tests.conftest import csrf_token
 from tests.profiles import SPECIALISED
-from tests.test_audit_journey import form_data, walk
+from tests.test_audit_journey import form_data, path_of, walk
 from tests.test_team_together import LEAD, conflict_form, member, shown, text
 
 SUPERVISOR_NOTE = "Her supervisor post is vacant"
@@ -385,3 +388,65 @@ def test_an_expired_session_keeps_what_was_typed_and_whose_it_is(new_app):
     saved = later.post(f"/a/{token}/q/{LEAD}", data={**again, **form_data("led_by", SARAHS_NOTE)})
     assert saved.status_code == 302
     assert log(app, team_id, LEAD) == [("Dr Sarah Jones", "led_by", SARAHS_NOTE, "", None)]
+
+
+# -- 3. sharing the work ---------------------------------------------------------------------
+
+
+def route_order(app):
+    with app.app_context():
+        return list(expected_route(current_tree(), {}))
+
+
+def test_start_and_continue_pass_over_questions_colleagues_have_open(app, team):
+    team_id, token = team
+    route = route_order(app)
+    tom = member(app, token, "Tom Evans", "Therapist")
+    first = path_of(tom.get(f"/a/{token}/next")).rsplit("/", 1)[1]
+    assert first == route[0]
+    _, toms = shown(tom, token, first)
+
+    ann = app.test_client()
+    started = ann.post(f"/a/{token}/", data={"name": "Ann Price", "role": "Team manager"})
+    second = path_of(started).rsplit("/", 1)[1]
+    assert second == route[1]
+    shown(ann, token, second)
+    sarah = member(app, token, "Dr Sarah Jones", "Clinical lead")
+    third = path_of(sarah.get(f"/a/{token}/next")).rsplit("/", 1)[1]
+    assert third == route[2]
+    page, _ = shown(sarah, token, third)
+    here = unescape(page.split('id="people-here"')[1].split("</ul>")[0])
+    assert f'{TOM} is on ‘<a href="/a/{token}/q/{first}#question">' in here
+    assert f'{ANN} is on ‘<a href="/a/{token}/q/{second}#question">' in here
+
+    # Tom answers: he is sent on past both colleagues' questions.
+    moved_on = post(tom, token, first, toms, 3)
+    assert path_of(moved_on) == f"/a/{token}/q/{route[3]}"
+    assert log(app, team_id, first) == [("Tom Evans", 3, "", "", None)]
+    # Ann has gone quiet for longer than a few minutes: her question is offered again.
+    with app.app_context():
+        db = get_db()
+        ann_id = db.execute("SELECT id FROM respondents WHERE name = 'Ann Price'").fetchone()[0]
+        quiet = store.utc_now() - timedelta(minutes=11)
+        store.mark_present(db, ann_id, the_audit(db, team_id)["id"], second, at=quiet)
+    assert path_of(sarah.get(f"/a/{token}/next")) == f"/a/{token}/q/{second}"
+    assert ANN not in text(sarah.get(f"/a/{token}/q/{third}")).split("Your team’s answers")[0]
+
+
+def test_a_returning_members_start_page_shows_where_the_audit_stands_and_continue_first(app, team):
+    team_id, token = team
+    fresh = app.test_client().get(f"/a/{token}/").text
+    assert fresh.index("What the self-audit is for") < fresh.index("Start the audit</button>")
+    tom = member(app, token, "Tom Evans", "Therapist")
+    walk_first = path_of(tom.get(f"/a/{token}/next")).rsplit("/", 1)[1]
+    _, toms = shown(tom, token, walk_first)
+    post(tom, token, walk_first, toms, 2)
+    shown(tom, token, route_order(app)[1])
+
+    page = app.test_client().get(f"/a/{token}/").text
+    status = page.index("Your team has answered 1 of about")
+    button = page.index("Continue the audit</button>")
+    assert status < button < page.index("What the self-audit is for")
+    assert button < page.index('id="people-here"') < page.index("What the self-audit is for")
+    assert f"{TOM} is on ‘" in unescape(page)
+    assert log(app, team_id, walk_first) == [("Tom Evans", 2, "", "", None)]

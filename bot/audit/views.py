@@ -43,7 +43,7 @@ from bot.throttle import client_address, throttle
 from bot.tree import model as m
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
-from bot.tree.tasks import domain_tasks, next_unanswered_after
+from bot.tree.tasks import domain_tasks
 from bot.trees import current_tree, tree_for_digest
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
@@ -270,7 +270,7 @@ def _assessment_after(state: AuditState, question_id: str, value) -> Assessment:
 def start():
     state = _state()
     if request.method == "GET" and _started_here() and "intro" not in request.args:
-        return redirect(url_for(".result") if state.finished else _next_url(state.journey))
+        return redirect(url_for(".result") if state.finished else _continue_url(state))
     form = RespondentForm()
     if form.validate_on_submit():
         _mark_started()
@@ -282,7 +282,7 @@ def start():
         if current is None or (current["name"], current["role"]) != given:
             respondent_id = store.add_respondent(get_db(), g.team["id"], *given, _device())
             _remember_respondent(respondent_id)
-        return redirect(_next_url(state.journey))
+        return redirect(_continue_url(state))
     respondent_id = _respondent_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
     if respondent and not form.is_submitted():
@@ -316,7 +316,7 @@ def question_list():
 
 @bp.route("/next")
 def resume():
-    return redirect(_next_url(_state().journey))
+    return redirect(_continue_url(_state()))
 
 
 def _returning() -> str | None:
@@ -329,18 +329,17 @@ def _after_answer(
 ) -> str:
     """Where to go once this question is settled (`after`: the audit as it now stands).
 
-    The chat goes on to the next unanswered question after this one, so colleagues working
-    on other domains are not sent back over each other's questions. From the task list it
-    goes back to the list once the domain has no unanswered question left.
+    The chat goes on to the next unanswered question after this one that no colleague has
+    open, so colleagues working on other domains are not sent over each other's questions.
+    From the task list it goes back to the list once the domain has no unanswered question
+    left.
     """
-    answers = after.fitted
     journey = after.journey
     if returning == RETURN_TO_CHECK or journey.complete:
         return _next_url(journey, returning, changed=question_id)
-    following = (
-        next_unanswered_after(state.tree, answers, question_id, after.expected_route)
-        or journey.next
-    )
+    following = _free_question(after, _open_elsewhere(state), after=question_id)
+    if following is None:
+        return url_for(".tasks")
     if returning == RETURN_TO_TASKS:
         domain = state.tree.question(question_id).domain
         if state.tree.question(following).domain != domain:
@@ -349,10 +348,52 @@ def _after_answer(
     return url_for(".question", question_id=following, **extra) + "#question"
 
 
+def _continue_url(state: AuditState) -> str:
+    """Where Start and Continue lead: the first unanswered question no colleague has open.
+
+    With every question left open on a colleague's screen, the task list, which says who is
+    on which.
+    """
+    taken = _open_elsewhere(state)
+    if state.journey.complete or state.journey.next not in taken:
+        return _next_url(state.journey)
+    following = _free_question(state.assessment, taken)
+    if following is None:
+        return url_for(".tasks")
+    return url_for(".question", question_id=following) + "#question"
+
+
+def _free_question(assessment: Assessment, taken: set[str], after: str | None = None):
+    """The first unanswered question on the route after `after` that is not in `taken`; else
+    the journey's next question, else the first free one before `after`; or None."""
+    route = assessment.expected_route
+    start = route.index(after) + 1 if after in route else 0
+    free = [q for q in route if q not in assessment.fitted and q not in taken]
+    ahead = next((q for q in route[start:] if q in free), None)
+    if ahead:
+        return ahead
+    if assessment.journey.next and assessment.journey.next not in taken:
+        return assessment.journey.next
+    return free[0] if free else None
+
+
+def _present(state: AuditState) -> list[store.Present]:
+    """Who had a question of the audit open in the last PRESENCE_MINUTES, read once a request."""
+    if "present" not in g:
+        since = store.utc_now() - timedelta(minutes=PRESENCE_MINUTES)
+        g.present = store.present(get_db(), state.audit["id"], since)
+    return g.present
+
+
+def _open_elsewhere(state: AuditState) -> set[str]:
+    """The questions colleagues have had open lately (not this member)."""
+    me = _respondent_id()
+    return {row.question_id for row in _present(state) if row.member.id != me}
+
+
 def _presence(state: AuditState, me: int | None = None) -> list[presenters.Presence]:
-    since = store.utc_now() - timedelta(minutes=PRESENCE_MINUTES)
-    present = store.present(get_db(), state.audit["id"], since)
-    return presenters.people_here(state, present, me if me is not None else _respondent_id())
+    mine = me if me is not None else _respondent_id()
+    return presenters.people_here(state, _present(state), mine)
 
 
 def _typed_answer():

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from bot import store
 from bot.db import get_db
+from bot.tree.tasks import expected_route
+from bot.trees import current_tree
 from tests.browser.support import axe_violations, press
 from tests.browser.test_browser_keyboard import enter, focused, tab_to
 
@@ -162,3 +164,40 @@ def test_typed_text_survives_back_a_language_switch_and_a_revoked_link(open_page
     assert NOTE + " or since June" in shown and "Oes, maen nhw'n arwain y tîm" in shown
     assert axe_violations(sarah) == ""
     assert stored(site.server, link, team_id=team_id)[0] == [("Tom Evans", "neither", "", "")]
+
+
+def test_members_are_sent_to_different_questions_and_see_who_is_on_which(open_page, site):
+    link = site.server.team("Sharing team")
+    with site.server.app.app_context():
+        route = expected_route(current_tree(), {})
+    tom, sarah, ann = open_page("iPhone 13"), open_page("Pixel 7"), open_page()
+    start_as(tom, link, "Tom Evans", "Therapist")
+    assert f"/q/{route[0]}" in tom.url
+    start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
+    assert f"/q/{route[1]}" in sarah.url
+    here = sarah.locator("#people-here")
+    assert here.bounding_box()["y"] < sarah.viewport_size["height"]
+    assert here.inner_text().startswith("Also working on this audit\nTom Evans (Therapist) is on ‘")
+    assert axe_violations(sarah) == ""
+
+    tom.locator("#answer").fill("3")
+    press(tom, tom.get_by_role("button", name="Continue", exact=True))
+    assert f"/q/{route[2]}" in tom.url
+
+    # Ann joins an audit under way: where it stands and Continue come first, on one screen.
+    ann.goto(link + "/", wait_until="domcontentloaded")
+    carry_on = ann.get_by_role("button", name="Continue the audit")
+    box = carry_on.bounding_box()
+    assert box["y"] + box["height"] < ann.viewport_size["height"]
+    assert "Your team has answered 1 of about" in ann.locator("main").inner_text()
+    assert axe_violations(ann) == ""
+    ann.get_by_label("Your name (optional)").fill("Ann Price")
+    press(ann, carry_on)
+    assert f"/q/{route[3]}" in ann.url
+    people = ann.locator("#people-here").inner_text()
+    assert "Tom Evans (Therapist) is on ‘" in people and "Dr Sarah Jones" in people
+    sarah.reload(wait_until="domcontentloaded")
+    with sarah.expect_navigation(wait_until="domcontentloaded"):
+        sarah.locator("#people-here a").first.click()
+    assert f"/q/{route[2]}" in sarah.url or f"/q/{route[3]}" in sarah.url
+    assert stored(site.server, link, route[0])[0] == [("Tom Evans", 3, "", "")]
