@@ -450,3 +450,82 @@ def test_a_returning_members_start_page_shows_where_the_audit_stands_and_continu
     assert button < page.index('id="people-here"') < page.index("What the self-audit is for")
     assert f"{TOM} is on ‘" in unescape(page)
     assert log(app, team_id, walk_first) == [("Tom Evans", 2, "", "", None)]
+
+
+# -- 4. members without a name ---------------------------------------------------------------
+
+PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 Mobile Safari/537.36"
+NAMELESS_PHONE = r"a member without a name, on a phone, since \d\d:\d\d"
+NAMELESS_COMPUTER = r"a member without a name, on a computer, since \d\d:\d\d"
+
+
+def nameless(app, token, agent=None):
+    client = app.test_client()
+    if agent:
+        client.environ_base["HTTP_USER_AGENT"] = agent
+    assert client.post(f"/a/{token}/", data={"name": "", "role": ""}).status_code == 302
+    return client
+
+
+def test_members_without_a_name_are_told_apart_and_asked_once_for_a_name(app, team):
+    team_id, token = team
+    tom = member(app, token, "Tom Evans", "Therapist")
+    _, toms = shown(tom, token, LEAD)
+    post(tom, token, LEAD, toms, "oversight", SUPERVISOR_NOTE)
+    _, toms = shown(tom, token, "referral_pathway")
+    post(tom, token, "referral_pathway", toms, "informal")
+    phone, laptop = nameless(app, token, PHONE), nameless(app, token)
+
+    # Changing Tom's answer, the member on a phone is asked for a name, politely, once.
+    _, fields = shown(phone, token, LEAD)
+    changed = post(phone, token, LEAD, fields, "neither")
+    assert path_of(changed) == f"/a/{token}/name"
+    asking = phone.get(changed.headers["Location"])
+    page = words(asking.text)
+    assert "Would you add your name?" in page
+    assert re.search(f"Without a name, your colleagues see you as ‘{NAMELESS_PHONE}’", page)
+    carry_on = re.search(r'<a class="link-secondary" href="([^"]+)">Not now', asking.text)[1]
+    assert f"/a/{token}/q/" in unescape(carry_on)
+    _, fields = shown(phone, token, "referral_pathway")
+    again = post(phone, token, "referral_pathway", fields, "written_and_shared")
+    assert "/name" not in again.headers["Location"]
+
+    # The member on a computer gives a name when asked: their answers carry it.
+    _, fields = shown(laptop, token, LEAD)
+    asked = post(laptop, token, LEAD, fields, "led_by")
+    named = laptop.post(asked.headers["Location"], data={"name": "Sam Ahmed", "role": ""})
+    assert path_of(named).startswith(f"/a/{token}/q/")
+    assert log(app, team_id, LEAD) == [
+        ("Tom Evans", "oversight", SUPERVISOR_NOTE, "", None),
+        ("", "neither", "", "", None),
+        ("Sam Ahmed", "led_by", "", "", None),
+    ]
+
+    versions = disagreed(tom, token)
+    assert re.search(f"{NEITHER} – {NAMELESS_PHONE},", versions)
+    assert f"{LED_BY} – Sam Ahmed," in versions
+    start = words(tom.get(f"/a/{token}/?intro=1").text)
+    assert re.search(f"A{NAMELESS_PHONE[1:]} – last answered", start)
+    assert "Sam Ahmed – last answered" in start and "Someone in the team" not in start
+    here = words(tom.get(f"/a/{token}/q/{LEAD}").text).split("Your team’s answers")[0]
+    assert re.search(f"A{NAMELESS_PHONE[1:]} is on ‘", here)
+    assert "Sam Ahmed has this question open" in here
+
+
+def test_two_members_without_a_name_are_never_merged_into_one(app, team):
+    team_id, token = team
+    phone, laptop = nameless(app, token, PHONE), nameless(app, token)
+    _, fields = shown(phone, token, LEAD)
+    post(phone, token, LEAD, fields, "oversight", SUPERVISOR_NOTE)
+    _, fields = shown(laptop, token, LEAD)
+    conflict_free = post(laptop, token, LEAD, fields, "neither", keep_note=fields["revision"])
+    assert path_of(conflict_free) == f"/a/{token}/name"
+    row = answer_row(phone, token, LEAD)
+    assert re.search(f"Note by {NAMELESS_PHONE}, kept with this answer", row)
+    assert re.search(f"changed by {NAMELESS_COMPUTER}", row)
+    with app.app_context():
+        db = get_db()
+        chain = store.answer_log(db, the_audit(db, team_id)["id"])[LEAD]
+    assert chain[0].respondent_id != chain[1].respondent_id
+    assert [r.respondent_device for r in chain] == ["phone", "computer"]
+    assert chain[1].kept_note_by.id == chain[0].respondent_id

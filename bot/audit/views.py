@@ -47,6 +47,8 @@ from bot.tree.tasks import domain_tasks
 from bot.trees import current_tree, tree_for_digest
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
+bp.add_app_template_filter(presenters.sentence_start, "sentence_start")
+bp.add_app_template_global(presenters.member_words, "member_words")
 
 RETURN_TO_CHECK = "check"
 RETURN_TO_TASKS = "tasks"
@@ -293,6 +295,7 @@ def start():
         state=state,
         form=form,
         contributors=store.contributors(get_db(), state.audit["id"]),
+        answered=sum(1 for q in state.assessment.expected_route if q in state.assessment.fitted),
         people_here=_presence(state),
         last_time=last_time,
         last_time_date=presenters.last_time_date(last_time.audit) if last_time else "",
@@ -706,9 +709,54 @@ def _question_url(question_id: str, returning: str | None) -> str:
     return url_for(".question", question_id=question_id, return_to=returning) + "#question"
 
 
+ASKED_NAME_KEY = "asked_name"
+
+
 def _asking_name(me: int, following: str) -> str:
-    """Where to go after an answer that replaces a colleague's: `following`, for now."""
-    return following
+    """Where to go after an answer that replaces a colleague's (or is kept as a disagreement):
+    `following`, or first, once, a polite request for a name if the member gave none."""
+    respondent = store.get_respondent(get_db(), me)
+    asked = session.get(ASKED_NAME_KEY, [])
+    if respondent is None or respondent["name"] or me in asked:
+        return following
+    session[ASKED_NAME_KEY] = [*asked[-19:], me]
+    return url_for(".name", next=following)
+
+
+def _local_next() -> str:
+    """The `next` page of this audit to go on to, or the audit's start."""
+    target = request.args.get("next", "")
+    ours = url_for(".start")
+    return target if target.startswith(ours) and "//" not in target else ours
+
+
+@bp.route("/name", methods=["GET", "POST"])
+def name():
+    """Ask a member who gave no name for one, once, so colleagues know whose answers they see."""
+    following = _local_next()
+    me = _member_id()
+    form = RespondentForm()
+    if form.validate_on_submit():
+        if form.name.data or form.role.data:
+            store.name_respondent(get_db(), me, form.name.data, form.role.data)
+        return redirect(following)
+    respondent = store.get_respondent(get_db(), me)
+    described = presenters.member_words(
+        store.Member(
+            me,
+            respondent["name"],
+            respondent["role"],
+            respondent["device"],
+            respondent["created"],
+        )
+    )
+    return render_template(
+        "audit/name.html",
+        state=_state(),
+        form=form,
+        following=following,
+        described=described,
+    ), 422 if form.errors else 200
 
 
 def _conflict_page(state, question, theirs, form, returning, keep) -> str:

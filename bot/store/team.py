@@ -542,13 +542,15 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
 def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
     """Return who answered in the audit, with answer counts and last answer time, latest first.
 
-    Each dict has respondent_id, name, role, answers (count) and last_answered (aware UTC
-    datetime). Answers given without a respondent are not counted.
+    Each dict has respondent_id, name, role, member (a Member, to tell members without a
+    name apart), answers (count) and last_answered (aware UTC datetime). Answers given
+    without a respondent are not counted.
     """
     rows = select(
         db,
         """
         SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
+               respondents.device, respondents.created,
                count(*) AS answers, max(answers.answered_at) AS last_answered
         FROM answers JOIN respondents ON respondents.id = answers.respondent_id
         WHERE answers.audit_id = ?
@@ -557,7 +559,14 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         """,
         [audit_id],
     )
-    return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]
+    return [
+        {
+            **row,
+            "member": _member({**row, "id": row["respondent_id"]}),
+            "last_answered": parse_time(row["last_answered"]),
+        }
+        for row in rows
+    ]
 
 
 def create_teams(db: sqlite_utils.Database, teams: list[dict[str, Any]]) -> list[tuple[int, str]]:

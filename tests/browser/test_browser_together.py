@@ -201,3 +201,30 @@ def test_members_are_sent_to_different_questions_and_see_who_is_on_which(open_pa
         sarah.locator("#people-here a").first.click()
     assert f"/q/{route[2]}" in sarah.url or f"/q/{route[3]}" in sarah.url
     assert stored(site.server, link, route[0])[0] == [("Tom Evans", 3, "", "")]
+
+
+def test_a_member_without_a_name_is_asked_once_and_answers_by_keyboard(open_page, site):
+    link = site.server.team("Nameless team")
+    tom, phone = open_page(), open_page("Pixel 7")
+    start_as(tom, link, "Tom Evans", "Therapist")
+    open_question(tom, link)
+    answer(tom, "Yes, they give clinical oversight but do not lead the team day to day", "Jo")
+    phone.goto(link + "/", wait_until="domcontentloaded")
+    press(phone, phone.get_by_role("button", name="Continue the audit"), touch=True)
+    open_question(phone, link)
+    answer(phone, "No, there is no such lead or oversight")
+
+    assert phone.get_by_role("heading", level=1).inner_text() == "Would you add your name?"
+    assert "a member without a name, on a phone, since " in phone.locator("main").inner_text()
+    assert axe_violations(phone) == ""
+    tab_to(phone, "#name")
+    phone.keyboard.type("Sam Ahmed")
+    tab_to(phone, 'button[type="submit"]')
+    enter(phone)
+    assert "/q/" in phone.url and "/name" not in phone.url
+    assert stored(site.server, link)[0] == [
+        ("Tom Evans", "oversight", "Jo", ""),
+        ("Sam Ahmed", "neither", "", ""),
+    ]
+    tom.goto(f"{link}/check", wait_until="domcontentloaded")
+    assert "changed by Sam Ahmed" in tom.locator(f"#answer-{LEAD}").inner_text()
