@@ -548,7 +548,8 @@ def question(question_id: str):
                     against_answer_id=record.id,
                 )
             following = _after_answer(state, question_id, state.assessment, returning)
-            return redirect(_asking_name(me, following) if kept_apart else following)
+            asking = kept_apart and record.respondent_id is not None
+            return redirect(_asking_name(me, following) if asking else following)
         keep = _note_kept(state, question_id, me)
         kept_note, kept_note_by = (keep.text, keep.by_id) if keep else ("", None)
         if record is None:
@@ -586,7 +587,9 @@ def question(question_id: str):
             form.answer.errors = [storage_failure.answer_kept(error)]
             status = 503
         else:
-            replaced = record is not None and record.respondent_id != me and not unchanged
+            replaced = (
+                record is not None and record.respondent_id not in (None, me) and not unchanged
+            )
             if off_path:
                 return render_template(
                     "audit/off_path.html",
