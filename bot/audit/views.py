@@ -16,10 +16,9 @@ from flask import (
     session,
     url_for,
 )
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from bot import site, storage_failure, store
-from bot.audit import presenters
+from bot.audit import members, presenters
 from bot.audit.forms import (
     ConfirmForm,
     RespondentForm,
@@ -43,7 +42,7 @@ from bot.throttle import client_address, throttle
 from bot.tree import model as m
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
-from bot.tree.tasks import domain_tasks
+from bot.tree.tasks import domain_tasks, next_free_question
 from bot.trees import current_tree, tree_for_digest
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<token>")
@@ -172,70 +171,6 @@ def _last_time(state: AuditState) -> AuditState | None:
     return g.last_time
 
 
-def _respondent_id() -> int | None:
-    return session.get("respondents", {}).get(str(g.team["id"]))
-
-
-def _remember_respondent(respondent_id: int | None) -> None:
-    respondents = dict(session.get("respondents", {}))
-    if respondent_id is None:
-        respondents.pop(str(g.team["id"]), None)
-    else:
-        respondents[str(g.team["id"])] = respondent_id
-    session["respondents"] = respondents
-
-
-def _device() -> str:
-    """The kind of device the request comes from, to tell members without a name apart."""
-    agent = request.user_agent.string
-    if "iPad" in agent or "Tablet" in agent or ("Android" in agent and "Mobile" not in agent):
-        return "tablet"
-    if "Mobi" in agent or "iPhone" in agent:
-        return "phone"
-    return "computer"
-
-
-def _signed_members() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="audit-member")
-
-
-def member_token() -> str:
-    """The member, signed, for the question form: their answer keeps their name when the
-    session has expired by the time they send it (`_member_id`)."""
-    respondent_id = _respondent_id()
-    return _signed_members().dumps([g.team["id"], respondent_id]) if respondent_id else ""
-
-
-def _member_from_form() -> int | None:
-    """The member a posted form was shown to (`member_token`), if it is this team's."""
-    try:
-        team_id, respondent_id = _signed_members().loads(request.form.get("member", ""))
-    except (BadSignature, TypeError, ValueError):
-        return None
-    respondent = store.get_respondent(get_db(), respondent_id)
-    if team_id != g.team["id"] or respondent is None or respondent["team_id"] != team_id:
-        return None
-    return respondent_id
-
-
-def _member_id() -> int:
-    """This browser's member of the team, recorded (without a name) the first time they act.
-
-    Every answer, note and draft then has an author, and members who give no name are still
-    told apart ("a member without a name, on a phone, since 10:32"). A form sent after the
-    session expired names its member itself (`member_token`).
-    """
-    respondent_id = _respondent_id()
-    if respondent_id is None and request.method == "POST" and request.form.get("member"):
-        respondent_id = _member_from_form()
-        if respondent_id is not None:
-            _remember_respondent(respondent_id)
-    if respondent_id is None:
-        respondent_id = store.add_respondent(get_db(), g.team["id"], "", "", _device())
-        _remember_respondent(respondent_id)
-    return respondent_id
-
-
 def _check_row_url(question_id: str) -> str:
     """The check page, scrolled to the row of `question_id` (where a Change started)."""
     return url_for(".check") + f"#answer-{question_id}"
@@ -276,16 +211,16 @@ def start():
     form = RespondentForm()
     if form.validate_on_submit():
         _mark_started()
-        respondent_id = _respondent_id()
+        respondent_id = members.current_id()
         current = store.get_respondent(get_db(), respondent_id) if respondent_id else None
         given = (form.name.data or "", form.role.data or "")
         # Someone else may have used this browser before: a change of name is a new member,
         # never a new name on another person's answers.
         if current is None or (current["name"], current["role"]) != given:
-            respondent_id = store.add_respondent(get_db(), g.team["id"], *given, _device())
-            _remember_respondent(respondent_id)
+            respondent_id = store.add_respondent(get_db(), g.team["id"], *given, members.device())
+            members.remember(respondent_id)
         return redirect(_continue_url(state))
-    respondent_id = _respondent_id()
+    respondent_id = members.current_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
     if respondent and not form.is_submitted():
         form.name.data, form.role.data = respondent["name"], respondent["role"]
@@ -340,7 +275,9 @@ def _after_answer(
     journey = after.journey
     if returning == RETURN_TO_CHECK or journey.complete:
         return _next_url(journey, returning, changed=question_id)
-    following = _free_question(after, _open_elsewhere(state), after=question_id)
+    following = next_free_question(
+        after.expected_route, after.fitted, _open_elsewhere(state), journey.next, question_id
+    )
     if following is None:
         return url_for(".tasks")
     if returning == RETURN_TO_TASKS:
@@ -360,24 +297,13 @@ def _continue_url(state: AuditState) -> str:
     taken = _open_elsewhere(state)
     if state.journey.complete or state.journey.next not in taken:
         return _next_url(state.journey)
-    following = _free_question(state.assessment, taken)
+    assessment = state.assessment
+    following = next_free_question(
+        assessment.expected_route, assessment.fitted, taken, state.journey.next
+    )
     if following is None:
         return url_for(".tasks")
     return url_for(".question", question_id=following) + "#question"
-
-
-def _free_question(assessment: Assessment, taken: set[str], after: str | None = None):
-    """The first unanswered question on the route after `after` that is not in `taken`; else
-    the journey's next question, else the first free one before `after`; or None."""
-    route = assessment.expected_route
-    start = route.index(after) + 1 if after in route else 0
-    free = [q for q in route if q not in assessment.fitted and q not in taken]
-    ahead = next((q for q in route[start:] if q in free), None)
-    if ahead:
-        return ahead
-    if assessment.journey.next and assessment.journey.next not in taken:
-        return assessment.journey.next
-    return free[0] if free else None
 
 
 def _present(state: AuditState) -> list[store.Present]:
@@ -390,12 +316,12 @@ def _present(state: AuditState) -> list[store.Present]:
 
 def _open_elsewhere(state: AuditState) -> set[str]:
     """The questions colleagues have had open lately (not this member)."""
-    me = _respondent_id()
+    me = members.current_id()
     return {row.question_id for row in _present(state) if row.member.id != me}
 
 
 def _presence(state: AuditState, me: int | None = None) -> list[presenters.Presence]:
-    mine = me if me is not None else _respondent_id()
+    mine = me if me is not None else members.current_id()
     return presenters.people_here(state, _present(state), mine)
 
 
@@ -422,7 +348,12 @@ def _removed_question(state: AuditState, question_id: str):
         record = state.records.get(question_id)
         if record is None or (record.value, record.note) != (value, note):
             store.record_answer(
-                db, state.audit["id"], question_id, value, note=note, respondent_id=_member_id()
+                db,
+                state.audit["id"],
+                question_id,
+                value,
+                note=note,
+                respondent_id=members.member_id(),
             )
         kept = {"answer": value, "note": note}
     return render_template(
@@ -510,7 +441,7 @@ def question(question_id: str):
     on_route = state.journey.may_visit(question_id) or question_id in route
     current = tree.question(question_id)
     record = state.records.get(question_id)
-    me = _member_id()
+    me = members.member_id()
     # An answer the member gave to a question that no longer applies stays in front of them
     # (the browser's Back from the "no longer applies" page comes here).
     if request.method == "GET" and not on_route and not _answered_by(record, me):
@@ -644,7 +575,7 @@ def question(question_id: str):
         offered_note=offered_note,
         keep_checked=keep_checked,
         draft=draft,
-        member=member_token(),
+        member=members.member_token(),
         who=presenters.who,
         clock_time=presenters.clock_time,
         carried=carried,
@@ -696,7 +627,7 @@ def keep_draft(question_id: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         return question(question_id)
-    me = _member_id()
+    me = members.member_id()
     record = state.records.get(question_id)
     if _typed_differs(state, state.tree.question(question_id), record, me):
         revision = request.form.get("revision", "")
@@ -737,7 +668,7 @@ def _local_next() -> str:
 def name():
     """Ask a member who gave no name for one, once, so colleagues know whose answers they see."""
     following = _local_next()
-    me = _member_id()
+    me = members.member_id()
     form = RespondentForm()
     if form.validate_on_submit():
         if form.name.data or form.role.data:
@@ -779,7 +710,7 @@ def _conflict_page(state, question, theirs, form, returning, keep) -> str:
         mine_note=form.note.data or "",
         mine_keep=keep,
         mine_values=(mine if isinstance(mine, list) else [] if mine is None else [str(mine)]),
-        member=member_token(),
+        member=members.member_token(),
         returning=returning,
         form=form,
     )
