@@ -322,7 +322,7 @@ def test_clearing_your_name_answers_anonymously_from_then_on(app, client, team):
     client.post(f"/a/{token}/q/sup_3plus_count", data=form_data(0))
     check = client.get(f"/a/{token}/check").text
     assert "Answered by Sam (Lead)" in check
-    assert "Answered by someone in the team" in check
+    assert "Answered by a member without a name, on a computer, since " in check
 
 
 def test_back_from_the_first_question_reaches_the_start_page(client, team):

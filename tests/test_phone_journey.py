@@ -82,10 +82,15 @@ def test_switching_language_on_a_question_comes_back_to_the_question(client, tea
     if language == "cy":
         client.get(f"/language/cy?next=/a/{token}/q/sup_under3_count")
         page = client.get(f"/a/{token}/q/sup_under3_count").text
-    switch = re.search(rf'href="(/language/{other}\?[^"]+)"', page).group(1).replace("&amp;", "&")
-    assert parse_qs(urlsplit(switch).query)["next"] == [f"/a/{token}/q/sup_under3_count#question"]
-    response = client.get(switch)
+    # The switch is a button that posts the question's form, so nothing typed is lost.
+    switch = re.search(r'form="answer-form" formnovalidate formaction="([^"]+)"', page)[1]
+    switch = switch.replace("&amp;", "&")
+    assert parse_qs(urlsplit(switch).query)["language"] == [other]
+    response = client.post(switch, data={"answer": "", "note": "", "revision": ""})
     assert response.headers["Location"] == f"/a/{token}/q/sup_under3_count#question"
+    shown = client.get(response.headers["Location"]).text
+    assert f'<html lang="{"en-GB" if other == "en" else "cy"}">' in shown
+    assert 'id="draft"' not in shown
 
 
 def test_switching_language_elsewhere_returns_to_the_same_page_without_a_fragment(client, team):

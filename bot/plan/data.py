@@ -137,7 +137,40 @@ def _answer_row(state: AuditState, question_id: str) -> dict[str, str]:
         "question": gettext(question.text),
         "answer": presenters.display_answer(question, record.value if record else None),
         "note": record.note if record else "",
+        "question_id": question_id,
     }
+
+
+def _add_their_words(state: AuditState, rows: list[dict[str, str]], disputed: dict) -> None:
+    """Add to each answer's note, in their writers' names, a colleague's note kept with the
+    answer and any answer a member kept as a disagreement ("Keep their answer")."""
+    for row in rows:
+        question = state.tree.question(row["question_id"])
+        record = state.records.get(row["question_id"])
+        lines = [row["note"]] if row["note"] else []
+        if record is not None and record.kept_note:
+            lines.append(
+                gettext(
+                    "Note by %(who)s, kept with this answer: %(note)s",
+                    who=presenters.member_words(record.kept_note_by),
+                    note=record.kept_note,
+                )
+            )
+        for apart in disputed.get(row["question_id"], []):
+            words = {
+                "who": presenters.sentence_start(presenters.member_words(apart.by)),
+                "date": format_date(apart.recorded, format="d MMMM yyyy"),
+                "answer": presenters.display_answer(question, apart.value),
+                "note": apart.note,
+            }
+            if apart.note:
+                line = gettext(
+                    "%(who)s disagreed on %(date)s: ‘%(answer)s’. Note: %(note)s", **words
+                )
+            else:
+                line = gettext("%(who)s disagreed on %(date)s: ‘%(answer)s’.", **words)
+            lines.append(line)
+        row["note"] = "\n".join(lines)
 
 
 def _answers_by_descriptor(state: AuditState) -> dict[str, list[dict[str, str]]]:
@@ -471,6 +504,9 @@ def plan_dict(state: AuditState) -> dict[str, Any]:
         )
     optional = next((domain for domain in tree.domains if domain.optional), None)
     practice = _recorded_practice(state)
+    disputed = store.disagreements(get_db(), state.audit["id"])
+    for rows in [*answers.values(), practice]:
+        _add_their_words(state, rows, disputed)
     shown_questions |= {row["id"] for row in practice}
     terms_used = _terms_used(tree, shown_descriptors, shown_questions)
     people = store.contributors(get_db(), state.audit["id"])

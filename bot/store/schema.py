@@ -445,6 +445,76 @@ def m030_national_releases(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m031_members_own_words(db: sqlite_utils.Database) -> None:
+    """Keep every member's words under their own name (issue 31).
+
+    - answers: a colleague's note kept with a member's answer is kept apart from the member's
+      own note (`kept_note`), with whose it was (`kept_note_by`);
+    - respondents: the kind of device a member started on, to tell members without a name
+      apart ("a member without a name, on a phone, since 10:32");
+    - disagreements: an answer a member kept as theirs while the team's answer stayed a
+      colleague's ("Keep their answer"), append-only like the answers;
+    - drafts: what a member typed but has not saved yet (a conflict, a language switch), one
+      per member and question, deleted when that answer is saved;
+    - presence: the question each member has open, so colleagues are not sent to it.
+    """
+    db.table("answers").add_column("kept_note", str, not_null_default="")
+    db.table("answers").add_column("kept_note_by", int)
+    db.table("respondents").add_column("device", str, not_null_default="")
+    db.table("disagreements").create(
+        {
+            "id": int,
+            "audit_id": int,
+            "question_id": str,
+            "value": str,
+            "note": str,
+            "respondent_id": int,
+            "against_answer_id": int,
+            "recorded": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("audit_id", "audits", "id"),
+            ("respondent_id", "respondents", "id"),
+            ("against_answer_id", "answers", "id"),
+        ],
+        not_null={"audit_id", "question_id", "value", "note", "recorded"},
+        defaults={"note": ""},
+        strict=True,
+    )
+    db.table("disagreements").create_index(["audit_id", "question_id", "id"])
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER disagreements_no_{event.lower()} BEFORE {event} ON disagreements "
+            "BEGIN SELECT RAISE(ABORT, 'disagreements are append-only'); END"
+        )
+    db.table("drafts").create(
+        {
+            "respondent_id": int,
+            "question_id": str,
+            "audit_id": int,
+            "answer": str,
+            "note": str,
+            "keep_note": int,
+            "revision": str,
+            "saved": str,
+        },
+        pk=("respondent_id", "question_id"),
+        foreign_keys=[("respondent_id", "respondents", "id"), ("audit_id", "audits", "id")],
+        not_null={"audit_id", "answer", "note", "revision", "saved"},
+        strict=True,
+    )
+    db.table("presence").create(
+        {"respondent_id": int, "audit_id": int, "question_id": str, "seen": str},
+        pk="respondent_id",
+        foreign_keys=[("respondent_id", "respondents", "id"), ("audit_id", "audits", "id")],
+        not_null={"audit_id", "question_id", "seen"},
+        strict=True,
+    )
+    db.table("presence").create_index(["audit_id", "seen"])
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,10 @@ from bot.store.rows import (
     ANSWER_COLUMNS,
     FINISHED,
     IN_PROGRESS,
+    KEPT_NOTE_COLUMNS,
+    KEPT_NOTE_JOIN,
     AnswerRecord,
+    Member,
     chain_records,
     hash_token,
     one,
@@ -158,15 +162,35 @@ def archive_team(db: sqlite_utils.Database, team_id: int) -> None:
         )
 
 
-def add_respondent(db: sqlite_utils.Database, team_id: int, name: str, role: str) -> int:
-    """Record a person answering for the team and return their id."""
+def add_respondent(
+    db: sqlite_utils.Database, team_id: int, name: str, role: str, device: str = ""
+) -> int:
+    """Record a person answering for the team and return their id.
+
+    `device` ("phone", "tablet", "computer") tells members without a name apart.
+    """
     with write_transaction(db):
         return (
             db.table("respondents")
             .insert(
-                {"team_id": team_id, "name": name or "", "role": role or "", "created": stamp()}
+                {
+                    "team_id": team_id,
+                    "name": name or "",
+                    "role": role or "",
+                    "device": device or "",
+                    "created": stamp(),
+                }
             )
             .last_pk
+        )
+
+
+def name_respondent(db: sqlite_utils.Database, respondent_id: int, name: str, role: str) -> None:
+    """Give a member who started without a name their name and role (all their answers too)."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE respondents SET name = ?, role = ? WHERE id = ?",
+            [name or "", role or "", respondent_id],
         )
 
 
@@ -350,8 +374,13 @@ def record_answer(
     tree: Tree,
     at: datetime | None = None,
     expected: int | None | object = UNCHECKED,
+    kept_note: str = "",
+    kept_note_by: int | None = None,
 ) -> Assessment:
     """Append an answer (value stored as JSON) and touch the audit; return its assessment.
+
+    `note` is the author's own; `kept_note` a colleague's note (written by `kept_note_by`) the
+    author chose to keep with their answer. The author's draft of the answer is deleted.
 
     With `expected` (the id of the answer the form was shown with, or None for none), the
     answer is only appended if the question's latest answer is still that one; otherwise
@@ -377,16 +406,32 @@ def record_answer(
         if expected is not UNCHECKED:
             current = latest_answer(db, audit_id, question_id)
             if current is not None and current.id != expected:
-                if current.value == value and current.note == (note or ""):
+                same = (current.value, current.note, current.kept_note) == (
+                    value,
+                    note or "",
+                    kept_note or "",
+                )
+                if same:
                     return keep_standing(db, audit_id, tree)
                 raise AnswerChanged(current)
         answered_at = _log_time(db, at)
         # A plain INSERT: table().insert() reads sqlite_master twice to learn the columns.
         db.conn.execute(
-            "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
+            "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at,"
+            " kept_note, kept_note_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                audit_id,
+                question_id,
+                encoded,
+                note or "",
+                respondent_id,
+                answered_at,
+                kept_note or "",
+                kept_note_by if kept_note else None,
+            ],
         )
+        if respondent_id is not None:
+            _discard_draft(db, respondent_id, question_id)
         db.execute(
             "UPDATE audits SET updated = max(updated, ?) WHERE id = ?", [answered_at, audit_id]
         )
@@ -472,8 +517,9 @@ def latest_answer(
     rows = select(
         db,
         f"""
-        SELECT {ANSWER_COLUMNS}
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
         WHERE answers.audit_id = ? AND answers.question_id = ?
         ORDER BY answers.id DESC LIMIT 2
         """,
@@ -502,8 +548,9 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
             WHERE answers.audit_id = :audit AND answers.id < latest.id
             GROUP BY answers.question_id
         )
-        SELECT {ANSWER_COLUMNS}
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
         WHERE answers.id IN (SELECT id FROM latest UNION ALL SELECT id FROM prior)
         ORDER BY answers.id
         """,
@@ -515,13 +562,15 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
 def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
     """Return who answered in the audit, with answer counts and last answer time, latest first.
 
-    Each dict has respondent_id, name, role, answers (count) and last_answered (aware UTC
-    datetime). Answers given without a respondent are not counted.
+    Each dict has respondent_id, name, role, member (a Member, to tell members without a
+    name apart), answers (count) and last_answered (aware UTC datetime). Answers given
+    without a respondent are not counted.
     """
     rows = select(
         db,
         """
         SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
+               respondents.device, respondents.created,
                count(*) AS answers, max(answers.answered_at) AS last_answered
         FROM answers JOIN respondents ON respondents.id = answers.respondent_id
         WHERE answers.audit_id = ?
@@ -530,7 +579,14 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         """,
         [audit_id],
     )
-    return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]
+    return [
+        {
+            **row,
+            "member": _member({**row, "id": row["respondent_id"]}),
+            "last_answered": parse_time(row["last_answered"]),
+        }
+        for row in rows
+    ]
 
 
 def create_teams(db: sqlite_utils.Database, teams: list[dict[str, Any]]) -> list[tuple[int, str]]:
@@ -543,8 +599,9 @@ def answer_log(db: sqlite_utils.Database, audit_id: int) -> dict[str, list[Answe
     """Return every answer in the audit, oldest first, as a chain per question id."""
     rows = db.query(
         f"""
-        SELECT {ANSWER_COLUMNS}
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
         WHERE answers.audit_id = ?
         ORDER BY answers.id
         """,
@@ -553,24 +610,197 @@ def answer_log(db: sqlite_utils.Database, audit_id: int) -> dict[str, list[Answe
     return chain_records(list(rows))
 
 
-def recent_answerers(db: sqlite_utils.Database, audit_id: int, since: datetime) -> list[dict]:
-    """Return each named person who answered in the audit since `since`, latest first.
+def answer_by_id(db: sqlite_utils.Database, audit_id: int, answer_id: int) -> AnswerRecord | None:
+    """Return one answer of the audit by its id (previous not linked), or None."""
+    rows = select(
+        db,
+        f"""
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
+        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
+        WHERE answers.audit_id = ? AND answers.id = ?
+        """,
+        [audit_id, answer_id],
+    )
+    return chain_records(rows)[rows[0]["question_id"]][0] if rows else None
 
-    Each dict has respondent_id, name, role, and the question_id and answered_at (aware UTC
-    datetime) of their latest answer: where they are working now.
+
+def _member(row: dict, prefix: str = "") -> Member:
+    return Member(
+        row[f"{prefix}id"],
+        row[f"{prefix}name"] or "",
+        row[f"{prefix}role"] or "",
+        row[f"{prefix}device"] or "",
+        parse_time(row[f"{prefix}created"]),
+    )
+
+
+@dataclass(frozen=True)
+class RecordedDisagreement:
+    """An answer a member kept as theirs while the team's answer stayed a colleague's."""
+
+    id: int
+    question_id: str
+    value: Any
+    note: str
+    by: Member | None
+    recorded: datetime
+    against_answer_id: int | None
+
+
+def record_disagreement(
+    db: sqlite_utils.Database,
+    audit_id: int,
+    question_id: str,
+    value: Any,
+    *,
+    note: str = "",
+    respondent_id: int | None,
+    against_answer_id: int | None,
+) -> int:
+    """Keep a member's answer and note as a disagreement with the team's answer; return its id.
+
+    The team's answer is unchanged. The member's draft of the answer is deleted.
     """
-    rows = db.query(
+    with write_transaction(db):
+        disagreement_id = db.conn.execute(
+            "INSERT INTO disagreements (audit_id, question_id, value, note, respondent_id,"
+            " against_answer_id, recorded) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                audit_id,
+                question_id,
+                json.dumps(value, ensure_ascii=False),
+                note or "",
+                respondent_id,
+                against_answer_id,
+                stamp(),
+            ],
+        ).lastrowid
+        if respondent_id is not None:
+            _discard_draft(db, respondent_id, question_id)
+    return disagreement_id
+
+
+def disagreements(
+    db: sqlite_utils.Database, audit_id: int
+) -> dict[str, list[RecordedDisagreement]]:
+    """Return the audit's recorded disagreements, oldest first, by question id."""
+    rows = select(
+        db,
         """
-        SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
-               answers.question_id, answers.answered_at
-        FROM answers JOIN respondents ON respondents.id = answers.respondent_id
-        WHERE answers.id IN (
-            SELECT max(id) FROM answers
-            WHERE audit_id = ? AND answered_at >= ? AND respondent_id IS NOT NULL
-            GROUP BY respondent_id
+        SELECT disagreements.*, respondents.name, respondents.role, respondents.device,
+               respondents.created
+        FROM disagreements LEFT JOIN respondents ON respondents.id = disagreements.respondent_id
+        WHERE disagreements.audit_id = ?
+        ORDER BY disagreements.id
+        """,
+        [audit_id],
+    )
+    found: dict[str, list[RecordedDisagreement]] = {}
+    for row in rows:
+        by = _member({**row, "id": row["respondent_id"]}) if row["respondent_id"] else None
+        found.setdefault(row["question_id"], []).append(
+            RecordedDisagreement(
+                row["id"],
+                row["question_id"],
+                json.loads(row["value"]),
+                row["note"],
+                by,
+                parse_time(row["recorded"]),
+                row["against_answer_id"],
+            )
         )
-        ORDER BY answers.id DESC
+    return found
+
+
+def save_draft(
+    db: sqlite_utils.Database,
+    respondent_id: int,
+    audit_id: int,
+    question_id: str,
+    *,
+    answer: list[str],
+    note: str,
+    keep_note: int | None,
+    revision: str,
+) -> None:
+    """Keep what a member typed for a question but has not saved (replacing any earlier draft).
+
+    `answer` is the form's values as typed; `keep_note` the id of the answer whose note they
+    chose to keep; `revision` the answer id their form was shown with.
+    """
+    with write_transaction(db):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO drafts (respondent_id, question_id, audit_id, answer, note,"
+            " keep_note, revision, saved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                respondent_id,
+                question_id,
+                audit_id,
+                json.dumps(answer, ensure_ascii=False),
+                note or "",
+                keep_note,
+                revision or "",
+                stamp(),
+            ],
+        )
+
+
+def get_draft(
+    db: sqlite_utils.Database, respondent_id: int, audit_id: int, question_id: str
+) -> dict | None:
+    """Return the member's unsaved draft for a question of this audit, or None."""
+    row = one(
+        db,
+        "SELECT * FROM drafts WHERE respondent_id = ? AND question_id = ? AND audit_id = ?",
+        [respondent_id, question_id, audit_id],
+    )
+    return None if row is None else {**row, "answer": json.loads(row["answer"])}
+
+
+def _discard_draft(db: sqlite_utils.Database, respondent_id: int, question_id: str) -> None:
+    db.execute(
+        "DELETE FROM drafts WHERE respondent_id = ? AND question_id = ?",
+        [respondent_id, question_id],
+    )
+
+
+def mark_present(
+    db: sqlite_utils.Database,
+    respondent_id: int,
+    audit_id: int,
+    question_id: str,
+    at: datetime | None = None,
+) -> None:
+    """Note that the member has this question of the audit open now (one row per member)."""
+    with write_transaction(db):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO presence (respondent_id, audit_id, question_id, seen)"
+            " VALUES (?, ?, ?, ?)",
+            [respondent_id, audit_id, question_id, stamp(at)],
+        )
+
+
+@dataclass(frozen=True)
+class Present:
+    """A member who had a question of the audit open lately, and which."""
+
+    member: Member
+    question_id: str
+    seen: datetime
+
+
+def present(db: sqlite_utils.Database, audit_id: int, since: datetime) -> list[Present]:
+    """Return who had a question of the audit open since `since`, latest first."""
+    rows = select(
+        db,
+        """
+        SELECT respondents.id, respondents.name, respondents.role, respondents.device,
+               respondents.created, presence.question_id, presence.seen
+        FROM presence JOIN respondents ON respondents.id = presence.respondent_id
+        WHERE presence.audit_id = ? AND presence.seen >= ?
+        ORDER BY presence.seen DESC
         """,
         [audit_id, stamp(since)],
     )
-    return [{**row, "answered_at": parse_time(row["answered_at"])} for row in rows]
+    return [Present(_member(row), row["question_id"], parse_time(row["seen"])) for row in rows]
