@@ -453,8 +453,9 @@ def question(question_id: str):
     if request.method == "POST":
         form = question_form(current, state.assessment.fitted)
     else:
-        store.mark_present(db, me, state.audit["id"], question_id)
-        draft = store.get_draft(db, me, state.audit["id"], question_id)
+        if state.audit["id"] is not None:  # an audit not stored yet has no one present
+            store.mark_present(db, me, state.audit["id"], question_id)
+            draft = store.get_draft(db, me, state.audit["id"], question_id)
         form = question_form(
             current,
             state.assessment.fitted,
