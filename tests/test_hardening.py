@@ -40,11 +40,12 @@ def test_the_app_creates_its_database_and_folders_for_its_user_alone(tmp_path):
         app = create_app({**BASE_CONFIG, "DB": str(tmp_path / "data" / "audit.db")})
         with app.app_context():
             store.create_team(get_db(), "Harbour team")
+            # the request's connection is still open, so WAL's -wal and -shm files exist
+            assert mode(tmp_path / "data") == 0o700
+            for name in ("audit.db", "audit.db-wal", "audit.db-shm"):
+                assert mode(tmp_path / "data" / name) == 0o600, name
     finally:
         os.umask(old)
-    assert mode(tmp_path / "data") == 0o700
-    for name in ("audit.db", "audit.db-wal", "audit.db-shm"):
-        assert mode(tmp_path / "data" / name) == 0o600, name
 
 
 # -- reads never wait for a write -----------------------------------------------------------
@@ -107,7 +108,6 @@ def read_only_from_now(app, monkeypatch) -> None:
         return REAL_CONNECT(database, *args, **kwargs)
 
     monkeypatch.setattr(sqlite3, "connect", read_only_connect)
-    app.extensions["db_pool"].close()
 
 
 def test_the_storage_failure_page_after_a_sign_in_never_holds_the_password(
@@ -162,7 +162,6 @@ def test_the_service_starts_on_read_only_storage_and_serves_what_it_can_read(new
     client = app.test_client()
     walk(client, started, SPECIALISED)
     client.post(f"/a/{started}/finish")
-    app.extensions["db_pool"].close()
     with sqlite3.connect(data / "audit.db") as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a clean stop leaves no -wal or -shm
     for leftover in data.glob("audit.db-*"):
