@@ -18,11 +18,16 @@ install: $(STAMP)
 # Quiet on purpose: a first run shows the tree check, the demo link (for the address it serves)
 # and the server's address, nothing that reads as a fault. Werkzeug's red "development server"
 # banner is dropped: `make run` is the development server by definition (production: gunicorn,
-# docs/operations.md).
-run: $(STAMP) translations-compile
+# docs/operations.md). `make run REPLICA=folder` also replicates the database to that folder as
+# it changes, with Litestream as in production (restore: `litestream restore -o new.db
+# file://$PWD/folder`, then `flask --app bot db restore new.db`).
+REPLICA ?=
+SERVE = $(BIN)/flask --app bot run --host $(HOST) --port $(PORT)
+run: $(STAMP)
 	@$(BIN)/flask --app bot tree check
 	@FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(BIN)/flask --app bot team demo
-	@$(BIN)/flask --app bot run --host $(HOST) --port $(PORT) 2>&1 \
+	@$(if $(REPLICA),$(BIN)/litestream replicate -exec "$(SERVE)" $(CURDIR)/instance/audit.db \
+	  file://$(abspath $(REPLICA)),$(SERVE)) 2>&1 \
 	  | grep --line-buffered -v 'This is a development server'
 
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: the suite starts dozens of
@@ -30,16 +35,16 @@ run: $(STAMP) translations-compile
 # would compile the app again, as each xdist worker would rewrite every test module's asserts.
 # The tree is proved by the suite itself (tests/test_scenarios.py runs `flask tree check`), in
 # parallel with the rest rather than before it.
-test: $(STAMP) lint translations-compile browser-deps
+test: $(STAMP) lint browser-deps
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench wsgi.py
-	$(BIN)/ruff format --check bot tests bench wsgi.py
+	$(BIN)/ruff check bot tests bench wsgi.py setup.py
+	$(BIN)/ruff format --check bot tests bench wsgi.py setup.py
 
 format: $(STAMP)
-	$(BIN)/ruff format bot tests bench wsgi.py
-	$(BIN)/ruff check --fix bot tests bench wsgi.py
+	$(BIN)/ruff format bot tests bench wsgi.py setup.py
+	$(BIN)/ruff check --fix bot tests bench wsgi.py setup.py
 
 tree-check: $(STAMP)
 	$(BIN)/flask --app bot tree check
@@ -48,8 +53,9 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Translations. One extraction covers Python, templates and the question tree (babel.cfg);
-# the Welsh catalogue is translations/cy/LC_MESSAGES/messages.po. Compiled .mo files are
-# built by `run` and `test` and never committed.
+# the Welsh catalogue is translations/cy/LC_MESSAGES/messages.po. Compiled .mo files are never
+# committed: the app compiles a missing or stale one when it starts (bot/catalogues.py), and a
+# built wheel carries them compiled (setup.py).
 POT := translations/messages.pot
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
 .PHONY: translations-extract translations-update translations-compile
@@ -126,10 +132,9 @@ lighthouse: $(STAMP) full-chromium node_modules/.installed
 # Benchmarks (not part of `make test`): each prints its figures; docs/performance.md records
 # them with the command that made them.
 .PHONY: bench
-bench: $(STAMP) translations-compile browser-deps
+bench: $(STAMP) browser-deps
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/plan_build.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/console_scale.py
-	$(BIN)/python bench/summary_cost.py
 	$(BIN)/python bench/startup.py

@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import store  # noqa: E402
-from bot.tree.loader import DEFAULT_TREE  # noqa: E402
-from bot.trees import load_proved_tree  # noqa: E402
+from bot.tree.loader import DEFAULT_TREE, read_tree  # noqa: E402
 from tests.live_server import Server, seed_teams  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 
@@ -106,11 +105,12 @@ class Member:
     def __init__(self, port: int, token: str, team_id: int, db_path: Path) -> None:
         self.port, self.token, self.team_id, self.db_path = port, token, team_id, db_path
         self.cookies: dict[str, str] = {}
+        self.prefix = ""
         self.location = ""
         self.page_sizes: list[int] = []
 
     def start_again(self) -> None:
-        tree = load_proved_tree(DEFAULT_TREE)
+        tree = read_tree(DEFAULT_TREE)
         db = store.connect(self.db_path)
         try:
             store.start_new_audit(
@@ -127,8 +127,13 @@ class Member:
         while "/q/" not in self.location:
             if self.location:
                 self.start_again()
+            if not self.prefix:  # the link opens a session; the team's pages carry no token
+                status, opened, _ = await fetch(self.port, "GET", f"/a/{self.token}", self.cookies)
+                if status != 303:
+                    raise RuntimeError(f"GET link: {status}")
+                self.prefix = opened.rstrip("/")
             status, self.location, _ = await fetch(
-                self.port, "GET", f"/a/{self.token}/next", self.cookies
+                self.port, "GET", f"{self.prefix}/next", self.cookies
             )
             if status != 302:
                 raise RuntimeError(f"GET next: {status}")

@@ -28,7 +28,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
-from tests.audit_support import form_data, walk  # noqa: E402
+from tests.audit_support import form_data, team_at, walk  # noqa: E402
 from tests.browser.support import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 
@@ -42,20 +42,22 @@ def seeded_app(folder: str):
         _, middle = store.create_team(get_db(), "Hillside Parent-Infant Team")
         _, done = store.create_team(get_db(), "Seaside Parent-Infant Team")
     client = app.test_client()
+    at = {token: team_at(client, token) for token in (fresh, middle, done)}
     for question_id in list(SPECIALISED)[:20]:
-        client.post(f"/a/{middle}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
+        client.post(f"{at[middle]}/q/{question_id}", data=form_data(SPECIALISED[question_id]))
     walk(client, done, SPECIALISED, note="We keep a supervision log.")
-    client.post(f"/a/{done}/finish")
-    middle_next = client.get(f"/a/{middle}/next").headers["Location"].split("#")[0]
+    client.post(f"{at[done]}/finish")
+    middle_next = client.get(f"{at[middle]}/next").headers["Location"].split("#")[0]
+    # Each page: the link a browser opens first (not weighed), then the page itself.
     return app, {
-        "start": f"/a/{fresh}/?intro=1",
-        "first question (number)": f"/a/{fresh}/q/sup_under3_count",
-        "question 21, with transcript": middle_next,
-        "multiple choice": f"/a/{done}/q/mdt_professions",
-        "long text": f"/a/{done}/q/further_anything_else",
-        "check answers": f"/a/{done}/check",
-        "result": f"/a/{done}/result",
-        "not found": "/a/not-a-link/",
+        "start": (fresh, f"{at[fresh]}/?intro=1"),
+        "first question (number)": (fresh, f"{at[fresh]}/q/sup_under3_count"),
+        "question 21, with transcript": (middle, middle_next),
+        "multiple choice": (done, f"{at[done]}/q/mdt_professions"),
+        "long text": (done, f"{at[done]}/q/further_anything_else"),
+        "check answers": (done, f"{at[done]}/check"),
+        "result": (done, f"{at[done]}/result"),
+        "not found": (None, "/a/not-a-link/"),
     }
 
 
@@ -104,9 +106,11 @@ def main() -> None:
         rows, failures = [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-            for name, path in pages.items():
+            for name, (token, path) in pages.items():
                 context = browser.new_context(**playwright.devices["Pixel 7"])
                 page = context.new_page()
+                if token:
+                    page.goto(f"{base}/a/{token}")  # opens the team's session
                 counter.paths.clear()
                 sizes, outside = weigh(page, base, path)
                 first = len(counter.paths)

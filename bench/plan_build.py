@@ -27,7 +27,7 @@ from bot.db import get_db  # noqa: E402
 from bot.plan.data import plan_dict  # noqa: E402
 from bot.plan.document import build_action_plan  # noqa: E402
 from bot.trees import current_tree  # noqa: E402
-from tests.audit_support import walk  # noqa: E402
+from tests.audit_support import team_at, walk  # noqa: E402
 from tests.profiles import PROFILES  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def main() -> None:
         client = app.test_client()
         profile = next(p for p in PROFILES if p.name == "a targeted flag plus another gap")
         walk(client, token, profile.answers, note="Evidence is in the shared drive.")
-        client.post(f"/a/{token}/finish")
+        client.post(f"{team_at(client, token)}/finish")
         with app.test_request_context():
             state = load_state(get_db(), current_tree(), store.get_team(get_db(), team_id))
             build = lambda: build_action_plan(plan_dict(state))  # noqa: E731

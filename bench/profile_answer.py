@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import create_app, store  # noqa: E402
 from bot.db import get_db  # noqa: E402
-from tests.audit_support import form_data  # noqa: E402
+from tests.audit_support import form_data, team_at  # noqa: E402
 from tests.profiles import SPECIALISED  # noqa: E402
 
 
@@ -35,14 +35,15 @@ def main() -> None:
         with app.app_context():
             _, token = store.create_team(get_db(), "Profiled team")
         client = app.test_client()
+        prefix = team_at(client, token)
         questions = list(SPECIALISED)
 
         def answer(number: int) -> None:
             question_id = questions[number]
-            page = client.get(f"/a/{token}/q/{question_id}")
+            page = client.get(f"{prefix}/q/{question_id}")
             csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
             client.post(
-                f"/a/{token}/q/{question_id}",
+                f"{prefix}/q/{question_id}",
                 data={**form_data(SPECIALISED[question_id]), "csrf_token": csrf.group(1)},
             )
 

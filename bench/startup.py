@@ -1,9 +1,10 @@
 """Start-up: from process start to the first answered request, next to a bare Flask app.
 
-Times a fresh `python -c 'create_app()'` (import, load the tree, reuse its kept proof, migrate)
-and how long proving the tree takes when there is no kept proof. Then, in turns (A B A B ...),
-a gunicorn with one worker from the moment it is spawned to its first 200 response: the app,
-and `bench/floor_app.py` (a bare Flask app) under the same settings. The ratio is per pair.
+Times a fresh `python -c 'create_app()'` (import, read and validate the tree, migrate) and how
+long proving the tree takes (`flask tree check`'s work, done before the app starts). Then, in
+turns (A B A B ...), a gunicorn with one worker from the moment it is spawned to its first 200
+response: the app, and `bench/floor_app.py` (a bare Flask app) under the same settings. The
+ratio is per pair.
 
 Both apps' modules are compiled to bytecode first (`compileall`, as docs/operations.md's
 deploy does), so a restart reads `.pyc` files for both, whether or not the environment lets
@@ -115,8 +116,8 @@ def main() -> None:
     print(f"runs: {runs} (medians); load average {os.getloadavg()[0]:.2f}")
     print(
         f"python process with create_app(): {statistics.median(process):.2f} s "
-        f"(create_app itself {statistics.median(inside):.2f} s, with the kept proof; proving "
-        f"the tree when none is kept {statistics.median(prove):.2f} s)"
+        f"(create_app itself {statistics.median(inside):.2f} s; proving the tree, "
+        f"`flask tree check`'s work, {statistics.median(prove):.2f} s)"
     )
     app_first = statistics.median(a[0] for a, _ in pairs)
     bare_first = statistics.median(b[0] for _, b in pairs)

@@ -1,126 +1,28 @@
-"""One database connection per worker process, lent to each request on `g`; `flask db` CLI.
+"""The request's database connection, opened on `g` and closed at teardown.
 
-The schema is migrated (and the file put in WAL mode) once at start-up. Opening a connection,
-setting its pragma and closing it again (which checkpoints the WAL) cost more than a whole
-answer's queries, so each worker keeps its connection for its life instead.
+As in Flask's tutorial: `get_db` opens the connection on first use in a request and
+`close_db` closes it when the app context ends (closing rolls back whatever a failed request
+left open). The schema is migrated, and the file put in WAL mode, once at start-up.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import threading
-import weakref
-from pathlib import Path
-
-import click
 import sqlite_utils
 from flask import Flask, current_app, g
-from flask.cli import AppGroup
 
 from bot import store
-
-db_commands = AppGroup("db", help="Look after the SQLite database.")
-
-
-def _close_all(connections: list[sqlite_utils.Database]) -> None:
-    while connections:
-        connections.pop().conn.close()
-
-
-class ConnectionPool:
-    """The open connections of one process, each lent to one request at a time.
-
-    A sync worker (gunicorn's default) serves one request at a time, so it opens one
-    connection and keeps it; a threaded server (`flask run`) keeps one per request served at
-    once. Connections open on first use, in the process that uses them: one opened before a
-    fork (gunicorn --preload) is never used or closed by the child. They close when the
-    process exits (or the app is dropped, as in tests).
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = path
-        self.opened = 0
-        self._pid = os.getpid()
-        self._idle: list[sqlite_utils.Database] = []
-        self._lock = threading.Lock()
-        self._inherited: list[list[sqlite_utils.Database]] = []
-        self._finalizer = weakref.finalize(self, _close_all, self._idle)
-
-    def _after_fork(self) -> None:
-        # A forked child must not touch its parent's connections, not even to close them.
-        self._finalizer.detach()
-        self._inherited.append(self._idle)
-        self._pid, self._idle = os.getpid(), []
-        self._finalizer = weakref.finalize(self, _close_all, self._idle)
-
-    def acquire(self) -> sqlite_utils.Database:
-        with self._lock:
-            if self._pid != os.getpid():
-                self._after_fork()
-            if self._idle:
-                return self._idle.pop()
-            self.opened += 1
-        return store.connect(self.path)
-
-    def release(self, db: sqlite_utils.Database) -> None:
-        """Take a connection back, rolling back whatever a failed request left open."""
-        if db.conn.in_transaction:
-            db.conn.rollback()
-        with self._lock:
-            if self._pid == os.getpid():
-                self._idle.append(db)
-
-    def close(self) -> None:
-        with self._lock:
-            _close_all(self._idle)
-
-
-def pool() -> ConnectionPool:
-    return current_app.extensions["db_pool"]
 
 
 def get_db() -> sqlite_utils.Database:
     if "db" not in g:
-        g.db = pool().acquire()
+        g.db = store.connect(current_app.config["DB"])
     return g.db
 
 
 def close_db(_error: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None:
-        pool().release(db)
-
-
-def backup_to(source: str | Path, target: str | Path) -> int:
-    """Copy the live database to `target` with SQLite's online backup API; return its pages.
-
-    Safe while the app is running: the backup sees one consistent state of the database.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source_conn = sqlite3.connect(source, timeout=10)
-    target_conn = sqlite3.connect(target)
-    try:
-        source_conn.backup(target_conn, pages=256)
-        pages = target_conn.execute("PRAGMA page_count").fetchone()[0]
-        check = target_conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if check != "ok":
-            raise click.ClickException(f"the backup failed its integrity check: {check}")
-        return pages
-    finally:
-        target_conn.close()
-        source_conn.close()
-
-
-@db_commands.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def backup_command(path: Path) -> None:
-    """Write a consistent copy of the database to PATH (works while the app runs)."""
-    if path.exists():
-        raise click.ClickException(f"{path} already exists; choose a new file name")
-    pages = backup_to(current_app.config["DB"], path)
-    click.echo(f"Backed up {current_app.config['DB']} to {path} ({pages} pages, integrity ok).")
+        db.conn.close()
 
 
 def init_app(app: Flask) -> None:
@@ -129,6 +31,4 @@ def init_app(app: Flask) -> None:
         store.migrate(db)
     finally:
         db.conn.close()
-    app.extensions["db_pool"] = ConnectionPool(app.config["DB"])
     app.teardown_appcontext(close_db)
-    app.cli.add_command(db_commands)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,17 +100,26 @@ def security_headers(response):
     return response
 
 
+#: Fields never shown back nor kept in a page, whatever form they come from: passwords.
+SECRET_FIELD = re.compile(r"password|passphrase", re.IGNORECASE)
+
+
 def storage_error(error):
     """A database that is locked or failing: say why, keep what was sent, log the cause.
 
     Touches no database (it may be the very thing failing). A form post comes back with every
-    field it sent, shown and ready to send again.
+    field it sent, shown and ready to send again, except a password (`SECRET_FIELD`), which is
+    typed again: a page is cached, printed and screenshotted, so none ever holds one.
     """
     kind = storage_failure.problem(error)
     current_app.logger.error(
         "Storage error (%s) on %s %s: %s", kind, request.method, request.path, error
     )
-    kept = list(request.form.items(multi=True)) if request.method == "POST" else []
+    kept = [
+        (name, value)
+        for name, value in (request.form.items(multi=True) if request.method == "POST" else [])
+        if not SECRET_FIELD.search(name)
+    ]
     return render_template(
         "errors/storage.html",
         cause=storage_failure.cause(error),

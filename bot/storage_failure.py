@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
+
+from bot import store
 
 BUSY, READ_ONLY, FULL, UNAVAILABLE = "busy", "read_only", "full", "unavailable"
 
@@ -68,3 +71,23 @@ def cause(error: sqlite3.Error) -> str:
 def answer_kept(error: sqlite3.Error) -> str:
     """Return the message shown on a form whose input could not be saved."""
     return str(ANSWER_KEPT[problem(error)])
+
+
+def read_only(app: Flask) -> bool:
+    """True when the app started on storage it cannot write (noted by `init_app`)."""
+    return app.extensions["storage_read_only"]
+
+
+def init_app(app: Flask) -> None:
+    """Note whether the database's storage is read-only at start, and say so on every page.
+
+    The app then serves what it can read: teams see their answers, results and plans; a form
+    sent anyway comes back with what was typed (the storage-failure pages).
+    """
+    app.extensions["storage_read_only"] = not store.is_writable(app.config["DB"])
+    if read_only(app):
+        app.logger.warning("Started on read-only storage: %s cannot be written", app.config["DB"])
+
+    @app.context_processor
+    def storage_notice() -> dict:
+        return {"storage_notice": str(CAUSES[READ_ONLY]) if read_only(app) else ""}

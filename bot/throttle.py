@@ -6,25 +6,15 @@ The counts live in the database (`throttle_hits`), so every worker of the docume
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import math
+import sqlite3
 import time
-from typing import TYPE_CHECKING
 
-from flask import g, request
+from flask import current_app, g, request
+from limits import parse
 
-from bot import store
+from bot import storage_failure, store
 from bot.db import get_db
-
-if TYPE_CHECKING:
-    from limits import RateLimitItem
-
-# `limits` is imported on the first limit read: importing it imports its asyncio storage
-# backends too, a tenth of the app's start-up. A missing package still stops start-up here,
-# where its import used to.
-if importlib.util.find_spec("limits") is None:
-    raise ModuleNotFoundError("No module named 'limits'", name="limits")
 
 
 def now() -> float:
@@ -32,15 +22,8 @@ def now() -> float:
     return time.time()
 
 
-@functools.cache
-def _item(limit: str) -> RateLimitItem:
-    from limits import parse
-
-    return parse(limit)
-
-
 def _window(limit: str) -> tuple[int, int]:
-    item = _item(limit)
+    item = parse(limit)
     return item.amount, item.get_expiry()
 
 
@@ -65,16 +48,29 @@ class Throttle:
         amount, window = _window(limit)
         return store.throttle_count(self.db, _key(key), window, now()) < amount
 
-    def take(self, limit: str | None, *key: str) -> bool:
+    def take(self, limit: str | None, *key: str, wait: bool = True) -> bool:
         """Count one event for key if the limit allows it; False (nothing counted) if not.
 
         Check and count are one step, so concurrent requests in other workers cannot both
-        slip under the limit.
+        slip under the limit. With `wait` False (a page that only reads) the count waits only
+        briefly for another connection's write: a longer write gets the storage-failure page
+        ("very busy") at once, never an uncounted event; on read-only storage, where nothing can
+        be counted, the event goes uncounted rather than every such page fail.
         """
         if not limit:
             return True
         amount, window = _window(limit)
-        hit = store.throttle_take(self.db, _key(key), amount, window, now())
+        if wait:
+            hit = store.throttle_take(self.db, _key(key), amount, window, now())
+        else:
+            try:
+                with store.waiting_briefly(self.db):
+                    hit = store.throttle_take(self.db, _key(key), amount, window, now())
+            except sqlite3.OperationalError as error:
+                if storage_failure.problem(error) != storage_failure.READ_ONLY:
+                    raise
+                current_app.logger.info("Not counted (%s): %s", ", ".join(key), error)
+                return True
         if hit is None:
             return False
         self.taken.append(hit)

@@ -86,3 +86,9 @@ def progress_cell(page: str, team_name: str) -> str:
     """Return the progress table's row for `team_name`, as HTML."""
     start = page.index(team_name)
     return page[start : page.index("</tr>", start)]
+
+
+def open_signup(app) -> None:
+    """Open public sign-up, as the console does (it starts closed)."""
+    with app.app_context():
+        store.set_setting(get_db(), "signup_open", "1")

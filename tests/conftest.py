@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -13,11 +14,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from bot import PROJECT_ROOT, create_app, store
+from bot import create_app, store
 from bot.db import get_db
-from bot.tree.loader import DEFAULT_TREE
+from bot.tree.loader import DEFAULT_TREE, read_tree
 from bot.tree.model import Tree
-from bot.trees import kept_proofs, load_proved_tree
 from tests.admin_support import TEST_PASSWORD_HASH, make_admin, sign_in_directly
 from tests.audit_support import path_of, team_at, walk
 from tests.tree_support import version_two
@@ -27,20 +27,14 @@ MEMORY_FOLDER_ROOM = 1024**3
 
 
 def pytest_configure(config):
-    """Keep the tests' files in memory (`_use_memory_for_files`), and prove the tree once.
-
-    The proof is kept where the app keeps it, before any xdist worker starts, so the workers'
-    `proved_tree()` calls at collection read the kept proof instead of each proving the tree.
-    """
+    """Keep the tests' files in memory (`_use_memory_for_files`)."""
     _use_memory_for_files(config)
-    if not hasattr(config, "workerinput"):
-        proved_tree()
 
 
-def proved_tree(path: str | Path = DEFAULT_TREE) -> Tree:
-    """The tree at `path`, proved as the app proves it: the proof kept in instance/ is reused
-    while the tree and the checker are unchanged."""
-    return load_proved_tree(path, kept_proofs(PROJECT_ROOT / "instance"))
+@functools.cache
+def question_tree() -> Tree:
+    """The real question tree, read and validated as the app does, once per test process."""
+    return read_tree(DEFAULT_TREE)
 
 
 def _use_memory_for_files(config) -> None:
@@ -68,7 +62,14 @@ def _roomy(folder: str) -> bool:
 
 
 #: What every test app starts from; `new_app`'s keywords are laid over it.
-BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "ADMIN_PASSWORD_HASH": TEST_PASSWORD_HASH}
+#: No background mail sender: a test sends queued mail itself (`flask mail send`), unless it is
+#: about the sender.
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "ADMIN_PASSWORD_HASH": TEST_PASSWORD_HASH,
+    "MAIL_SEND_SECONDS": 0,
+}
 #: The `app` fixture's: CSRF off, so tests post forms without fetching a token first.
 TEST_CONFIG = {**BASE_CONFIG, "WTF_CSRF_ENABLED": False}
 
@@ -114,9 +115,26 @@ def app_on(path: Path, migrated_database: Path, **config) -> Flask:
     return create_app({**BASE_CONFIG, **config, "DB": str(path)})
 
 
+@pytest.fixture(scope="session")
+def worker_app(tmp_path_factory, migrated_database):
+    """The app of TEST_CONFIG, built once per test process; `app` lends it to each test."""
+    return app_on(tmp_path_factory.mktemp("shared") / "audit.db", migrated_database, **TEST_CONFIG)
+
+
 @pytest.fixture
-def app(new_app):
-    return new_app(**TEST_CONFIG)
+def app(worker_app, tmp_path, migrated_database):
+    """The shared app on a fresh database, tmp_path / "audit.db" (where `new_app` restarts).
+
+    Each request opens its connection from the config's path, so pointing the config at a
+    fresh copy of the migrated database gives the test a fresh database; what the test changes
+    in the config is undone after it.
+    """
+    shutil.copyfile(migrated_database, tmp_path / "audit.db")
+    config = worker_app.config.copy()
+    worker_app.config["DB"] = str(tmp_path / "audit.db")
+    yield worker_app
+    worker_app.config.clear()
+    worker_app.config.update(config)
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot import store
 from bot.db import get_db
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
-TREE = proved_tree()
+TREE = question_tree()
 TREE_IDS = {"tree_id": TREE.id, "tree_version": TREE.version, "tree_digest": TREE.digest}
 
 
@@ -26,5 +26,5 @@ def seed_labelled_audit(app) -> int:
             "further_anything_else": "We are growing.\nSlowly.",
             "retired_question": ["gone_option"],
         }.items():
-            store.record_answer(db, audit["id"], question_id, value)
+            store.record_answer(db, audit["id"], question_id, value, tree=TREE)
     return audit["id"]

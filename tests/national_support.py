@@ -8,11 +8,12 @@ from bot import store
 from bot.console import national
 from bot.console.national import FINISHED
 from bot.db import get_db
-from bot.tree.assessment import assess
-from tests.conftest import proved_tree
+from bot.national.facts import Shape, TeamFacts
+from bot.tree.assessment import Standing, assess
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
+TREE = question_tree()
 BY_NAME = {profile.name: profile for profile in PROFILES}
 BOTH_FLAGS = BY_NAME["both targeted flags"].answers
 AGE_FLAG = BY_NAME["referrals only up to the first birthday"].answers
@@ -40,12 +41,42 @@ def seed(app, nation, answers, finish=True, name="Team"):
             db, team_id, tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
         )
         for question_id, value in answers.items():
-            store.record_answer(db, audit["id"], question_id, value)
+            store.record_answer(db, audit["id"], question_id, value, tree=TREE)
         if finish:
-            store.finish_audit(db, audit["id"])
+            store.finish_audit(db, audit["id"], tree=TREE)
         return team_id
 
 
 def cell(html, row_attr, column):
     row = re.search(rf"<tr data-{row_attr}>.*?</tr>", html, re.S).group(0)
     return re.sub(r"<[^>]+>", "", re.search(rf"data-{column}>(.*?)</td>", row, re.S).group(1))
+
+
+def table_cell(html, table, row, column):
+    """Return a figure of a national page's table as shown: a count, or "hidden"."""
+    body = re.search(rf'id="table-{table}">.*?</table>', html, re.S).group(0)
+    line = re.search(rf'<tr data-row="{row}">.*?</tr>', body, re.S).group(0)
+    found = re.search(rf'data-column="{column}">(.*?)</td>', line, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", found).strip()
+
+
+def facts_of(html):
+    return [
+        re.sub(r"<[^>]+>", "", item)
+        for item in re.findall(r'<li data-fact="[^"]+">(.*?)</li>', html, re.S)
+    ]
+
+
+SHAPE = Shape.of_tree(TREE)
+SCORED = [Standing.of(assess(TREE, {"status": FINISHED}, p.answers)) for p in PROFILES]
+
+
+def finished_team(team_id: int, nation: str | None, standing: Standing) -> TeamFacts:
+    return TeamFacts(
+        team_id,
+        nation,
+        status=FINISHED,
+        result=standing.result,
+        flags=frozenset(standing.flags),
+        descriptors=dict(standing.descriptors),
+    )

@@ -7,9 +7,10 @@ from typing import Any
 
 LABELS_EN: dict[str, str] = {
     "document_title": "Service development action plan",
+    "creator": "Parent-infant team self-audit",
     "draft": "Draft",
-    "final": "Final",
-    "date": "Date",
+    "date": "Audit finished",
+    "draft_date": "Answers as on",
     "tree_version": "Audit version",
     "contributors": "Who contributed",
     "status": "Status",
@@ -19,42 +20,54 @@ LABELS_EN: dict[str, str] = {
     "the team stands on the questions answered so far.",
     "domain": "Domain",
     "descriptor": "Descriptor",
+    "last_time": "Last time",
     "met": "Met",
     "partly_met": "Partly met",
     "not_met": "Not met",
     "not_answered": "Not answered",
+    "moved_forward": "moved forward",
+    "moved_back": "moved back",
     "outside_definition": "Not part of the definition",
-    "priorities": "Priorities",
-    "priority": "Priority",
+    "first_steps": "First steps",
+    "commissioners": "What we need from our commissioners",
+    "commissioners_none": "None of the steps in this plan asks for a change to what is "
+    "commissioned.",
+    "sign_off": "Agreed by",
+    "role": "Role",
+    "name": "Name",
+    "signature": "Signature",
+    "sign_date": "Date",
+    "clinical_lead": "Clinical lead",
+    "service_manager": "Service manager",
+    "commissioner": "Commissioner",
     "priority_definition": "Needed to meet the definition",
     "priority_specialised": "Needed to be a specialised team",
     "priority_strengthen": "Strengthens the team",
     "actions_heading": "Action plan",
-    "own_actions_hint": "The first rows are suggestions from the toolkit, chosen from your "
-    "answers. Add your own actions in the blank rows, and add rows as you need them.",
-    "statement": "What the definition asks",
-    "evidence_needed": "Evidence that would show it is met",
+    "own_actions_hint": "The steps come from the toolkit, the self-audit page and the 2024 "
+    "report, chosen from your answers. Add your own in the blank rows.",
     "action": "Action",
+    "done_when": "Done when",
     "lead": "Lead",
     "by_when": "By when",
     "support_needed": "Support needed",
-    "progress": "Progress",
+    "action_status": "Status",
+    "not_started": "Not started",
     "suggested_from": "From",
+    "your_note": "Your note",
+    "last_year": "Last time\u2019s actions",
+    "last_year_hint": "The steps your last plan suggested. Mark each one done or carried over.",
+    "done_or_carried": "Done or carried over",
+    "again": "In this plan again",
     "next_steps": "Next steps",
     "review_date": "Review date",
     "review_date_blank": "____________",
-    "how_to_rerun": "To run the audit again, sign in to the self-audit, open your team and choose "
-    "\u201cStart a new audit\u201d. Your previous answers are filled in, so you only need to "
-    "change what has moved on.\n\nDownload a new action plan at the end and compare it with "
-    "this one.",
-    "strengths": "Strengths",
-    "appendix": "Appendix: your answers",
+    "appendix": "Appendix: your answers where there is a gap",
     "question": "Question",
     "answer": "Your answer",
     "your_notes": "Your notes",
     "glossary": "Terms used",
-    "sources": "Sources referred to",
-    "creator": "Parent-infant team self-audit",
+    "sources": "Sources",
 }
 
 CH3 = "Toolkit chapter 3: Funding and Commissioning a Specialised Parent-Infant Relationship Team"
@@ -75,8 +88,21 @@ def _answer(question: str, answer: str, note: str = "") -> dict[str, str]:
     return {"question": question, "answer": answer, "note": note}
 
 
-def _action(text: str, chapter: str, section: str) -> dict[str, str]:
-    return {"text": text, "source": f"{chapter.split(':')[0]}, \u201c{section}\u201d"}
+def _action(
+    text: str,
+    chapter: str,
+    section: str,
+    done_when: str = "The team agrees it is done.",
+    notes: tuple[str, ...] = (),
+    commissioners: bool = False,
+) -> dict[str, object]:
+    return {
+        "text": text,
+        "source": f"{chapter.split(':')[0]}, \u201c{section}\u201d",
+        "done_when": done_when,
+        "notes": list(notes),
+        "commissioners": commissioners,
+    }
 
 
 #: Descriptors the fixture treats as targeted findings (their flag was raised).
@@ -128,17 +154,23 @@ TEAM_GOVERNANCE = [
         ],
         "actions": [
             _action(
+                "Add 3.6 hours in four weeks of reflective clinical supervision for the "
+                "practitioners with under three years' experience, to reach the 9.6 hours "
+                "their 2.4 WTE needs.",
+                "Self-audit tool for parent-infant teams",
+                "Team composition and clinical governance",
+                done_when="The supervision log shows at least 9.6 hours in four weeks.",
+                notes=(
+                    "Supervision was cut back while our senior psychotherapist was on long-term "
+                    "leave. She returns in January.",
+                ),
+            ),
+            _action(
                 "Write a supervision policy. Name each practitioner's clinical supervisor and "
                 "their minimum: 1 hour a week for under three years' experience with under-twos, "
                 "1 hour a fortnight after that, pro rata for part-time staff.",
                 CH7,
                 "Clinical and model-specific supervision",
-            ),
-            _action(
-                "Keep a simple supervision log (who, with whom, date and length). Check it each "
-                "quarter against each person's minimum and act on any shortfall.",
-                CH5,
-                "Recruitment, training, supervision and licences",
             ),
             _action(
                 "Make sure the clinical lead is supervised too, for example through peer "
@@ -286,6 +318,12 @@ REFERRALS_ACCESS = [
                 "commissioned, so the contract needs changing first.",
                 CH5,
                 "Eligibility or referral criteria",
+                done_when="The contract covers babies up to the second birthday.",
+                notes=(
+                    "The contract with the ICB says under-ones. We have raised it at the last "
+                    "two contract meetings.",
+                ),
+                commissioners=True,
             ),
             _action(
                 "Estimate the extra demand from local birth numbers and prevalence, so the "
@@ -541,11 +579,10 @@ DOMAINS = [
         definitional=False,
     ),
 ]
-_ORDER = ("definition", "specialised", "strengthen")
-_RANKED = sorted(
-    (d for domain in DOMAINS for d in domain["descriptors"] if d["priority"]),
-    key=lambda d: _ORDER.index(d["priority"]),
-)
+for _descriptor in (d for domain in DOMAINS for d in domain["descriptors"]):
+    _descriptor.update(last_time="", moved="")
+    if _descriptor["status"] not in ("partly_met", "not_met"):
+        _descriptor["answers"] = []  # the plan prints answers only where there is a gap
 
 EXAMPLE_PLAN: dict[str, Any] = {
     "language": "en",
@@ -563,8 +600,9 @@ EXAMPLE_PLAN: dict[str, Any] = {
     "classification": {
         "title": "Not yet meeting the definition",
         "summary": "One or more descriptors in the definition are not yet met. Partly met "
-        "counts as not met here. Your action plan lists every gap with steps to close it, and "
-        "any targeted findings are shown too.",
+        "counts as not met here. Each gap comes with steps to close it, and any targeted "
+        "findings are named too.",
+        "flags": ["Referrals are only accepted up to the first birthday, or younger"],
         "standing": "Descriptors of the definition met: 5 of 10.",
         "to_reach": [
             "Meeting Clinical supervision; Staff infant mental health competencies; Relationship "
@@ -573,16 +611,8 @@ EXAMPLE_PLAN: dict[str, Any] = {
             "To be a specialised team, it would also need to meet: Age range up to two.",
         ],
     },
-    "priorities": [
-        {
-            "id": d["id"],
-            "title": d["title"],
-            "status": d["status"],
-            "priority": d["priority"],
-            "text": d["because"],
-        }
-        for d in _RANKED[:5]
-    ],
+    "movement": None,
+    "last_time_actions": [],
     "domains": DOMAINS,
     "recorded_practice": {
         "title": "Further practice from the 2024 report",
@@ -608,10 +638,10 @@ EXAMPLE_PLAN: dict[str, Any] = {
         ],
     },
     "next_steps": [
-        "Share this plan with your managers and commissioners. Agree a lead and a date for each "
-        "action, and note any support you need to get it done.",
-        "Start with the gaps in the definition: they are what stand between your team and the "
-        "next result.",
+        "Agree a lead, a date and the support needed for each action above. Share the plan with "
+        "your managers and commissioners, and sign it off together.",
+        "To audit again, for example a year on, open your team\u2019s audit link and start your "
+        "next audit.",
     ],
     "glossary": [
         {

@@ -16,10 +16,12 @@ SPECIALISED: dict[str, Any] = {
     "sup_under3_count": 2,
     "sup_under3_wte": 1.7,
     "sup_under3_hours": 6.8,
+    "sup_under3_frequency": "weekly",
     "sup_under3_each": "each_gets_share",
     "sup_3plus_count": 3,
     "sup_3plus_wte": 2.4,
     "sup_3plus_hours": 5,
+    "sup_3plus_frequency": "fortnightly",
     "sup_3plus_each": "each_gets_share",
     "sup_line_management": "different_person",
     "mdt_professions": ["clinical_psychologist", "child_psychotherapist", "health_visitor"],
@@ -167,7 +169,7 @@ PROFILES = [
         "Practitioners with over three years' experience should have one hour per fortnight",
         decision=7,
         statuses={"clinical_supervision": "met"},
-        drop=("sup_under3_wte", "sup_under3_hours", "sup_under3_each"),
+        drop=("sup_under3_wte", "sup_under3_hours", "sup_under3_frequency", "sup_under3_each"),
     ),
     Profile(
         "part-time staff pro rata: exactly their share",
@@ -175,6 +177,96 @@ PROFILES = [
         "specialised",
         "These amounts can be adjusted on a pro-rata basis for part-time staff",
         statuses={"clinical_supervision": "met"},
+    ),
+    # --- Supervision frequency: how often, as well as how much ----------------------------
+    Profile(
+        "new staff weekly, experienced staff fortnightly",
+        {"sup_under3_frequency": "weekly", "sup_3plus_frequency": "fortnightly"},
+        "specialised",
+        "less than three years' experience of working with children under two should have"
+        " one-hour reflective clinical supervision a week ... over three years' experience"
+        " should have one hour per fortnight",
+        decision=8,
+        statuses={"clinical_supervision": "met"},
+    ),
+    Profile(
+        "experienced staff weekly, more often than asked",
+        {"sup_3plus_frequency": "weekly"},
+        "specialised",
+        "Recommended minimum supervision frequency",
+        decision=8,
+        statuses={"clinical_supervision": "met"},
+    ),
+    Profile(
+        "new full-time staff fortnightly: one two-hour session a fortnight",
+        {
+            "sup_under3_count": 2,
+            "sup_under3_wte": 2,
+            "sup_under3_hours": 8,
+            "sup_under3_frequency": "fortnightly",
+        },
+        "not_yet_meeting",
+        "less than three years' experience of working with children under two should have"
+        " one-hour reflective clinical supervision a week",
+        decision=8,
+        unmet=("clinical_supervision",),
+        statuses={"clinical_supervision": "partly_met"},
+        to_reach=("specialised", ("clinical_supervision",)),
+        says=("every fortnight",),
+    ),
+    Profile(
+        "new full-time staff monthly: one four-hour session a month",
+        {
+            "sup_under3_count": 2,
+            "sup_under3_wte": 2,
+            "sup_under3_hours": 8,
+            "sup_under3_frequency": "less_often",
+        },
+        "not_yet_meeting",
+        "Clinical supervision is offered to all practitioners at the recommended level and"
+        " frequency",
+        decision=8,
+        unmet=("clinical_supervision",),
+        statuses={"clinical_supervision": "not_met"},
+        says=("less often than every fortnight",),
+    ),
+    Profile(
+        "part-time new staff weekly with pro-rata hours",
+        {
+            "sup_under3_count": 4,
+            "sup_under3_wte": 2,
+            "sup_under3_hours": 8,
+            "sup_under3_frequency": "weekly",
+        },
+        "specialised",
+        "one-hour reflective clinical supervision a week ... These amounts can be adjusted on"
+        " a pro-rata basis for part-time staff",
+        decision=8,
+        statuses={"clinical_supervision": "met"},
+    ),
+    Profile(
+        "part-time new staff fortnightly with pro-rata hours",
+        {
+            "sup_under3_count": 4,
+            "sup_under3_wte": 2,
+            "sup_under3_hours": 8,
+            "sup_under3_frequency": "fortnightly",
+        },
+        "not_yet_meeting",
+        "These amounts can be adjusted on a pro-rata basis for part-time staff ... Recommended"
+        " minimum supervision frequency",
+        decision=8,
+        unmet=("clinical_supervision",),
+        statuses={"clinical_supervision": "partly_met"},
+    ),
+    Profile(
+        "experienced staff less often than fortnightly",
+        {"sup_3plus_frequency": "less_often"},
+        "not_yet_meeting",
+        "Practitioners with over three years' experience should have one hour per fortnight",
+        decision=8,
+        unmet=("clinical_supervision",),
+        statuses={"clinical_supervision": "partly_met"},
     ),
     Profile(
         "part-time staff pro rata: half an hour short",
@@ -204,6 +296,25 @@ PROFILES = [
         decision=9,
         unmet=("clinical_supervision",),
         statuses={"clinical_supervision": "not_met"},
+    ),
+    # --- Multidisciplinary team: disciplines, not job titles --------------------------------
+    Profile(
+        "a clinical and a counselling psychologist alone are one discipline",
+        {"mdt_professions": ["clinical_psychologist", "counselling_psychologist"]},
+        "not_yet_meeting",
+        "A multi-disciplinary team which includes highly skilled mental health professionals",
+        decision=10,
+        unmet=("multidisciplinary_team",),
+        statuses={"multidisciplinary_team": "not_met"},
+        says=("one discipline",),
+    ),
+    Profile(
+        "a clinical psychologist and a health visitor are two disciplines",
+        {"mdt_professions": ["clinical_psychologist", "health_visitor"]},
+        "specialised",
+        "A multi-disciplinary team which includes highly skilled mental health professionals",
+        decision=10,
+        statuses={"multidisciplinary_team": "met"},
     ),
     # --- Clinical leadership --------------------------------------------------------------
     Profile(

@@ -11,20 +11,11 @@ from hypothesis import strategies as st
 
 from bot.tree.engine import evaluate, walk
 from bot.tree.model import DECIMAL, MULTIPLE_CHOICE, WHOLE_NUMBER
-from tests.conftest import proved_tree
+from tests.action_support import CONTRADICTED
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
-TRAINING = ("training_assessment_observation", "training_interventions")
-MH_PROFESSIONS = (
-    "clinical_psychologist",
-    "counselling_psychologist",
-    "child_psychotherapist",
-    "adult_psychotherapist",
-    "systemic_family_psychotherapist",
-    "mental_health_nurse",
-    "psychiatrist",
-)
+TREE = question_tree()
 
 
 def answer_strategy(question):
@@ -62,156 +53,15 @@ def draw_a_whole_audit(data, *, within_limits: bool = False) -> dict:
     return answers
 
 
-def chosen(answers, question_id):
-    value = answers.get(question_id)
-    return value if isinstance(value, list) else []
-
-
-def supervision_in_place(a):
-    bands = [
-        (
-            a.get("sup_under3_count"),
-            a.get("sup_under3_hours"),
-            a.get("sup_under3_wte"),
-            4,
-            "under3",
-        ),
-        (a.get("sup_3plus_count"), a.get("sup_3plus_hours"), a.get("sup_3plus_wte"), 2, "3plus"),
-    ]
-    staffed = [band for band in bands if band[0]]
-    return bool(staffed) and all(
-        hours >= rate * wte and a.get(f"sup_{name}_each") == "each_gets_share"
-        for _, hours, wte, rate, name in staffed
-    )
-
-
-def two_budgets(a):
-    held = set(chosen(a, "funding_budgets")) & {"health", "social_care", "public_health"}
-    return len(held) >= 2
-
-
-CONTRADICTED = {
-    "supervision_policy": supervision_in_place,
-    "supervision_log": supervision_in_place,
-    "separate_from_line_management": lambda a: (
-        a.get("sup_line_management") in ("different_person", "separate_sessions")
-    ),
-    "lead_supervision": lambda a: a.get("sup_3plus_each") in (None, "each_gets_share"),
-    "model_specific_budget": lambda a: "vig" not in chosen(a, "staff_modalities"),
-    "recruit_mh_professional": lambda a: (
-        {"clinical_psychologist", "child_psychotherapist"} <= set(chosen(a, "mdt_professions"))
-    ),
-    "map_roles": lambda a: (
-        len(chosen(a, "mdt_professions")) >= 2
-        and bool(set(chosen(a, "mdt_professions")) & set(MH_PROFESSIONS))
-    ),
-    "map_levels_of_need": lambda a: len(chosen(a, "mdt_thrive_levels")) >= 2,
-    "evidence_based_offer": lambda a: a.get("mdt_evidence_based") in ("several", "one"),
-    "growth_plan": lambda a: (
-        (a.get("sup_under3_count") or 0) + (a.get("sup_3plus_count") or 0) >= 3
-    ),
-    "confirm_lead_level": lambda a: (
-        a.get("lead_profession") != "other_profession"
-        and (
-            a.get("lead_pay_band") in ("band_8c_or_above", "band_8b_former_8c")
-            or a.get("lead_soulbury_scale") == "senior_or_principal"
-        )
-    ),
-    "create_lead_capacity": lambda a: a.get("lead_arrangement") in ("led_by", "oversight"),
-    "lead_aimh_training": lambda a: a.get("lead_aimh_level3") == "yes",
-    "adult_risk_policy": lambda a: a.get("lead_adult_risk") == "yes",
-    "keep_8b_evidence": lambda a: a.get("lead_pay_band") != "band_8b_former_8c",
-    "lead_role_description": lambda a: (
-        a.get("lead_arrangement") != "neither"
-        and a.get("lead_pay_band") not in ("band_8b", "band_8a_or_below")
-    ),
-    "aimh_self_assessment": lambda a: a.get("staff_aimh_level") != "not_assessed",
-    "modality_training": lambda a: "none_yet" not in chosen(a, "staff_modalities"),
-    "keep_registration": lambda a: (
-        not (set(chosen(a, "mdt_professions")) & {"health_visitor", "midwife", "social_worker"})
-    ),
-    "antenatal_referrals": lambda a: a.get("referral_age_start") == "from_pregnancy",
-    "reword_criteria": lambda a: a.get("referral_relationship_concern") == "yes",
-    "risk_checklist": lambda a: a.get("referral_relationship_concern") == "yes",
-    "no_ability_to_pay": lambda a: (
-        "able_to_pay" not in chosen(a, "referral_limiting_characteristic")
-    ),
-    "negotiate_broader_route": lambda a: (
-        set(chosen(a, "referral_limiting_characteristic")) <= {"able_to_pay", "no_limit"}
-    ),
-    "write_exclusions": lambda a: (
-        a.get("referral_relationship_concern") == "yes"
-        and "parental_mental_health" not in chosen(a, "referral_limiting_characteristic")
-    ),
-    "standard_assessment": lambda a: a.get("clinical_individual_assessment") == "every_family",
-    "engagement": lambda a: a.get("clinical_individual_assessment") == "every_family",
-    "intervention_menu": lambda a: (
-        a.get("clinical_tailored_package") == "tailored_from_range"
-        and len(chosen(a, "mdt_thrive_levels")) >= 2
-    ),
-    "clinical_theory_of_change": lambda a: (
-        a.get("clinical_tailored_package") == "tailored_from_range"
-        and a.get("mdt_evidence_based") in ("several", "one")
-    ),
-    "brief_parent_therapy": lambda a: a.get("clinical_tailored_package") == "tailored_from_range",
-    "plan_endings": lambda a: a.get("clinical_tailored_package") == "tailored_from_range",
-    "relationship_is_client": lambda a: a.get("clinical_primary_focus") == "relationship",
-    "measure_relationship": lambda a: a.get("clinical_primary_focus") == "relationship",
-    "dyadic_offer": lambda a: a.get("clinical_dyadic") != "mostly_individual",
-    "link_individual_sessions": lambda a: a.get("clinical_dyadic") != "mostly_individual",
-    "add_triadic": lambda a: a.get("clinical_dyadic") != "dyadic",
-    "consultation_offer": lambda a: (
-        bool(
-            set(chosen(a, "systems_mechanisms"))
-            & {"consultation_advice", "supervision_reflective_practice"}
-        )
-        and a.get("systems_regular") == "regular_planned"
-    ),
-    "workforce_programmes": lambda a: bool(set(chosen(a, "systems_mechanisms")) & set(TRAINING)),
-    "strategic_board": lambda a: "advice_system_leaders" in chosen(a, "systems_mechanisms"),
-    "report_system_impact": lambda a: not set(chosen(a, "systems_mechanisms")) & set(TRAINING),
-    "record_system_work": lambda a: (a.get("systems_share_percent") or 0) >= 50,
-    "agree_measures": lambda a: (
-        a.get("outcomes_collection") == "routine" and "funders" in chosen(a, "outcomes_reporting")
-    ),
-    "measure_set": lambda a: "recognised_tools" in chosen(a, "outcomes_kinds"),
-    "goal_based_outcomes": lambda a: a.get("outcomes_collection") == "routine",
-    "data_system": lambda a: a.get("outcomes_collection") == "routine",
-    "add_qualitative": lambda a: (
-        "qualitative" in chosen(a, "outcomes_kinds")
-        or a.get("outcomes_collection") == "not_collected"
-    ),
-    "publish_impact": lambda a: (
-        {"funders", "public"} <= set(chosen(a, "outcomes_reporting"))
-        or a.get("outcomes_collection") == "not_collected"
-    ),
-    "tailored_arguments": lambda a: (
-        a.get("funding_sufficiency") == "sufficient" and a.get("funding_term") == "ongoing"
-    ),
-    "align_outcomes": lambda a: (
-        a.get("funding_sufficiency") == "sufficient" and a.get("funding_term") == "ongoing"
-    ),
-    "pooled_funding": two_budgets,
-    "get_into_strategy": lambda a: a.get("funding_strategy") == "yes",
-    "charity_funding": lambda a: "charitable" not in chosen(a, "funding_budgets"),
-    "funding_calendar": lambda a: a.get("funding_term") == "ongoing",
-}
-
-# Actions that apply to every team with the gap (no `when`): shown only while it is a gap.
+# Actions that apply to every team with the gap (no `when`, a `for_every_gap` reason instead):
+# shown only while it is a gap.
 FOR_EVERY_GAP = {
-    "professional_safeguarding",
-    "shared_core_training",
     "team_training_plan",
-    "infant_observation",
     "write_pathway",
-    "simple_referral_route",
-    "map_local_system",
     "visit_referrers",
-    "screen_referrals",
-    "state_age_range",
-    "extend_commission",
     "model_extra_demand",
-    "review_ages",
+    "extend_commission",
+    "state_age_range",
     "training_consultation_plan",
 }
 
@@ -236,6 +86,7 @@ def result_answers(result, answers):
 def test_every_action_has_a_condition_or_applies_to_every_team_with_the_gap():
     actions = {action.id: action for d in TREE.descriptors for action in d.actions}
     assert {a for a, action in actions.items() if action.when is None} == FOR_EVERY_GAP
+    assert all(actions[a].for_every_gap.strip() for a in FOR_EVERY_GAP)
     assert {a for a, action in actions.items() if action.when is not None} == set(CONTRADICTED)
 
 
@@ -271,11 +122,40 @@ def test_the_citations_for_rules_from_the_self_audit_page_cite_it():
     by_id = {action.id: action for d in TREE.descriptors for action in d.actions}
     for action_id in (
         "supervision_policy",
-        "supervision_log",
+        "add_under3_hours",
+        "weekly_under3",
+        "add_3plus_hours",
+        "fortnightly_3plus",
         "confirm_lead_level",
         "keep_8b_evidence",
     ):
         assert by_id[action_id].chapter == "self_audit", action_id
-    assert by_id["report_system_impact"].section == (
-        "Gathering the expertise and insights of stakeholders"
-    )
+    # Where the 2024 report, not the toolkit, says it (issue 33's citations).
+    for action_id in ("antenatal_referrals", "report_system_impact", "engage_fathers"):
+        assert (by_id[action_id].chapter, by_id[action_id].section) == (
+            "who_holds_baby",
+            "Recommendations",
+        ), action_id
+    # The eligibility section, not the one on joint funding, says to broaden the criteria.
+    assert by_id["negotiate_broader_route"].section == "Eligibility or referral criteria"
+
+
+def test_a_descriptor_suggests_at_most_three_actions_in_the_order_they_must_happen():
+    # A team that only takes babies to one: costed demand, then the contract, then the criteria.
+    answers = {**SPECIALISED, "referral_age_range": "to_first_birthday"}
+    assert [a.id for a in evaluate(TREE, answers).descriptors["referral_age_range"].actions] == [
+        "model_extra_demand",
+        "extend_commission",
+        "state_age_range",
+    ]
+    for profile in PROFILES:
+        for outcome in evaluate(TREE, profile.answers).descriptors.values():
+            assert len(outcome.actions) <= 3
+
+
+def test_a_team_trained_in_parent_infant_models_is_not_told_to_train_in_one():
+    answers = {**SPECIALISED, "staff_aimh_level": "most_practitioners"}
+    assert answers["staff_modalities"] == ["vig", "circle_of_security"]
+    assert "shared_core_training" not in actions_for(answers, "staff_competencies")
+    answers["staff_modalities"] = ["none_yet"]
+    assert "shared_core_training" in actions_for(answers, "staff_competencies")

@@ -69,11 +69,14 @@ def all_texts(doc) -> list[str]:
 
 
 ACTION_HEADER = [
-    LABELS_EN[k] for k in ("action", "priority", "lead", "by_when", "support_needed", "progress")
+    LABELS_EN[k]
+    for k in ("action", "done_when", "lead", "by_when", "support_needed", "action_status")
 ]
 STATUS_HEADER = [LABELS_EN[k] for k in ("domain", "descriptor", "status")]
-TO_ACT_ON = [d for d in DESCRIPTORS if d["priority"]]
 PRIORITY_ORDER = ("definition", "specialised", "strengthen")
+TO_ACT_ON = sorted(
+    (d for d in DESCRIPTORS if d["priority"]), key=lambda d: PRIORITY_ORDER.index(d["priority"])
+)
 
 
 def action_tables(doc) -> list[tuple[str, Table]]:
@@ -87,12 +90,18 @@ def action_tables(doc) -> list[tuple[str, Table]]:
     return found
 
 
-def status_heading(descriptor: dict, labels: dict = LABELS_EN) -> str:
+def table_heading(descriptor: dict, labels: dict = LABELS_EN) -> str:
+    """A descriptor's table heading: its title, status and priority."""
+    priority = labels[f"priority_{descriptor['priority']}"]
+    return f"{descriptor['title']} – {labels[descriptor['status']]} – {priority}"
+
+
+def band(descriptor: dict, labels: dict = LABELS_EN) -> str:
     return f"{descriptor['title']} – {labels[descriptor['status']]}"
 
 
 def page_one(doc) -> list:
-    """The blocks before the first section break: the summary page."""
+    """The blocks before the first section break: the one-page brief."""
     found = []
     for block in blocks(doc):
         found.append(block)
@@ -104,87 +113,103 @@ def page_one(doc) -> list:
     return found
 
 
-def test_page_one_names_the_team_date_version_contributors_and_status(doc):
+def test_page_one_names_the_team_the_audits_finish_version_and_contributors(doc):
     assert headings(doc, "Title") == [LABELS_EN["document_title"]]
     assert headings(doc, "Subtitle") == [EXAMPLE_PLAN["team"]]
     texts = [p.text for p in doc.paragraphs]
     assert (
-        f"{LABELS_EN['date']}: {EXAMPLE_PLAN['date']} · {LABELS_EN['tree_version']}: 2026.1 · "
-        f"{LABELS_EN['status']}: {LABELS_EN['final']}" in texts
+        f"{LABELS_EN['date']}: {EXAMPLE_PLAN['date']} · {LABELS_EN['tree_version']}: 2026.1"
+        in texts
     )
     assert f"{LABELS_EN['contributors']}: {'; '.join(EXAMPLE_PLAN['contributors'])}" in texts
+    assert not any("Final" in text for text in all_texts(doc))  # not approved until signed
 
 
-def test_summary_table_is_the_first_table_with_every_descriptor_grouped_by_domain(doc):
-    first = doc.tables[0]
-    rows = table_texts(first)
-    assert rows[0] == STATUS_HEADER
+def test_page_one_is_a_brief_result_first_steps_commissioners_and_sign_off(doc):
+    summary = page_one(doc)
+    texts = [b.text for b in summary if isinstance(b, Paragraph)]
+    result = EXAMPLE_PLAN["classification"]
+    assert f"{LABELS_EN['result']}: {result['title']}" in texts
+    assert result["summary"] in texts
+    assert result["flags"][0] in texts
+    assert " ".join([result["standing"], *result["to_reach"]]) in texts
+    tables = [table_texts(b) for b in summary if isinstance(b, Table)]
+    first, sign_off = tables
+    assert first[0] == [LABELS_EN[k] for k in ("action", "lead", "by_when", "support_needed")]
+    # The first step of each of the three most pressing descriptors, lead, date and support blank.
+    expected = [f"{d['title']}: {d['actions'][0]['text']}" for d in TO_ACT_ON[:3]]
+    assert [row[0] for row in first[1:]] == expected
+    assert all(cell == "" for row in first[1:] for cell in row[1:])
+    assert LABELS_EN["commissioners"] in texts
+    asks = [d["text"] for x in TO_ACT_ON for d in x["actions"] if d["commissioners"]]
+    assert asks and all(ask in texts for ask in asks)
+    assert sign_off[0] == [LABELS_EN[k] for k in ("role", "name", "signature", "sign_date")]
+    assert [row[0] for row in sign_off[1:]] == [
+        LABELS_EN["clinical_lead"],
+        LABELS_EN["service_manager"],
+        LABELS_EN["commissioner"],
+    ]
+
+
+def test_a_plan_with_nothing_for_commissioners_says_so():
+    plan = example_plan()
+    for descriptor in (d for domain in plan["domains"] for d in domain["descriptors"]):
+        for action in descriptor["actions"]:
+            action["commissioners"] = False
+    doc = open_docx(build_action_plan(plan))
+    assert LABELS_EN["commissioners_none"] in [p.text for p in doc.paragraphs]
+
+
+def test_the_status_table_opens_the_action_plan_with_every_descriptor_by_domain(doc):
+    status = next(t for t in doc.tables if table_texts(t)[0] == STATUS_HEADER)
+    rows = table_texts(status)
     expected = [
         [domain["title"], d["title"], LABELS_EN[d["status"]]]
         for domain in EXAMPLE_PLAN["domains"]
         for d in domain["descriptors"]
     ]
-    got = [[row[0].split("\n")[0], row[1], row[2]] for row in rows[1:]]
-    assert got == expected
-    assert len(got) == 12
-    for tr, descriptor in zip(first.rows[1:], DESCRIPTORS, strict=True):
+    assert [[row[0].split("\n")[0], row[1], row[2]] for row in rows[1:]] == expected
+    assert len(expected) == 12
+    for tr, descriptor in zip(status.rows[1:], DESCRIPTORS, strict=True):
         shd = tr.cells[2]._tc.tcPr.find(qn("w:shd"))
         assert shd.get(qn("w:fill")) == STATUS_FILLS[descriptor["status"]]
-    # the domain cell spans its descriptors' rows (a vertical merge Word can edit)
-    merges = [tr.cells[0]._tc.tcPr.find(qn("w:vMerge")) for tr in first.rows[1:]]
+    merges = [tr.cells[0]._tc.tcPr.find(qn("w:vMerge")) for tr in status.rows[1:]]
     assert merges[0].get(qn("w:val")) == "restart"
     assert rows[-1][0] == f"Outcomes and sustainability\n{LABELS_EN['outside_definition']}"
 
 
-def test_page_one_holds_the_result_the_status_table_and_the_priorities(doc):
-    summary = page_one(doc)
-    tables = [b for b in summary if isinstance(b, Table)]
-    assert len(tables) == 1 and table_texts(tables[0])[0] == STATUS_HEADER
-    texts = [b.text for b in summary if isinstance(b, Paragraph)]
-    result = EXAMPLE_PLAN["classification"]
-    assert f"{LABELS_EN['result']}: {result['title']}" in texts
-    assert result["summary"] in texts
-    assert " ".join([result["standing"], *result["to_reach"]]) in texts
-    assert LABELS_EN["priorities"] in texts
-    numbered = [b for b in summary if isinstance(b, Paragraph) and b.style.name == "List Number"]
-    assert len(numbered) == len(EXAMPLE_PLAN["priorities"]) == 5
-    for paragraph, item in zip(numbered, EXAMPLE_PLAN["priorities"], strict=True):
-        assert paragraph.runs[0].text == item["title"]
-        assert paragraph.runs[0].style.name == "Strong"
-        priority = LABELS_EN[f"priority_{item['priority']}"]
-        assert paragraph.text == (
-            f"{item['title']} – {LABELS_EN[item['status']]}. {priority}. {item['text']}"
-        )
-
-
-def test_priorities_list_the_definitional_gaps_first(doc):
-    numbered = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
-    kinds = [
-        next(k for k in PRIORITY_ORDER if LABELS_EN[f"priority_{k}"] in text) for text in numbered
-    ]
-    assert kinds == sorted(kinds, key=PRIORITY_ORDER.index)
-    assert kinds[0] == "definition"
-
-
-def test_every_descriptor_to_act_on_has_an_action_table_ordered_by_priority(doc):
+def test_every_descriptor_to_act_on_has_a_table_with_its_priority_in_the_heading(doc):
     tables = action_tables(doc)
-    ranked = sorted(TO_ACT_ON, key=lambda d: PRIORITY_ORDER.index(d["priority"]))
-    assert [heading for heading, _ in tables] == [status_heading(d) for d in ranked]
-    for descriptor, (_, table) in zip(ranked, tables, strict=True):
+    assert [heading for heading, _ in tables] == [table_heading(d) for d in TO_ACT_ON]
+    for descriptor, (_, table) in zip(TO_ACT_ON, tables, strict=True):
         rows = table_texts(table)
-        priority = LABELS_EN[f"priority_{descriptor['priority']}"]
+        assert len(rows[0]) == 6 and LABELS_EN["priority_definition"] not in rows[0]
         for action, row in zip(descriptor["actions"], rows[1:], strict=False):
-            assert row[0] == f"{action['text']} ({LABELS_EN['suggested_from']}: {action['source']})"
-            assert row[1] == priority
+            lines = row[0].split("\n")
+            assert (
+                lines[0] == f"{action['text']} ({LABELS_EN['suggested_from']}: {action['source']})"
+            )
+            assert lines[1:] == [f"{LABELS_EN['your_note']}: {note}" for note in action["notes"]]
+            assert row[1] == action["done_when"]
+            assert row[2:5] == ["", "", ""]
+            assert row[5] == LABELS_EN["not_started"]
         blank = [row for row in rows[1:] if not any(cell.strip() for cell in row)]
-        assert len(blank) >= 1
-        assert len(rows) == 1 + len(descriptor["actions"]) + len(blank)
+        assert len(blank) == 1
+        assert len(rows) == 1 + len(descriptor["actions"]) + 1
+
+
+def test_the_teams_note_stands_beside_the_action_it_bears_on(doc):
+    _, table = next((h, t) for h, t in action_tables(doc) if h.startswith("Age range up to two"))
+    note = "The contract with the ICB says under-ones."
+    rows = table_texts(table)
+    assert note in rows[1][0] and "extend the age range" in rows[1][0]
+    assert all(note not in row[0] for row in rows[2:])
 
 
 def test_action_tables_repeat_their_header_and_blank_rows_never_stand_alone(doc):
     for _, table in action_tables(doc):
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-        assert table.rows[-1].height >= Mm(10)
+        assert table.rows[-1].height >= Mm(8)
         before_blank = table.rows[-2]
         assert all(
             p.paragraph_format.keep_with_next for c in before_blank.cells for p in c.paragraphs
@@ -192,14 +217,15 @@ def test_action_tables_repeat_their_header_and_blank_rows_never_stand_alone(doc)
         assert table.rows[-1]._tr.trPr.find(qn("w:cantSplit")) is not None
 
 
-def test_each_finding_is_printed_once(doc):
+def test_each_finding_is_printed_once_and_only_where_there_is_something_to_do(doc):
     texts = [p.text for p in doc.paragraphs] + [
         cell.text for t in doc.tables for row in t.rows for cell in row.cells
     ]
     for descriptor in DESCRIPTORS:
-        if descriptor["because"]:
-            found = [t for t in texts if descriptor["because"] in t]
-            assert len(found) == 1, (descriptor["id"], found)
+        if not descriptor["because"]:
+            continue
+        found = [t for t in texts if descriptor["because"] in t]
+        assert len(found) == (1 if descriptor["priority"] else 0), (descriptor["id"], found)
 
 
 def test_no_heading_appears_twice(doc):
@@ -207,44 +233,31 @@ def test_no_heading_appears_twice(doc):
     assert len(found) == len(set(found)), [h for h in found if found.count(h) > 1]
 
 
-def test_met_descriptors_are_short_strengths(doc):
-    strengths = [
-        p.text
-        for p in doc.paragraphs
-        if p.style.name == "List Bullet" and p.runs and p.runs[0].style.name == "Strong"
-    ]
-    met = [d for d in DESCRIPTORS if d["status"] == "met"]
-    assert strengths == [f"{d['title']}: {d['because']}" for d in met]
-    headings_before_tables = {heading for heading, _ in action_tables(doc)}
-    for descriptor in met:
-        if not descriptor["actions"]:
-            assert status_heading(descriptor) not in headings_before_tables
-
-
-def test_answers_are_one_compact_table_per_domain_with_a_row_for_each_descriptor(doc):
+def test_answers_are_printed_only_for_descriptors_with_a_gap(doc):
     answer_tables = [
         t for t in doc.tables if table_texts(t)[0] == [LABELS_EN["question"], LABELS_EN["answer"]]
     ]
-    answered = [d for d in EXAMPLE_PLAN["domains"] if any(x["answers"] for x in d["descriptors"])]
-    assert len(answer_tables) == len(answered) + 1  # and the recorded practice
-    for domain, table in zip(answered, answer_tables, strict=False):
-        rows = table_texts(table)
-        for descriptor in domain["descriptors"]:
-            if not descriptor["answers"]:
-                continue
-            band = rows.index([status_heading(descriptor)] * 2)  # one merged cell
-            for offset, answer in enumerate(descriptor["answers"], start=1):
-                question, cell = rows[band + offset]
-                assert question == answer["question"]
-                expected = answer["answer"]
-                if answer["note"]:
-                    expected += f"\n{LABELS_EN['your_notes']}: {answer['note']}"
-                assert cell == expected
+    gaps = [d for d in DESCRIPTORS if d["answers"]]
+    assert gaps and all(d["status"] in ("partly_met", "not_met") for d in gaps)
+    assert len(answer_tables) == 2  # the gaps', and the recorded practice
+    rows = table_texts(answer_tables[0])
+    bands = [row[0] for row in rows if row[0] == row[-1] and " – " in row[0]]
+    assert bands == [band(d) for d in gaps]
+    for descriptor in gaps:
+        start = rows.index([band(descriptor)] * 2)  # one merged cell
+        for offset, answer in enumerate(descriptor["answers"], start=1):
+            question, cell = rows[start + offset]
+            assert question == answer["question"]
+            expected = answer["answer"]
+            if answer["note"]:
+                expected += f"\n{LABELS_EN['your_notes']}: {answer['note']}"
+            assert cell == expected
 
 
 def test_recorded_practice_is_shown_under_its_own_heading(doc):
     practice = EXAMPLE_PLAN["recorded_practice"]
     assert practice["title"] in headings(doc, "Heading 2")
+    assert practice["note"] not in [p.text for p in doc.paragraphs]  # web-page wording
     cells = {cell for table in doc.tables for row in table_texts(table) for cell in row}
     for answer in practice["answers"]:
         assert answer["question"] in cells
@@ -261,11 +274,10 @@ def test_unfinished_audit_is_marked_as_a_draft_in_progress():
     title = doc.paragraphs[0]
     assert title.text == f"{LABELS_EN['document_title']}\n{LABELS_EN['draft']}"
     assert title.runs[-1].style.name == "Intense Reference"
-    assert f"{LABELS_EN['status']}: {LABELS_EN['draft']}" in texts[2]
+    assert f"{LABELS_EN['draft_date']}: {plan['date']}" in texts[2]
     footer = doc.sections[0].footer.paragraphs[0].text
     assert LABELS_EN["draft"] in footer.split(" – ")
     assert doc.core_properties.content_status == LABELS_EN["draft"]
-    assert table_texts(doc.tables[0])[0] == STATUS_HEADER
 
 
 def _luminance(hex_rgb: str) -> float:
@@ -283,32 +295,34 @@ def test_status_fills_keep_black_text_readable(status):
     assert contrast >= 7  # WCAG AAA for body text
 
 
-def test_glossary_is_a_two_column_table_and_sources_a_bullet_list(doc):
+def test_glossary_is_a_two_column_table_and_sources_one_paragraph_under_its_heading(doc):
     glossary = next(t for t in doc.tables if table_texts(t)[0][0] == "WTE (whole-time equivalent)")
     assert table_texts(glossary) == [[g["term"], g["definition"]] for g in EXAMPLE_PLAN["glossary"]]
-    bullets = headings(doc, "List Bullet")
-    for source in EXAMPLE_PLAN["sources"]:
-        assert source in bullets
+    paragraphs = doc.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.text == LABELS_EN["sources"])
+    assert paragraphs[at].paragraph_format.keep_with_next
+    assert paragraphs[at + 1].text == "; ".join(EXAMPLE_PLAN["sources"])
 
 
-def test_next_steps_leave_a_review_date_to_fill_in(doc):
+def test_next_steps_come_under_the_last_table_and_stay_together(doc):
+    order = [b for b in blocks(doc)]
+    last_table = max(
+        i
+        for i, b in enumerate(order)
+        if isinstance(b, Table) and table_texts(b)[0] == ACTION_HEADER
+    )
+    start = next(
+        i
+        for i, b in enumerate(order)
+        if isinstance(b, Paragraph) and b.text == LABELS_EN["next_steps"]
+    )
+    assert start == last_table + 1
     texts = [p.text for p in doc.paragraphs]
-    assert f"{LABELS_EN['review_date']}: {LABELS_EN['review_date_blank']}" in texts
-    assert "Download a new action plan at the end and compare it with this one." in texts
     for step in EXAMPLE_PLAN["next_steps"]:
         assert step in texts
-
-
-def test_the_next_steps_stay_together_on_one_page(doc):
-    """Each line keeps with the next, so the last is never left alone on a page of its own."""
-    paragraphs = doc.paragraphs
-    start = next(i for i, p in enumerate(paragraphs) if p.text == LABELS_EN["next_steps"])
-    rerun = LABELS_EN["how_to_rerun"].split("\n\n")[-1].strip()
-    end = next(i for i, p in enumerate(paragraphs) if i > start and p.text == rerun)
-    block = paragraphs[start : end + 1]
-    assert len(block) > 3
+    block = order[start : start + len(EXAMPLE_PLAN["next_steps"]) + 2]
+    assert block[-1].text == f"{LABELS_EN['review_date']}: {LABELS_EN['review_date_blank']}"
     assert all(p.paragraph_format.keep_with_next for p in block[:-1])
-    assert not block[-1].paragraph_format.keep_with_next
 
 
 def test_document_properties_are_set(doc):
@@ -319,37 +333,72 @@ def test_document_properties_are_set(doc):
     assert props.last_modified_by == LABELS_EN["creator"]
     assert props.created == dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
     assert props.language == "en-GB"
-    assert props.content_status == LABELS_EN["final"]
+    assert props.content_status == ""  # not "Final": the sign-off box says who agreed it
     assert "python-docx" not in props.comments
 
 
-def test_pages_are_a4_with_the_action_plan_in_one_landscape_section(doc):
+def test_pages_are_a4_page_one_portrait_and_the_rest_one_landscape_section(doc):
     sections = doc.sections
     for section in sections:
         size = {round(section.page_width.mm), round(section.page_height.mm)}
         assert size == {210, 297}
         landscape = section.orientation == WD_ORIENT.LANDSCAPE
         assert (section.page_width > section.page_height) is landscape
-    orientations = [s.orientation for s in sections]
-    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
-
-    section_index, landscape_tables = 0, 0
-    for block in blocks(doc):
-        if isinstance(block, Table) and table_texts(block)[0] == ACTION_HEADER:
-            assert orientations[section_index] == WD_ORIENT.LANDSCAPE
-            landscape_tables += 1
-        if (
-            isinstance(block, Paragraph)
-            and block._p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None
-        ):
-            section_index += 1
-    assert landscape_tables == len(TO_ACT_ON)
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    assert len(action_tables(doc)) == len(TO_ACT_ON)
 
 
-def test_every_page_has_the_footer(doc):
+def test_a_plan_with_nothing_to_act_on_stays_portrait_and_still_closes_with_next_steps():
+    plan = example_plan()
+    for descriptor in (d for domain in plan["domains"] for d in domain["descriptors"]):
+        descriptor.update(status="met", priority=None, actions=[], answers=[])
+    doc = open_docx(build_action_plan(plan))
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.PORTRAIT]
+    assert not action_tables(doc)
+    assert LABELS_EN["first_steps"] not in headings(doc, "Heading 2")
+    assert LABELS_EN["next_steps"] in headings(doc, "Heading 1")
+
+
+def test_a_re_audit_opens_with_the_movement_and_lists_last_times_actions():
+    plan = example_plan()
+    plan["movement"] = {
+        "summary": "Moved forward since your last audit (November 2025): 3 → 5 of 10 "
+        "descriptors of the definition met. Result: Not yet meeting the definition, as last time."
+    }
+    plan["last_time_actions"] = [
+        {
+            "descriptor": "Clinical leadership",
+            "text": "Write the lead's job description.",
+            "again": False,
+        },
+        {
+            "descriptor": "Age range up to two",
+            "text": "Ask commissioners to extend the age range.",
+            "again": True,
+        },
+    ]
+    descriptor = plan["domains"][0]["descriptors"][2]
+    descriptor.update(last_time="Partly met", moved="forward")
+    doc = open_docx(build_action_plan(plan))
+    first = [b for b in page_one(doc) if isinstance(b, Paragraph) and b.text.strip()]
+    assert first[4].text == plan["movement"]["summary"]  # after title, team, date, contributors
+    status = next(t for t in doc.tables if table_texts(t)[0][:3] == STATUS_HEADER)
+    assert table_texts(status)[0][3] == LABELS_EN["last_time"]
+    row = next(r for r in table_texts(status) if r[1] == descriptor["title"])
+    assert row[3] == f"Partly met – {LABELS_EN['moved_forward']}"
+    last = next(t for t in doc.tables if table_texts(t)[0][-1] == LABELS_EN["done_or_carried"])
+    assert table_texts(last)[1:] == [
+        ["Clinical leadership", "Write the lead's job description.", "", ""],
+        ["Age range up to two", "Ask commissioners to extend the age range.", "✓", ""],
+    ]
+
+
+def test_every_page_has_the_footer_with_the_plans_date(doc):
     assert not any(s.different_first_page_header_footer for s in doc.sections)
     footer = doc.sections[0].footer.paragraphs[0]
-    assert footer.text.startswith(f"{LABELS_EN['document_title']} – {EXAMPLE_PLAN['team']}")
+    assert footer.text.startswith(
+        f"{LABELS_EN['document_title']} – {EXAMPLE_PLAN['team']} – {EXAMPLE_PLAN['date']}"
+    )
     assert footer._p.find(qn("w:fldSimple")).get(qn("w:instr")) == "PAGE"
 
 
@@ -362,7 +411,7 @@ def test_styles_not_direct_fonts_real_tables_no_text_boxes(data, doc):
     assert not root.findall(f".//{qn('w:tab')}")
     assert {table.style.name for table in doc.tables} == {"Table Grid"}
     used = {p.style.name for p in doc.paragraphs}
-    assert {"Title", "Heading 1", "Heading 2", "List Bullet", "List Number"} <= used
+    assert {"Title", "Heading 1", "Heading 2", "List Bullet"} <= used
     cell_styles = {
         p.style.name for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs
     }
@@ -414,7 +463,7 @@ def test_welsh_labels_leave_no_english_of_the_modules_own():
     assert (props.title, props.author, props.content_status, props.language) == (
         "CY:document_title",
         "CY:creator",
-        "CY:final",
+        "",
         "cy-GB",
     )
     lang = doc.styles.element.find(f".//{qn('w:rPrDefault')}//{qn('w:lang')}")
@@ -423,8 +472,8 @@ def test_welsh_labels_leave_no_english_of_the_modules_own():
 
 def test_a_missing_label_is_reported_by_name():
     plan = example_plan()
-    del plan["labels"]["progress"]
-    with pytest.raises(ValueError, match="progress"):
+    del plan["labels"]["done_when"]
+    with pytest.raises(ValueError, match="done_when"):
         build_action_plan(plan)
 
 
@@ -442,16 +491,18 @@ def hostile_plan() -> dict:
     plan["recorded_practice"]["answers"].append(
         {"question": HOSTILE, "answer": HOSTILE, "note": long_note}
     )
-    plan["priorities"].append({"id": "x", "title": HOSTILE, "status": HOSTILE, "text": HOSTILE})
+    plan["last_time_actions"].append({"descriptor": HOSTILE, "text": HOSTILE, "again": True})
+    plan["movement"] = {"summary": HOSTILE}
     for domain in plan["domains"]:
         domain["title"] += HOSTILE
         domain["note"] = HOSTILE
         for descriptor in domain["descriptors"]:
             descriptor["statement"] += HOSTILE
             descriptor["because"] = HOSTILE
-            descriptor["evidence"].append(HOSTILE)
             descriptor["answers"].append({"question": HOSTILE, "answer": "\r\n", "note": long_note})
-            descriptor["actions"].append({"text": HOSTILE * 50, "source": HOSTILE})
+            descriptor["actions"].append(
+                {"text": HOSTILE * 50, "source": HOSTILE, "done_when": HOSTILE, "notes": [HOSTILE]}
+            )
     return plan
 
 

@@ -72,8 +72,8 @@ def seeded(app, make_team):
             db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         for question_id, value in SPECIALISED.items():
-            store.record_answer(db, audit["id"], question_id, value)
-        store.finish_audit(db, audit["id"])
+            store.record_answer(db, audit["id"], question_id, value, tree=tree)
+        store.finish_audit(db, audit["id"], tree=tree)
     return team_id, token, client
 
 

@@ -6,6 +6,7 @@ import re
 
 from tests.admin_support import shown_link, token_of
 from tests.audit_support import team_at, walk
+from tests.national_support import table_cell as cell
 from tests.profiles import SPECIALISED
 
 
@@ -52,16 +53,15 @@ def test_an_admin_hands_out_a_link_and_sees_the_finished_audit_everywhere(app, r
     )
 
     table = console.get("/admin/").text
-    row = table.split("Meadow Parent-Infant Team")[1].split("</tr>")[0]
+    row = table.split(">Meadow Parent-Infant Team</a>")[1].split("</tr>")[0]
     assert "Finished" in row and "Specialised parent-infant relationship team" in row
 
+    assert console.post("/admin/national/releases/new").status_code == 302
     picture = console.get("/admin/national").text
-    specialised = re.search(r'<tr data-category="specialised">.*?</tr>', picture, re.S).group(0)
-    # One team: England has no column of its own, and its result cannot be worked out.
-    assert 'data-column="england"' not in specialised
-    assert "England has fewer than 3 teams, so it has no column" in picture
-    assert "1" not in re.sub(r"<[^>]+>", "", specialised).replace("Specialised", "")
-    assert "Fewer than 3 teams have finished their audit" in picture
+    assert "1 team is taking part across the UK: 1 in England." in picture
+    # One team: its result is hidden, and so is what would let it be worked out.
+    assert cell(picture, "results", "specialised", "uk") == "hidden"
+    assert cell(picture, "results", "finished", "uk") == "hidden"
 
     audits = console.get("/admin/exports/audits.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(audits.lstrip("\ufeff"))))

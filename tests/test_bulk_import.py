@@ -1,17 +1,20 @@
-"""Bulk import of teams from a CSV: a preview, per-row errors, nothing made until confirmed."""
+"""Adding teams from the spreadsheet people have: a preview, then a page that survives a reload."""
 
+import html
 import io
 import re
+
+import pytest
 
 from bot import store
 from bot.db import get_db
 from tests.admin_support import make_admin, sign_in_directly
 
 GOOD = (
-    "name,nation,contact email\r\n"
-    "Alder Parent-Infant Team,England,alder@example.org\r\n"
-    "Bedw Tîm Rhiant-Baban,wales,bedw@example.org\r\n"
-    "Clyde Team,Scotland,\r\n"
+    "name,nation,contact email,contact name\r\n"
+    "Alder Parent-Infant Team,England,alder@example.org,Ann Lee\r\n"
+    "Bedw Tîm Rhiant-Baban,Cymru,bedw@example.org,\r\n"
+    "Clyde Team,Scotland,,\r\n"
 )
 
 
@@ -21,9 +24,17 @@ def console_for(app):
     return console
 
 
-def upload(console, text, **extra):
-    data = {"file": (io.BytesIO(text.encode("utf-8")), "teams.csv"), **extra}
-    return console.post("/admin/teams/import", data=data, content_type="multipart/form-data")
+def upload(console, data, **extra):
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    form = {"file": (io.BytesIO(data), "teams.csv"), **extra}
+    return console.post("/admin/teams/import", data=form, content_type="multipart/form-data")
+
+
+def confirm(console, preview):
+    text = re.search(r'name="csv_text" value="([^"]*)"', preview.text).group(1)
+    return console.post(
+        "/admin/teams/import", data={"csv_text": html.unescape(text), "confirmed": "yes"}
+    )
 
 
 def team_names(app):
@@ -31,32 +42,51 @@ def team_names(app):
         return sorted(item["team"]["name"] for item in store.team_overview(get_db()))
 
 
-def test_a_file_is_previewed_then_created_with_its_links_shown_once(app):
+def test_an_import_is_previewed_created_and_its_page_survives_a_reload(app):
     console = console_for(app)
-    assert console.get("/admin/teams/import").status_code == 200
     preview = upload(console, GOOD)
     assert preview.status_code == 200
-    assert "Check the 3 teams below" in preview.text
-    assert "Bedw Tîm Rhiant-Baban" in preview.text
+    assert "Check the 3 teams below" in preview.text and "Read as UTF-8" in preview.text
+    assert "Ann Lee, alder@example.org" in preview.text
     assert team_names(app) == []  # nothing until confirmed
-    text = re.search(r'name="csv_text" value="([^"]*)"', preview.text).group(1)
-    import html
-
-    done = console.post(
-        "/admin/teams/import", data={"csv_text": html.unescape(text), "confirmed": "yes"}
-    )
-    assert done.status_code == 200
-    assert done.headers["Cache-Control"] == "no-store"
+    done = confirm(console, preview)
+    assert done.status_code == 302  # post, redirect, get
+    page = console.get(done.headers["Location"])
+    assert "Added 3 teams" in page.text and "Email every team its invitation" in page.text
+    assert console.get(done.headers["Location"]).status_code == 200  # a reload re-posts nothing
     assert team_names(app) == ["Alder Parent-Infant Team", "Bedw Tîm Rhiant-Baban", "Clyde Team"]
-    links = re.findall(r'<code class="import-link">([^<]+)</code>', done.text)
-    assert len(links) == 3
-    for link in links:
+    links_csv = console.post(done.headers["Location"] + "/links.csv")
+    assert links_csv.headers["Cache-Control"] == "no-store"
+    rows = links_csv.text.lstrip("\ufeff").splitlines()[1:]
+    assert len(rows) == 3
+    for row in rows:
+        name, link = row.split(",")[1], row.split(",")[-1]
         opened = app.test_client().get(link.replace("http://localhost", ""), follow_redirects=True)
-        assert opened.status_code == 200
-    assert 'data-invitation="cy"' in done.text  # the team in Wales gets a Welsh invitation
+        assert opened.status_code == 200 and html.escape(name) in opened.text
+    again = upload(console, GOOD)
+    assert "3 teams in the file already exist" in again.text
+    assert "nothing to add" in again.text and 'name="confirmed"' not in again.text
     with app.app_context():
         wales = [i["team"] for i in store.team_overview(get_db()) if i["team"]["nation"] == "wales"]
-        assert wales[0]["contact_email"] == "bedw@example.org"
+    assert wales[0]["contact_email"] == "bedw@example.org"
+
+
+def test_every_imported_team_is_emailed_its_invitation_after_one_confirmation(app):
+    console = console_for(app)
+    location = confirm(console, upload(console, GOOD)).headers["Location"]
+    import_id = location.rsplit("/", 1)[1]
+    asked = console.get(f"/admin/mail/invitations?import={import_id}&back=import-{import_id}")
+    assert "Send 2 invitations?" in asked.text and "Clyde Team: no contact email" in asked.text
+    sent = console.post(
+        "/admin/mail/invitations",
+        data={
+            "team": re.findall(r'name="team" value="(\d+)"', asked.text),
+            "confirmed": "yes",
+            "back": f"import-{import_id}",
+        },
+    )
+    assert sent.headers["Location"] == location
+    assert console.get(location).text.count("Invitation queued") == 2
 
 
 def test_a_file_with_a_bad_row_creates_nothing_and_names_each_bad_row(app, make_team):
@@ -64,43 +94,78 @@ def test_a_file_with_a_bad_row_creates_nothing_and_names_each_bad_row(app, make_
     console = console_for(app)
     bad = (
         GOOD
-        + ",England,no-name@example.org\r\n"
-        + "Dee Team,Atlantis,dee@example.org\r\n"
-        + "Existing team,England,\r\n"
-        + "Alder Parent-Infant Team,England,\r\n"
-        + "Esk Team,England,not an email\r\n"
+        + ",England,no-name@example.org,\r\n"
+        + "Dee Team,Atlantis,dee@example.org,\r\n"
+        + "Existing team,England,,\r\n"
+        + "Alder Parent-Infant Team,England,,\r\n"
+        + "Esk Team,England,not an email,\r\n"
     )
     response = upload(console, bad)
     assert response.status_code == 422
     assert "No team was added" in response.text
     assert "Row 5:" in response.text and "Enter the team’s name" in response.text
-    assert "Row 6:" in response.text and "Give the nation as" in response.text
-    assert "Row 7:" in response.text and "already exists" in response.text
+    assert "Row 6:" in response.text and "not “Atlantis”" in response.text
     assert "Row 8:" in response.text and "is also on row 2" in response.text
-    assert "Row 9:" in response.text and "Enter the contact email" in response.text
-    assert 'name="confirmed"' not in response.text
+    assert "Row 9:" in response.text and "“not an email” is not an email address" in response.text
+    assert "Row 7:" not in response.text  # a team that exists is left out, not an error
     assert team_names(app) == ["Existing Team"]
-    # a confirmed post of a bad file is checked again and creates nothing either
     again = console.post("/admin/teams/import", data={"csv_text": bad, "confirmed": "yes"})
     assert again.status_code == 422
     assert team_names(app) == ["Existing Team"]
 
 
-def test_a_file_without_the_header_row_or_teams_is_refused(app):
+WELSH_ROWS = [("Tîm Tŵr Café", "Cymru"), ("Yr Alban Team", "Alba"), ("Béal Team", "N. Ireland")]
+
+
+def sheet(separator=",", line_end="\r\n", rows=WELSH_ROWS):
+    lines = [separator.join(("Team name", "Nation", "Email", "Phone"))]
+    lines += [separator.join((name, nation, "", "0123")) for name, nation in rows]
+    return line_end.join(lines) + line_end
+
+
+LATIN_ROWS = [("Café Team", "Wales"), ("Crème Team", "NI")]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "names"),
+    [
+        ("\ufeff".encode() + sheet().encode("utf-8"), "UTF-8 (with a byte-order mark)", WELSH_ROWS),
+        (sheet("\t").encode("utf-16"), "UTF-16", WELSH_ROWS),  # Excel's "Unicode Text"
+        (sheet(";", "\n").encode("utf-8"), "UTF-8", WELSH_ROWS),
+        (sheet(rows=LATIN_ROWS).encode("cp1252"), "Windows-1252", LATIN_ROWS),
+        (sheet(line_end="\r", rows=LATIN_ROWS).encode("mac_roman"), "Mac Roman", LATIN_ROWS),
+    ],
+    ids=["utf-8-bom", "utf-16-tabs", "semicolons-lf", "windows-1252", "mac-cr"],
+)
+def test_files_as_spreadsheets_save_them_are_read(app, data, encoding, names):
+    preview = upload(console_for(app), data)
+    assert preview.status_code == 200, preview.text[:3000]
+    assert f"Read as {encoding}" in preview.text
+    for name, _nation in names:
+        assert html.escape(name) in preview.text
+    assert "These columns are not imported: Phone" in preview.text
+
+
+def test_a_windows_1252_file_that_lost_welsh_letters_is_flagged():
+    from bot.console import bulk, national
+    from bot.console.auth import EMAIL_PATTERN
+
+    data = "name,nation\r\nT\xeem T?r,Wales\r\n".encode("cp1252")
+    parsed = bulk.parse_teams(data, nations=national.NATIONS, email_pattern=EMAIL_PATTERN)
+    assert parsed.encoding == "Windows-1252"
+    assert any("has no ŵ or ŷ" in warning for warning in parsed.warnings)
+
+
+def test_limits_give_clear_messages_never_a_500(app):
     console = console_for(app)
-    assert "The first row must name the columns" in upload(console, "Alder,England\r\n").text
-    assert upload(console, "name,nation\r\n").status_code == 422
-    assert upload(console, "").status_code == 422
+    long_cell = upload(console, "name,nation\r\n" + "x" * 140_000 + ",England\r\n")
+    assert long_cell.status_code == 422
+    assert "could not be read" in long_cell.text or "characters long" in long_cell.text
+    wide = upload(console, "name,nation\r\nAlder," + "England" * 200 + "\r\n")
+    assert wide.status_code == 422 and "at most 1,000 are allowed" in wide.text
+    too_big = upload(console, b"name,nation\r\n" + b"x" * 300_000)
+    assert too_big.status_code == 413
+    assert "What you sent was too long to save" in too_big.text  # the site's own 413 page
+    broken = upload(console, b"\x00\xff\xfe\x00" * 10)
+    assert broken.status_code in (200, 422)
     assert team_names(app) == []
-
-
-def test_an_excel_file_in_windows_1252_with_odd_characters_is_read(app):
-    console = console_for(app)
-    data = "name,nation,contact email\r\nCaf\xe9 Team =1+2,England,\r\n".encode("cp1252")
-    response = console.post(
-        "/admin/teams/import",
-        data={"file": (io.BytesIO(data), "teams.csv")},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 200
-    assert "Café Team =1+2" in response.text

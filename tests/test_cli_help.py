@@ -24,6 +24,7 @@ def test_every_command_of_ours_has_a_help_text(app):
         "team create",
         "team demo",
         "db backup",
+        "db restore",
         "admin create",
     } <= set(commands)
     for name, command in commands.items():
@@ -36,6 +37,7 @@ def test_every_command_of_ours_has_a_help_text(app):
         ["tree", "--help"],
         ["team", "create", "--help"],
         ["db", "backup", "--help"],
+        ["db", "restore", "--help"],
         ["admin", "create", "--help"],
     ],
 )

@@ -100,5 +100,7 @@ def test_killed_mid_load_keeps_every_acknowledged_answer(server):
         conn.close()
     assert acknowledged <= answers_in_log(running.db)
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    status = browser.open(f"{running.base}/a/{teams[0][1]}/next", timeout=5).status
+    opened = browser.open(f"{running.base}/a/{teams[0][1]}/", timeout=5)
+    assert opened.status == 200 and "/a/" not in opened.url
+    status = browser.open(f"{opened.url.rstrip('/')}/next", timeout=5).status
     assert status == 200

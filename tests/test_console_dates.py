@@ -183,7 +183,7 @@ def test_a_reissued_link_takes_its_expiry_date(app, console):
     team_id, _ = create_team(console)
     response = console.post(
         f"/admin/teams/{team_id}/link/reissue",
-        data=date_parts("reissue-link_expires", f"{NEXT_YEAR}-06-30"),
+        data={**date_parts("reissue-link_expires", f"{NEXT_YEAR}-06-30"), "confirmed": "yes"},
     )
     assert response.status_code == 302
     with app.app_context():

@@ -9,10 +9,10 @@ import pytest
 
 from bot.tree.engine import evaluate
 from tests.audit_support import form_data, path_of, team_at
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
-TREE = proved_tree()
+TREE = question_tree()
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PAGE = (Path(__file__).parent / "data" / "self-audit-page.txt").read_text(encoding="utf-8")
 DECISIONS = (ROOT / "docs" / "decisions.md").read_text(encoding="utf-8")
@@ -146,3 +146,26 @@ def walk_to(client, token, question_id):
     while not location.endswith(f"/q/{question_id}"):
         asked = location.rsplit("/", 1)[1]
         location = path_of(client.post(location, data=form_data(SPECIALISED[asked])))
+
+
+def action_texts(answers, descriptor_id):
+    outcome = evaluate(TREE, answers).descriptors[descriptor_id]
+    return {action.id: outcome.action_text(action).render() for action in outcome.actions}
+
+
+def test_a_band_short_of_its_hours_is_told_how_many_to_add():
+    # "These amounts can be adjusted on a pro-rata basis": 1.5 WTE need 6 hours in four weeks.
+    short = BY_NAME["part-time staff pro rata: half an hour short"].answers
+    texts = action_texts(short, "clinical_supervision")
+    assert "Add 0.5 hours in four weeks" in texts["add_under3_hours"]
+    assert "the 6 hours their 1.5 WTE needs" in texts["add_under3_hours"]
+    assert "weekly_under3" not in texts
+
+
+def test_pro_rata_shortens_sessions_but_never_spaces_them_out():
+    weekly = BY_NAME["part-time new staff weekly with pro-rata hours"].answers
+    fortnightly = BY_NAME["part-time new staff fortnightly with pro-rata hours"].answers
+    assert action_texts(weekly, "clinical_supervision") == {}
+    texts = action_texts(fortnightly, "clinical_supervision")
+    assert "add_under3_hours" not in texts
+    assert "supervision every week" in texts["weekly_under3"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from tests.admin_support import open_signup
+
 
 def title(html: str) -> str:
     return unescape(re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip())
 
 
-def test_the_sign_up_form_with_errors_has_error_in_its_title(client):
+def test_the_sign_up_form_with_errors_has_error_in_its_title(app, client):
+    open_signup(app)
     page = client.post("/signup/", data={})
     assert page.status_code == 422
     assert title(page.text).startswith("Error: ")

@@ -26,18 +26,18 @@ def seeded(app):
         audit = store.current_audit(db, first, **TREE_IDS)
         priya = store.add_respondent(db, first, "Priya", "@lead")
         for question_id, value in TARGETED.items():
-            store.record_answer(db, audit["id"], question_id, value, respondent_id=priya)
-        store.finish_audit(db, audit["id"])
+            store.record_answer(db, audit["id"], question_id, value, respondent_id=priya, tree=TREE)
+        store.finish_audit(db, audit["id"], tree=TREE)
         second_audit = store.start_new_audit(db, first, **TREE_IDS)
         for question_id, value in SPECIALISED.items():
-            store.record_answer(db, second_audit["id"], question_id, value)
-        store.finish_audit(db, second_audit["id"])
+            store.record_answer(db, second_audit["id"], question_id, value, tree=TREE)
+        store.finish_audit(db, second_audit["id"], tree=TREE)
 
         second, _ = store.create_team(db, "Started team", nation="wales")
         started = store.current_audit(db, second, **TREE_IDS)
-        store.record_answer(db, started["id"], "sup_under3_count", 1)
-        store.record_answer(db, started["id"], "sup_under3_count", 2, note="\tcorrected")
-        store.record_answer(db, started["id"], "retired_question", "kept")
+        store.record_answer(db, started["id"], "sup_under3_count", 1, tree=TREE)
+        store.record_answer(db, started["id"], "sup_under3_count", 2, note="\tcorrected", tree=TREE)
+        store.record_answer(db, started["id"], "retired_question", "kept", tree=TREE)
 
         third, _ = store.create_team(db, "Quiet team", nation="scotland")
         return {
@@ -168,7 +168,7 @@ def test_exports_read_in_batches_and_stream(app, console, monkeypatch):
         for number in range(7):
             team_id, _ = store.create_team(db, f"Team {number}")
             audit = store.current_audit(db, team_id, **TREE_IDS)
-            store.record_answer(db, audit["id"], "sup_under3_count", number)
+            store.record_answer(db, audit["id"], "sup_under3_count", number, tree=TREE)
     app.config["EXPORT_BATCH_SIZE"] = 2
     batches = []
     original = store.iter_team_audits

@@ -7,9 +7,9 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.console import exports
 from bot.tree import model as m
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
-TREE = proved_tree()
+TREE = question_tree()
 DOC = (PROJECT_ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
 ROW = re.compile(r"^\| `([^`]+)` \|(.*)\|$", re.MULTILINE)
 

@@ -68,7 +68,13 @@ def _hostile_audit(app) -> None:
             ]
         ):
             store.record_answer(
-                db, audit["id"], question_id, value, note=note, respondent_id=people[number % 2]
+                db,
+                audit["id"],
+                question_id,
+                value,
+                note=note,
+                respondent_id=people[number % 2],
+                tree=app.extensions["question_tree"],
             )
 
 
@@ -95,7 +101,9 @@ def test_the_answers_csv_streams_in_chunks_of_rows(app, console, monkeypatch):
         for number in range(5):
             team_id, _ = store.create_team(db, f"Team {number}")
             audit = store.current_audit(db, team_id, **TREE_IDS)
-            store.record_answer(db, audit["id"], "sup_under3_count", number)
+            store.record_answer(
+                db, audit["id"], "sup_under3_count", number, tree=app.extensions["question_tree"]
+            )
     monkeypatch.setattr(exports, "CSV_CHUNK_ROWS", 2)
     response = console.get("/admin/exports/answers.csv", buffered=False)
     chunks = [chunk.decode("utf-8") for chunk in response.response]

@@ -7,7 +7,7 @@ import pytest
 from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
-from tests.admin_support import make_admin, sign_in_directly
+from tests.admin_support import make_admin, open_signup, sign_in_directly
 from tests.audit_support import team_at
 from tests.profiles import SPECIALISED
 
@@ -21,8 +21,8 @@ def finished_team(app):
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         for question_id, value in SPECIALISED.items():
-            store.record_answer(get_db(), audit["id"], question_id, value)
-        store.finish_audit(get_db(), audit["id"])
+            store.record_answer(get_db(), audit["id"], question_id, value, tree=tree)
+        store.finish_audit(get_db(), audit["id"], tree=tree)
         return team_id, token, audit["id"]
 
 
@@ -61,7 +61,8 @@ def test_every_console_page_says_no_store(app, client, finished_team):
         assert response.headers["Cache-Control"] == "no-store", url
 
 
-def test_sign_in_sign_up_home_and_error_pages_say_no_store(client, team):
+def test_sign_in_sign_up_home_and_error_pages_say_no_store(app, client, team):
+    open_signup(app)
     for path in ("/", "/admin/login", "/signup/", "/a/unknown-link/", "/no-such-page"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
     assert client.post("/signup/", data={"name": ""}).headers["Cache-Control"] == "no-store"

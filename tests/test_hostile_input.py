@@ -13,7 +13,7 @@ from bot.tree.answers import check_answer
 from bot.tree.model import NOTE_MAX_LENGTH
 from bot.trees import current_tree
 from tests.audit_support import team_at
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
 ODD_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300
@@ -42,7 +42,7 @@ FORM = st.dictionaries(FIELDS, ODD_TEXT | st.lists(ODD_TEXT, max_size=5), max_si
 
 
 def real_values():
-    tree = proved_tree()
+    tree = question_tree()
     return sorted({option.value for q in tree.questions for option in q.options}) + [
         "0",
         "1",

@@ -1,30 +1,18 @@
-"""The answer's hot path: one SQLite connection per worker process (opened once, lent to each
-request, never shared across a fork; WAL set in the file once, when the schema is migrated),
-translations looked up once per request, form classes and WTForms' catalogue built once."""
+"""The answer's hot path: the request's SQLite connection (WAL set in the file once, when the
+schema is migrated), text in the request's language."""
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 
-import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
-from bot import i18n, store
-from bot.audit.forms import question_form
+from bot import store
 from bot.db import get_db
-from tests.audit_support import team_at
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
 
-def test_requests_in_one_worker_share_one_connection(app, client, team):
-    _, token = team
-    for _ in range(5):
-        assert client.get(f"{team_at(client, token)}/").status_code == 200
-    assert app.extensions["db_pool"].opened == 1
-
-
-def test_the_lent_connection_has_foreign_keys_on_and_the_file_is_in_wal_mode(app):
+def test_the_requests_connection_has_foreign_keys_on_and_the_file_is_in_wal_mode(app):
     with app.app_context():
         conn = get_db().conn
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -47,137 +35,21 @@ def test_connecting_sets_its_pragmas_and_leaves_the_journal_mode_alone(app, monk
     assert statements == ["PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers=on;"]
 
 
-def _child_reads(app, results) -> None:
-    with app.app_context():
-        db = get_db()
-        results.put((id(db), db.conn.execute("SELECT count(*) FROM teams").fetchone()[0]))
-    results.put(app.extensions["db_pool"].opened)
-
-
-def test_a_forked_worker_opens_its_own_connection_and_leaves_the_parents_open(app, team):
-    with app.app_context():
-        parent = get_db()
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    child = context.Process(target=_child_reads, args=(app, results))
-    child.start()
-    lent, teams = results.get(timeout=30)
-    opened_in_child = results.get(timeout=30)
-    child.join(timeout=30)
-    assert child.exitcode == 0
-    assert lent != id(parent) and teams == 1 and opened_in_child == 2
-    # The child neither used nor closed the connection it inherited: the parent's still works.
-    with app.app_context():
-        assert get_db() is parent
-        assert parent.conn.execute("SELECT count(*) FROM teams").fetchone() == (1,)
-
-
 def test_a_transaction_left_open_by_a_failed_request_is_rolled_back(app):
     with app.app_context():
         db = get_db()
         db.execute("BEGIN IMMEDIATE")
         db.execute("INSERT INTO teams (name, self_registered, created) VALUES ('Half', 0, 'now')")
     with app.app_context():
-        again = get_db()
-        assert again is db and not again.conn.in_transaction
-        assert again.conn.execute("SELECT count(*) FROM teams").fetchone() == (0,)
-
-
-def test_connections_close_when_the_pool_is_closed(app):
-    with app.app_context():
-        db = get_db()
-    app.extensions["db_pool"].close()
-    with pytest.raises(sqlite3.ProgrammingError):
-        db.conn.execute("SELECT 1")
-
-
-def test_a_question_page_looks_its_catalogue_up_once(app, client, team, monkeypatch):
-    _, token = team
-    client.get("/language/cy")
-    client.post(f"{team_at(client, token)}/", data={})
-    question_url = client.get(f"{team_at(client, token)}/next").headers["Location"]
-    looked_up = []
-    real = i18n.get_translations
-    monkeypatch.setattr(i18n, "get_translations", lambda: looked_up.append(1) or real())
-    page = client.get(question_url)
-    assert page.status_code == 200 and 'lang="cy"' in page.text
-    assert "Parhau" in page.text  # "Continue", so the page's strings were translated
-    assert looked_up == [1]
+        assert get_db().conn.execute("SELECT count(*) FROM teams").fetchone() == (0,)
 
 
 def test_welsh_text_in_a_forced_locale_gets_its_own_catalogue(app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        assert i18n.gettext("Continue") == "Continue"
+        assert gettext("Continue") == "Continue"
         with force_locale("cy"):
-            assert i18n.gettext("Continue") != "Continue"
-        assert i18n.gettext("Continue") == "Continue"
-
-
-def test_each_question_has_one_form_class(app):
-    tree = proved_tree()
-    question = tree.questions[0]
-    with app.test_request_context("/"):
-        assert type(question_form(question)) is type(question_form(question))
-        assert type(question_form(question)) is not type(question_form(tree.questions[1]))
-
-
-def test_wtforms_messages_are_read_from_disk_once_per_language(app, monkeypatch):
-    loads = []
-    real = i18n.support.Translations.load
-
-    def counted(*args, **kwargs):
-        loads.append(kwargs.get("domain"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(i18n.support.Translations, "load", counted)
-    monkeypatch.setattr(i18n, "wtforms_translations", i18n.WTFormsTranslations())
-    catalogue = i18n.wtforms_translations
-    for _ in range(3):
-        with app.test_request_context("/", headers={"Accept-Language": "cy"}):
-            assert catalogue.gettext("Not a valid choice.")
-    assert loads == ["wtforms"]
-
-
-def test_an_answers_round_trip_evaluates_the_audit_once(client, team, monkeypatch):
-    """GET the question, POST the answer, GET the next: the POST's "where next" assessment is
-    the next page's, and the first GET's is the POST's starting point."""
-    from bot.tree import assessment, engine
-    from tests.audit_support import form_data
-    from tests.profiles import SPECIALISED
-
-    # An empty memo: another test in this process may have assessed the same answers.
-    monkeypatch.setattr(assessment, "_memo", assessment._Memo(assessment.MEMO_SIZE))
-    _, token = team
-    first = client.get(f"{team_at(client, token)}/next").headers["Location"].split("#")[0]
-    assert client.get(first).status_code == 200
-    evaluations = []
-    real_evaluate = engine.evaluate
-    monkeypatch.setattr(
-        assessment, "evaluate", lambda *args: evaluations.append(1) or real_evaluate(*args)
-    )
-    question_id = first.rsplit("/", 1)[1]
-    posted = client.post(first, data=form_data(SPECIALISED[question_id]))
-    assert posted.status_code == 302
-    assert client.get(posted.headers["Location"].split("#")[0]).status_code == 200
-    assert len(evaluations) == 1
-
-
-def test_the_same_answers_give_the_same_assessment_and_a_changed_type_a_new_one():
-    from bot.tree.assessment import assess
-    from tests.profiles import SPECIALISED
-
-    tree = proved_tree()
-    number = next(q.id for q in tree.questions if q.type == "whole_number" and q.id in SPECIALISED)
-    choices = next(
-        q.id for q in tree.questions if q.type == "multiple_choice" and q.id in SPECIALISED
-    )
-    values = {number: int(SPECIALISED[number]), choices: list(SPECIALISED[choices])}
-    audit = {"status": store.IN_PROGRESS}
-    first = assess(tree, audit, values)
-    assert first.status == "in_progress"
-    assert assess(tree, dict(audit), dict(reversed(values.items()))) is first
-    assert assess(tree, audit, {**values, number: float(values[number])}) is not first
-    assert assess(tree, {"status": store.FINISHED}, values).status == "finished"
+            assert gettext("Continue") != "Continue"
+        assert gettext("Continue") == "Continue"
 
 
 def test_a_standings_data_has_every_field_and_comes_back_the_same():
@@ -187,7 +59,7 @@ def test_a_standings_data_has_every_field_and_comes_back_the_same():
     from bot.tree.assessment import Standing, assess
     from tests.profiles import SPECIALISED
 
-    tree = proved_tree()
+    tree = question_tree()
     standing = Standing.of(assess(tree, {"status": store.FINISHED}, SPECIALISED))
     assert json.dumps(standing.data()) == json.dumps(dataclasses.asdict(standing))
     assert Standing.from_data(standing.data()) == standing

@@ -15,12 +15,12 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask_babel import format_date
 
 from bot import PROJECT_ROOT
+from bot.catalogues import ensure_compiled
 from tests.audit_support import team_at
 from tests.profiles import PROFILES, SPECIALISED
 
@@ -174,12 +174,8 @@ def test_the_catalogue_has_the_welsh_plural_rule_and_explains_it(welsh):
 
 @pytest.fixture(scope="module")
 def compiled() -> Path:
-    """Compile the Welsh catalogue if `make translations-compile` has not (or it is stale)."""
-    if not WELSH_MO.exists() or WELSH_MO.stat().st_mtime < WELSH_PO.stat().st_mtime:
-        with open(WELSH_PO, "rb") as po:
-            catalog = read_po(po, locale="cy")
-        with open(WELSH_MO, "wb") as mo:
-            write_mo(mo, catalog)
+    """The Welsh catalogue, compiled as the app compiles it at start when missing or stale."""
+    ensure_compiled(TRANSLATIONS, ["cy"])
     return WELSH_MO
 
 
@@ -395,9 +391,12 @@ def test_the_word_plan_in_welsh_has_welsh_headings(cy, team, make_team):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == "Canlyniad: Tîm arbenigol perthynas rhiant a baban"
     assert "Y camau nesaf" in headings
-    assert "Cryfderau" in headings
-    assert any(heading.startswith("Gwaith systemau ehangach") for heading in headings)
-    assert not {"Result", "Action plan", "Next steps", "Strengths"} & set(headings)
+    assert "Cytunwyd gan" in headings
+    assert any(heading.startswith("Llwybr atgyfeirio") for heading in headings)
+    assert not {"Result", "Action plan", "Next steps", "Agreed by"} & set(headings)
+    # The sources are in English only: a Welsh citation keeps the English title to find them by.
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any("adran ‘Argymhellion (Recommendations)’" in cell for cell in cells)
     assert document.core_properties.language == "cy-GB"
     assert document.core_properties.title == "Cynllun gweithredu ar gyfer datblygu'r gwasanaeth"
 

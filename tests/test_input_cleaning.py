@@ -6,6 +6,7 @@ import pytest
 
 from bot import store
 from bot.db import get_db
+from tests.admin_support import open_signup
 
 DIRTY = "  Harbour\x00 Parent-Infant\x1b\n\tTeam\r\n "
 
@@ -15,16 +16,18 @@ def _team_names(app) -> list[str]:
         return [item["team"]["name"] for item in store.team_overview(get_db())]
 
 
-def test_the_command_line_cleans_a_team_name_like_the_sign_up_form(app, client, runner):
-    result = runner.invoke(args=["team", "create", DIRTY])
+def test_the_command_line_cleans_a_team_name_like_the_sign_up_form(app, client, new_app):
+    other = new_app("cli.db")  # the same name twice in one database is refused
+    result = other.test_cli_runner().invoke(args=["team", "create", DIRTY])
     assert result.exit_code == 0, result.output
+    open_signup(app)
     assert (
         client.post(
             "/signup/", data={"name": DIRTY, "nation": "wales", "contact_email": "a@b.example"}
         ).status_code
         == 302
     )
-    cli_name, form_name = _team_names(app)
+    (cli_name,), (form_name,) = _team_names(other), _team_names(app)
     assert cli_name == form_name
     assert "\x00" not in cli_name and "\x1b" not in cli_name and "\n" not in cli_name
     assert "  " not in cli_name and cli_name == cli_name.strip()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.admin_support import make_admin, shown_link, sign_in_directly
+from tests.admin_support import make_admin, open_signup, shown_link, sign_in_directly
 
 ON_5301 = "http://localhost:5301"  # the test client keeps its cookies for localhost
 CLI_5301 = "http://127.0.0.1:5301"
@@ -30,6 +30,7 @@ def test_console_links_follow_the_address_served_on(app):
 
 
 def test_the_sign_up_link_follows_the_address_served_on(app):
+    open_signup(app)
     client = app.test_client()
     data = {"name": "Self team", "nation": "england", "contact_email": "x@y.example"}
     done = client.post("/signup/", data=data, base_url=ON_5301, follow_redirects=True)

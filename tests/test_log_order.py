@@ -10,22 +10,26 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot import store
+from bot.tree.loader import read_tree
 
 WRITERS = 4
+MINI = Path(__file__).parent / "trees" / "mini.yaml"
 ANSWERS_EACH = 60
 
 
 def write_answers(path: str, audit_ids: list[int], writer: int, start) -> None:
     db = store.connect(path)
+    tree = read_tree(MINI)
     start.wait()
     for n in range(ANSWERS_EACH):
         audit_id = audit_ids[n % len(audit_ids)]
-        store.record_answer(db, audit_id, f"q{n % 7}", f"writer {writer}, answer {n}")
+        store.record_answer(db, audit_id, f"q{n % 7}", f"writer {writer}, answer {n}", tree=tree)
         if n % 10 == 0:
-            store.finish_audit(db, audit_id)
-            store.reopen_audit(db, audit_id)
+            store.finish_audit(db, audit_id, tree=tree)
+            store.reopen_audit(db, audit_id, tree=tree)
     db.conn.close()
 
 
@@ -69,10 +73,13 @@ def test_an_answer_stamped_earlier_than_the_log_takes_the_logs_latest_time(tmp_p
         "id"
     ]
     later = datetime.now(UTC) + timedelta(hours=2)
-    store.record_answer(db, audit_id, "q1", "yes", at=later)
-    store.record_answer(db, audit_id, "q2", "no", at=later - timedelta(hours=1))  # clock stepped
+    tree = read_tree(MINI)
+    store.record_answer(db, audit_id, "q1", "yes", at=later, tree=tree)
+    store.record_answer(
+        db, audit_id, "q2", "no", at=later - timedelta(hours=1), tree=tree
+    )  # clock stepped
     times = [record.answered_at for record in store.current_answers(db, audit_id).values()]
     assert times == [later, later]
     assert store.get_audit(db, audit_id)["updated"] == later
-    store.finish_audit(db, audit_id)
+    store.finish_audit(db, audit_id, tree=tree)
     assert store.get_audit(db, audit_id)["updated"] == later

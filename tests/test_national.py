@@ -4,12 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import store
 from bot.console import national
 from bot.console.national import FEWER_THAN_3, FINISHED, IN_PROGRESS, NOT_STARTED
-from bot.db import get_db
 from bot.tree import model as m
-from tests.admin_support import make_admin, sign_in_directly
 from tests.national_support import (
     AGE_FLAG,
     BOTH_FLAGS,
@@ -17,9 +14,7 @@ from tests.national_support import (
     HALF_DONE,
     NO_LEAD,
     TREE,
-    cell,
     finished,
-    seed,
     standing_for,
 )
 from tests.profiles import SPECIALISED
@@ -228,29 +223,3 @@ def test_filter_rows_by_nation_and_status():
 
 
 # -- the page on a seeded database ----------------------------------------------------------
-
-
-def test_the_national_page_on_a_seeded_database(app, client):
-    for _ in range(3):
-        seed(app, "england", SPECIALISED)
-        seed(app, "wales", NO_LEAD)
-        seed(app, "england", BOTH_FLAGS)
-    seed(app, "northern_ireland", HALF_DONE, finish=False)
-    archived = seed(app, "scotland", SPECIALISED)
-    with app.app_context():
-        store.archive_team(get_db(), archived)
-    sign_in_directly(client, make_admin(app))
-    page = client.get("/admin/national")
-    assert page.status_code == 200
-    html = page.text
-    assert cell(html, 'category="in_progress"', 'column="total"') in ("fewer than 3", "hidden")
-    assert cell(html, 'category="all_teams"', 'column="total"') == "10"
-    assert 'data-column="scotland"' not in html  # archived: Scotland has no teams
-    assert "No teams yet in: Scotland." in html
-    assert "Northern Ireland has fewer than 3 teams, so it has no column" in html
-    assert 'data-column="northern_ireland"' not in html
-    assert cell(html, 'descriptor="clinical_supervision"', 'status="met"') == "9"
-    assert 'style="' not in html  # the CSP forbids inline styles: bars use SVG widths
-    assert 'class="bar-met"' in html
-    assert "/admin/exports/audits.csv" in html and "/admin/exports/answers.csv" in html
-    assert "/admin/exports/national.csv" in html

@@ -11,7 +11,6 @@ import pytest
 
 from bot.console import national
 from bot.tree import model as m
-from tests.admin_support import make_admin, sign_in_directly
 from tests.national_support import (
     AGE_FLAG,
     BOTH_FLAGS,
@@ -20,7 +19,6 @@ from tests.national_support import (
     NO_LEAD,
     TREE,
     finished,
-    seed,
     standing_for,
 )
 from tests.profiles import SPECIALISED
@@ -176,48 +174,3 @@ def test_a_nation_with_fewer_than_3_teams_has_no_column_and_is_explained():
     assert picture.small_nations == ("wales",)
     assert "wales" not in picture.columns
     assert set(picture.empty_nations) == {"scotland", "northern_ireland"}
-
-
-def page(app, client, teams):
-    for nation, answers, finish in teams:
-        seed(app, nation, answers, finish=finish)
-    sign_in_directly(client, make_admin(app))
-    response = client.get("/admin/national")
-    assert response.status_code == 200
-    return response.text
-
-
-@pytest.mark.parametrize("count", [1, 2])
-def test_with_one_or_two_finished_teams_no_descriptor_figures_and_no_false_sentence(
-    app, client, count
-):
-    html = page(app, client, [("england", NO_LEAD, True)] * count)
-    assert "Fewer than 3 teams have finished their audit" in html
-    assert "Every finished team meets every descriptor" not in html
-    assert "Nothing is hidden" not in html
-
-
-def test_when_missed_counts_are_hidden_the_page_says_so_instead_of_all_met(app, client):
-    html = page(
-        app,
-        client,
-        [("england", SPECIALISED, True)] * 4 + [("england", NO_LEAD, True)],
-    )
-    assert "Every finished team meets every descriptor" not in html
-    assert "with the number hidden" in html
-    assert "Clinical leadership" in html.split('id="missed-hidden"')[1]
-
-
-def test_every_team_meeting_everything_is_said_only_when_true(app, client):
-    html = page(app, client, [("england", SPECIALISED, True)] * 3)
-    assert "Every finished team meets every descriptor of the definition." in html
-
-
-def test_the_national_figures_export_is_suppressed_like_the_page(app, client):
-    page(app, client, [("england", SPECIALISED, True)] * 3 + [("wales", NO_LEAD, True)])
-    response = client.get("/admin/exports/national.csv")
-    assert response.status_code == 200
-    text = response.get_data(as_text=True)
-    assert text.startswith("\ufefftable,row,row_label,column,column_label,count")
-    assert "results,all_teams,All teams,wales,Wales,fewer than 3" in text
-    assert ",1\r\n" not in text and ",2\r\n" not in text

@@ -5,9 +5,9 @@ import pytest
 
 from bot.tree.answers import AnswerError, check_answer
 from tests.audit_support import form_data, path_of, stored_answers, team_at
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 
-TREE = proved_tree()
+TREE = question_tree()
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_exact_pro_rata_hours_are_accepted_and_stored(app, client, team):
     team_id, token = team
     reach_hours(client, token)
     response = client.post(f"{team_at(client, token)}/q/sup_under3_hours", data=form_data("6.8"))
-    assert path_of(response) == f"{team_at(client, token)}/q/sup_under3_each"
+    assert path_of(response) == f"{team_at(client, token)}/q/sup_under3_frequency"
     assert stored_answers(app, team_id)["sup_under3_hours"] == 6.8
 
 

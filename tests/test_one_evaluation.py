@@ -14,7 +14,7 @@ from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.audit_support import form_data, team_at, walk
-from tests.national_support import cell
+from tests.national_support import table_cell as cell
 from tests.profiles import SPECIALISED
 
 ANSWERED = re.compile(r"answered (\d+) of about (\d+) questions")
@@ -56,9 +56,9 @@ def test_team_page_console_progress_national_and_exports_agree_after_a_tree_move
     assert exported["status"] == "in_progress"
     assert int(exported["percent_answered"]) == percent
     assert answered <= len(fitted)
-    national = console.get("/admin/national").text
-    assert "Wales has fewer than 3 teams" in national  # one team: no column of its own
-    assert cell(national, 'category="in_progress"', 'column="total"') in ("fewer than 3", "hidden")
+    national = console.get("/admin/national/live").text  # staff only: nothing hidden
+    assert cell(national, "teams", "wales", "teams") == "1"
+    assert cell(national, "results", "not_finished", "uk") == "1"
 
     team.post(f"{team_at(team, token)}/q/referral_pathway", data=form_data("written_and_shared"))
     walk(team, token, {**SPECIALISED, "referral_self_referral": "yes"})
@@ -74,5 +74,6 @@ def test_team_page_console_progress_national_and_exports_agree_after_a_tree_move
     assert f">{titles[result]}<" in console.get(f"/admin/teams/{team_id}").text
     exported = audits_csv(console)
     assert (exported["status"], exported["result"]) == ("finished", result)
-    national = console.get("/admin/national").text
-    assert cell(national, f'category="{result}"', 'column="total"') in ("fewer than 3", "hidden")
+    national = console.get("/admin/national/live").text
+    assert cell(national, "results", result, "uk") == "1"
+    assert cell(national, "results", "not_finished", "uk") == "0"

@@ -22,7 +22,7 @@ def store_answers(app, team_id: int, answers: dict) -> None:
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
         for question_id, value in answers.items():
-            store.record_answer(get_db(), audit["id"], question_id, value)
+            store.record_answer(get_db(), audit["id"], question_id, value, tree=tree)
 
 
 def path_to(app, answers: dict) -> list[str]:
@@ -81,17 +81,21 @@ def test_the_back_link_sits_inside_the_question_not_above_the_conversation(app, 
 @pytest.mark.parametrize("language", ["cy", "en"])
 def test_switching_language_on_a_question_comes_back_to_the_question(client, team, language):
     _, token = team
-    page = client.get(f"{team_at(client, token)}/q/sup_under3_count").text
+    prefix = team_at(client, token)
+    page = client.get(f"{prefix}/q/sup_under3_count").text
     other = "cy" if language == "en" else "en"
     if language == "cy":
-        client.get(f"/language/cy?next={team_at(client, token)}/q/sup_under3_count")
-        page = client.get(f"{team_at(client, token)}/q/sup_under3_count").text
-    switch = re.search(rf'href="(/language/{other}\?[^"]+)"', page).group(1).replace("&amp;", "&")
-    assert parse_qs(urlsplit(switch).query)["next"] == [
-        f"{team_at(client, token)}/q/sup_under3_count#question"
-    ]
-    response = client.get(switch)
-    assert response.headers["Location"] == f"{team_at(client, token)}/q/sup_under3_count#question"
+        client.get(f"/language/cy?next={prefix}/q/sup_under3_count")
+        page = client.get(f"{prefix}/q/sup_under3_count").text
+    # The switch is a button that posts the question's form, so nothing typed is lost.
+    switch = re.search(r'form="answer-form" formnovalidate formaction="([^"]+)"', page)[1]
+    switch = switch.replace("&amp;", "&")
+    assert parse_qs(urlsplit(switch).query)["language"] == [other]
+    response = client.post(switch, data={"answer": "", "note": "", "revision": ""})
+    assert response.headers["Location"] == f"{prefix}/q/sup_under3_count#question"
+    shown = client.get(response.headers["Location"]).text
+    assert f'<html lang="{"en-GB" if other == "en" else "cy"}">' in shown
+    assert 'id="draft"' not in shown
 
 
 def test_switching_language_elsewhere_returns_to_the_same_page_without_a_fragment(client, team):

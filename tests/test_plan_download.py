@@ -9,8 +9,9 @@ from docx import Document
 from bot.tree import model as m
 from bot.tree.engine import answers_on_path, descriptor_values, evaluate
 from bot.tree.expressions import Environment
+from tests.action_support import CONTRADICTED
 from tests.audit_support import team_at, walk
-from tests.conftest import proved_tree
+from tests.conftest import question_tree
 from tests.profiles import PROFILES, SPECIALISED
 
 BY_NAME = {profile.name: profile for profile in PROFILES}
@@ -66,7 +67,7 @@ def finished_plan(client, make_team, answers, note=""):
 
 
 def action_rows(document):
-    """Yield (heading before the table, first line of the action cell) for every action row."""
+    """Yield (heading before the table, the action's first line, Done when) for every row."""
     heading = None
     body = document.element.body
     tables = iter(document.tables)
@@ -76,7 +77,7 @@ def action_rows(document):
             heading = paragraphs[child].text
         elif child.tag.endswith("}tbl"):
             table = next(tables)
-            if table.rows[0].cells[0].text != "Action":
+            if [c.text for c in table.rows[0].cells[:2]] != ["Action", "Done when"]:
                 continue
             for row in table.rows[1:]:
                 text = row.cells[0].text.split("\n")[0]
@@ -86,7 +87,7 @@ def action_rows(document):
 
 @pytest.fixture(scope="module")
 def tree():
-    return proved_tree()
+    return question_tree()
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +105,11 @@ def plan_of(finished_audit):
 
 
 @pytest.mark.parametrize("profile", PLAN_PROFILES, ids=[p.name for p in PLAN_PROFILES])
-def test_summary_table_is_first_with_all_twelve_descriptors_and_their_statuses(
-    plan_of, tree, profile
-):
+def test_the_status_table_has_all_twelve_descriptors_and_their_statuses(plan_of, tree, profile):
     document = plan_of(profile)
     evaluation = evaluate(tree, profile.answers)
-    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    status = next(t for t in document.tables if t.rows[0].cells[0].text == "Domain")
+    rows = [[cell.text for cell in row.cells] for row in status.rows]
     assert rows[0] == ["Domain", "Descriptor", "Status"]
     assert len(tree.descriptors) == 12
     assert [(row[1], row[2]) for row in rows[1:]] == [
@@ -120,11 +120,13 @@ def test_summary_table_is_first_with_all_twelve_descriptors_and_their_statuses(
 
 
 @pytest.mark.parametrize("profile", PLAN_PROFILES, ids=[p.name for p in PLAN_PROFILES])
-def test_priorities_put_the_gaps_in_the_definition_first(plan_of, tree, profile):
+def test_the_tables_put_the_gaps_in_the_definition_first(plan_of, tree, profile):
     document = plan_of(profile)
     evaluation = evaluate(tree, profile.answers)
-    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
-    assert len(numbered) <= 5
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    tables = [h for h in headings if any(h.endswith(f" – {word}") for word in PRIORITY_WORDS)]
+    ranks = [next(r for w, r in PRIORITY_WORDS.items() if h.endswith(w)) for h in tables]
+    assert ranks == sorted(ranks)
     gaps = [
         d.title
         for d in tree.descriptors
@@ -134,15 +136,27 @@ def test_priorities_put_the_gaps_in_the_definition_first(plan_of, tree, profile)
     flagged = {
         tree.descriptors_by_id[tree.flags_by_id[f].descriptor].title for f in evaluation.flags
     }
-    titles = [text.split(" – ")[0] for text in numbered]
     expected_first = [t for t in gaps if t not in flagged] + [t for t in gaps if t in flagged]
-    assert titles[: len(expected_first)] == expected_first[:5]
-    if len(gaps) >= 3:
-        assert len(numbered) >= 3
-    ranks = [next(r for w, r in PRIORITY_WORDS.items() if w in text) for text in numbered]
-    assert ranks == sorted(ranks)
+    assert [h.split(" – ")[0] for h in tables[: len(expected_first)]] == expected_first
     if profile.classification == "targeted":
-        assert all("Needed to be a specialised team" in text for text in numbered[: len(gaps)])
+        assert all(h.endswith("Needed to be a specialised team") for h in tables[: len(gaps)])
+
+
+@pytest.mark.parametrize("profile", PLAN_PROFILES, ids=[p.name for p in PLAN_PROFILES])
+def test_page_one_gives_the_first_steps_from_the_tables_and_a_sign_off_box(plan_of, profile):
+    document = plan_of(profile)
+    first = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    steps = [text for _, text, _ in action_rows(document)]
+    if steps:
+        assert first[0] == ["Action", "Lead", "By when", "Support needed"]
+        assert 1 <= len(first) - 1 <= 3
+        for row in first[1:]:
+            assert any(row[0].endswith(f": {step.split(' (From: ')[0]}") for step in steps)
+    sign_off = [
+        [cell.text for cell in row.cells] for row in document.tables[1 if steps else 0].rows
+    ]
+    assert sign_off[0] == ["Role", "Name", "Signature", "Date"]
+    assert [row[0] for row in sign_off[1:]] == ["Clinical lead", "Service manager", "Commissioner"]
 
 
 @pytest.mark.parametrize("profile", PLAN_PROFILES, ids=[p.name for p in PLAN_PROFILES])
@@ -156,23 +170,26 @@ def test_every_action_in_the_plan_is_one_the_answers_call_for(plan_of, tree, pro
     document = plan_of(profile)
     evaluation = evaluate(tree, answers)
     on_path = answers_on_path(evaluation.journey, answers)
-    by_heading = {
-        f"{d.title} – {STATUS_WORDS[evaluation.descriptors[d.id].status]}": d
-        for d in tree.descriptors
-    }
+    by_title = {d.title: d for d in tree.descriptors}
     shown: dict[str, list[str]] = {}
-    for heading, text, priority in action_rows(document):
-        descriptor = by_heading[heading]
-        action = next(a for a in descriptor.actions if text.startswith(f"{a.text} ("))
+    for heading, text, done_when in action_rows(document):
+        title, status, priority = heading.split(" – ")
+        descriptor = by_title[title]
         outcome = evaluation.descriptors[descriptor.id]
-        assert action in outcome.actions, (descriptor.id, action.id)
+        assert status == STATUS_WORDS[outcome.status] and priority in PRIORITY_WORDS
+        action = next(
+            a for a in outcome.actions if text.startswith(f"{outcome.action_text(a).render()} (")
+        )
+        assert done_when == outcome.done_when(action).render()
         if action.when is not None:
             names = descriptor_values(descriptor, on_path, evaluation.flags)
             names[m.GAP] = outcome.status != m.MET  # the tree's `gap`: this descriptor not met
             assert action.when.holds(Environment(names, evaluation.flags)), action.id
+            # ... and the answers do not say the team already does it (written from its text).
+            assert not CONTRADICTED[action.id](on_path), action.id
         else:
             assert outcome.status in ("partly_met", "not_met"), action.id
-        assert priority in PRIORITY_WORDS
+            assert action.for_every_gap, action.id
         shown.setdefault(descriptor.id, []).append(action.id)
     for descriptor in tree.descriptors:
         chosen = [a.id for a in evaluation.descriptors[descriptor.id].actions]
@@ -218,7 +235,10 @@ def test_finished_audit_plan_has_the_result_notes_and_actions(client, make_team)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == "Result: Not yet meeting the definition"
     assert "Supervision log kept by Priya" in text
-    assert "Staff infant mental health competencies – Not met" in headings
+    assert (
+        "Staff infant mental health competencies – Not met – Needed to meet the definition"
+        in headings
+    )
     assert document.core_properties.title
 
 
@@ -226,9 +246,10 @@ def test_unfinished_audit_gives_a_draft_from_the_check_page(client, team):
     _, token = team
     client.post(f"{team_at(client, token)}/q/sup_under3_count", data={"answer": "0"})
     assert "Download a draft action plan" in client.get(f"{team_at(client, token)}/check").text
-    _, document = download(client, token)
+    response, document = download(client, token)
     assert "Draft" in document.paragraphs[0].text
-    assert document.tables[0].rows[0].cells[1].text == "Descriptor"
+    assert "-action-plan-draft-" in response.headers["Content-Disposition"]
+    assert any(t.rows[0].cells[1].text == "Descriptor" for t in document.tables)
 
 
 def test_the_welsh_plan_has_the_same_shape(client, make_team):
@@ -247,10 +268,10 @@ def test_the_welsh_plan_has_the_same_shape(client, make_team):
         )
 
     assert shape(welsh) == shape(english)
-    assert welsh.tables[0].rows[0].cells[0].text == "Maes"
+    assert any(t.rows[0].cells[0].text == "Maes" for t in welsh.tables)
     assert welsh.core_properties.language == "cy-GB"
     welsh_text = all_text(welsh)
-    for english_only in ("Needed to meet the definition", "Action plan", "Priorities"):
+    for english_only in ("Needed to meet the definition", "Action plan", "First steps"):
         assert english_only not in welsh_text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -15,6 +16,7 @@ from bot.tree.engine import evaluate
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.audit_support import form_data, path_of, team_at, walk
+from tests.national_support import table_cell as cell
 from tests.profiles import SPECIALISED
 
 # "The team accepts referrals for children aged two years and under. If referrals are only
@@ -173,10 +175,90 @@ def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_i
     assert title in result.split("Descriptors whose status moved")[1].split("</table>")[0]
 
     plan = Document(io.BytesIO(client.get(f"{team_at(client, token)}/action-plan.docx").data))
-    text = "\n".join(p.text for p in plan.paragraphs)
-    assert "Since your last audit" in text
     cells = [[cell.text for cell in row.cells] for table in plan.tables for row in table.rows]
-    assert [title, "Not met", "Met"] in cells
+    assert ["Referrals and accessibility", title, "Met", "Not met – moved forward"] in cells
+
+
+def page_one_texts(document) -> list[str]:
+    """The paragraphs of page one: everything before the first section break."""
+    texts = []
+    for paragraph in document.paragraphs:
+        texts.append(paragraph.text)
+        if paragraph._p.pPr is not None and paragraph._p.pPr.sectPr is not None:
+            break
+    return texts
+
+
+def test_a_re_audit_plan_opens_with_the_movement_and_last_times_actions(app, client, team):
+    _, token = team
+    # Last year: referrals only to one and no AIMH assessment; this year both are fixed.
+    before = {**UP_TO_A_YEAR, "staff_aimh_level": "not_assessed"}
+    finish(client, token, before)
+    start_next_audit(client, token)
+    confirm_all(
+        client,
+        token,
+        changes={
+            "referral_age_range": "to_second_birthday_or_beyond",
+            "staff_aimh_level": "all_practitioners",
+        },
+    )
+    client.post(f"{team_at(client, token)}/finish")
+    plan = Document(io.BytesIO(client.get(f"{team_at(client, token)}/action-plan.docx").data))
+    first_page = page_one_texts(plan)
+    movement = next(text for text in first_page if text.startswith("Moved forward"))
+    assert re.match(
+        r"Moved forward since your last audit \(\w+ \d{4}\): 8 → 10 of 10 descriptors of the "
+        r"definition met\. Result: Not yet meeting the definition → Specialised parent-infant "
+        r"relationship team\.$",
+        movement,
+    )
+    assert first_page.index(movement) < first_page.index(
+        "Result: Specialised parent-infant relationship team"
+    )
+    last_time = next(t for t in plan.tables if t.rows[0].cells[-1].text == "Done or carried over")
+    rows = [[cell.text for cell in row.cells] for row in last_time.rows[1:]]
+    with app.app_context():
+        tree = current_tree()
+        expected = evaluate(tree, before).descriptors
+        titles = {d.id: d.title for d in tree.descriptors}
+    assert [row[0] for row in rows] == [
+        titles[d] for d, outcome in expected.items() for _ in outcome.actions
+    ]
+    assert all(row[3] == "" for row in rows)  # for the team to fill in
+
+
+def test_two_plans_a_year_apart_keep_their_own_dates_and_file_names(app, client, team, monkeypatch):
+    _, token = team
+    a_year_ago = store.utc_now() - timedelta(days=365)
+    with monkeypatch.context() as past:
+        past.setattr("bot.store.rows.utc_now", lambda: a_year_ago)
+        finish(client, token, UP_TO_A_YEAR)
+    start_next_audit(client, token)
+    confirm_all(client, token)
+    client.post(f"{team_at(client, token)}/finish")
+    with app.app_context():
+        new, old = store.audits_for_team(get_db(), store.team_by_token(get_db(), token)["id"])
+    this_year = client.get(f"{team_at(client, token)}/action-plan.docx")
+    last_year = client.get(f"{team_at(client, token)}/audits/{old['id']}/action-plan.docx")
+
+    def named_and_dated(response):
+        name = re.search(
+            r"action-plan-(\d{4}-\d{2}-\d{2})\.docx", response.headers["Content-Disposition"]
+        )
+        document = Document(io.BytesIO(response.data))
+        details = next(p.text for p in document.paragraphs if p.text.startswith("Audit finished: "))
+        return name.group(1), details, document.core_properties.created.date()
+
+    then, now = named_and_dated(last_year), named_and_dated(this_year)
+    assert then[0] == a_year_ago.date().isoformat() and now[0] == store.utc_now().date().isoformat()
+    assert then[0] != now[0] and then[1] != now[1]
+    assert then[2].isoformat() == then[0] and now[2].isoformat() == now[0]
+    # A year later, last year's plan downloaded again is still last year's.
+    assert (
+        named_and_dated(client.get(f"{team_at(client, token)}/audits/{old['id']}/action-plan.docx"))
+        == then
+    )
 
 
 def test_a_question_new_since_last_time_is_asked_fresh(apps):  # noqa: F811
@@ -282,7 +364,7 @@ def test_starting_the_next_audit_needs_the_form_token(new_app):
         audit = store.current_audit(
             db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
-        store.finish_audit(db, audit["id"])
+        store.finish_audit(db, audit["id"], tree=tree)
     assert client.post(f"{team_at(client, token)}/next-audit").status_code == 422
     with app.app_context():
         assert len(store.audits_for_team(get_db(), team_id)) == 1
@@ -296,7 +378,7 @@ def test_the_next_audit_confirmation_carries_its_form_token(new_app):
         audit = store.current_audit(
             get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
-        store.finish_audit(get_db(), audit["id"])
+        store.finish_audit(get_db(), audit["id"], tree=tree)
     client = app.test_client()
     page = client.get(f"{team_at(client, token)}/next-audit").text
     form_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -405,15 +487,13 @@ def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit
     start_next_audit(birch, teams[1])
     birch.post(f"{team_at(birch, teams[1])}/q/sup_under3_count", data=form_data(2))
 
-    picture = console.get("/admin/national").text
+    picture = console.get("/admin/national/live").text  # staff only: nothing hidden
 
-    def count(category):
-        row = re.search(rf'<tr data-category="{category}">.*?</tr>', picture, re.S).group(0)
-        cell = re.search(r'data-column="total">(.*?)</td>', row, re.S).group(1)
-        return re.sub(r"<[^>]+>", "", cell)
+    def count(row):
+        return cell(picture, "results", row, "uk")
 
-    assert "Teams: 3." in re.sub(r"<[^>]+>", "", picture)
-    assert count("targeted") == "fewer than 3"  # Birch and Cedar, by their finished audits
-    assert count("specialised") == "fewer than 3"  # Alder, by its latest
-    assert count("in_progress") == "0"  # Birch's re-audit does not hide its result
-    assert "Finished audits: 3." in re.sub(r"<[^>]+>", "", picture)
+    assert cell(picture, "teams", "uk", "teams") == "3"
+    assert count("targeted") == "2"  # Birch and Cedar, by their finished audits
+    assert count("specialised") == "1"  # Alder, by its latest
+    assert count("not_finished") == "0"  # Birch's re-audit does not hide its result
+    assert count("finished") == "3"

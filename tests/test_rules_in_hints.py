@@ -15,12 +15,14 @@ RULES = {
     "sup_3plus_count": ["including the clinical lead", "Leave out admin staff"],
     "sup_under3_wte": ["Count only their hours in this team"],
     "sup_under3_hours": ["a one-hour group session with three of them counts as three hours"],
+    "sup_under3_frequency": ["answer for the one who has it least often", "not how often"],
 }
 ANSWERS_BEFORE = {
     "sup_under3_count": {},
     "sup_3plus_count": {"sup_under3_count": 0},
     "sup_under3_wte": {"sup_under3_count": 2},
     "sup_under3_hours": {"sup_under3_count": 2, "sup_under3_wte": 1.5},
+    "sup_under3_frequency": {"sup_under3_count": 2, "sup_under3_wte": 1.5, "sup_under3_hours": 6},
 }
 
 

@@ -83,7 +83,7 @@ def test_a_storage_error_elsewhere_is_a_friendly_page(client, team, monkeypatch)
     def broken(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store, "current_answers", broken)
+    monkeypatch.setattr(store, "latest_audit", broken)
     response = client.get(f"{team_at(client, token)}/check")
     assert response.status_code == 503
     assert "Sorry, please try again" in response.text
@@ -98,7 +98,7 @@ def test_an_unexpected_error_shows_the_friendly_500_page(production_app, monkeyp
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(store, "current_answers", boom)
+    monkeypatch.setattr(store, "latest_audit", boom)
     member = app.test_client()
     response = member.get(f"{team_at(member, token)}/check")
     assert response.status_code == 500
@@ -154,9 +154,9 @@ def test_the_apps_own_log_lines_hold_no_audit_link(production_app, monkeypatch, 
 
     client = app.test_client()
     with caplog.at_level(logging.INFO):
-        monkeypatch.setattr(store, "current_answers", failing_disk)
+        monkeypatch.setattr(store, "latest_audit", failing_disk)
         assert client.get(f"{team_at(client, token)}/check").status_code == 503
-        monkeypatch.setattr(store, "current_answers", boom)
+        monkeypatch.setattr(store, "latest_audit", boom)
         assert client.get(f"{team_at(client, token)}/result").status_code == 500
         logging.getLogger("werkzeug").info('"GET /a/%s/check HTTP/1.1" 200 -', token)
     assert re.search(r"on GET /t/\d+/check", caplog.text)

@@ -1,14 +1,20 @@
 """Public sign-up: a new team gets its own working link, unless the foundation closed it."""
 
-import re
-
 import pytest
 
 from bot import store
 from bot.db import get_db
-from tests.admin_support import make_admin, shown_link, sign_in_directly, token_of
+from tests.admin_support import make_admin, open_signup, shown_link, sign_in_directly, token_of
+from tests.national_support import table_cell as cell
 
 GOOD = {"name": "Harbour Parent-Infant Team", "nation": "scotland", "contact_email": "Hi@H.example"}
+
+
+@pytest.fixture(autouse=True)
+def signup_opened(request):
+    """Sign-up starts closed: these tests open it first, unless they build their own app."""
+    if "app" in request.fixturenames:
+        open_signup(request.getfixturevalue("app"))
 
 
 def test_sign_up_creates_a_self_registered_team_with_a_working_link(app, client):
@@ -95,6 +101,7 @@ def test_a_bad_setting_is_refused(app):
 
 def test_sign_ups_from_one_address_are_throttled(new_app):
     app = new_app(WTF_CSRF_ENABLED=False, SIGNUP_LIMIT="2 per hour")
+    open_signup(app)
     client = app.test_client()
     assert client.post("/signup/", data=GOOD).status_code == 302
     assert client.post("/signup/", data={**GOOD, "name": "x"}).status_code == 302
@@ -107,6 +114,7 @@ def test_sign_ups_from_one_address_are_throttled(new_app):
 
 def test_the_sign_up_form_needs_its_csrf_token(new_app):
     app = new_app()
+    open_signup(app)
     response = app.test_client().post("/signup/", data=GOOD)
     assert response.status_code == 422
     with app.app_context():
@@ -143,8 +151,8 @@ def test_a_sign_up_is_pending_can_audit_and_counts_nationally_only_once_approved
             )
             if audit["status"] != "finished":
                 for question_id, value in SPECIALISED.items():
-                    store.record_answer(db, audit["id"], question_id, value)
-                store.finish_audit(db, audit["id"])
+                    store.record_answer(db, audit["id"], question_id, value, tree=TREE)
+                store.finish_audit(db, audit["id"], tree=TREE)
     console = app.test_client()
     sign_in_directly(console, make_admin(app))
     teams_page = console.get("/admin/").text
@@ -153,11 +161,74 @@ def test_a_sign_up_is_pending_can_audit_and_counts_nationally_only_once_approved
     assert "Alder team" not in pending_table
 
     def specialised_total():
-        html = console.get("/admin/national").text
-        row = re.search(r'<tr data-category="specialised">.*?</tr>', html, re.S).group(0)
-        return re.sub(r"<[^>]+>", "", re.search(r'data-column="total">(.*?)</td>', row).group(1))
+        return cell(console.get("/admin/national/live").text, "results", "specialised", "uk")
 
     assert specialised_total() == "3"  # the sign-up is not counted yet
     console.post(f"/admin/teams/{team['id']}/approve")
     assert specialised_total() == "4"
     assert 'id="pending"' not in console.get("/admin/").text
+
+
+def test_sign_up_is_closed_until_the_console_opens_it(new_app):
+    app = new_app(WTF_CSRF_ENABLED=False)
+    assert app.test_client().get("/signup/").status_code == 404
+    assert app.test_client().post("/signup/", data=GOOD).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["harbour parent-infant team", "Harbour Parent Infant Team.", "HÄRBOUR PARENT–INFANT TEAM"],
+)
+def test_a_name_already_used_is_refused_after_folding_case_accents_and_punctuation(
+    app, client, name
+):
+    assert client.post("/signup/", data=GOOD).status_code == 302
+    again = client.post("/signup/", data={**GOOD, "name": name})
+    assert again.status_code == 422
+    assert "already signed up" in again.text
+    console = app.test_client()
+    sign_in_directly(console, make_admin(app))
+    added = console.post("/admin/teams/new", data={"name": name, "nation": "wales"})
+    assert added.status_code == 422 and "already exists" in added.text
+    with app.app_context():
+        assert len(store.team_overview(get_db())) == 1
+
+
+def test_bidirectional_controls_are_stripped_from_names(app, client):
+    spoof = "Harbour \u202etsil\u202c Team\u2066"
+    client.post("/signup/", data={**GOOD, "name": spoof, "contact_name": "Ann\u200f"})
+    with app.app_context():
+        (item,) = store.team_overview(get_db())
+    assert item["team"]["name"] == "Harbour tsil Team"
+    assert item["team"]["contact_name"] == "Ann"
+
+
+def test_sign_ups_stop_at_the_pending_cap_with_a_clear_message(new_app):
+    app = new_app(WTF_CSRF_ENABLED=False, SIGNUP_PENDING_LIMIT=2)
+    open_signup(app)
+    client = app.test_client()
+    for name in ("One Team", "Two Team"):
+        assert client.post("/signup/", data={**GOOD, "name": name}).status_code == 302
+    paused = client.post("/signup/", data={**GOOD, "name": "Three Team"})
+    assert paused.status_code == 503 and "Sign-up is paused" in paused.text
+
+
+def test_a_rejected_sign_up_loses_its_link_and_is_counted_nowhere(app, client):
+    client.post("/signup/", data=GOOD)
+    token = token_of(shown_link(client.get("/signup/done").text))
+    client.post("/signup/", data={**GOOD, "name": "Other Team", "nation": "wales"})
+    console = app.test_client()
+    sign_in_directly(console, make_admin(app))
+    teams = console.get("/admin/?nation=wales").text
+    pending = teams.split('id="pending"')[1].split("</table>")[0]
+    assert "Other Team" in pending and "Harbour" not in pending  # the filters hold
+    with app.app_context():
+        team_id = store.team_by_token(get_db(), token)["id"]
+    asked = console.get(f"/admin/teams/{team_id}/reject")
+    assert "Reject the sign-up of Harbour Parent-Infant Team?" in asked.text
+    console.post(f"/admin/teams/{team_id}/reject", data={"confirmed": "yes"})
+    assert app.test_client().get(f"/a/{token}/").status_code == 404
+    table = console.get("/admin/").text.split("<h1>", 1)[1]  # past the flashed message
+    assert "Harbour Parent-Infant Team" not in table
+    assert "Sign-up rejected" in console.get(f"/admin/teams/{team_id}").text
+    assert "Rejected the sign-up" in console.get("/admin/record").text

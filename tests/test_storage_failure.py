@@ -16,17 +16,8 @@ FIRST_QUESTION = "sup_under3_count"
 REAL_CONNECT = sqlite3.connect
 
 
-def fresh_connections(app) -> None:
-    """Drop the worker's kept connections, so the next request opens one as a new worker does.
-
-    Each worker keeps its SQLite connection for its life; a disk that fails (or a database
-    made read-only) is met by the connection a restarted worker opens.
-    """
-    app.extensions["db_pool"].close()
-
-
 @pytest.fixture
-def failing_connect(app, client, request, monkeypatch):
+def failing_connect(client, request, monkeypatch):
     """Make every new database connection fail the way a missing or broken disk does.
 
     The test's team, if it has one, opened its link in `client` before the disk failed.
@@ -39,7 +30,6 @@ def failing_connect(app, client, request, monkeypatch):
         raise sqlite3.OperationalError("unable to open database file")
 
     monkeypatch.setattr(sqlite3, "connect", refuse)
-    fresh_connections(app)
     return prefix  # where the team's pages are
 
 
@@ -60,7 +50,6 @@ def read_only_database(app, monkeypatch):
 
     if os.geteuid() == 0:
         monkeypatch.setattr(sqlite3, "connect", read_only)
-    fresh_connections(app)
     yield
     os.chmod(path, 0o644)
 
@@ -92,7 +81,6 @@ def test_a_kept_answer_goes_through_once_the_database_is_back(client, team, monk
                 sqlite3.OperationalError("unable to open database file")
             ),
         )
-        fresh_connections(client.application)
         kept = client.post(f"{prefix}/q/{FIRST_QUESTION}", data={"answer": "17"})
     assert kept.status_code == 503
     again = client.post(f"{prefix}/q/{FIRST_QUESTION}", data={"answer": "17"})
@@ -151,7 +139,6 @@ def test_a_full_disk_says_so_and_keeps_the_answer(app, client, opened, monkeypat
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", tiny)
-    fresh_connections(app)
     # The long note makes the row need a new page, which the full database cannot give.
     response = client.post(
         f"{team_at(client, token)}/q/{FIRST_QUESTION}",
@@ -165,7 +152,6 @@ def test_a_full_disk_says_so_and_keeps_the_answer(app, client, opened, monkeypat
 def test_a_long_write_lock_keeps_the_name_on_the_start_page(app, client, opened, monkeypatch):
     _, token = opened
     monkeypatch.setattr("bot.store.connection.BUSY_TIMEOUT_MS", 300)
-    fresh_connections(app)
     holder = REAL_CONNECT(app.config["DB"], isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -178,7 +164,7 @@ def test_a_long_write_lock_keeps_the_name_on_the_start_page(app, client, opened,
     assert 'value="Morag"' in response.text and 'value="Lead"' in response.text
 
 
-def test_a_sign_up_is_kept_when_the_database_cannot_be_opened(client, failing_connect):
+def test_a_sign_up_is_kept_when_the_database_cannot_be_opened(app, client, failing_connect):
     typed = {"name": "Harbour <Team> & Co", "nation": "wales", "contact_email": "a@b.example"}
     response = client.post("/signup/", data=typed)
     assert response.status_code == 503

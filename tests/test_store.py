@@ -6,12 +6,16 @@ import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from bot import store
+from bot.tree.loader import read_tree
 
 TREE = {"tree_id": "self_audit", "tree_version": "1", "tree_digest": "abc123"}
+#: What the store scores each audit with when it keeps its standing.
+MINI = read_tree(Path(__file__).parent / "trees" / "mini.yaml")
 
 
 @pytest.fixture
@@ -200,19 +204,19 @@ def test_current_audit_is_created_once_then_reused(db, team):
 
 
 def test_finish_then_reopen_audit(db, audit):
-    store.finish_audit(db, audit)
+    store.finish_audit(db, audit, tree=MINI)
     finished = store.get_audit(db, audit)
     assert finished["status"] == "finished"
     assert finished["finished"].tzinfo is UTC
-    store.reopen_audit(db, audit)
+    store.reopen_audit(db, audit, tree=MINI)
     reopened = store.get_audit(db, audit)
     assert reopened["status"] == "in_progress"
     assert reopened["finished"] is None
 
 
 def test_new_audit_keeps_the_previous_one_and_becomes_current(db, team, audit):
-    store.record_answer(db, audit, "q1", "yes")
-    store.finish_audit(db, audit)
+    store.record_answer(db, audit, "q1", "yes", tree=MINI)
+    store.finish_audit(db, audit, tree=MINI)
     new = store.start_new_audit(db, team, **{**TREE, "tree_version": "2"})
     assert [a["id"] for a in store.audits_for_team(db, team)] == [new["id"], audit]
     assert store.current_audit(db, team, **TREE)["id"] == new["id"]
@@ -226,9 +230,11 @@ def test_new_audit_keeps_the_previous_one_and_becomes_current(db, team, audit):
 def test_answers_are_appended_current_is_latest_and_history_keeps_all(db, team, audit):
     sam = store.add_respondent(db, team, "Sam", "Psychologist")
     alex = store.add_respondent(db, team, "Alex", "Lead")
-    store.record_answer(db, audit, "has_referrals", "no", respondent_id=sam)
-    store.record_answer(db, audit, "staff", 3, respondent_id=sam)
-    store.record_answer(db, audit, "has_referrals", "yes", respondent_id=alex, note="since May")
+    store.record_answer(db, audit, "has_referrals", "no", respondent_id=sam, tree=MINI)
+    store.record_answer(db, audit, "staff", 3, respondent_id=sam, tree=MINI)
+    store.record_answer(
+        db, audit, "has_referrals", "yes", respondent_id=alex, note="since May", tree=MINI
+    )
 
     current = store.current_answers(db, audit)
     assert set(current) == {"has_referrals", "staff"}
@@ -249,7 +255,7 @@ def test_answers_are_appended_current_is_latest_and_history_keeps_all(db, team, 
 
 def test_history_chains_every_previous_entry(db, audit):
     for value in ["a", "b", "c", "d"]:
-        store.record_answer(db, audit, "q", value)
+        store.record_answer(db, audit, "q", value, tree=MINI)
     history = store.answer_log(db, audit).get("q", [])
     assert history[-1].previous.previous.previous == history[0]
     current = store.current_answers(db, audit)["q"]
@@ -262,8 +268,8 @@ def test_history_chains_every_previous_entry(db, audit):
 
 def test_current_answers_takes_a_constant_number_of_queries(db, audit):
     for n in range(30):
-        store.record_answer(db, audit, f"q{n}", n)
-        store.record_answer(db, audit, f"q{n}", n + 1)
+        store.record_answer(db, audit, f"q{n}", n, tree=MINI)
+        store.record_answer(db, audit, f"q{n}", n + 1, tree=MINI)
     statements = []
     db.conn.set_trace_callback(statements.append)
     current = store.current_answers(db, audit)
@@ -273,7 +279,7 @@ def test_current_answers_takes_a_constant_number_of_queries(db, audit):
 
 
 def test_answer_rows_cannot_be_updated_or_deleted(db, audit):
-    store.record_answer(db, audit, "q1", "yes")
+    store.record_answer(db, audit, "q1", "yes", tree=MINI)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("UPDATE answers SET value = '\"no\"'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -292,7 +298,7 @@ def test_answer_rows_cannot_be_updated_or_deleted(db, audit):
     ],
 )
 def test_values_and_notes_round_trip(db, audit, value, note):
-    store.record_answer(db, audit, "q1", value, note=note)
+    store.record_answer(db, audit, "q1", value, note=note, tree=MINI)
     got = store.current_answers(db, audit)["q1"]
     assert got.value == value
     assert got.note == note
@@ -301,7 +307,7 @@ def test_values_and_notes_round_trip(db, audit, value, note):
 def test_answered_at_is_aware_utc_and_touches_the_audit(db, audit):
     plus_one = timezone(timedelta(hours=1))
     at = (datetime.now(UTC) + timedelta(hours=3)).astimezone(plus_one)  # after the audit began
-    store.record_answer(db, audit, "q1", "yes", at=at)
+    store.record_answer(db, audit, "q1", "yes", at=at, tree=MINI)
     got = store.current_answers(db, audit)["q1"].answered_at
     assert got == at
     assert got.tzinfo is UTC
@@ -310,20 +316,20 @@ def test_answered_at_is_aware_utc_and_touches_the_audit(db, audit):
 
 def test_naive_answer_time_is_refused(db, audit):
     with pytest.raises(ValueError):
-        store.record_answer(db, audit, "q1", "yes", at=datetime(2024, 12, 3, 10, 30))
+        store.record_answer(db, audit, "q1", "yes", at=datetime(2024, 12, 3, 10, 30), tree=MINI)
     assert store.current_answers(db, audit) == {}
 
 
 def test_answer_for_unknown_audit_is_refused(db):
     with pytest.raises(LookupError):
-        store.record_answer(db, 999, "q1", "yes")
+        store.record_answer(db, 999, "q1", "yes", tree=MINI)
 
 
 def test_respondent_from_another_team_cannot_answer(db, audit):
     other_team, _ = store.create_team(db, "Other")
     stranger = store.add_respondent(db, other_team, "Mo", "")
     with pytest.raises(ValueError):
-        store.record_answer(db, audit, "q1", "yes", respondent_id=stranger)
+        store.record_answer(db, audit, "q1", "yes", respondent_id=stranger, tree=MINI)
     assert db.table("answers").count == 0
 
 
@@ -331,12 +337,16 @@ def test_contributors_counts_answers_most_recent_first(db, team, audit):
     sam = store.add_respondent(db, team, "Sam", "Psychologist")
     alex = store.add_respondent(db, team, "Alex", "")
     day = datetime(2024, 12, 1, 9, tzinfo=UTC)
-    store.record_answer(db, audit, "q1", "no", respondent_id=sam, at=day)
-    store.record_answer(db, audit, "q2", "no", respondent_id=sam, at=day + timedelta(hours=1))
-    store.record_answer(db, audit, "q1", "yes", respondent_id=alex, at=day + timedelta(days=2))
-    store.record_answer(db, audit, "q3", "yes", at=day + timedelta(days=3))  # anonymous
+    store.record_answer(db, audit, "q1", "no", respondent_id=sam, at=day, tree=MINI)
+    store.record_answer(
+        db, audit, "q2", "no", respondent_id=sam, at=day + timedelta(hours=1), tree=MINI
+    )
+    store.record_answer(
+        db, audit, "q1", "yes", respondent_id=alex, at=day + timedelta(days=2), tree=MINI
+    )
+    store.record_answer(db, audit, "q3", "yes", at=day + timedelta(days=3), tree=MINI)  # anonymous
     other = store.start_new_audit(db, team, **TREE)["id"]
-    store.record_answer(db, other, "q1", "no", respondent_id=sam)
+    store.record_answer(db, other, "q1", "no", respondent_id=sam, tree=MINI)
 
     got = store.contributors(db, audit)
     assert [(c["name"], c["role"], c["answers"]) for c in got] == [
@@ -354,7 +364,7 @@ def test_contributors_counts_answers_most_recent_first(db, team, audit):
 def test_write_transaction_begins_immediate_and_commits(db, audit):
     statements = []
     db.conn.set_trace_callback(statements.append)
-    store.record_answer(db, audit, "q1", "yes")
+    store.record_answer(db, audit, "q1", "yes", tree=MINI)
     db.conn.set_trace_callback(None)
     assert statements[0] == "BEGIN IMMEDIATE"
     assert statements[-1] == "COMMIT"
@@ -363,7 +373,7 @@ def test_write_transaction_begins_immediate_and_commits(db, audit):
 
 def test_write_transaction_rolls_back_everything_on_error(db, team, audit):
     with pytest.raises(RuntimeError), store.write_transaction(db):
-        store.record_answer(db, audit, "q1", "yes")
+        store.record_answer(db, audit, "q1", "yes", tree=MINI)
         store.add_respondent(db, team, "Sam", "")
         raise RuntimeError("boom")
     assert not db.conn.in_transaction
@@ -372,19 +382,22 @@ def test_write_transaction_rolls_back_everything_on_error(db, team, audit):
 
 
 def test_read_then_write_waits_for_another_writer_instead_of_failing(db_path, audit):
-    first, second = store.connect(db_path), store.connect(db_path)
+    first = store.connect(db_path)
     first_holds_lock = threading.Event()
     outcome = {}
 
     def read_then_write():
+        second = store.connect(db_path)
         first_holds_lock.wait()
         try:
             with store.write_transaction(second):
                 seen = second.table("answers").count
-                store.record_answer(second, audit, "q1", f"after {seen}")
+                store.record_answer(second, audit, "q1", f"after {seen}", tree=MINI)
             outcome["value"] = store.current_answers(second, audit)["q1"].value
         except sqlite3.OperationalError as error:  # "database is locked" with deferred BEGIN
             outcome["error"] = error
+        finally:
+            second.close()
 
     thread = threading.Thread(target=read_then_write)
     thread.start()
@@ -392,10 +405,9 @@ def test_read_then_write_waits_for_another_writer_instead_of_failing(db_path, au
         assert first.table("answers").count == 0
         first_holds_lock.set()
         time.sleep(0.2)  # the other connection is now queued on the write lock
-        store.record_answer(first, audit, "q1", "first")
+        store.record_answer(first, audit, "q1", "first", tree=MINI)
     thread.join(timeout=15)
     first.close()
-    second.close()
     assert outcome == {"value": "after 1"}
 
 
@@ -403,7 +415,7 @@ def _record_many(path, audit_id, respondent_id, count, go):
     db = store.connect(path)
     go.wait()
     for n in range(count):
-        store.record_answer(db, audit_id, f"q{n % 7}", n, respondent_id=respondent_id)
+        store.record_answer(db, audit_id, f"q{n % 7}", n, respondent_id=respondent_id, tree=MINI)
     db.close()
 
 

@@ -59,3 +59,24 @@ def test_the_next_question_after_one_skips_what_colleagues_answered():
     assert tasks.next_unanswered_after(TREE, answers, "more_note") is None
     route = tasks.expected_route(TREE, answers)
     assert tasks.next_unanswered_after(TREE, answers, "team_lead", route) == "team_size"
+
+
+ROUTE = ("a", "b", "c", "d")
+
+
+@pytest.mark.parametrize(
+    ("answers", "taken", "after", "expected"),
+    [
+        ({}, set(), None, "a"),
+        ({}, {"a"}, None, "b"),
+        ({}, {"a", "b"}, None, "c"),
+        ({"a": 1}, {"c"}, "b", "d"),  # after b: c is open elsewhere, so d
+        ({"a": 1, "d": 1}, {"c"}, "b", "b"),  # nothing free after b: the journey's next, b
+        ({"a": 1, "d": 1}, {"b", "c"}, "d", None),  # every unanswered one is open elsewhere
+    ],
+)
+def test_the_next_free_question_passes_over_questions_colleagues_have_open(
+    answers, taken, after, expected
+):
+    first = next((q for q in ROUTE if q not in answers), None)
+    assert tasks.next_free_question(ROUTE, answers, taken, first, after) == expected

@@ -18,32 +18,9 @@ from bot import store
 from bot.db import get_db
 from tests.audit_support import form_data, path_of, stored_answers, team_at, walk
 from tests.profiles import SPECIALISED
+from tests.together_support import LEAD, conflict_form, member, shown, text
 
-LEAD = "lead_arrangement"
 SHARED_OUT = Path(__file__).parent / "trees" / "shared_out.yaml"
-
-
-def member(app, token, name, role=""):
-    """A colleague in their own browser who has said who they are."""
-    client = app.test_client()
-    assert (
-        client.post(f"{team_at(client, token)}/", data={"name": name, "role": role}).status_code
-        == 302
-    )
-    return client
-
-
-def shown(client, token, question_id):
-    """Open a question page; return the page text and the form fields it would post."""
-    page = client.get(f"{team_at(client, token)}/q/{question_id}")
-    assert page.status_code == 200, page.headers.get("Location")
-    revision = re.search(r'name="revision" value="(\d*)"', page.text)
-    assert revision, "the question form carries no revision"
-    return page.text, {"revision": revision.group(1)}
-
-
-def text(response) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
 
 
 def history(app, team_id, question_id):
@@ -88,15 +65,6 @@ def test_a_stale_form_shows_both_answers_and_overwrites_nothing(app, two):
     assert "Nobody" in page and "Dr Ahmed" in page
     assert "Keep their answer" in page and "Use my answer" in page
     assert history(app, team_id, LEAD) == [("neither", "Nobody")]
-
-
-def conflict_form(response) -> dict:
-    """The fields of the conflict page's form, as the browser would post them."""
-    fields = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', response.text)
-    data: dict = {}
-    for name, value in fields:
-        data.setdefault(name, []).append(unescape(value))
-    return data
 
 
 def test_keep_theirs_saves_nothing_and_moves_on(app, two):
@@ -238,38 +206,30 @@ def test_a_question_removed_by_a_tree_update_keeps_what_was_typed(apps):  # noqa
 # -- 4. who else is here ---------------------------------------------------------------------
 
 
-def test_colleagues_see_who_else_answered_lately_and_where(app, two):
+def test_colleagues_see_who_has_which_question_open_at_the_top_of_the_page(app, two):
     team_id, token, sarah, tom = two
     with app.app_context():
         db = get_db()
         audit = store.current_audit(db, team_id, tree_id="x", tree_version="x", tree_digest="x")
         earlier = store.add_respondent(db, team_id, "Ann Early", "Manager")
-        store.record_answer(
-            db,
-            audit["id"],
-            "outcomes_collection",
-            "routinely",
-            respondent_id=earlier,
-            at=store.utc_now() - timedelta(minutes=20),
-        )
-    _, toms = shown(tom, token, "referral_pathway")
-    tom.post(
-        f"{team_at(tom, token)}/q/referral_pathway",
-        data={**form_data("written_and_shared"), **toms},
-    )
+        long_ago = store.utc_now() - timedelta(minutes=20)
+        store.mark_present(db, earlier, audit["id"], "outcomes_collection", at=long_ago)
+    shown(tom, token, "referral_pathway")
 
-    for page in (
-        sarah.get(f"{team_at(sarah, token)}/?intro=1"),
-        sarah.get(f"{team_at(sarah, token)}/q/sup_under3_count"),
-    ):
-        here = page.text.split("Also working on this audit")[1].split("</ul>")[0]
-        assert "Tom Evans (Therapist), in Referrals and accessibility, " in unescape(here)
+    prefix = team_at(sarah, token)
+    for page in (sarah.get(f"{prefix}/?intro=1"), sarah.get(f"{prefix}/q/sup_under3_count")):
+        here = unescape(page.text.split("Also working on this audit")[1].split("</ul>")[0])
+        assert (
+            f'Tom Evans (Therapist) is on ‘<a href="{prefix}/q/referral_pathway#question">'
+            "Is there a clear referral pathway into the team?</a>’, " in here
+        )
         assert "ago" in here or "now" in here
         assert "Ann Early" not in here
-    assert (
-        "Also working on this audit"
-        not in tom.get(f"{team_at(tom, token)}/q/sup_under3_count").text
-    )
+    question_page = sarah.get(f"{prefix}/q/sup_under3_count").text
+    assert question_page.index('id="people-here"') < question_page.index('class="progress-text"')
+    toms = unescape(tom.get(f"{team_at(tom, token)}/q/sup_under3_count").text)
+    assert "Dr Sarah Jones (Clinical lead) has this question open, " in toms
+    assert "Tom Evans" not in toms.split("Also working on this audit")[1].split("</ul>")[0]
 
 
 # -- 5. the task list ------------------------------------------------------------------------

@@ -38,6 +38,22 @@ BROKEN = [
         "unknown question 'staf_count'",
     ),
     (
+        "unknown name in an action's text",
+        "        text: Write a policy.",
+        "        text: Write a policy for {staf_count} people.",
+        "      - id: policy",
+        "descriptor supervision action policy",
+        "'text' uses unknown {staf_count}",
+    ),
+    (
+        "action with neither a condition nor a reason it fits every gap",
+        "        for_every_gap: Every team short of supervision needs its minimum written down.\n",
+        "",
+        "      - id: policy",
+        "descriptor supervision action policy",
+        "an action needs a 'when'",
+    ),
+    (
         "cycle",
         '      - value: "no"\n        next: end',
         '      - value: "no"\n        next: ages',
@@ -191,6 +207,7 @@ BROKEN = [
     ),
     (
         "condition that fails when evaluated on a path",
+        "        for_every_gap: Every team short of supervision needs its minimum written down.\n"
         "        text: Write a policy.\n",
         '        when: "-ages == 1"\n        text: Write a policy.\n',
         'when: "-ages == 1"',

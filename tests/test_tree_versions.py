@@ -1,5 +1,9 @@
 """Changing the question tree never loses an answer or breaks an audit."""
 
+import csv
+import io
+import json
+import re
 import sqlite3
 
 from bot import store
@@ -16,7 +20,7 @@ def test_an_audit_in_progress_moves_to_the_new_version_and_is_told(apps):
         team_id, token = store.create_team(get_db(), "Moving team")
     client = before.test_client()
     early = {**SPECIALISED, "referral_pathway": "informal"}
-    for question_id in list(early)[:24]:
+    for question_id in list(early)[: list(early).index("referral_age_start") + 1]:
         assert (
             client.post(
                 f"{team_at(client, token)}/q/{question_id}", data=form_data(early[question_id])
@@ -128,3 +132,54 @@ def test_versions_are_ordered_naturally():
 
     assert version_key("2026.10") > version_key("2026.9") > version_key("2026.1")
     assert version_key("2") > version_key("1b") > version_key("1")
+
+
+def test_the_answers_export_is_whole_after_a_new_version_before_teams_return(apps):
+    """Two teams answer under version 1; version 2 is deployed; neither team has come back."""
+    before, after = apps
+    given = {}
+    for name, count in (("First team", 5), ("Second team", 9)):
+        with before.app_context():
+            _, token = store.create_team(get_db(), name)
+        team = before.test_client()
+        for question_id in list(SPECIALISED)[:count]:
+            team.post(
+                f"{team_at(team, token)}/q/{question_id}", data=form_data(SPECIALISED[question_id])
+            )
+        given[name] = list(SPECIALISED)[:count]
+
+    console = after.test_client()
+    sign_in_directly(console, make_admin(after))
+    csv_text = console.get("/admin/exports/answers.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    records = json.loads(console.get("/admin/exports/answers.json").get_data(as_text=True))
+    for exported in (rows, records):
+        by_team = {
+            name: [row["question_id"] for row in exported if row["team_name"] == name]
+            for name in given
+        }
+        assert by_team == given
+        assert {str(row["on_current_path"]).lower() for row in exported} == {"true"}
+
+
+def test_the_console_shows_an_audit_on_its_own_version_until_the_team_returns(apps):
+    before, after = apps
+    with before.app_context():
+        _, token = store.create_team(get_db(), "Returning team")
+    team = before.test_client()
+    early = {**SPECIALISED, "referral_pathway": "informal"}
+    for question_id in list(early)[:24]:
+        team.post(f"{team_at(team, token)}/q/{question_id}", data=form_data(early[question_id]))
+    old_console = before.test_client()
+    sign_in_directly(old_console, make_admin(before))
+    stood = re.search(r"In progress: \d+%", old_console.get("/admin/").text).group(0)
+
+    console = after.test_client()
+    sign_in_directly(console, make_admin(after, "new@foundation.example"))
+    assert stood in console.get("/admin/").text  # version 2 is deployed; the team is away
+
+    returning = after.test_client()
+    page = returning.get(f"{team_at(returning, token)}/?intro=1").text  # the team returns: moved
+    answered, total = map(int, re.search(r"answered (\d+) of about (\d+)", page).groups())
+    now = console.get("/admin/").text
+    assert f"In progress: {round(100 * answered / total)}%" in now and stood not in now

@@ -45,7 +45,9 @@ def version_two() -> str:
         1,
     )
     text = text.replace(
-        """        when: "referral_age_start in ['from_birth', 'later']"\n""", "", 1
+        """        when: "referral_age_start in ['from_birth', 'later']"\n""",
+        "        for_every_gap: A version with no question on when referrals start.\n",
+        1,
     )
     assert text.count("referral_age_start") == 0
     return text

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import request
-from flask_babel import format_decimal
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
@@ -20,8 +21,6 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from bot.i18n import gettext, wtforms_translations
-from bot.i18n import lazy_gettext as _l
 from bot.store import UNCHECKED
 from bot.tree import model as m
 from bot.tree.answers import AnswerError, check_answer, clean_line, clean_text, limit_of
@@ -90,15 +89,7 @@ def error_message(
     return str(ERROR_MESSAGES[error.code]) % params
 
 
-class Form(FlaskForm):
-    """Base of the team's forms: WTForms' own messages come from a per-process cache."""
-
-    class Meta:
-        def get_translations(self, form):
-            return wtforms_translations
-
-
-class QuestionForm(Form):
+class QuestionForm(FlaskForm):
     """Base for the generated question forms; `cleaned` holds the answer to store."""
 
     question: m.Question
@@ -152,10 +143,6 @@ def _answer_field(question: m.Question) -> Field:
     return StringField()
 
 
-#: Each question's form class, built once: by question object, which a tree keeps for life.
-_form_classes: dict[int, tuple[m.Question, type[QuestionForm]]] = {}
-
-
 def question_form(
     question: m.Question, answers: Mapping[str, Any] | None = None, **kwargs
 ) -> QuestionForm:
@@ -164,15 +151,12 @@ def question_form(
     `answers` are the team's answers so far, which limits such as a WTE within its head count
     are checked against.
     """
-    found = _form_classes.get(id(question))
-    if found is None or found[0] is not question:
-        form_class = type(
-            f"Form_{question.id}",
-            (QuestionForm,),
-            {"answer": _answer_field(question), "question": question},
-        )
-        found = _form_classes[id(question)] = (question, form_class)
-    form = found[1](**kwargs)
+    form_class = type(
+        f"Form_{question.id}",
+        (QuestionForm,),
+        {"answer": _answer_field(question), "question": question},
+    )
+    form = form_class(**kwargs)
     form.answers = answers or {}
     return form
 
@@ -186,7 +170,7 @@ def stored_as_form_data(question: m.Question, value) -> object:
     return value
 
 
-class RespondentForm(Form):
+class RespondentForm(FlaskForm):
     name = StringField(
         _l("Your name (optional)"),
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=NAME_TOO_LONG)],
@@ -202,7 +186,7 @@ class RespondentForm(Form):
     submit = SubmitField(_l("Start"))
 
 
-class ConfirmForm(Form):
+class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
     submit = SubmitField()

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_decimal, format_timedelta
+from flask_babel import format_date, format_decimal, format_timedelta, gettext
+from flask_babel import lazy_gettext as _l
 
 from bot.audit.state import AuditState
-from bot.i18n import gettext
-from bot.i18n import lazy_gettext as _l
-from bot.store import AnswerRecord, utc_now
+from bot.store import AnswerRecord, Member, utc_now
 from bot.tree import model as m
 from bot.tree.engine import Reason
 from bot.tree.movement import IMPROVED, movement
@@ -73,8 +73,44 @@ def short_date(moment) -> str:
     return format_date(moment, format="d MMM yyyy")
 
 
+UK = ZoneInfo("Europe/London")
+DEVICE_WORDS = {
+    "phone": _l("a member without a name, on a phone, since %(time)s"),
+    "tablet": _l("a member without a name, on a tablet, since %(time)s"),
+    "computer": _l("a member without a name, on a computer, since %(time)s"),
+}
+
+
+def clock_time(moment: datetime) -> str:
+    """UK time of day, with the date unless it is today: "10:32", "3 May 2026, 10:32"."""
+    local = moment.astimezone(UK)
+    if local.date() == utc_now().astimezone(UK).date():
+        return f"{local:%H:%M}"
+    return f"{format_date(local.date(), format='d MMM yyyy')}, {local:%H:%M}"
+
+
+def member_words(member: Member | None) -> str:
+    """Name a member: their name and role, or, without a name, how to tell them apart."""
+    if member is None:
+        return gettext("someone in the team")
+    if member.name:
+        return person(member.name, member.role)
+    if member.since is None:
+        return gettext("someone in the team")
+    words = DEVICE_WORDS.get(member.device)
+    time = clock_time(member.since)
+    if words is None:
+        return gettext("a member without a name, since %(time)s", time=time)
+    return str(words) % {"time": time}
+
+
+def sentence_start(text: str) -> str:
+    """Begin a sentence with `text`: its first letter a capital, the rest as it is."""
+    return text[:1].upper() + text[1:]
+
+
 def who(record: AnswerRecord) -> str:
-    return person(record.respondent_name, record.respondent_role)
+    return member_words(record.author)
 
 
 def time_ago(moment) -> str:
@@ -84,7 +120,7 @@ def time_ago(moment) -> str:
 
 def person(name: str | None, role: str | None) -> str:
     if not name:
-        return gettext("Someone in the team")
+        return gettext("someone in the team")
     return gettext("%(name)s (%(role)s)", name=name, role=role) if role else name
 
 
@@ -97,15 +133,26 @@ def routes_on_its_answer(question: m.Question) -> bool:
     return bool(question.routes) or any(option.next for option in question.options)
 
 
-def off_path_reason(state: AuditState, question_id: str) -> str:
-    """Say why a question is off the team's route: whose change, or the tree update, moved it.
+@dataclass(frozen=True)
+class OffPath:
+    """Why a question is off the team's route; `cause` is the question whose answer moved it."""
+
+    text: str
+    cause: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def off_path_reason(state: AuditState, question_id: str) -> OffPath:
+    """Say why a question is off the team's route: whose change, to what, or the tree update.
 
     The cause named is the latest change to a branching question on the route, unless the
     questions were updated after it.
     """
     tree = state.tree
     if question_id not in tree.questions_by_id:
-        return gettext("This question was removed when the questions were updated.")
+        return OffPath(gettext("This question was removed when the questions were updated."))
     changes = [
         state.records[q]
         for q in state.assessment.expected_route
@@ -114,37 +161,85 @@ def off_path_reason(state: AuditState, question_id: str) -> str:
     cause = max(changes, key=lambda record: record.id) if changes else None
     moved = tree_moved_at(state.tree_move)
     if moved and (cause is None or moved > cause.answered_at):
-        return gettext(
-            "This question no longer applies because the questions were updated on %(date)s.",
-            date=short_date(moved),
+        return OffPath(
+            gettext(
+                "This question no longer applies because the questions were updated on %(date)s.",
+                date=short_date(moved),
+            )
         )
     if cause is None:
-        return gettext("This question no longer applies to your team’s answers.")
-    return gettext(
-        "This question no longer applies because %(who)s changed ‘%(question)s’.",
-        who=who(cause) if cause.respondent_name else gettext("someone in the team"),
-        question=gettext(tree.question(cause.question_id).text),
+        return OffPath(gettext("This question no longer applies to your team’s answers."))
+    question = tree.question(cause.question_id)
+    return OffPath(
+        gettext(
+            "This question no longer applies because %(who)s changed ‘%(question)s’ to "
+            "‘%(answer)s’ at %(time)s.",
+            who=who(cause),
+            question=gettext(question.text),
+            answer=display_answer(question, cause.value),
+            time=clock_time(cause.answered_at),
+        ),
+        cause.question_id,
     )
 
 
 @dataclass
 class Presence:
-    who: str
-    where: str
+    who: str  # begins a sentence
+    question_id: str | None  # the question they have open, None if the tree no longer has it
+    question: str  # its text, translated
     when: str
 
 
-def people_here(state: AuditState, recent: list[dict], me: int | None) -> list[Presence]:
-    """Who else answered lately and in which domain, from `store.recent_answerers` rows."""
+def people_here(state: AuditState, present: list, me: int | None) -> list[Presence]:
+    """Who else has had a question of the audit open lately, and which (`store.present`)."""
     tree = state.tree
     seen = []
-    for row in recent:
-        if row["respondent_id"] == me:
+    for row in present:
+        if row.member.id == me:
             continue
-        question = tree.questions_by_id.get(row["question_id"])
-        where = gettext(tree.domains_by_id[question.domain].title) if question else ""
-        seen.append(Presence(person(row["name"], row["role"]), where, time_ago(row["answered_at"])))
+        question = tree.questions_by_id.get(row.question_id)
+        seen.append(
+            Presence(
+                sentence_start(member_words(row.member)),
+                question.id if question else None,
+                gettext(question.text) if question else "",
+                time_ago(row.seen),
+            )
+        )
     return seen
+
+
+@dataclass(frozen=True)
+class NoteToKeep:
+    """A note a member may keep with their own answer, in its writer's name."""
+
+    answer_id: int  # the answer it was shown with
+    text: str
+    by_id: int | None
+    by: str  # the writer, in words
+    kept: bool  # already kept by the answer's author, not written by them
+
+
+def note_to_keep(record: AnswerRecord | None, me: int | None) -> NoteToKeep | None:
+    """The note of `record` a member could keep with their answer, or None.
+
+    A colleague's own note; else a note the answer's author had kept from someone else (the
+    member's own kept note, when the answer is theirs).
+    """
+    if record is None:
+        return None
+    if record.note and (me is None or record.respondent_id != me):
+        return NoteToKeep(record.id, record.note, record.respondent_id, who(record), False)
+    if record.kept_note:
+        return NoteToKeep(
+            record.id,
+            record.kept_note,
+            record.kept_note_by_id,
+            member_words(record.kept_note_by),
+            True,
+        )
+    return None
 
 
 @dataclass
@@ -153,6 +248,10 @@ class Version:
     note: str
     who: str
     when: str
+    current: bool = False  # the team's answer now
+    kept_apart: bool = False  # kept as a disagreement, never the team's answer
+    kept_note: str = ""
+    kept_note_by: str = ""
 
 
 @dataclass
@@ -161,29 +260,63 @@ class Disagreement:
     versions: list[Version]
 
 
-def disagreements(state: AuditState, log: dict[str, list[AnswerRecord]]) -> list[Disagreement]:
-    """The answers on the route that more than one person set differently, with each version."""
+def _when(moment: datetime) -> str:
+    return format_date(moment, "d MMM yyyy") + ", " + time_ago(moment)
+
+
+def disagreements(
+    state: AuditState, log: dict[str, list[AnswerRecord]], recorded: dict[str, list] | None = None
+) -> list[Disagreement]:
+    """The answers on the route people gave differently, with each version and who gave it.
+
+    A question is listed when more than one person set it to different answers, or when a
+    member kept their own answer as a disagreement (`store.disagreements`, "Keep their
+    answer"): theirs is listed among the versions, though it never became the team's answer.
+    """
     tree = state.tree
+    recorded = recorded or {}
     found = []
     for question_id in state.assessment.expected_route:
         chain = log.get(question_id, [])
+        kept_apart = recorded.get(question_id, [])
         people = {record.respondent_id for record in chain}
         values = {repr(record.value) for record in chain}
-        if len(people) < 2 or len(values) < 2:
+        if not kept_apart and (len(people) < 2 or len(values) < 2):
             continue
         question = tree.question(question_id)
-        versions = [
-            Version(
-                display_answer(question, record.value),
-                record.note,
-                who(record),
-                format_date(record.answered_at, "d MMM yyyy") + ", " + time_ago(record.answered_at),
+        dated = [
+            (
+                record.answered_at,
+                Version(
+                    display_answer(question, record.value),
+                    record.note,
+                    who(record),
+                    _when(record.answered_at),
+                    current=record is chain[-1],
+                    kept_note=record.kept_note,
+                    kept_note_by=member_words(record.kept_note_by) if record.kept_note else "",
+                ),
             )
             for record in chain
             if record.previous is None
-            or (record.previous.value, record.previous.note) != (record.value, record.note)
+            or (record.previous.value, record.previous.note, record.previous.kept_note)
+            != (record.value, record.note, record.kept_note)
         ]
-        found.append(Disagreement(question, versions))
+        dated += [
+            (
+                apart.recorded,
+                Version(
+                    display_answer(question, apart.value),
+                    apart.note,
+                    member_words(apart.by),
+                    _when(apart.recorded),
+                    kept_apart=True,
+                ),
+            )
+            for apart in kept_apart
+        ]
+        dated.sort(key=lambda pair: pair[0])
+        found.append(Disagreement(question, [version for _, version in dated]))
     return found
 
 
@@ -196,12 +329,7 @@ def answerers_on_route(state: AuditState) -> dict[int | None, str]:
 
 @dataclass
 class AnsweredQuestion:
-    """One answer on the path, put into words only when a page shows it.
-
-    A question page's transcript usually comes from the transcript cache, which needs only the
-    record's id, so the words (Babel's number formatting, the "changed by" note) wait until a
-    template asks for them.
-    """
+    """One answer on the path, put into words when a page shows it."""
 
     tree: m.Tree
     question: m.Question
@@ -214,6 +342,14 @@ class AnsweredQuestion:
     @property
     def note(self) -> str:
         return self.record.note if self.record else ""
+
+    @property
+    def kept_note(self) -> str:
+        return self.record.kept_note if self.record else ""
+
+    @cached_property
+    def kept_note_by(self) -> str:
+        return member_words(self.record.kept_note_by) if self.kept_note else ""
 
     @cached_property
     def changed(self) -> str:
@@ -276,6 +412,7 @@ class DescriptorView:
     status_label: str
     because: str
     actions: list[m.Action]
+    action_texts: list[str]  # each action's sentence with the team's figures in it
 
 
 @dataclass
@@ -308,6 +445,7 @@ def domain_results(state: AuditState) -> list[DomainResult]:
                     status_label(outcome.status),
                     render_reason(tree, outcome.because),
                     list(outcome.actions),
+                    [render_reason(tree, outcome.action_text(a)) for a in outcome.actions],
                 )
             )
         if not views:

@@ -1,18 +1,21 @@
 """An audit as the pages see it: loaded from the store and assessed by `tree.assessment.assess`.
 
 `load_state` (the team's current audit) and `load_audit_state` (any audit, for the console)
-both end in the one evaluation, so the team and the console cannot disagree about an audit.
+both end in the one evaluation, with the tree the audit is on, which is also how the store
+works out the standing it keeps (`store.keep_standing`): the team and the console cannot
+disagree about an audit.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import store
+from bot import storage_failure, store
 from bot.tree.answers import AnswerError, check_answer, fitting_answers
-from bot.tree.assessment import FINISHED, Assessment, Standing, assess
+from bot.tree.assessment import FINISHED, Assessment, assess
 from bot.tree.engine import Evaluation
 from bot.tree.model import Question, Tree
 from bot.trees import is_newer, tree_for_audit, tree_for_digest
@@ -50,17 +53,6 @@ class AuditState:
         return self.audit["status"] == FINISHED
 
 
-def standing_to_keep(assessment: Assessment, audit_status: str) -> store.StoredStanding:
-    """What the store keeps of an audit's assessment, with the audit's stored status.
-
-    Kept in the same transaction as the answer that changes it, so the console reads standings
-    rather than evaluating audits (`console.standings`).
-    """
-    return store.StoredStanding(
-        status=audit_status, tree_digest=assessment.tree.digest, data=Standing.of(assessment).data()
-    )
-
-
 def values_of(records: Mapping[str, store.AnswerRecord]) -> dict[str, Any]:
     return {question_id: record.value for question_id, record in records.items()}
 
@@ -74,9 +66,8 @@ def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) ->
     store.move_audit_to_tree(
         db,
         audit["id"],
+        tree,
         from_digest=audit["tree_digest"],
-        to_digest=tree.digest,
-        to_version=tree.version,
         new_questions=new_questions,
         asked_again=len(unfit),
         removed=removed,
@@ -84,25 +75,43 @@ def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) ->
     return store.get_audit(db, audit["id"])
 
 
-def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
-    """Load one audit of a team (current or past) and assess it against its own tree.
+def _move_if_free(db, audit: dict, values: dict[str, Any], tree: Tree) -> dict:
+    """Move the audit to the current tree unless the database is read-only or long busy."""
+    try:
+        with store.waiting_briefly(db):
+            return move_to_current_tree(db, audit, values, tree)
+    except sqlite3.OperationalError as error:
+        if storage_failure.problem(error) not in (storage_failure.BUSY, storage_failure.READ_ONLY):
+            raise
+        return audit
 
-    A finished audit is scored with the tree it was answered on; one in progress with the
-    current tree.
-    """
+
+def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
+    """Load one audit of a team (current or past) and assess it against its own tree."""
     records = store.current_answers(db, audit["id"])
     audit_tree = tree_for_audit(db, audit, current)
     return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)))
 
 
-def load_state(db, current: Tree, team: dict) -> AuditState:
-    """Load the team's current audit, moving it to the current tree if in progress and older."""
-    audit = store.current_audit(
-        db, team["id"], tree_id=current.id, tree_version=current.version, tree_digest=current.digest
-    )
-    records = store.current_answers(db, audit["id"])
-    if audit["status"] != FINISHED and is_newer(db, current, audit):
-        audit = move_to_current_tree(db, audit, values_of(records), current)
+def load_state(db, current: Tree, team: dict, *, writing: bool = True) -> AuditState:
+    """Load the team's current audit, moving it to the current tree if in progress and older.
+
+    A page that only reads (`writing` False) stores nothing: a team with no audit yet sees the
+    one it is about to start, and the move to a newer tree waits only briefly for another
+    connection's write, so the page never waits for a long one, nor fails on read-only storage
+    (the audit is shown on the current tree all the same, and moved on a later visit).
+    """
+    tree = {"tree_id": current.id, "tree_version": current.version, "tree_digest": current.digest}
+    if writing:
+        audit = store.current_audit(db, team["id"], **tree)
+    else:
+        audit = store.latest_audit(db, team["id"]) or store.unsaved_audit(team["id"], **tree)
+    records = store.current_answers(db, audit["id"]) if audit["id"] is not None else {}
+    if audit["id"] is not None and audit["status"] != FINISHED and is_newer(db, current, audit):
+        if writing:
+            audit = move_to_current_tree(db, audit, values_of(records), current)
+        else:
+            audit = _move_if_free(db, audit, values_of(records), current)
     audit_tree = tree_for_audit(db, audit, current)
     move = store.last_tree_move(db, audit["id"]) if audit["tree_digest"] == current.digest else None
     return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)), move)

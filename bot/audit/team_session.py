@@ -13,11 +13,24 @@ save an answer into another team's audit.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from bot import store
+from bot.audit.forms import clean_input
 from bot.db import get_db
+from bot.i18n import tree_text
 from bot.throttle import client_address, throttle
+from bot.trees import current_tree
 
 bp = Blueprint("team_link", __name__)
 
@@ -65,9 +78,9 @@ def _team_for_link(token: str) -> dict:
         current_app.logger.warning("Audit link look-ups refused: too many unknown from %s", address)
         abort(429)
     if team is None:
-        if not guard.take(limit, "link", address):
+        if not guard.take(limit, "link", address, wait=request.method == "POST"):
             abort(429)
-        abort(404, description="audit_link")
+        _refuse()
     if not opened_here:
         session[OPENED_KEY] = [*session.get(OPENED_KEY, [])[-(OPENED_KEPT - 1) :], team["id"]]
     return team
@@ -86,8 +99,45 @@ def find_team(_endpoint, values) -> None:
     if team is None:
         if link_id:
             session[LINKS_KEY] = {key: value for key, value in links.items() if key != str(team_id)}
-        abort(404, description="audit_link")
+        _refuse()
     g.team = team
+
+
+def _refuse():
+    """Refuse a page of a link that does not open: a form posted to it shows what was typed."""
+    if request.method == "POST":
+        abort(_typed_for_a_closed_link())
+    abort(404, description="audit_link")
+
+
+def _typed_for_a_closed_link():
+    """A post to a link that no longer opens (revoked, expired, archived, never real): nothing
+    is saved, and the page shows what was typed and who to ask for a new link.
+
+    It is the same page whatever the link was, so it tells a guesser nothing; it shows only
+    what the post itself held, and question texts any team sees.
+    """
+    args = request.view_args or {}
+    question_id = args.get("question_id") or args.get("rest", "").removeprefix("q/")
+    question = current_tree().questions_by_id.get(question_id)
+    typed = [clean_input(value) for value in request.form.getlist("answer")]
+    typed = [value for value in typed if value]
+    if question is not None and question.options:
+        labels = {option.value: option.label for option in question.options}
+        typed = [tree_text(labels[value]) if value in labels else value for value in typed]
+    details = [
+        clean_input(request.form.get(name, ""))
+        for name in ("note", "name", "role")
+        if clean_input(request.form.get(name, ""))
+    ]
+    page = render_template(
+        "audit/link_closed.html",
+        question=question,
+        typed=typed,
+        details=details,
+        contact_email=current_app.config.get("CONTACT_EMAIL") or "",
+    )
+    return current_app.make_response((page, 404))
 
 
 def add_team_id(_endpoint, values) -> None:

@@ -18,7 +18,7 @@ from flask import (
 )
 
 from bot import site, storage_failure, store
-from bot.audit import presenters, team_session
+from bot.audit import members, presenters, team_session
 from bot.audit.forms import (
     ConfirmForm,
     RespondentForm,
@@ -34,24 +34,26 @@ from bot.audit.state import (
     load_earlier_states,
     load_previous_state,
     load_state,
-    standing_to_keep,
 )
 from bot.db import get_db
+from bot.i18n import LANGUAGES
 from bot.plan.download import plan_download
+from bot.tree import model as m
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
-from bot.tree.tasks import domain_tasks, next_unanswered_after
+from bot.tree.tasks import domain_tasks, next_free_question
 from bot.trees import current_tree, tree_for_digest
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<int:team_id>")
+bp.add_app_template_filter(presenters.sentence_start, "sentence_start")
+bp.add_app_template_global(presenters.member_words, "member_words")
+bp.url_value_preprocessor(team_session.find_team)
+bp.url_defaults(team_session.add_team_id)
 
 RETURN_TO_CHECK = "check"
 RETURN_TO_TASKS = "tasks"
-PRESENCE_MINUTES = 15  # "who else is here": anyone who answered this recently
-
-
-bp.url_value_preprocessor(team_session.find_team)
-bp.url_defaults(team_session.add_team_id)
+USE_MINE, KEEP_THEIRS, CHANGE_MINE = "mine", "theirs", "change"  # the conflict page's choices
+PRESENCE_MINUTES = 10  # "who else is here": anyone who had a question open this recently
 
 
 @bp.errorhandler(sqlite3.Error)
@@ -81,7 +83,7 @@ def storage_error(error):
 
 
 def _state() -> AuditState:
-    state = load_state(get_db(), current_tree(), g.team)
+    state = load_state(get_db(), current_tree(), g.team, writing=request.method == "POST")
     move = state.tree_move
     if move and move["id"] not in session.get("seen_tree_moves", []):
         g.tree_notice = move
@@ -102,10 +104,6 @@ def _last_time(state: AuditState) -> AuditState | None:
     if "last_time" not in g:
         g.last_time = load_previous_state(get_db(), current_tree(), state)
     return g.last_time
-
-
-def _respondent_id() -> int | None:
-    return session.get("respondents", {}).get(str(g.team["id"]))
 
 
 def _check_row_url(question_id: str) -> str:
@@ -135,7 +133,8 @@ def _mark_started() -> None:
 
 
 def _assessment_after(state: AuditState, question_id: str, value) -> Assessment:
-    """The audit once this answer is saved (in progress again), without reading it again."""
+    """The audit with this answer as it stands, in progress (an answer that changed nothing
+    is not saved, so the store gives no assessment of it)."""
     audit = {**state.audit, "status": store.IN_PROGRESS}
     return assess(state.tree, audit, {**state.answers, question_id: value})
 
@@ -144,20 +143,20 @@ def _assessment_after(state: AuditState, question_id: str, value) -> Assessment:
 def start():
     state = _state()
     if request.method == "GET" and _started_here() and "intro" not in request.args:
-        return redirect(url_for(".result") if state.finished else _next_url(state.journey))
+        return redirect(url_for(".result") if state.finished else _continue_url(state))
     form = RespondentForm()
     if form.validate_on_submit():
         _mark_started()
-        respondents = dict(session.get("respondents", {}))
-        if form.name.data or form.role.data:
-            respondents[str(g.team["id"])] = store.add_respondent(
-                get_db(), g.team["id"], form.name.data, form.role.data
-            )
-        else:
-            respondents.pop(str(g.team["id"]), None)
-        session["respondents"] = respondents
-        return redirect(_next_url(state.journey))
-    respondent_id = _respondent_id()
+        respondent_id = members.current_id()
+        current = store.get_respondent(get_db(), respondent_id) if respondent_id else None
+        given = (form.name.data or "", form.role.data or "")
+        # Someone else may have used this browser before: a change of name is a new member,
+        # never a new name on another person's answers.
+        if current is None or (current["name"], current["role"]) != given:
+            respondent_id = store.add_respondent(get_db(), g.team["id"], *given, members.device())
+            members.remember(respondent_id)
+        return redirect(_continue_url(state))
+    respondent_id = members.current_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
     if respondent and not form.is_submitted():
         form.name.data, form.role.data = respondent["name"], respondent["role"]
@@ -167,6 +166,7 @@ def start():
         state=state,
         form=form,
         contributors=store.contributors(get_db(), state.audit["id"]),
+        answered=sum(1 for q in state.assessment.expected_route if q in state.assessment.fitted),
         people_here=_presence(state),
         last_time=last_time,
         last_time_date=presenters.last_time_date(last_time.audit) if last_time else "",
@@ -190,7 +190,7 @@ def question_list():
 
 @bp.route("/next")
 def resume():
-    return redirect(_next_url(_state().journey))
+    return redirect(_continue_url(_state()))
 
 
 def _returning() -> str | None:
@@ -203,18 +203,19 @@ def _after_answer(
 ) -> str:
     """Where to go once this question is settled (`after`: the audit as it now stands).
 
-    The chat goes on to the next unanswered question after this one, so colleagues working
-    on other domains are not sent back over each other's questions. From the task list it
-    goes back to the list once the domain has no unanswered question left.
+    The chat goes on to the next unanswered question after this one that no colleague has
+    open, so colleagues working on other domains are not sent over each other's questions.
+    From the task list it goes back to the list once the domain has no unanswered question
+    left.
     """
-    answers = after.fitted
     journey = after.journey
     if returning == RETURN_TO_CHECK or journey.complete:
         return _next_url(journey, returning, changed=question_id)
-    following = (
-        next_unanswered_after(state.tree, answers, question_id, after.expected_route)
-        or journey.next
+    following = next_free_question(
+        after.expected_route, after.fitted, _open_elsewhere(state), journey.next, question_id
     )
+    if following is None:
+        return url_for(".tasks")
     if returning == RETURN_TO_TASKS:
         domain = state.tree.question(question_id).domain
         if state.tree.question(following).domain != domain:
@@ -223,10 +224,41 @@ def _after_answer(
     return url_for(".question", question_id=following, **extra) + "#question"
 
 
-def _presence(state: AuditState) -> list[presenters.Presence]:
-    since = store.utc_now() - timedelta(minutes=PRESENCE_MINUTES)
-    recent = store.recent_answerers(get_db(), state.audit["id"], since)
-    return presenters.people_here(state, recent, _respondent_id())
+def _continue_url(state: AuditState) -> str:
+    """Where Start and Continue lead: the first unanswered question no colleague has open.
+
+    With every question left open on a colleague's screen, the task list, which says who is
+    on which.
+    """
+    taken = _open_elsewhere(state)
+    if state.journey.complete or state.journey.next not in taken:
+        return _next_url(state.journey)
+    assessment = state.assessment
+    following = next_free_question(
+        assessment.expected_route, assessment.fitted, taken, state.journey.next
+    )
+    if following is None:
+        return url_for(".tasks")
+    return url_for(".question", question_id=following) + "#question"
+
+
+def _present(state: AuditState) -> list[store.Present]:
+    """Who had a question of the audit open in the last PRESENCE_MINUTES, read once a request."""
+    if "present" not in g:
+        since = store.utc_now() - timedelta(minutes=PRESENCE_MINUTES)
+        g.present = store.present(get_db(), state.audit["id"], since)
+    return g.present
+
+
+def _open_elsewhere(state: AuditState) -> set[str]:
+    """The questions colleagues have had open lately (not this member)."""
+    me = members.current_id()
+    return {row.question_id for row in _present(state) if row.member.id != me}
+
+
+def _presence(state: AuditState, me: int | None = None) -> list[presenters.Presence]:
+    mine = me if me is not None else members.current_id()
+    return presenters.people_here(state, _present(state), mine)
 
 
 def _typed_answer():
@@ -252,7 +284,13 @@ def _removed_question(state: AuditState, question_id: str):
         record = state.records.get(question_id)
         if record is None or (record.value, record.note) != (value, note):
             store.record_answer(
-                db, state.audit["id"], question_id, value, note=note, respondent_id=_respondent_id()
+                db,
+                state.audit["id"],
+                question_id,
+                value,
+                note=note,
+                respondent_id=members.member_id(),
+                tree=state.tree,
             )
         kept = {"answer": value, "note": note}
     return render_template(
@@ -270,6 +308,65 @@ def _offered_from_last_time(state: AuditState, question, record):
     return None if record else last_time_answer(_last_time(state), question)
 
 
+def _shown_data(state: AuditState, question, record, draft: dict | None, me: int) -> dict:
+    """What the question's form starts with: the member's draft, else the answer now.
+
+    A colleague's answer is shown chosen, so confirming it changes nothing, but their note is
+    not put in the member's own note box: it is shown apart, in their name, to keep or not.
+    """
+    if draft:
+        typed = draft["answer"]
+        multiple = question.type == m.MULTIPLE_CHOICE
+        return {
+            "answer": typed if multiple else (typed[0] if typed else None),
+            "note": draft["note"],
+            "revision": draft["revision"],
+        }
+    shown = record or _offered_from_last_time(state, question, record)
+    mine = record is not None and record.respondent_id == me
+    return {
+        "answer": stored_as_form_data(question, shown.value) if shown else None,
+        "note": shown.note if shown and (mine or record is None) else "",
+        "revision": str(record.id) if record else "",
+    }
+
+
+def _record_shown(state: AuditState, question_id: str, revision) -> store.AnswerRecord | None:
+    """The answer a form was shown with (its revision), which may be older than the latest."""
+    record = state.records.get(question_id)
+    if not isinstance(revision, int):
+        return None
+    if record is not None and record.id == revision:
+        return record
+    shown = store.answer_by_id(get_db(), state.audit["id"], revision)
+    return shown if shown is not None and shown.question_id == question_id else None
+
+
+def _note_kept(state: AuditState, question_id: str, me: int) -> presenters.NoteToKeep | None:
+    """The colleague's note the member ticked to keep with their answer (`keep_note`: the id of
+    the answer it was shown with), or None."""
+    chosen = request.form.get("keep_note", "")
+    if not chosen.isdigit():
+        return None
+    return presenters.note_to_keep(_record_shown(state, question_id, int(chosen)), me)
+
+
+def _save_draft(state: AuditState, question_id: str, me: int, revision: int | None) -> None:
+    """Keep what the member posted for the question, not saved as an answer, to show again."""
+    store.save_draft(
+        get_db(),
+        me,
+        state.audit["id"],
+        question_id,
+        answer=[clean_input(value) for value in request.form.getlist("answer")],
+        note=clean_input(request.form.get("note", "")) or "",
+        keep_note=int(request.form["keep_note"])
+        if request.form.get("keep_note", "").isdigit()
+        else None,
+        revision="" if revision is None else str(revision),
+    )
+
+
 @bp.route("/q/<question_id>", methods=["GET", "POST"])
 def question(question_id: str):
     state = _state()
@@ -279,52 +376,92 @@ def question(question_id: str):
     returning = _returning()
     route = state.assessment.expected_route
     on_route = state.journey.may_visit(question_id) or question_id in route
-    if request.method == "GET" and not on_route:
-        return redirect(_next_url(state.journey, returning))
     current = tree.question(question_id)
     record = state.records.get(question_id)
+    # On read-only storage a member who has not acted yet stays unrecorded: pages still read.
+    writable = not storage_failure.read_only(current_app)
+    me = members.member_id() if writable or request.method == "POST" else members.current_id()
+    # An answer the member gave to a question that no longer applies stays in front of them
+    # (the browser's Back from the "no longer applies" page comes here).
+    if request.method == "GET" and not on_route and not _answered_by(record, me):
+        return redirect(_next_url(state.journey, returning))
+    db = get_db()
+    draft = None
     status = 200
     if request.method == "POST":
         form = question_form(current, state.assessment.fitted)
     else:
-        shown = record or _offered_from_last_time(state, current, record)
+        if state.audit["id"] is not None and writable:  # an audit not stored yet: no one present
+            store.mark_present(db, me, state.audit["id"], question_id)
+            draft = store.get_draft(db, me, state.audit["id"], question_id)
         form = question_form(
             current,
             state.assessment.fitted,
-            data={
-                "answer": stored_as_form_data(current, shown.value) if shown else None,
-                "note": shown.note if shown else "",
-                "revision": str(record.id) if record else "",
-            },
+            data=_shown_data(state, current, record, draft, me),
         )
     off_path = None if on_route else presenters.off_path_reason(state, question_id)
     if form.validate_on_submit():
         note = form.note.data or ""
-        if request.form.get("conflict") == "theirs":
-            return redirect(_after_answer(state, question_id, state.assessment, returning))
-        unchanged = record is not None and (record.value, record.note) == (form.cleaned, note)
-        after = _assessment_after(state, question_id, form.cleaned)
-        try:
-            if not unchanged:
-                store.record_answer(
-                    get_db(),
+        choice = request.form.get("conflict")
+        if choice == CHANGE_MINE:
+            _save_draft(state, question_id, me, form.expected_revision)
+            return redirect(_question_url(question_id, returning))
+        if choice == KEEP_THEIRS:
+            kept_apart = record is not None and (record.value, record.note) != (form.cleaned, note)
+            if kept_apart:
+                store.record_disagreement(
+                    db,
                     state.audit["id"],
                     question_id,
                     form.cleaned,
                     note=note,
-                    respondent_id=_respondent_id(),
-                    standing=standing_to_keep(after, store.IN_PROGRESS),
+                    respondent_id=me,
+                    against_answer_id=record.id,
+                )
+            following = _after_answer(state, question_id, state.assessment, returning)
+            asking = kept_apart and record.respondent_id is not None
+            return redirect(_asking_name(me, following) if asking else following)
+        keep = _note_kept(state, question_id, me)
+        kept_note, kept_note_by = (keep.text, keep.by_id) if keep else ("", None)
+        if record is None:
+            unchanged = False
+        elif record.respondent_id == me:
+            unchanged = (record.value, record.note, record.kept_note) == (
+                form.cleaned,
+                note,
+                kept_note,
+            )
+        else:  # confirming a colleague's answer, adding nothing of one's own, leaves it theirs
+            unchanged = record.value == form.cleaned and not note
+        try:
+            if unchanged:
+                after = _assessment_after(state, question_id, form.cleaned)
+            else:
+                after = store.record_answer(
+                    db,
+                    state.audit["id"],
+                    question_id,
+                    form.cleaned,
+                    note=note,
+                    respondent_id=me,
+                    tree=state.tree,
                     expected=form.expected_revision,
+                    kept_note=kept_note,
+                    kept_note_by=kept_note_by,
                 )
                 if state.finished:
-                    store.reopen_audit(get_db(), state.audit["id"])
+                    after = store.reopen_audit(db, state.audit["id"], tree=state.tree)
         except store.AnswerChanged as changed:
-            return _conflict_page(state, current, changed.current, form, returning), 409
+            _save_draft(state, question_id, me, changed.current.id)
+            return _conflict_page(state, current, changed.current, form, returning, keep), 409
         except sqlite3.Error as error:
             current_app.logger.exception("Could not save an answer to %s", question_id)
             form.answer.errors = [storage_failure.answer_kept(error)]
             status = 503
         else:
+            replaced = (
+                record is not None and record.respondent_id not in (None, me) and not unchanged
+            )
             if off_path:
                 return render_template(
                     "audit/off_path.html",
@@ -334,8 +471,10 @@ def question(question_id: str):
                     kept=presenters.display_answer(current, form.cleaned),
                     note=note,
                     next_url=_next_url(state.journey, returning),
+                    back_url=_question_url(question_id, returning),
                 )
-            return redirect(_after_answer(state, question_id, after, returning))
+            following = _after_answer(state, question_id, after, returning)
+            return redirect(_asking_name(me, following) if replaced else following)
     at = route.index(question_id) if question_id in route else 0
     previous = route[at - 1] if at else None
     if (
@@ -354,19 +493,39 @@ def question(question_id: str):
         if previous
         else url_for(".start", intro=1)
     )
+    colleague = record if record is not None and record.respondent_id != me else None
+    offered_note = presenters.note_to_keep(record, me) if current.note else None
+    if request.method == "POST":
+        keep_checked = offered_note is not None and request.form.get("keep_note") == str(
+            offered_note.answer_id
+        )
+    else:
+        keep_checked = offered_note is not None and (
+            draft["keep_note"] == offered_note.answer_id
+            if draft
+            else record.respondent_id == me and bool(record.kept_note)
+        )
     return render_template(
         "audit/question.html",
         state=state,
         question=current,
         form=form,
         record=record,
+        colleague=colleague,
+        colleague_answer=presenters.display_answer(current, colleague.value) if colleague else "",
+        offered_note=offered_note,
+        keep_checked=keep_checked,
+        draft=draft,
+        member=members.member_token(),
+        who=presenters.who,
+        clock_time=presenters.clock_time,
         carried=carried,
         carried_answer=presenters.display_answer(current, carried.value) if carried else "",
         last_time_date=presenters.last_time_date(_last_time(state).audit) if carried else "",
         returning=returning,
         back_url=back_url,
         off_path=off_path,
-        people_here=_presence(state),
+        people_here=_presence(state, me),
         sections=presenters.answered_sections(state, stop_at=question_id),
         progress=presenters.progress(state, question_id),
         domain=tree.domains_by_id[current.domain],
@@ -376,8 +535,107 @@ def question(question_id: str):
     ), (status if status != 200 else 422 if form.errors else 200)
 
 
-def _conflict_page(state, question, theirs, form, returning) -> str:
-    """Both answers side by side, and a choice: keep theirs or use mine."""
+def _typed_differs(state: AuditState, question, record, me: int) -> bool:
+    """True if the posted form holds something other than what the question page would show."""
+    shown = _shown_data(state, question, record, None, me)
+    shown_answer = shown["answer"]
+    if shown_answer is None:
+        shown_answer = []
+    elif not isinstance(shown_answer, list):
+        shown_answer = [str(shown_answer)]
+    typed = [clean_input(value) for value in request.form.getlist("answer")]
+    note = clean_input(request.form.get("note", "")) or ""
+    kept_shown = record is not None and record.respondent_id == me and bool(record.kept_note)
+    return (
+        [value for value in typed if value] != [str(value) for value in shown_answer]
+        or note != shown["note"]
+        or bool(request.form.get("keep_note")) != kept_shown
+    )
+
+
+@bp.post("/q/<question_id>/draft")
+def keep_draft(question_id: str):
+    """Switch language from a question without losing what is typed: it is kept as a draft.
+
+    The question page's language buttons post its form here. A form whose CSRF token has
+    expired comes back as the question page, in the new language, with what was typed.
+    """
+    language = request.args.get("language")
+    if language in LANGUAGES:
+        session["language"] = language
+    state = _state()
+    if question_id not in state.tree.questions_by_id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        return question(question_id)
+    me = members.member_id()
+    record = state.records.get(question_id)
+    if _typed_differs(state, state.tree.question(question_id), record, me):
+        revision = request.form.get("revision", "")
+        _save_draft(state, question_id, me, int(revision) if revision.isdigit() else None)
+    return redirect(_question_url(question_id, _returning()))
+
+
+def _answered_by(record: store.AnswerRecord | None, me: int) -> bool:
+    return record is not None and record.respondent_id == me
+
+
+def _question_url(question_id: str, returning: str | None) -> str:
+    return url_for(".question", question_id=question_id, return_to=returning) + "#question"
+
+
+ASKED_NAME_KEY = "asked_name"
+
+
+def _asking_name(me: int, following: str) -> str:
+    """Where to go after an answer that replaces a colleague's (or is kept as a disagreement):
+    `following`, or first, once, a polite request for a name if the member gave none."""
+    respondent = store.get_respondent(get_db(), me)
+    asked = session.get(ASKED_NAME_KEY, [])
+    if respondent is None or respondent["name"] or me in asked:
+        return following
+    session[ASKED_NAME_KEY] = [*asked[-19:], me]
+    return url_for(".name", next=following)
+
+
+def _local_next() -> str:
+    """The `next` page of this audit to go on to, or the audit's start."""
+    target = request.args.get("next", "")
+    ours = url_for(".start")
+    return target if target.startswith(ours) and "//" not in target else ours
+
+
+@bp.route("/name", methods=["GET", "POST"])
+def name():
+    """Ask a member who gave no name for one, once, so colleagues know whose answers they see."""
+    following = _local_next()
+    me = members.member_id()
+    form = RespondentForm()
+    if form.validate_on_submit():
+        if form.name.data or form.role.data:
+            store.name_respondent(get_db(), me, form.name.data, form.role.data)
+        return redirect(following)
+    respondent = store.get_respondent(get_db(), me)
+    described = presenters.member_words(
+        store.Member(
+            me,
+            respondent["name"],
+            respondent["role"],
+            respondent["device"],
+            respondent["created"],
+        )
+    )
+    return render_template(
+        "audit/name.html",
+        state=_state(),
+        form=form,
+        following=following,
+        described=described,
+    ), 422 if form.errors else 200
+
+
+def _conflict_page(state, question, theirs, form, returning, keep) -> str:
+    """Both answers side by side, and three choices: use mine, keep theirs, change mine."""
     mine = form.cleaned
     return render_template(
         "audit/conflict.html",
@@ -386,10 +644,14 @@ def _conflict_page(state, question, theirs, form, returning) -> str:
         theirs=theirs,
         theirs_answer=presenters.display_answer(question, theirs.value),
         theirs_who=presenters.who(theirs),
+        theirs_kept_note_by=presenters.member_words(theirs.kept_note_by),
         theirs_when=presenters.time_ago(theirs.answered_at),
+        sentence_start=presenters.sentence_start,
         mine_answer=presenters.display_answer(question, mine),
         mine_note=form.note.data or "",
+        mine_keep=keep,
         mine_values=(mine if isinstance(mine, list) else [] if mine is None else [str(mine)]),
+        member=members.member_token(),
         returning=returning,
         form=form,
     )
@@ -416,7 +678,9 @@ def _check_page(state: AuditState, form: ConfirmForm) -> str:
         who=presenters.who,
         sections=presenters.answered_sections(state, include_upcoming=True),
         disagreements=presenters.disagreements(
-            state, store.answer_log(get_db(), state.audit["id"])
+            state,
+            store.answer_log(get_db(), state.audit["id"]),
+            store.disagreements(get_db(), state.audit["id"]),
         ),
         answerers=presenters.answerers_on_route(state),
         movement=presenters.movement_view(state, _last_time(state)),
@@ -437,10 +701,7 @@ def finish():
     if not state.journey.complete:
         return redirect(url_for(".check"))
     if not state.finished:
-        finished = assess(state.tree, {**state.audit, "status": store.FINISHED}, state.answers)
-        store.finish_audit(
-            get_db(), state.audit["id"], standing=standing_to_keep(finished, store.FINISHED)
-        )
+        store.finish_audit(get_db(), state.audit["id"], tree=state.tree)
     return redirect(url_for(".result"))
 
 
@@ -451,7 +712,7 @@ def reopen():
     if not form.validate_on_submit():
         return _check_page(state, form), 422
     if state.finished:
-        store.reopen_audit(get_db(), state.audit["id"])
+        store.reopen_audit(get_db(), state.audit["id"], tree=state.tree)
     return redirect(url_for(".check"))
 
 

@@ -10,10 +10,14 @@ while. An account also locks after a run of failures, for a delay that doubles e
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
+import secrets
+import sqlite3
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -33,14 +37,16 @@ from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length
 
-from bot import store
+from bot import storage_failure, store
 from bot import throttle as throttling
 from bot.db import get_db
 from bot.links import external_url
+from bot.store import accounts
 from bot.throttle import client_address, throttle
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
@@ -48,7 +54,9 @@ bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-SESSION_KEYS = ("admin_id", "admin_version", "admin_at")
+SESSION_KEYS = ("admin_id", "admin_version", "admin_at", "admin_sid", "admin_seen")
+#: A session's last-seen time is written back at most this often (each write is a cookie).
+SEEN_EVERY_SECONDS = 30
 MAX_LOCKOUT_SECONDS = 3600
 
 
@@ -75,15 +83,18 @@ def authenticate(email: str, password: str) -> dict | None:
     """Return the admin whose email and password these are, or None."""
     admin = store.admin_by_email(get_db(), email)
     valid = check_password_hash(admin["password_hash"] if admin else _decoy_hash(), password)
-    return admin if admin and valid else None
+    return admin if admin and valid and not admin["disabled"] else None
 
 
 def session_values(admin: dict) -> dict:
     """Return what a signed-in admin's session holds."""
+    now = datetime.now(UTC).isoformat()
     return {
         "admin_id": admin["id"],
         "admin_version": admin["session_version"],
-        "admin_at": datetime.now(UTC).isoformat(),
+        "admin_at": now,
+        "admin_seen": now,
+        "admin_sid": secrets.token_urlsafe(16),
     }
 
 
@@ -96,24 +107,44 @@ def sign_in(admin: dict) -> None:
     store.record_admin_login(get_db(), admin["id"])
 
 
-def sign_out() -> None:
-    """End this admin's session everywhere, not only in this browser."""
+def sign_out(everywhere: bool = False) -> None:
+    """End this session (a copy of its cookie is refused too), or every session of the admin."""
     admin_id = session.get("admin_id")
-    if isinstance(admin_id, int):
+    if everywhere and isinstance(admin_id, int):
         store.end_admin_sessions(get_db(), admin_id)
+    elif isinstance(session.get("admin_sid"), str):
+        hours = current_app.config["ADMIN_SESSION_HOURS"]
+        accounts.end_session(
+            get_db(), session["admin_sid"], time.time() + hours * 3600, time.time()
+        )
     for key in SESSION_KEYS:
         session.pop(key, None)
     session.pop("csrf_token", None)
     g.pop("admin", None)
 
 
-def _session_fresh() -> bool:
+def _session_time(key: str) -> datetime | None:
     try:
-        since = datetime.fromisoformat(session.get("admin_at", ""))
+        return datetime.fromisoformat(session.get(key, ""))
     except (TypeError, ValueError):
+        return None
+
+
+def _session_fresh() -> bool:
+    """True within both the absolute limit since sign-in and the idle limit since last seen."""
+    since, seen, now = _session_time("admin_at"), _session_time("admin_seen"), datetime.now(UTC)
+    if since is None or seen is None:
         return False
-    hours = current_app.config["ADMIN_SESSION_HOURS"]
-    return datetime.now(UTC) - since < timedelta(hours=hours)
+    config = current_app.config
+    return now - since < timedelta(hours=config["ADMIN_SESSION_HOURS"]) and now - seen < (
+        timedelta(minutes=config["ADMIN_IDLE_MINUTES"])
+    )
+
+
+def _seen_now() -> None:
+    seen = _session_time("admin_seen")
+    if seen is None or datetime.now(UTC) - seen > timedelta(seconds=SEEN_EVERY_SECONDS):
+        session["admin_seen"] = datetime.now(UTC).isoformat()
 
 
 def current_admin() -> dict | None:
@@ -123,8 +154,14 @@ def current_admin() -> dict | None:
         admin_id = session.get("admin_id")
         if isinstance(admin_id, int) and _session_fresh():
             candidate = store.get_admin(get_db(), admin_id)
-            if candidate and session.get("admin_version") == candidate["session_version"]:
+            if (
+                candidate
+                and session.get("admin_version") == candidate["session_version"]
+                and not candidate["disabled"]
+                and not accounts.session_ended(get_db(), str(session.get("admin_sid")))
+            ):
                 admin = candidate
+                _seen_now()
         g.admin = admin
     return g.admin
 
@@ -201,6 +238,8 @@ class LoginForm(FlaskForm):
 
 
 class LogoutForm(FlaskForm):
+    """Sign out: this session, or with `everywhere=1` every session of the account."""
+
     submit = SubmitField(_l("Sign out"))
 
 
@@ -224,6 +263,7 @@ def _locked_seconds(email: str) -> int:
 
 
 def _count_failure(email: str) -> None:
+    """Count a failure against `email` (an account, or a trusted browser's key)."""
     config = current_app.config
     after = config["ADMIN_LOCKOUT_AFTER"]
     if not after:
@@ -239,7 +279,7 @@ def _count_failure(email: str) -> None:
     if row["failures"] >= after:
         current_app.logger.warning(
             "Console account %r locked for %d s after %d failed sign-ins",
-            email,
+            email.split("\x1f")[0],
             _locked_seconds(email),
             row["failures"],
         )
@@ -256,6 +296,52 @@ def _refused(form: LoginForm, wait: int):
     return page, 429, {"Retry-After": str(wait)}
 
 
+# -- device cookies (OWASP, "Slow Down Online Guessing Attacks with Device Cookies") ----------
+
+DEVICE_COOKIE = "audit_console_device"
+DEVICE_DAYS = 365
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="console-device")
+
+
+def _trusted_device(email: str) -> str | None:
+    """The nonce of this browser's device cookie if it signed in as `email` before, else None."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value or not email:
+        return None
+    try:
+        data = _devices().loads(value, max_age=DEVICE_DAYS * 86400)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or data.get("email") != email:
+        return None
+    return str(data.get("nonce"))
+
+
+def _lock_key(email: str) -> str:
+    """What failures count against: this browser, if it signed in as `email` before (failures
+    elsewhere never lock it out); otherwise the account, for every untrusted browser."""
+    device = _trusted_device(email)
+    return f"device\x1f{device}" if device else email
+
+
+def _remember_device(response, email: str):
+    """Give the browser a fresh device cookie for the account it signed in to."""
+    value = _devices().dumps({"email": email, "nonce": secrets.token_urlsafe(16)})
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        path="/admin",
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "GET" and current_admin() is not None:
@@ -265,7 +351,8 @@ def login():
         return render_template("admin/login.html", form=form, next=request.args.get("next"))
     email = store.normalise_email(form.email.data or "")[:254]
     address = client_address()
-    locked = _locked_seconds(email) if email else 0
+    lock_key = _lock_key(email)
+    locked = _locked_seconds(lock_key) if email else 0
     if locked:
         current_app.logger.warning("Console sign-in refused: %r is locked, from %s", email, address)
         return _refused(form, locked)
@@ -283,11 +370,11 @@ def login():
         admin = authenticate(email, form.password.data)
         if admin is not None:
             guard.refund()
-            store.clear_login_failures(get_db(), email)
+            store.clear_login_failures(get_db(), lock_key)
             sign_in(admin)
             current_app.logger.info("Console sign-in for %r from %s", email, address)
-            return redirect(safe_next(request.args.get("next")))
-        _count_failure(email)
+            return _remember_device(redirect(safe_next(request.args.get("next"))), email)
+        _count_failure(lock_key)
         current_app.logger.warning("Console sign-in failed for %r from %s", email, address)
         form.password.errors = [WRONG_CREDENTIALS]
     else:
@@ -300,8 +387,13 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
-        sign_out()
-        return redirect(url_for("admin_auth.login", signed_out=1))
+        everywhere = request.form.get("everywhere") == "1"
+        if everywhere and g.get("admin"):
+            accounts.record_action(
+                get_db(), g.admin, "sign_out_everywhere", detail="Signed out everywhere"
+            )
+        sign_out(everywhere)
+        return redirect(url_for("admin_auth.login", signed_out=2 if everywhere else 1))
     return redirect(url_for("admin.teams"))
 
 
@@ -344,6 +436,15 @@ def _read_password() -> str:
     return password
 
 
+@contextlib.contextmanager
+def _saving():
+    """Say plainly why a change could not be saved (never echoing what was typed)."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise click.ClickException(f"nothing was saved: {storage_failure.cause(error)}") from None
+
+
 def _login_url() -> str:
     return external_url("admin_auth.login")
 
@@ -357,7 +458,8 @@ def create_command(email: str) -> None:
         raise click.ClickException(
             f"{email} already has an account; to change its password: flask admin password EMAIL"
         )
-    store.create_admin(get_db(), email, hash_password(_read_password()))
+    with _saving():
+        store.create_admin(get_db(), email, hash_password(_read_password()))
     click.echo(f"Created the console account {email}. Sign in at {_login_url()}")
 
 
@@ -368,9 +470,38 @@ def password_command(email: str) -> None:
     email = _valid_email(email)
     if store.admin_by_email(get_db(), email) is None:
         raise click.ClickException(f"there is no console account for {email}")
-    store.set_admin_password(get_db(), email, hash_password(_read_password()))
-    store.end_admin_sessions(get_db(), store.admin_by_email(get_db(), email)["id"])
+    with _saving():
+        store.set_admin_password(get_db(), email, hash_password(_read_password()))
+        store.end_admin_sessions(get_db(), store.admin_by_email(get_db(), email)["id"])
     click.echo(f"Changed the password of {email}; its sessions are signed out.")
+
+
+@admin_commands.command("disable")
+@click.argument("email")
+def disable_command(email: str) -> None:
+    """Disable the console account EMAIL: its sessions end at once and it cannot sign in."""
+    admin = store.admin_by_email(get_db(), _valid_email(email))
+    if admin is None:
+        raise click.ClickException(f"there is no console account for {email}")
+    accounts.set_admin_disabled(get_db(), admin["id"], True)
+    accounts.record_action(
+        get_db(), None, "disable_account", detail=f"Disabled {admin['email']} (command line)"
+    )
+    click.echo(f"Disabled {admin['email']}; its sessions are signed out.")
+
+
+@admin_commands.command("enable")
+@click.argument("email")
+def enable_command(email: str) -> None:
+    """Re-enable the disabled console account EMAIL."""
+    admin = store.admin_by_email(get_db(), _valid_email(email))
+    if admin is None:
+        raise click.ClickException(f"there is no console account for {email}")
+    accounts.set_admin_disabled(get_db(), admin["id"], False)
+    accounts.record_action(
+        get_db(), None, "enable_account", detail=f"Re-enabled {admin['email']} (command line)"
+    )
+    click.echo(f"Re-enabled {admin['email']}.")
 
 
 # -- wiring ---------------------------------------------------------------------------------

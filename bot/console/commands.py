@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -9,9 +10,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot import store
-from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_line
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH
 from bot.db import get_db
 from bot.links import audit_link
+from bot.store.names import clean_name
 
 team_commands = AppGroup("team", help="Create teams and hand out their audit links.")
 DEMO_TEAM_NAME = "Demo parent-infant team"
@@ -19,7 +21,7 @@ DEMO_TEAM_NAME = "Demo parent-infant team"
 
 def _team_name(_ctx, _param, name: str) -> str:
     """Clean NAME as the sign-up and console forms do, and hold it to their length limit."""
-    cleaned = clean_line(name)
+    cleaned = clean_name(name)
     if not cleaned:
         raise click.BadParameter("give the team a name (it is empty once cleaned)")
     if len(cleaned) > TEAM_NAME_MAX_LENGTH:
@@ -45,9 +47,12 @@ def demo_command() -> None:
     token = link_file.read_text(encoding="utf-8").strip() if link_file.exists() else ""
     if not token or store.team_by_token(db, token) is None:
         _team_id, token = store.create_team(db, DEMO_TEAM_NAME, nation="england")
-        link_file.parent.mkdir(parents=True, exist_ok=True)
-        link_file.write_text(token + "\n", encoding="utf-8")
-        link_file.chmod(0o600)
+        link_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        link_file.unlink(missing_ok=True)
+        with os.fdopen(
+            os.open(link_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w"
+        ) as file:
+            file.write(token + "\n")
     click.echo(f"Demo team audit link: {audit_link(token)}")
 
 

@@ -12,15 +12,18 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from bot import store
-from bot.console.standings import Standings
+from bot.store.link_status import link_statuses
 from bot.tree import model as m
 
+UK = ZoneInfo("Europe/London")
+ONE_HOUR = timedelta(hours=1)
 BATCH_SIZE = 200
 CSV_CHUNK_ROWS = 1000  # lines of the answers CSV a chunk
 CHUNK_RECORDS = 200  # records a chunk elsewhere: a record is a dict, so fewer are held
@@ -32,7 +35,10 @@ TEAM_COLUMNS = [
     "area",
     "host_type",
     "contact_email",
+    "contact_name",
     "self_registered",
+    "approval",
+    "link_status",
     "team_created",
     "team_archived",
 ]
@@ -103,21 +109,34 @@ def audit_columns(tree: m.Tree) -> list[str]:
 
 
 def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat(timespec="seconds")
+    """A time as the console shows it, UK time, with its offset: "2026-06-01T11:00:00+01:00"."""
+    return None if moment is None else moment.astimezone(UK).isoformat(timespec="seconds")
+
+
+uk_time = _time
+
+_UK_OFFSETS: dict[str, timedelta] = {}
 
 
 def _stamp_in_seconds(text: str) -> str:
-    """A stored stamp ("...T01:46:50.123456+00:00", `store.stamp`) to the second, as `_time`
-    gives it, by cutting the text: a million answers are not parsed and printed again.
+    """A stored stamp ("...T01:46:50.123456+00:00", `store.stamp`) in UK time to the second,
+    as `_time` gives it: a million answers are not all parsed and printed again.
 
-    A stamp already to the second in UTC ("...T01:46:50+00:00", as rows written by other
-    tools may hold) is given back as it is.
+    The UK's offset from UTC is found once per hour of stamps: in winter (offset 0) the text is
+    cut; in summer the hour is moved on by one.
     """
-    if text.endswith("+00:00") and text[10:11] == "T":
-        if len(text) == 32 and text[19] == ".":
+    if text.endswith("+00:00") and text[10:11] == "T" and len(text) in (25, 32):
+        hour = text[:13]
+        offset = _UK_OFFSETS.get(hour)
+        if offset is None:
+            if len(_UK_OFFSETS) > 100_000:
+                _UK_OFFSETS.clear()
+            moment = datetime.fromisoformat(hour + ":00:00+00:00")
+            offset = _UK_OFFSETS[hour] = moment.astimezone(UK).utcoffset()
+        if not offset:
             return text[:19] + "+00:00"
-        if len(text) == 25:
-            return text
+        local = datetime.fromisoformat(text[:19]) + offset
+        return local.isoformat() + "+01:00" if offset == ONE_HOUR else _time(store.parse_time(text))
     return _time(store.parse_time(text))
 
 
@@ -129,35 +148,37 @@ def _team_fields(team: dict) -> dict[str, Any]:
         "area": team["area"],
         "host_type": team["host_type"],
         "contact_email": team["contact_email"],
+        "contact_name": team.get("contact_name"),
         "self_registered": team["self_registered"],
+        "approval": "rejected"
+        if team.get("rejected")
+        else "pending"
+        if team.get("pending")
+        else "approved",
+        "link_status": None,
         "team_created": _time(team["created"]),
         "team_archived": _time(team["archived"]),
     }
 
 
 def audit_records(
-    db: sqlite_utils.Database,
-    tree: m.Tree,
-    *,
-    batch_size: int = BATCH_SIZE,
-    standings: Standings | None = None,
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[dict[str, Any]]:
     """Yield one record per audit (and one for each team with none), team by team.
 
-    Three queries a batch: the teams and audits, the current answers of audits whose standing
-    is not cached yet, their contributors.
+    Three queries a batch: the teams and audits, their kept standings, their contributors.
     """
     labels = Labels(tree)
     for batch in store.iter_team_audits(db, batch_size=batch_size):
         audit_ids = [item["audit"]["id"] for item in batch if item["audit"]]
-        standing_of = (standings or Standings()).for_audits(
-            db, tree, [item["audit"] for item in batch]
-        )
+        standing_of = store.standings(db, audit_ids)
         people = store.contributor_counts(db, audit_ids)
+        link_of = link_statuses(db, [item["team"]["id"] for item in batch])
         for item in batch:
             audit = item["audit"]
             standing = standing_of[audit["id"] if audit else None]
             record = _team_fields(item["team"])
+            record["link_status"] = link_of.get(item["team"]["id"])
             record.update(
                 {
                     "audit_id": audit["id"] if audit else None,
@@ -184,51 +205,38 @@ def audit_records(
 
 
 def _audits_with_answers(
-    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int, standings: Standings
+    db: sqlite_utils.Database, *, batch_size: int
 ) -> Iterator[tuple[tuple, list[tuple], frozenset[str]]]:
     """Yield each audit's current answers with its path: (team and audit, rows, path).
 
     The rows are `store.iter_current_answers`' tuples, straight from its one joined query;
     the first item is (team id, team name, audit id, whether it is the current audit). Each
-    path comes from the audit's standing (kept, so read rather than evaluated), looked up
-    `batch_size` audits at a time.
+    path is the audit's kept standing's, looked up `batch_size` audits at a time.
     """
-    pending: list[tuple[dict, list[tuple]]] = []
+    pending: list[list[tuple]] = []
 
     def flush() -> Iterator[tuple[tuple, list[tuple], frozenset[str]]]:
-        standing_of = standings.for_audits(db, tree, [audit for audit, _ in pending])
-        for audit, rows in pending:
-            yield rows[0][:4], rows, frozenset(standing_of[audit["id"]].path)
+        path_of = store.standing_paths(db, [rows[0][2] for rows in pending])
+        for rows in pending:
+            yield rows[0][:4], rows, path_of.get(rows[0][2], frozenset())
         pending.clear()
 
     rows: list[tuple] = []
     for row in store.iter_current_answers(db):
         if rows and row[2] != rows[0][2]:
-            pending.append((_audit_of(rows[0]), rows))
+            pending.append(rows)
             rows = []
             if len(pending) >= batch_size:
                 yield from flush()
         rows.append(row)
     if rows:
-        pending.append((_audit_of(rows[0]), rows))
+        pending.append(rows)
     if pending:
         yield from flush()
 
 
-def _audit_of(row: tuple) -> dict:
-    """The audit of a current answer's row, as much of it as names its standing."""
-    _, _, audit_id, _, updated, status, tree_digest, *_ = row
-    return store.typed_row(
-        {"id": audit_id, "updated": updated, "status": status, "tree_digest": tree_digest}
-    )
-
-
 def answer_records(
-    db: sqlite_utils.Database,
-    tree: m.Tree,
-    *,
-    batch_size: int = BATCH_SIZE,
-    standings: Standings | None = None,
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[dict[str, Any]]:
     """Yield every audit's current answer to each question, in the order they were given.
 
@@ -238,11 +246,11 @@ def answer_records(
     """
     labels = Labels(tree)
     for (team_id, team_name, audit_id, current), rows, path in _audits_with_answers(
-        db, tree, batch_size=batch_size, standings=standings or Standings()
+        db, batch_size=batch_size
     ):
         current = bool(current)
         for row in rows:
-            question_id, stored, note, name, role, answered_at = row[7:]
+            question_id, stored, note, name, role, answered_at = row[4:]
             value = json.loads(stored)
             yield {
                 "team_id": team_id,
@@ -295,11 +303,7 @@ class _Kept(dict):
 
 
 def answers_csv(
-    db: sqlite_utils.Database,
-    tree: m.Tree,
-    *,
-    batch_size: int = BATCH_SIZE,
-    standings: Standings | None = None,
+    db: sqlite_utils.Database, tree: m.Tree, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[str]:
     """Yield the answers export as CSV text, `CSV_CHUNK_ROWS` rows a chunk.
 
@@ -318,13 +322,13 @@ def answers_csv(
     yield "\ufeff" + text.cells(ANSWER_COLUMNS) + "\r\n"
     lines: list[str] = []
     for (team_id, team_name, audit_id, current), rows, path in _audits_with_answers(
-        db, tree, batch_size=batch_size, standings=standings or Standings()
+        db, batch_size=batch_size
     ):
         audit_text = text.cells(
             (team_id, _text_cell(team_name), audit_id, "true" if current else "false")
         )
         for row in rows:
-            question_id, stored, note, name, role, answered_at = row[7:]
+            question_id, stored, note, name, role, answered_at = row[4:]
             question_text = question_texts.get(question_id)
             if question_text is None:
                 question_text = question_texts[question_id] = text.cells(

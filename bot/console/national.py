@@ -279,8 +279,7 @@ class Tally:
 
     `teams` counts teams by (results-table row, nation column); the rest count finished
     teams (those with a result): by (descriptor, status), and per flag those with it and
-    the targeted ones with it. Made by `tally` from standings, or in SQL from the teams'
-    summaries (`console.progress.national_tally`); both give the same numbers.
+    the targeted ones with it. Made by `tally` from standings.
     """
 
     teams: Mapping[tuple[str, str], int]
@@ -347,11 +346,7 @@ def national_picture(
     `disclosure.suppress` as one table, so the results table, the finished count and the
     descriptor counts are checked together; bar widths come from shown counts only.
     """
-    return picture_of(tree, tally(teams), most_missed=most_missed)
-
-
-def picture_of(tree: m.Tree, counted: Tally, *, most_missed: int = 5) -> NationalPicture:
-    """Publish the national picture of counts already made (`national_picture`)."""
+    counted = tally(teams)
     categories = result_categories(tree)
     present = {column for (_, column), number in counted.teams.items() if number}
     nations = (*NATIONS, *((NOT_RECORDED,) if NOT_RECORDED in present else ()))

@@ -17,25 +17,31 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
 from bot import store
-from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input
 from bot.console import national
 from bot.console.auth import EMAIL_PATTERN
 from bot.db import get_db
 from bot.links import audit_link
+from bot.store import signups
+from bot.store.names import clean_name
 from bot.throttle import client_address, throttle
 
 bp = Blueprint("signup", __name__, url_prefix="/signup")
 
 SIGNUP_SETTING = "signup_open"
+NAME_TAKEN = _l(
+    "A team with this name has already signed up. If it is yours, ask the colleague who "
+    "signed it up for its link."
+)
 NEW_LINK_KEY = "signup_link"
 
 
 def signup_open(db) -> bool:
-    """True unless the foundation has switched public sign-up off."""
-    return store.get_setting(db, SIGNUP_SETTING, "1") == "1"
+    """True once the foundation has opened public sign-up (it starts closed)."""
+    return store.get_setting(db, SIGNUP_SETTING, "0") == "1"
 
 
 class SignupForm(FlaskForm):
@@ -48,7 +54,7 @@ class SignupForm(FlaskForm):
                 message=_l("Your team’s name must be 120 characters or fewer"),
             ),
         ],
-        filters=[clean_line],
+        filters=[clean_name],
     )
     nation = StringField(
         _l("Which nation does your team work in?"),
@@ -56,6 +62,15 @@ class SignupForm(FlaskForm):
             InputRequired(message=_l("Select the nation your team works in")),
             AnyOf(national.NATIONS, message=_l("Select the nation your team works in")),
         ],
+    )
+    contact_name = StringField(
+        _l("Your name (optional)"),
+        validators=[
+            Optional(),
+            Length(max=120, message=_l("Your name must be 120 characters or fewer")),
+        ],
+        filters=[clean_name],
+        description=_l("The foundation’s invitations and reminders are addressed to you."),
     )
     contact_email = StringField(
         _l("Contact email address"),
@@ -88,13 +103,23 @@ def start():
                 "signup/form.html", form=form, nations=national.NATIONS, throttled=True
             )
             return page, 429
-        team_id, token = store.create_team(
-            db,
-            form.name.data,
-            nation=form.nation.data,
-            contact_email=store.normalise_email(form.contact_email.data),
-            self_registered=True,
-        )
+        with store.write_transaction(db):  # checked and created under one write lock
+            if signups.name_in_use(db, form.name.data):
+                form.name.errors = [NAME_TAKEN]
+            elif signups.pending_count(db) >= current_app.config["SIGNUP_PENDING_LIMIT"]:
+                current_app.logger.warning("Sign-up refused: too many waiting for approval")
+                return render_template("signup/closed.html", busy=True), 503
+            else:
+                team_id, token = store.create_team(
+                    db,
+                    form.name.data,
+                    nation=form.nation.data,
+                    contact_email=store.normalise_email(form.contact_email.data),
+                    contact_name=form.contact_name.data or None,
+                    self_registered=True,
+                )
+        if form.name.errors:
+            return render_template("signup/form.html", form=form, nations=national.NATIONS), 422
         current_app.logger.info("Team %s signed itself up", team_id)
         session[NEW_LINK_KEY] = token
         return redirect(url_for(".done"))

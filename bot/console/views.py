@@ -5,7 +5,6 @@ Every page needs a signed-in admin (bot.admin_auth.require_login runs before eac
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -27,8 +26,7 @@ from flask import (
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import HiddenField, StringField, SubmitField
+from wtforms import StringField, SubmitField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -40,15 +38,17 @@ from wtforms.validators import (
 
 from bot import store
 from bot.audit import presenters
-from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input, clean_line
+from bot.audit.forms import TEAM_NAME_MAX_LENGTH, clean_input
 from bot.audit.state import load_audit_state
-from bot.console import bulk, exports, national, progress, signup
+from bot.console import exports, national, progress, signup
 from bot.console.auth import EMAIL_PATTERN, LogoutForm, require_login
 from bot.console.date_input import DateInputField, TodayOrLater, WithinYears
-from bot.console.standings import standings
+from bot.console.recording import record, recorded
 from bot.db import get_db
 from bot.links import audit_link, external_url
 from bot.plan.download import plan_download
+from bot.store import signups
+from bot.store.names import clean_name
 from bot.trees import current_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -61,7 +61,7 @@ NEW_LINK_KEY = "new_link"
 @bp.context_processor
 def console_context() -> dict:
     return {
-        "logout_form": LogoutForm(),
+        "logout_form": LogoutForm(formdata=None),  # never reads the request: it may be too large
         "nation_labels": national.NATION_LABELS,
         "nations": national.NATIONS,
         "host_labels": national.HOST_TYPES,
@@ -96,6 +96,7 @@ def until(moment: datetime | None) -> str:
 
 
 MAX_LINK_YEARS = 10
+CONTACT_NAME_MAX_LENGTH = 120
 SQLITE_MAX_ID = 2**63 - 1
 
 
@@ -119,7 +120,7 @@ class TeamForm(FlaskForm):
             DataRequired(message=_l("Enter the team’s name")),
             Length(max=TEAM_NAME_MAX_LENGTH),
         ],
-        filters=[clean_line],
+        filters=[clean_name],
     )
     nation = StringField(
         _l("Nation"),
@@ -140,6 +141,11 @@ class TeamForm(FlaskForm):
             Optional(),
             AnyOf(national.HOST_TYPES, message=_l("Select the host organisation from the list")),
         ],
+    )
+    contact_name = StringField(
+        "Contact name (optional)",
+        validators=[Optional(), Length(max=CONTACT_NAME_MAX_LENGTH)],
+        filters=[clean_name],
     )
     contact_email = StringField(
         _l("Contact email (optional)"),
@@ -192,6 +198,14 @@ def _end_of_day(day: date | None) -> datetime | None:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UK)
 
 
+def _name_taken(form: TeamForm, team_id: int | None = None) -> bool:
+    """True (with the error on the form) if another team has the name, once folded."""
+    if signups.name_in_use(get_db(), form.name.data, except_team=team_id):
+        form.name.errors = [f"A team called “{form.name.data}” already exists"]
+        return True
+    return False
+
+
 def _team_fields(form: TeamForm) -> dict:
     return {
         "name": form.name.data,
@@ -199,6 +213,7 @@ def _team_fields(form: TeamForm) -> dict:
         "area": form.area.data or None,
         "host_type": form.host_type.data or None,
         "contact_email": store.normalise_email(form.contact_email.data) or None,
+        "contact_name": form.contact_name.data or None,
     }
 
 
@@ -317,11 +332,17 @@ def teams():
 def new_team():
     form = NewTeamForm()
     if form.validate_on_submit():
-        team_id, token = store.create_team(
-            get_db(), **_team_fields(form), link_expires=_end_of_day(form.link_expires.data)
-        )
-        _remember_new_link(team_id, token)
-        return redirect(url_for(".new_link", team_id=team_id))
+        with store.write_transaction(get_db()):  # the name checked and taken under one lock
+            if not _name_taken(form):
+                team_id, token = store.create_team(
+                    get_db(),
+                    **_team_fields(form),
+                    link_expires=_end_of_day(form.link_expires.data),
+                )
+                record("add_team", team_id=team_id, detail=f"Added the team {form.name.data}")
+        if not form.errors:
+            _remember_new_link(team_id, token)
+            return redirect(url_for(".new_link", team_id=team_id))
     return render_template("admin/team_form.html", form=form, team=None), (
         422 if form.errors else 200
     )
@@ -331,8 +352,9 @@ def new_team():
 def edit_team(team_id: int):
     team = _team_or_404(team_id)
     form = TeamForm(data=None if request.method == "POST" else team)
-    if form.validate_on_submit():
-        store.update_team(get_db(), team_id, **_team_fields(form))
+    if form.validate_on_submit() and not _name_taken(form, team_id):
+        with recorded("edit_team", team_id=team_id, detail="Changed the team’s details"):
+            store.update_team(get_db(), team_id, **_team_fields(form))
         flash(gettext("Saved the team’s details."))
         return redirect(url_for(".team", team_id=team_id))
     return render_template("admin/team_form.html", form=form, team=team), (
@@ -366,7 +388,12 @@ def reissue_link(team_id: int):
     form = ReissueForm(prefix="reissue")
     if not form.validate_on_submit():
         return _team_page(team, reissue_form=form), 422
-    token = store.reissue_link(get_db(), team_id, expires=_end_of_day(form.link_expires.data))
+    if request.form.get("confirmed") != "yes":
+        return _reissue_confirmation(team, form)
+    live = store.live_link(get_db(), team_id)
+    old = f" ending …{live['hint']}" if live else ""
+    with recorded("reissue_link", team_id=team_id, detail=f"Re-issued the link{old}"):
+        token = store.reissue_link(get_db(), team_id, expires=_end_of_day(form.link_expires.data))
     _remember_new_link(team_id, token)
     return redirect(url_for(".new_link", team_id=team_id))
 
@@ -403,11 +430,11 @@ def _confirmation(
 
 def _current_audit_line(team: dict) -> str | None:
     """Say what happens to the team's current audit, if it has one in progress."""
-    db, tree = get_db(), current_tree()
+    db = get_db()
     audits = store.audits_for_team(db, team["id"])
     if not audits:
         return None
-    standing = standings().for_audits(db, tree, audits[:1])[audits[0]["id"]]
+    standing = store.standings(db, [audits[0]["id"]])[audits[0]["id"]]
     if standing.status == national.IN_PROGRESS:
         return gettext(
             "The audit in progress (%(percent)s%% answered) is kept as it is, but no one can "
@@ -417,6 +444,32 @@ def _current_audit_line(team: dict) -> str | None:
     return None
 
 
+def _reissue_confirmation(team: dict, form: ReissueForm):
+    """Ask before re-issuing: the old link dies at once. The expiry typed is carried along."""
+    live = store.live_link(get_db(), team["id"])
+    return render_template(
+        "admin/confirm_reissue.html",
+        team=team,
+        form=form,
+        consequences=[
+            gettext(
+                "The team’s current link, ending …%(hint)s, stops working at once.",
+                hint=live["hint"],
+            )
+            if live
+            else None,
+            "Everyone in the team needs the new link, which is shown to you once.",
+            _current_audit_line(team),
+            gettext("Every answer given so far is kept."),
+        ],
+    )
+
+
+def _approve(team_id: int) -> bool:
+    with recorded("approve_team", team_id=team_id, detail="Approved the sign-up"):
+        return store.approve_team(get_db(), team_id)
+
+
 @bp.route("/teams/<int:team_id>/link/revoke", methods=["GET", "POST"])
 def revoke_link(team_id: int):
     team = _team_or_404(team_id)
@@ -424,7 +477,10 @@ def revoke_link(team_id: int):
     if link is None:
         return redirect(url_for(".team", team_id=team_id))
     if _confirmed():
-        store.revoke_link(get_db(), team_id)
+        with recorded(
+            "revoke_link", team_id=team_id, detail=f"Revoked the link ending …{link['hint']}"
+        ):
+            store.revoke_link(get_db(), team_id)
         flash(gettext("Revoked the link. It no longer opens the audit."))
         return redirect(url_for(".team", team_id=team_id))
     consequences = [
@@ -449,7 +505,16 @@ def link_expiry(team_id: int):
     form = ExpiryForm(prefix="expiry")
     if not form.validate_on_submit():
         return _team_page(team, expiry_form=form), 422
-    if store.set_link_expiry(get_db(), team_id, _end_of_day(form.link_expires.data)):
+    day = form.link_expires.data
+    with recorded(
+        "set_link_expiry",
+        team_id=team_id,
+        detail=f"Set the link to expire at the end of {day:%d %b %Y}"
+        if day
+        else "Set the link not to expire",
+    ):
+        changed = store.set_link_expiry(get_db(), team_id, _end_of_day(day))
+    if changed:
         flash(
             gettext("Set the link’s expiry date.")
             if form.link_expires.data
@@ -461,7 +526,7 @@ def link_expiry(team_id: int):
 @bp.post("/teams/<int:team_id>/approve")
 def approve_team(team_id: int):
     team = _team_or_404(team_id)
-    if ActionForm().validate_on_submit() and store.approve_team(get_db(), team_id):
+    if ActionForm().validate_on_submit() and _approve(team_id):
         flash(gettext("Approved %(team)s: the national picture now counts it.", team=team["name"]))
     if request.form.get("back") == "team":
         return redirect(url_for(".team", team_id=team_id))
@@ -474,7 +539,8 @@ def archive_team(team_id: int):
     if team["archived"]:
         return redirect(url_for(".team", team_id=team_id))
     if _confirmed():
-        store.archive_team(get_db(), team_id)
+        with recorded("archive_team", team_id=team_id, detail="Archived the team"):
+            store.archive_team(get_db(), team_id)
         flash(gettext("Archived the team. Its answers are kept; its link no longer works."))
         return redirect(url_for(".team", team_id=team_id))
     consequences = [
@@ -501,7 +567,7 @@ def archive_team(team_id: int):
 def _team_page(team: dict, audit_id: int | None = None, **forms) -> str:
     db, tree = get_db(), current_tree()
     audits = store.audits_for_team(db, team["id"])
-    standing_of = standings().for_audits(db, tree, audits)
+    standing_of = store.standings(db, [audit["id"] for audit in audits])
     selected = audits[0] if audits else None
     if audit_id is not None:
         selected = next((audit for audit in audits if audit["id"] == audit_id), None)
@@ -605,19 +671,21 @@ def start_audit(team_id: int):
     db, tree = get_db(), current_tree()
     audits = store.audits_for_team(db, team_id)
     current = audits[0] if audits else None
-    standing = standings().for_audits(db, tree, [current])[current["id"] if current else None]
+    current_id = current["id"] if current else None
+    standing = store.standings(db, [current_id])[current_id]
     if not _can_start_new_audit(team, current, standing):
         flash(gettext("A new audit can be started once the team has begun its current one."))
         return redirect(url_for(".team", team_id=team_id))
     if _confirmed():
-        store.start_new_audit(
-            db,
-            team_id,
-            tree_id=tree.id,
-            tree_version=tree.version,
-            tree_digest=tree.digest,
-            replacing=current["id"],
-        )
+        with recorded("start_audit", team_id=team_id, detail="Started a new audit"):
+            store.start_new_audit(
+                db,
+                team_id,
+                tree_id=tree.id,
+                tree_version=tree.version,
+                tree_digest=tree.digest,
+                replacing=current["id"],
+            )
         flash(
             gettext(
                 "Started a new audit. The team’s link now opens it; the earlier audit is kept "
@@ -651,37 +719,6 @@ def action_plan(team_id: int, audit_id: int):
 # -- the national picture and exports -------------------------------------------------------
 
 
-@bp.get("/national")
-def national_picture():
-    tree = current_tree()
-    return render_template(
-        "admin/national.html",
-        picture=_national_picture(tree),
-        tree=tree,
-        results={result.id: result for result in tree.results},
-    )
-
-
-def _national_picture(tree) -> national.NationalPicture:
-    """Each counted team once, by its latest finished audit: a re-audit under way hides nothing."""
-    return national.picture_of(tree, progress.national_tally(get_db(), tree))
-
-
-@bp.get("/exports/national.csv")
-def export_national():
-    tree = current_tree()
-    records = national.picture_records(tree, _national_picture(tree))
-    filename = f"self-audit-national-figures-{date.today().isoformat()}.csv"
-    return Response(
-        stream_with_context(exports.csv_lines(national.PICTURE_COLUMNS, records)),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 def _export(kind: str, fmt: str, produce) -> Response:
     """Stream an export's text from a snapshot of the database, a batch of rows at a time."""
     tree, path = current_tree(), current_app.config["DB"]
@@ -705,15 +742,13 @@ def _export(kind: str, fmt: str, produce) -> Response:
 @bp.get("/exports/audits.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/audits.json", defaults={"fmt": "json"})
 def export_audits(fmt: str):
-    produce = exports.audits_csv if fmt == "csv" else exports.audits_json
-    return _export("audits", fmt, functools.partial(produce, standings=standings()))
+    return _export("audits", fmt, exports.audits_csv if fmt == "csv" else exports.audits_json)
 
 
 @bp.get("/exports/answers.csv", defaults={"fmt": "csv"})
 @bp.get("/exports/answers.json", defaults={"fmt": "json"})
 def export_answers(fmt: str):
-    produce = exports.answers_csv if fmt == "csv" else exports.answers_json
-    return _export("answers", fmt, functools.partial(produce, standings=standings()))
+    return _export("answers", fmt, exports.answers_csv if fmt == "csv" else exports.answers_json)
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -724,7 +759,9 @@ def settings():
     db = get_db()
     form = SignupSettingForm(data={"signup_open": "1" if signup.signup_open(db) else "0"})
     if form.validate_on_submit():
-        store.set_setting(db, signup.SIGNUP_SETTING, form.signup_open.data)
+        opened = form.signup_open.data == "1"
+        with recorded("settings", detail=f"{'Opened' if opened else 'Closed'} public sign-up"):
+            store.set_setting(db, signup.SIGNUP_SETTING, form.signup_open.data)
         flash(
             gettext("Sign-up is open.")
             if form.signup_open.data == "1"
@@ -734,62 +771,3 @@ def settings():
     return render_template(
         "admin/settings.html", form=form, signup_url=external_url("signup.start")
     ), (422 if form.errors else 200)
-
-
-# -- bulk import ----------------------------------------------------------------------------
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file"))
-    csv_text = HiddenField()
-
-
-def _import_page(form, rows=(), errors=(), csv_text="", status=200):
-    by_line: dict[int, list[str]] = {}
-    for error in errors:
-        by_line.setdefault(error.line, []).append(error.message)
-    page = render_template(
-        "admin/import.html",
-        form=form,
-        rows=rows,
-        errors=errors,
-        error_rows=sorted(by_line.items()),
-        csv_text=csv_text,
-    )
-    return page, status
-
-
-@bp.route("/teams/import", methods=["GET", "POST"])
-def import_teams():
-    form = ImportForm()
-    if request.method == "GET":
-        return _import_page(form)
-    if not form.validate_on_submit():
-        return _import_page(form, status=422)
-    upload = request.files.get("file")
-    data = upload.read() if upload else (form.csv_text.data or "").encode("utf-8")
-    if not data.strip():
-        form.file.errors = [gettext("Choose a CSV file")]
-        return _import_page(form, status=422)
-    db = get_db()
-    names = [item["team"]["name"] for item in store.team_overview(db, include_archived=True)]
-    rows, errors = bulk.parse_teams(
-        data, nations=national.NATIONS, email_pattern=EMAIL_PATTERN, existing_names=names
-    )
-    text = bulk.decode(data)
-    if errors:
-        return _import_page(form, rows, errors, status=422)
-    if request.form.get("confirmed") != "yes":
-        return _import_page(form, rows, csv_text=text)
-    made = store.create_teams(
-        db, [{"name": r.name, "nation": r.nation, "contact_email": r.contact_email} for r in rows]
-    )
-    created = []
-    for team_id, token in made:
-        team = store.get_team(db, team_id)
-        link = audit_link(token)
-        created.append({"team": team, "link": link, "invitations": invitations(team, link)})
-    current_app.logger.info("Imported %s teams from a file", len(created))
-    response = Response(render_template("admin/import_links.html", created=created))
-    response.headers["Cache-Control"] = "no-store"
-    return response

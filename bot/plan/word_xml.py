@@ -35,29 +35,6 @@ def clean_text(value: Any) -> str:
     return _XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def memoise_style_ids(doc: DocxDocument) -> None:
-    """Look each style name up once.
-
-    python-docx resolves a style name on every paragraph, run and table by scanning all the
-    template's styles (twice: once for the name, once to see if it is the default), which was
-    most of the time spent building a plan. Names are stable within one document, so the
-    answer for each (name, type) is kept for the rest of the build.
-    """
-    part = doc.part
-    look_up = part.get_style_id
-    found: dict[tuple[str, Any], str | None] = {}
-
-    def get_style_id(style_or_name: Any, style_type: Any) -> str | None:
-        if not isinstance(style_or_name, str):
-            return look_up(style_or_name, style_type)
-        key = (style_or_name, style_type)
-        if key not in found:
-            found[key] = look_up(style_or_name, style_type)
-        return found[key]
-
-    part.get_style_id = get_style_id
-
-
 def pad_table_cells(style: Any, padding: Any) -> None:
     """Give the table style some room above and below cell text (Table Grid has none)."""
     tbl_pr = style.element.find(qn("w:tblPr"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
+BRIEF_WAIT_MS = 250
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -20,14 +22,68 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     SQLite keeps per connection). sqlite3's `timeout` is SQLite's busy timeout.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        create_private(path)
+    read_only = read_only_uri(path)
     # isolation_level=None: the sqlite3 driver opens no implicit transactions, so the
     # BEGIN IMMEDIATE issued by write_transaction is the one that counts.
+    options = {"uri": True} if read_only else {}
     conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        read_only or path,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        **options,
     )
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn)
+
+
+def read_only_uri(path: Path) -> str | None:
+    """The URI that opens the database for reading on storage that cannot be written, or None.
+
+    A WAL database needs its -shm file even to be read; on read-only storage where none was
+    left behind it cannot be made, so the file is opened as immutable (nothing can change it
+    there), unless a -wal file holds changes only the -shm could find.
+    """
+    if is_writable(path):
+        return None
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    immutable = not shm.exists() and (not wal.exists() or wal.stat().st_size == 0)
+    return f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def is_writable(path: str | Path) -> bool:
+    """True if the database file and its folder (for -wal and -shm) can be written."""
+    path = Path(path)
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+@contextmanager
+def waiting_briefly(db: sqlite_utils.Database) -> Iterator[None]:
+    """Make the block's writes wait at most BRIEF_WAIT_MS for another connection's write.
+
+    For the few writes a page that only reads may make along the way: other such writes take
+    a few milliseconds and are waited for, but a long one (an import, a restore) is not, so
+    the page never waits for it.
+    """
+    db.execute(f"PRAGMA busy_timeout = {BRIEF_WAIT_MS}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def create_private(path: Path) -> None:
+    """Create the database file readable by its owner alone (0600), in a 0700 folder if new.
+
+    It holds teams' answers and the hashes of their links. SQLite gives the -wal and -shm files
+    the database file's own mode. On storage that cannot be written, SQLite's own error follows.
+    """
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        pass
 
 
 def use_wal(db: sqlite_utils.Database) -> None:

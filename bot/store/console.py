@@ -11,10 +11,9 @@ import sqlite_utils
 
 from bot.store.connection import write_transaction
 from bot.store.rows import (
-    ANSWER_COLUMNS,
+    FINISHED,
+    JOINED_AUDIT_COLUMNS,
     TEAM_COLUMNS,
-    AnswerRecord,
-    answer_record,
     joined_audit,
     joined_link,
     one,
@@ -101,11 +100,11 @@ def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
         db.table("settings").upsert({"key": key, "value": value}, pk="key")
 
 
-TEAM_FIELDS = ("name", "nation", "area", "host_type", "contact_email")
+TEAM_FIELDS = ("name", "nation", "area", "host_type", "contact_email", "contact_name")
 
 
 def update_team(db: sqlite_utils.Database, team_id: int, **fields: Any) -> None:
-    """Change a team's descriptive fields (name, nation, area, host_type, contact_email)."""
+    """Change a team's descriptive fields (`TEAM_FIELDS`)."""
     unknown = set(fields) - set(TEAM_FIELDS)
     if unknown:
         raise ValueError(f"not a team field: {', '.join(sorted(unknown))}")
@@ -148,17 +147,19 @@ def set_link_expiry(db: sqlite_utils.Database, team_id: int, expires: datetime |
 
 
 def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) -> list[dict]:
-    """Return every team with its current audit, live link and contributor count.
+    """Return every team with its current and latest finished audits, link and contributors.
 
-    One query for all teams. Each item is {"team", "audit" (or None), "link" (or None),
-    "contributors", "audits"}: contributors counts the named people who answered in the
-    current audit, audits how many audits the team has had.
+    One query for all teams. Each item is {"team", "audit" (or None), "latest_finished" (or
+    None), "link" (or None), "contributors", "audits"}: contributors counts the named people
+    who answered in the current audit, audits how many audits the team has had.
     """
+    finished_columns = ", ".join(f"fin.{column} AS f_{column}" for column in JOINED_AUDIT_COLUMNS)
     rows = select(
         db,
         f"""
         WITH latest AS (
-            SELECT team_id, max(id) AS audit_id, count(*) AS audit_count
+            SELECT team_id, max(id) AS audit_id, count(*) AS audit_count,
+                   max(CASE WHEN status = '{FINISHED}' THEN id END) AS finished_id
             FROM audits GROUP BY team_id
         ),
         live AS (
@@ -169,7 +170,7 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
                audits.tree_version AS a_tree_version, audits.tree_digest AS a_tree_digest,
                audits.status AS a_status,
                audits.started AS a_started, audits.updated AS a_updated,
-               audits.finished AS a_finished,
+               audits.finished AS a_finished, fin.id AS f_id, {finished_columns},
                coalesce(latest.audit_count, 0) AS audit_count,
                links.id AS l_id, links.token_hint AS l_hint, links.created AS l_created,
                links.expires AS l_expires,
@@ -180,6 +181,7 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
         FROM teams
         LEFT JOIN latest ON latest.team_id = teams.id
         LEFT JOIN audits ON audits.id = latest.audit_id
+        LEFT JOIN audits AS fin ON fin.id = latest.finished_id
         LEFT JOIN live ON live.team_id = teams.id
         LEFT JOIN links ON links.id = live.link_id
         {"" if include_archived else "WHERE teams.archived IS NULL"}
@@ -189,48 +191,18 @@ def team_overview(db: sqlite_utils.Database, *, include_archived: bool = False) 
     now = utc_now()
     overview = []
     for row in rows:
-        team = {key: row[key] for key in row if key in TEAM_COLUMNS}
+        team = {key: row[key] for key in TEAM_COLUMNS}
         overview.append(
             {
                 "team": team_row(team),
                 "audit": joined_audit(row),
+                "latest_finished": joined_audit(row, "f"),
                 "link": joined_link(row, now),
                 "contributors": row["contributors"],
                 "audits": row["audit_count"],
             }
         )
     return overview
-
-
-def current_answers_for_audits(
-    db: sqlite_utils.Database, audit_ids: list[int]
-) -> dict[int, dict[str, AnswerRecord]]:
-    """Return the latest answer to each question for many audits at once, by audit id.
-
-    One query however many audits (the ids travel as one JSON parameter, so there is no
-    limit on their number). Records carry no previous answer.
-    """
-    by_audit: dict[int, dict[str, AnswerRecord]] = {audit_id: {} for audit_id in audit_ids}
-    if not audit_ids:
-        return by_audit
-    rows = db.query(
-        f"""
-        WITH latest AS (
-            SELECT max(id) AS id FROM answers
-            WHERE audit_id IN (SELECT value FROM json_each(:ids))
-            GROUP BY audit_id, question_id
-        )
-        SELECT answers.audit_id, {ANSWER_COLUMNS}
-        FROM answers JOIN latest ON latest.id = answers.id
-        LEFT JOIN respondents ON respondents.id = answers.respondent_id
-        ORDER BY answers.audit_id, answers.id
-        """,
-        {"ids": json.dumps([int(audit_id) for audit_id in audit_ids])},
-    )
-    for row in rows:
-        audit_id = row.pop("audit_id")
-        by_audit.setdefault(audit_id, {})[row["question_id"]] = answer_record(row, None)
-    return by_audit
 
 
 def contributor_counts(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, int]:
@@ -289,41 +261,13 @@ def iter_team_audits(db: sqlite_utils.Database, *, batch_size: int = 200) -> Ite
         after = (last["id"], last["a_id"] or 0)
 
 
-def current_values_for_audits(
-    db: sqlite_utils.Database, audit_ids: list[int]
-) -> dict[int, dict[str, Any]]:
-    """Return {audit_id: {question_id: value}} of the latest answers, for many audits at once.
-
-    The light sibling of current_answers_for_audits: no respondents, no history, for when
-    only the values count (working out each audit's standing for the console).
-    """
-    values: dict[int, dict[str, Any]] = {audit_id: {} for audit_id in audit_ids}
-    if not audit_ids:
-        return values
-    rows = db.execute(
-        """
-        SELECT answers.audit_id, answers.question_id, answers.value FROM answers
-        JOIN (
-            SELECT max(id) AS id FROM answers
-            WHERE audit_id IN (SELECT value FROM json_each(?))
-            GROUP BY audit_id, question_id
-        ) AS latest ON latest.id = answers.id
-        """,
-        [json.dumps(list(audit_ids))],
-    )
-    for audit_id, question_id, value in rows:
-        values[audit_id][question_id] = json.loads(value)
-    return values
-
-
 def iter_current_answers(db: sqlite_utils.Database) -> Iterator[tuple]:
     """Yield every audit's current answer to each question, by team, audit, then answer id.
 
     One joined query streamed from its cursor as plain tuples (the export writes about a
     million of them, so no dict a row): memory holds one row, never the table. Each row is
-    its team (id, name), its audit (id, 1 if it is the team's current one, and what names
-    its standing: updated, status, tree digest), then the answer as stored (question id,
-    value, note), who gave it (name, role) and when.
+    its team (id, name), its audit (id, 1 if it is the team's current one), then the answer as
+    stored (question id, value, note), who gave it (name, role) and when.
     """
     return db.conn.execute(
         """
@@ -335,8 +279,6 @@ def iter_current_answers(db: sqlite_utils.Database) -> Iterator[tuple]:
         )
         SELECT teams.id AS team_id, teams.name AS team_name,
                audits.id AS audit_id, audits.id = current.audit_id AS current_audit,
-               audits.updated AS audit_updated, audits.status AS audit_status,
-               audits.tree_digest AS audit_tree_digest,
                answers.question_id, answers.value, answers.note,
                respondents.name AS respondent_name, respondents.role AS respondent_role,
                answers.answered_at

@@ -57,7 +57,7 @@ def one(db: sqlite_utils.Database, sql: str, params: list[Any] | dict) -> dict |
     return None if row is None else dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
-TIME_COLUMNS = ("created", "archived", "started", "updated", "finished")
+TIME_COLUMNS = ("created", "archived", "started", "updated", "finished", "rejected")
 
 
 def typed_row(row: dict | None) -> dict | None:
@@ -86,10 +86,12 @@ TEAM_COLUMNS = (
     "area",
     "host_type",
     "contact_email",
+    "contact_name",
     "self_registered",
     "pending",
     "created",
     "archived",
+    "rejected",
 )
 
 
@@ -129,8 +131,25 @@ def joined_link(row: dict, now: datetime) -> dict | None:
 
 
 @dataclass(frozen=True)
+class Member:
+    """Who gave an answer or a note: a respondent, told apart by device and start time when
+    they gave no name."""
+
+    id: int
+    name: str
+    role: str
+    device: str
+    since: datetime | None
+
+
+@dataclass(frozen=True)
 class AnswerRecord:
-    """One entry in the answers log, linked to the entry before it for the same question."""
+    """One entry in the answers log, linked to the entry before it for the same question.
+
+    `note` is the note the answer's author wrote; `kept_note` a colleague's note the author
+    chose to keep with the answer, written by `kept_note_by` (a Member, where the query
+    joined it; `kept_note_by_id` always).
+    """
 
     id: int
     question_id: str
@@ -141,17 +160,44 @@ class AnswerRecord:
     respondent_role: str | None
     answered_at: datetime
     previous: AnswerRecord | None = None
+    respondent_device: str = ""
+    respondent_since: datetime | None = None
+    kept_note: str = ""
+    kept_note_by_id: int | None = None
+    kept_note_by: Member | None = None
+
+    @property
+    def author(self) -> Member | None:
+        if self.respondent_id is None:
+            return None
+        return Member(
+            self.respondent_id,
+            self.respondent_name or "",
+            self.respondent_role or "",
+            self.respondent_device,
+            self.respondent_since,
+        )
 
 
 ANSWER_COLUMNS = """
     answers.id, answers.question_id, answers.value, answers.note, answers.respondent_id,
     respondents.name AS respondent_name, respondents.role AS respondent_role,
-    answers.answered_at
+    answers.answered_at, answers.kept_note, answers.kept_note_by,
+    respondents.device AS respondent_device, respondents.created AS respondent_since
 """
+
+#: The author of a kept note: add KEPT_NOTE_COLUMNS to ANSWER_COLUMNS and KEPT_NOTE_JOIN after
+#: the respondents join.
+KEPT_NOTE_COLUMNS = """,
+    kept_by.name AS kept_name, kept_by.role AS kept_role, kept_by.device AS kept_device,
+    kept_by.created AS kept_since
+"""
+KEPT_NOTE_JOIN = "LEFT JOIN respondents AS kept_by ON kept_by.id = answers.kept_note_by"
 
 
 def answer_record(row: dict, previous: AnswerRecord | None) -> AnswerRecord:
     """Build an AnswerRecord from a joined answers row."""
+    kept_by = row.get("kept_note_by")
     return AnswerRecord(
         id=row["id"],
         question_id=row["question_id"],
@@ -162,6 +208,21 @@ def answer_record(row: dict, previous: AnswerRecord | None) -> AnswerRecord:
         respondent_role=row["respondent_role"],
         answered_at=parse_time(row["answered_at"]),
         previous=previous,
+        respondent_device=row.get("respondent_device") or "",
+        respondent_since=parse_time(row.get("respondent_since")),
+        kept_note=row.get("kept_note") or "",
+        kept_note_by_id=kept_by,
+        kept_note_by=(
+            Member(
+                kept_by,
+                row["kept_name"] or "",
+                row["kept_role"] or "",
+                row["kept_device"] or "",
+                parse_time(row["kept_since"]),
+            )
+            if kept_by is not None and "kept_name" in row
+            else None
+        ),
     )
 
 

@@ -10,6 +10,9 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from bot.store.connection import use_wal, write_transaction
+from bot.store.team import keep_standing
+from bot.tree.loader import parse_tree
+from bot.tree.problems import TreeError
 
 # The name is recorded in existing databases: it stays "bot.store".
 migrations = Migrations("bot.store")
@@ -278,9 +281,248 @@ def m012_team_summaries(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m013_one_standing_per_audit(db: sqlite_utils.Database) -> None:
+    """Drop the team summaries; keep each answered audit's standing, written with each change.
+
+    Standings were a cache, checked against their audit before use; from now on the store
+    keeps an audit's standing in the same transaction as every change to it (`keep_standing`),
+    so it needs no key to check. Each answered audit's standing is worked out here once, with
+    the tree the audit is on (the latest stored tree for one whose tree was never stored).
+    """
+    db.execute("DROP TABLE IF EXISTS team_summaries")
+    db.execute("DROP TABLE IF EXISTS standings")
+    db.table("standings").create(
+        {"audit_id": int, "standing": str, "path": str},
+        pk="audit_id",
+        foreign_keys=[("audit_id", "audits", "id")],
+        not_null={"standing", "path"},
+        strict=True,
+    )
+    trees = {}
+    for digest, content in db.execute("SELECT digest, content FROM trees ORDER BY stored, digest"):
+        try:
+            trees[digest] = parse_tree(content, f"<stored tree {digest[:12]}>")
+        except TreeError:
+            continue
+    latest = list(trees.values())[-1] if trees else None
+    answered = db.execute(
+        "SELECT id, tree_digest FROM audits WHERE id IN (SELECT DISTINCT audit_id FROM answers)"
+    ).fetchall()
+    for audit_id, digest in answered:
+        tree = trees.get(digest, latest)
+        if tree is not None:
+            keep_standing(db, audit_id, tree)
+
+
+@migrations()
+def m029_mail(db: sqlite_utils.Database) -> None:
+    """Give teams a contact name; create the outbox and the console's edited mail templates.
+
+    An outbox row is written in the transaction of the action that sends it (`store.outbox`),
+    so a mail server that is down loses nothing. `link` holds an invitation's fresh link only
+    until the message is sent or given up on; the stored body has a marker in its place.
+    """
+    db.table("teams").add_column("contact_name", str)
+    db.table("outbox").create(
+        {
+            "id": int,
+            "team_id": int,
+            "kind": str,
+            "language": str,
+            "recipient": str,
+            "recipient_name": str,
+            "subject": str,
+            "body": str,
+            "link": str,
+            "link_hint": str,
+            "message_id": str,
+            "state": str,
+            "attempts": int,
+            "queued": str,
+            "queued_by": int,
+            "next_attempt": str,
+            "claimed_until": str,
+            "sent": str,
+            "last_error": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={
+            "kind",
+            "language",
+            "recipient",
+            "subject",
+            "body",
+            "message_id",
+            "state",
+            "attempts",
+            "queued",
+            "next_attempt",
+        },
+        defaults={"attempts": 0},
+        strict=True,
+    )
+    db.table("outbox").create_index(["state", "next_attempt"])
+    db.table("outbox").create_index(["team_id", "id"])
+    db.table("mail_templates").create(
+        {
+            "kind": str,
+            "language": str,
+            "subject": str,
+            "body": str,
+            "updated": str,
+            "updated_by": int,
+        },
+        pk=("kind", "language"),
+        not_null={"subject", "body", "updated"},
+        strict=True,
+    )
+
+
+@migrations()
+def m029_imports(db: sqlite_utils.Database) -> None:
+    """Record each import from a spreadsheet and the teams it made, for its page of links."""
+    db.table("imports").create(
+        {"id": int, "created": str, "admin_id": int, "teams": int},
+        pk="id",
+        not_null={"created", "teams"},
+        strict=True,
+    )
+    db.table("import_teams").create(
+        {"import_id": int, "team_id": int},
+        pk=("import_id", "team_id"),
+        foreign_keys=[("import_id", "imports", "id"), ("team_id", "teams", "id")],
+        strict=True,
+    )
+
+
+@migrations()
+def m029_accounts(db: sqlite_utils.Database) -> None:
+    """Let an admin account be disabled; keep a record of every console action and the
+    sessions signed out one by one (until their absolute limit would have ended them)."""
+    db.table("admins").add_column("disabled", str)
+    db.table("console_actions").create(
+        {
+            "id": int,
+            "at": str,
+            "admin_id": int,
+            "admin_email": str,
+            "action": str,
+            "team_id": int,
+            "detail": str,
+        },
+        pk="id",
+        not_null={"at", "action", "detail"},
+        defaults={"detail": ""},
+        strict=True,
+    )
+    db.table("console_actions").create_index(["team_id", "id"])
+    db.table("admin_signouts").create(
+        {"session_hash": str, "until": float}, pk="session_hash", not_null={"until"}, strict=True
+    )
+
+
+@migrations()
+def m029_rejected(db: sqlite_utils.Database) -> None:
+    """Give teams `rejected`: when a console user rejected the sign-up (its link dies)."""
+    db.table("teams").add_column("rejected", str)
+
+
+@migrations()
+def m030_national_releases(db: sqlite_utils.Database) -> None:
+    """Keep each dated release of the national picture as it was published.
+
+    `data` is the JSON of `bot.national.release.Release.data()`: the cells shown and, for
+    auditing later releases only, the true counts and each counted team's fingerprint.
+    """
+    db.table("national_releases").create(
+        {"id": int, "published_on": str, "published": str, "admin_id": int, "data": str},
+        pk="id",
+        foreign_keys=[("admin_id", "admins", "id")],
+        not_null={"published_on", "published", "data"},
+        strict=True,
+    )
+
+
+@migrations()
+def m031_members_own_words(db: sqlite_utils.Database) -> None:
+    """Keep every member's words under their own name (issue 31).
+
+    - answers: a colleague's note kept with a member's answer is kept apart from the member's
+      own note (`kept_note`), with whose it was (`kept_note_by`);
+    - respondents: the kind of device a member started on, to tell members without a name
+      apart ("a member without a name, on a phone, since 10:32");
+    - disagreements: an answer a member kept as theirs while the team's answer stayed a
+      colleague's ("Keep their answer"), append-only like the answers;
+    - drafts: what a member typed but has not saved yet (a conflict, a language switch), one
+      per member and question, deleted when that answer is saved;
+    - presence: the question each member has open, so colleagues are not sent to it.
+    """
+    db.table("answers").add_column("kept_note", str, not_null_default="")
+    db.table("answers").add_column("kept_note_by", int)
+    db.table("respondents").add_column("device", str, not_null_default="")
+    db.table("disagreements").create(
+        {
+            "id": int,
+            "audit_id": int,
+            "question_id": str,
+            "value": str,
+            "note": str,
+            "respondent_id": int,
+            "against_answer_id": int,
+            "recorded": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("audit_id", "audits", "id"),
+            ("respondent_id", "respondents", "id"),
+            ("against_answer_id", "answers", "id"),
+        ],
+        not_null={"audit_id", "question_id", "value", "note", "recorded"},
+        defaults={"note": ""},
+        strict=True,
+    )
+    db.table("disagreements").create_index(["audit_id", "question_id", "id"])
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER disagreements_no_{event.lower()} BEFORE {event} ON disagreements "
+            "BEGIN SELECT RAISE(ABORT, 'disagreements are append-only'); END"
+        )
+    db.table("drafts").create(
+        {
+            "respondent_id": int,
+            "question_id": str,
+            "audit_id": int,
+            "answer": str,
+            "note": str,
+            "keep_note": int,
+            "revision": str,
+            "saved": str,
+        },
+        pk=("respondent_id", "question_id"),
+        foreign_keys=[("respondent_id", "respondents", "id"), ("audit_id", "audits", "id")],
+        not_null={"audit_id", "answer", "note", "revision", "saved"},
+        strict=True,
+    )
+    db.table("presence").create(
+        {"respondent_id": int, "audit_id": int, "question_id": str, "seen": str},
+        pk="respondent_id",
+        foreign_keys=[("respondent_id", "respondents", "id"), ("audit_id", "audits", "id")],
+        not_null={"audit_id", "question_id", "seen"},
+        strict=True,
+    )
+    db.table("presence").create_index(["audit_id", "seen"])
+
+
 def migrate(db: sqlite_utils.Database) -> None:
-    """Put the file in WAL mode and apply any pending migrations; twice changes nothing."""
+    """Put the file in WAL mode and apply any pending migrations; twice changes nothing.
+
+    A database with nothing pending is only read, so one on read-only storage still starts.
+    """
     use_wal(db)
+    if db.table(migrations.migrations_table).exists() and not migrations.pending(db):
+        return
     # Under BEGIN IMMEDIATE two workers starting together cannot both apply the same step;
     # each migration's own db.atomic() nests inside as a savepoint.
     with write_transaction(db):

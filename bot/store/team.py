@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,10 @@ from bot.store.rows import (
     ANSWER_COLUMNS,
     FINISHED,
     IN_PROGRESS,
+    KEPT_NOTE_COLUMNS,
+    KEPT_NOTE_JOIN,
     AnswerRecord,
+    Member,
     chain_records,
     hash_token,
     one,
@@ -26,7 +30,8 @@ from bot.store.rows import (
     typed_row,
     utc_now,
 )
-from bot.store.summaries import refresh_audit_summaries, refresh_summaries
+from bot.tree.assessment import NOT_STARTED, Assessment, Standing, assess
+from bot.tree.model import Tree
 
 TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters
 
@@ -68,6 +73,7 @@ def create_team(
     area: str | None = None,
     host_type: str | None = None,
     contact_email: str | None = None,
+    contact_name: str | None = None,
     self_registered: bool = False,
     link_expires: datetime | None = None,
 ) -> tuple[int, str]:
@@ -87,6 +93,7 @@ def create_team(
                     "area": area,
                     "host_type": host_type,
                     "contact_email": contact_email,
+                    "contact_name": contact_name,
                     "self_registered": int(bool(self_registered)),
                     "pending": int(bool(self_registered)),
                     "created": now,
@@ -96,7 +103,6 @@ def create_team(
             .last_pk
         )
         token = _insert_link(db, team_id, link_expires, now)
-        refresh_summaries(db, [team_id])
     return team_id, token
 
 
@@ -169,15 +175,35 @@ def archive_team(db: sqlite_utils.Database, team_id: int) -> None:
         )
 
 
-def add_respondent(db: sqlite_utils.Database, team_id: int, name: str, role: str) -> int:
-    """Record a person answering for the team and return their id."""
+def add_respondent(
+    db: sqlite_utils.Database, team_id: int, name: str, role: str, device: str = ""
+) -> int:
+    """Record a person answering for the team and return their id.
+
+    `device` ("phone", "tablet", "computer") tells members without a name apart.
+    """
     with write_transaction(db):
         return (
             db.table("respondents")
             .insert(
-                {"team_id": team_id, "name": name or "", "role": role or "", "created": stamp()}
+                {
+                    "team_id": team_id,
+                    "name": name or "",
+                    "role": role or "",
+                    "device": device or "",
+                    "created": stamp(),
+                }
             )
             .last_pk
+        )
+
+
+def name_respondent(db: sqlite_utils.Database, respondent_id: int, name: str, role: str) -> None:
+    """Give a member who started without a name their name and role (all their answers too)."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE respondents SET name = ?, role = ? WHERE id = ?",
+            [name or "", role or "", respondent_id],
         )
 
 
@@ -207,8 +233,32 @@ def _insert_audit(
         )
         .last_pk
     )
-    refresh_summaries(db, [team_id])
     return get_audit(db, audit_id)
+
+
+def latest_audit(db: sqlite_utils.Database, team_id: int) -> dict | None:
+    """Return the team's latest audit, or None if it has had none."""
+    row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
+    return typed_row(row)
+
+
+def unsaved_audit(team_id: int, *, tree_id: str, tree_version: str, tree_digest: str) -> dict:
+    """Return the audit a team with none is about to start, as a row not yet stored (id None).
+
+    Pages that only read show it; the first answer or name sent stores it (`current_audit`).
+    """
+    now = utc_now()
+    return {
+        "id": None,
+        "team_id": team_id,
+        "tree_id": tree_id,
+        "tree_version": str(tree_version),
+        "tree_digest": tree_digest,
+        "status": IN_PROGRESS,
+        "started": now,
+        "updated": now,
+        "finished": None,
+    }
 
 
 def current_audit(
@@ -218,9 +268,9 @@ def current_audit(
 
     The common case is a plain read; the write lock is only taken to create the first audit.
     """
-    row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
-    if row is not None:
-        return typed_row(row)
+    found = latest_audit(db, team_id)
+    if found is not None:
+        return found
     with write_transaction(db):
         row = one(db, "SELECT * FROM audits WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id])
         if row is not None:
@@ -233,30 +283,26 @@ def get_audit(db: sqlite_utils.Database, audit_id: int) -> dict | None:
     return typed_row(one(db, "SELECT * FROM audits WHERE id = ?", [audit_id]))
 
 
-def finish_audit(
-    db: sqlite_utils.Database, audit_id: int, *, standing: StoredStanding | None = None
-) -> None:
-    """Mark the audit finished now, keeping its finished standing in the same transaction."""
+def finish_audit(db: sqlite_utils.Database, audit_id: int, *, tree: Tree) -> None:
+    """Mark the audit finished now, keeping its standing (scored with `tree`) in the same write."""
     with write_transaction(db):
         now = stamp()
         db.execute(
             "UPDATE audits SET status = ?, finished = ?, updated = max(updated, ?) WHERE id = ?",
             [FINISHED, now, now, audit_id],
         )
-        if standing is not None:
-            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
-            _keep_standing(db, audit_id, updated, standing)
-        refresh_audit_summaries(db, [audit_id])
+        keep_standing(db, audit_id, tree)
 
 
-def reopen_audit(db: sqlite_utils.Database, audit_id: int) -> None:
-    """Put a finished audit back in progress, clearing its finished time."""
+def reopen_audit(db: sqlite_utils.Database, audit_id: int, *, tree: Tree) -> Assessment:
+    """Put a finished audit back in progress, clearing its finished time; keep its standing and
+    return its assessment."""
     with write_transaction(db):
         db.execute(
             "UPDATE audits SET status = ?, finished = NULL, updated = max(updated, ?) WHERE id = ?",
             [IN_PROGRESS, stamp(), audit_id],
         )
-        refresh_audit_summaries(db, [audit_id])
+        return keep_standing(db, audit_id, tree)
 
 
 def start_new_audit(
@@ -330,20 +376,6 @@ def previous_finished_audit(
     )
 
 
-def latest_finished_audits(db: sqlite_utils.Database) -> dict[int, dict]:
-    """Return each team's latest finished audit, keyed by team id (teams with none left out)."""
-    rows = select(
-        db,
-        """
-        SELECT audits.* FROM audits
-        JOIN (SELECT team_id, max(id) AS id FROM audits WHERE status = ? GROUP BY team_id) AS
-            latest ON latest.id = audits.id
-        """,
-        [FINISHED],
-    )
-    return {row["team_id"]: typed_row(row) for row in rows}
-
-
 def record_answer(
     db: sqlite_utils.Database,
     audit_id: int,
@@ -352,19 +384,25 @@ def record_answer(
     *,
     note: str = "",
     respondent_id: int | None = None,
+    tree: Tree,
     at: datetime | None = None,
     expected: int | None | object = UNCHECKED,
-    standing: StoredStanding | None = None,
-) -> int:
-    """Append an answer (value stored as JSON) and touch the audit; return the answer id.
+    kept_note: str = "",
+    kept_note_by: int | None = None,
+) -> Assessment:
+    """Append an answer (value stored as JSON) and touch the audit; return its assessment.
+
+    `note` is the author's own; `kept_note` a colleague's note (written by `kept_note_by`) the
+    author chose to keep with their answer. The author's draft of the answer is deleted.
 
     With `expected` (the id of the answer the form was shown with, or None for none), the
     answer is only appended if the question's latest answer is still that one; otherwise
     AnswerChanged is raised with the answer now in the log. The same value and note as the
-    latest answer is never a conflict and appends nothing: its id is returned.
+    latest answer is never a conflict and appends nothing.
 
-    `standing`, the audit's standing once this answer counts, is kept in the same transaction,
-    so the console reads it rather than evaluating the audit again.
+    The audit's standing once this answer counts is kept in the same transaction, scored with
+    `tree`, the tree the audit is on (`keep_standing`); the assessment it was made from is
+    returned, so the page that saved the answer knows where the team goes next.
 
     Raises LookupError for an unknown audit and ValueError for a respondent from another
     team than the audit's.
@@ -381,82 +419,108 @@ def record_answer(
         if expected is not UNCHECKED:
             current = latest_answer(db, audit_id, question_id)
             if current is not None and current.id != expected:
-                if current.value == value and current.note == (note or ""):
-                    return current.id
+                same = (current.value, current.note, current.kept_note) == (
+                    value,
+                    note or "",
+                    kept_note or "",
+                )
+                if same:
+                    return keep_standing(db, audit_id, tree)
                 raise AnswerChanged(current)
         answered_at = _log_time(db, at)
         # A plain INSERT: table().insert() reads sqlite_master twice to learn the columns.
-        answer_id = db.conn.execute(
-            "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [audit_id, question_id, encoded, note or "", respondent_id, answered_at],
-        ).lastrowid
+        db.conn.execute(
+            "INSERT INTO answers (audit_id, question_id, value, note, respondent_id, answered_at,"
+            " kept_note, kept_note_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                audit_id,
+                question_id,
+                encoded,
+                note or "",
+                respondent_id,
+                answered_at,
+                kept_note or "",
+                kept_note_by if kept_note else None,
+            ],
+        )
+        if respondent_id is not None:
+            _discard_draft(db, respondent_id, question_id)
         db.execute(
             "UPDATE audits SET updated = max(updated, ?) WHERE id = ?", [answered_at, audit_id]
         )
-        if standing is not None:
-            updated = one(db, "SELECT updated FROM audits WHERE id = ?", [audit_id])["updated"]
-            _keep_standing(db, audit_id, updated, standing)
-        refresh_summaries(db, [audit["team_id"]])
-    return answer_id
+        return keep_standing(db, audit_id, tree)
 
 
-@dataclass(frozen=True)
-class StoredStanding:
-    """An audit's standing to keep: its status and tree, and the standing as JSON-ready data."""
+def keep_standing(db: sqlite_utils.Database, audit_id: int, tree: Tree) -> Assessment:
+    """Work out the audit's standing from its answers as stored, keep it, and return the
+    assessment it comes from.
 
-    status: str
-    tree_digest: str
-    data: dict
-
-
-def _keep_standing(
-    db: sqlite_utils.Database, audit_id: int, updated: str, standing: StoredStanding
-) -> None:
-    """Keep the standing's data as JSON, its path apart (m011_standing_paths)."""
-    data = {key: value for key, value in standing.data.items() if key != "path"}
+    Called inside the write that changes the audit (an answer, finishing, reopening, a move to
+    a newer tree), so the console reads each audit's standing as of its last change, and two
+    members answering at once cannot leave one answer out of it. `tree` is the tree the audit
+    is on: an audit is scored with its own tree (`bot.trees.tree_for_audit`).
+    """
+    audit = one(db, "SELECT status FROM audits WHERE id = ?", [audit_id])
+    assessment = assess(tree, audit, current_values_for_audits(db, [audit_id])[audit_id])
+    standing = Standing.of(assessment).data()
+    path = " ".join(standing.pop("path"))
     db.conn.execute(
-        "INSERT OR REPLACE INTO standings "
-        "(audit_id, updated, status, tree_digest, standing, path) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            audit_id,
-            updated,
-            standing.status,
-            standing.tree_digest,
-            json.dumps(data),
-            " ".join(standing.data["path"]),
-        ],
+        "INSERT OR REPLACE INTO standings (audit_id, standing, path) VALUES (?, ?, ?)",
+        [audit_id, json.dumps(standing), path],
     )
+    return assessment
 
 
-def keep_standings(
-    db: sqlite_utils.Database, standings: dict[int, tuple[datetime, StoredStanding]]
-) -> None:
-    """Keep many audits' standings, each as of the audit's `updated` time, in one transaction."""
-    if not standings:
-        return
-    with write_transaction(db):
-        for audit_id, (updated, standing) in standings.items():
-            _keep_standing(db, audit_id, stamp(updated), standing)
-        refresh_audit_summaries(db, standings)
+def standings(db: sqlite_utils.Database, audit_ids: Iterable[int | None]) -> dict:
+    """Return the kept standing of each audit, by audit id, in one query, without its path.
+
+    An audit with no answer yet has none kept: it is not started, as is "no audit" (None).
+    Only the answers export reads paths (`standing_paths`): left out here, they would be most
+    of the bytes the progress table decodes.
+    """
+    ids = [int(audit_id) for audit_id in audit_ids if audit_id is not None]
+    found: dict[int | None, Standing] = {None: Standing(NOT_STARTED)}
+    found |= dict.fromkeys(ids, found[None])
+    rows = db.conn.execute(
+        "SELECT audit_id, standing FROM standings "
+        "WHERE audit_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
+    )
+    for audit_id, standing in rows:
+        found[audit_id] = Standing.from_data({**json.loads(standing), "path": ()})
+    return found
 
 
-def kept_standings(db: sqlite_utils.Database, audit_ids: list[int]) -> dict[int, dict]:
-    """Return the kept standing rows of these audits, by audit id (one query)."""
-    if not audit_ids:
-        return {}
-    rows = select(
-        db,
-        "SELECT * FROM standings WHERE audit_id IN (SELECT value FROM json_each(?))",
+def standing_paths(db: sqlite_utils.Database, audit_ids: Iterable[int]) -> dict[int, frozenset]:
+    """Return the questions on each audit's path (its kept standing's), by audit id."""
+    rows = db.conn.execute(
+        "SELECT audit_id, path FROM standings WHERE audit_id IN (SELECT value FROM json_each(?))",
         [json.dumps([int(audit_id) for audit_id in audit_ids])],
     )
-    return {
-        row["audit_id"]: {
-            **row,
-            "standing": {**json.loads(row["standing"]), "path": row["path"].split()},
-        }
-        for row in rows
-    }
+    return {audit_id: frozenset(path.split()) for audit_id, path in rows}
+
+
+def current_values_for_audits(
+    db: sqlite_utils.Database, audit_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """Return {audit_id: {question_id: value}} of the latest answers, for many audits at once."""
+    values: dict[int, dict[str, Any]] = {audit_id: {} for audit_id in audit_ids}
+    if not audit_ids:
+        return values
+    rows = db.conn.execute(
+        """
+        SELECT answers.audit_id, answers.question_id, answers.value FROM answers
+        JOIN (
+            SELECT max(id) AS id FROM answers
+            WHERE audit_id IN (SELECT value FROM json_each(?))
+            GROUP BY audit_id, question_id
+        ) AS latest ON latest.id = answers.id
+        """,
+        [json.dumps(list(audit_ids))],
+    )
+    for audit_id, question_id, value in rows:
+        values[audit_id][question_id] = json.loads(value)
+    return values
 
 
 def latest_answer(
@@ -466,8 +530,9 @@ def latest_answer(
     rows = select(
         db,
         f"""
-        SELECT {ANSWER_COLUMNS}
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
         WHERE answers.audit_id = ? AND answers.question_id = ?
         ORDER BY answers.id DESC LIMIT 2
         """,
@@ -496,8 +561,9 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
             WHERE answers.audit_id = :audit AND answers.id < latest.id
             GROUP BY answers.question_id
         )
-        SELECT {ANSWER_COLUMNS}
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
         WHERE answers.id IN (SELECT id FROM latest UNION ALL SELECT id FROM prior)
         ORDER BY answers.id
         """,
@@ -509,13 +575,15 @@ def current_answers(db: sqlite_utils.Database, audit_id: int) -> dict[str, Answe
 def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
     """Return who answered in the audit, with answer counts and last answer time, latest first.
 
-    Each dict has respondent_id, name, role, answers (count) and last_answered (aware UTC
-    datetime). Answers given without a respondent are not counted.
+    Each dict has respondent_id, name, role, member (a Member, to tell members without a
+    name apart), answers (count) and last_answered (aware UTC datetime). Answers given
+    without a respondent are not counted.
     """
     rows = select(
         db,
         """
         SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
+               respondents.device, respondents.created,
                count(*) AS answers, max(answers.answered_at) AS last_answered
         FROM answers JOIN respondents ON respondents.id = answers.respondent_id
         WHERE answers.audit_id = ?
@@ -524,7 +592,14 @@ def contributors(db: sqlite_utils.Database, audit_id: int) -> list[dict]:
         """,
         [audit_id],
     )
-    return [{**row, "last_answered": parse_time(row["last_answered"])} for row in rows]
+    return [
+        {
+            **row,
+            "member": _member({**row, "id": row["respondent_id"]}),
+            "last_answered": parse_time(row["last_answered"]),
+        }
+        for row in rows
+    ]
 
 
 def create_teams(db: sqlite_utils.Database, teams: list[dict[str, Any]]) -> list[tuple[int, str]]:
@@ -537,8 +612,9 @@ def answer_log(db: sqlite_utils.Database, audit_id: int) -> dict[str, list[Answe
     """Return every answer in the audit, oldest first, as a chain per question id."""
     rows = db.query(
         f"""
-        SELECT {ANSWER_COLUMNS}
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
         FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
         WHERE answers.audit_id = ?
         ORDER BY answers.id
         """,
@@ -547,24 +623,197 @@ def answer_log(db: sqlite_utils.Database, audit_id: int) -> dict[str, list[Answe
     return chain_records(list(rows))
 
 
-def recent_answerers(db: sqlite_utils.Database, audit_id: int, since: datetime) -> list[dict]:
-    """Return each named person who answered in the audit since `since`, latest first.
+def answer_by_id(db: sqlite_utils.Database, audit_id: int, answer_id: int) -> AnswerRecord | None:
+    """Return one answer of the audit by its id (previous not linked), or None."""
+    rows = select(
+        db,
+        f"""
+        SELECT {ANSWER_COLUMNS}{KEPT_NOTE_COLUMNS}
+        FROM answers LEFT JOIN respondents ON respondents.id = answers.respondent_id
+        {KEPT_NOTE_JOIN}
+        WHERE answers.audit_id = ? AND answers.id = ?
+        """,
+        [audit_id, answer_id],
+    )
+    return chain_records(rows)[rows[0]["question_id"]][0] if rows else None
 
-    Each dict has respondent_id, name, role, and the question_id and answered_at (aware UTC
-    datetime) of their latest answer: where they are working now.
+
+def _member(row: dict, prefix: str = "") -> Member:
+    return Member(
+        row[f"{prefix}id"],
+        row[f"{prefix}name"] or "",
+        row[f"{prefix}role"] or "",
+        row[f"{prefix}device"] or "",
+        parse_time(row[f"{prefix}created"]),
+    )
+
+
+@dataclass(frozen=True)
+class RecordedDisagreement:
+    """An answer a member kept as theirs while the team's answer stayed a colleague's."""
+
+    id: int
+    question_id: str
+    value: Any
+    note: str
+    by: Member | None
+    recorded: datetime
+    against_answer_id: int | None
+
+
+def record_disagreement(
+    db: sqlite_utils.Database,
+    audit_id: int,
+    question_id: str,
+    value: Any,
+    *,
+    note: str = "",
+    respondent_id: int | None,
+    against_answer_id: int | None,
+) -> int:
+    """Keep a member's answer and note as a disagreement with the team's answer; return its id.
+
+    The team's answer is unchanged. The member's draft of the answer is deleted.
     """
-    rows = db.query(
+    with write_transaction(db):
+        disagreement_id = db.conn.execute(
+            "INSERT INTO disagreements (audit_id, question_id, value, note, respondent_id,"
+            " against_answer_id, recorded) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                audit_id,
+                question_id,
+                json.dumps(value, ensure_ascii=False),
+                note or "",
+                respondent_id,
+                against_answer_id,
+                stamp(),
+            ],
+        ).lastrowid
+        if respondent_id is not None:
+            _discard_draft(db, respondent_id, question_id)
+    return disagreement_id
+
+
+def disagreements(
+    db: sqlite_utils.Database, audit_id: int
+) -> dict[str, list[RecordedDisagreement]]:
+    """Return the audit's recorded disagreements, oldest first, by question id."""
+    rows = select(
+        db,
         """
-        SELECT respondents.id AS respondent_id, respondents.name, respondents.role,
-               answers.question_id, answers.answered_at
-        FROM answers JOIN respondents ON respondents.id = answers.respondent_id
-        WHERE answers.id IN (
-            SELECT max(id) FROM answers
-            WHERE audit_id = ? AND answered_at >= ? AND respondent_id IS NOT NULL
-            GROUP BY respondent_id
+        SELECT disagreements.*, respondents.name, respondents.role, respondents.device,
+               respondents.created
+        FROM disagreements LEFT JOIN respondents ON respondents.id = disagreements.respondent_id
+        WHERE disagreements.audit_id = ?
+        ORDER BY disagreements.id
+        """,
+        [audit_id],
+    )
+    found: dict[str, list[RecordedDisagreement]] = {}
+    for row in rows:
+        by = _member({**row, "id": row["respondent_id"]}) if row["respondent_id"] else None
+        found.setdefault(row["question_id"], []).append(
+            RecordedDisagreement(
+                row["id"],
+                row["question_id"],
+                json.loads(row["value"]),
+                row["note"],
+                by,
+                parse_time(row["recorded"]),
+                row["against_answer_id"],
+            )
         )
-        ORDER BY answers.id DESC
+    return found
+
+
+def save_draft(
+    db: sqlite_utils.Database,
+    respondent_id: int,
+    audit_id: int,
+    question_id: str,
+    *,
+    answer: list[str],
+    note: str,
+    keep_note: int | None,
+    revision: str,
+) -> None:
+    """Keep what a member typed for a question but has not saved (replacing any earlier draft).
+
+    `answer` is the form's values as typed; `keep_note` the id of the answer whose note they
+    chose to keep; `revision` the answer id their form was shown with.
+    """
+    with write_transaction(db):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO drafts (respondent_id, question_id, audit_id, answer, note,"
+            " keep_note, revision, saved) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                respondent_id,
+                question_id,
+                audit_id,
+                json.dumps(answer, ensure_ascii=False),
+                note or "",
+                keep_note,
+                revision or "",
+                stamp(),
+            ],
+        )
+
+
+def get_draft(
+    db: sqlite_utils.Database, respondent_id: int, audit_id: int, question_id: str
+) -> dict | None:
+    """Return the member's unsaved draft for a question of this audit, or None."""
+    row = one(
+        db,
+        "SELECT * FROM drafts WHERE respondent_id = ? AND question_id = ? AND audit_id = ?",
+        [respondent_id, question_id, audit_id],
+    )
+    return None if row is None else {**row, "answer": json.loads(row["answer"])}
+
+
+def _discard_draft(db: sqlite_utils.Database, respondent_id: int, question_id: str) -> None:
+    db.execute(
+        "DELETE FROM drafts WHERE respondent_id = ? AND question_id = ?",
+        [respondent_id, question_id],
+    )
+
+
+def mark_present(
+    db: sqlite_utils.Database,
+    respondent_id: int,
+    audit_id: int,
+    question_id: str,
+    at: datetime | None = None,
+) -> None:
+    """Note that the member has this question of the audit open now (one row per member)."""
+    with write_transaction(db):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO presence (respondent_id, audit_id, question_id, seen)"
+            " VALUES (?, ?, ?, ?)",
+            [respondent_id, audit_id, question_id, stamp(at)],
+        )
+
+
+@dataclass(frozen=True)
+class Present:
+    """A member who had a question of the audit open lately, and which."""
+
+    member: Member
+    question_id: str
+    seen: datetime
+
+
+def present(db: sqlite_utils.Database, audit_id: int, since: datetime) -> list[Present]:
+    """Return who had a question of the audit open since `since`, latest first."""
+    rows = select(
+        db,
+        """
+        SELECT respondents.id, respondents.name, respondents.role, respondents.device,
+               respondents.created, presence.question_id, presence.seen
+        FROM presence JOIN respondents ON respondents.id = presence.respondent_id
+        WHERE presence.audit_id = ? AND presence.seen >= ?
+        ORDER BY presence.seen DESC
         """,
         [audit_id, stamp(since)],
     )
-    return [{**row, "answered_at": parse_time(row["answered_at"])} for row in rows]
+    return [Present(_member(row), row["question_id"], parse_time(row["seen"])) for row in rows]

@@ -6,7 +6,8 @@ import sqlite_utils
 
 from bot.store.connection import write_transaction
 from bot.store.rows import IN_PROGRESS, one, stamp, typed_row
-from bot.store.summaries import refresh_audit_summaries
+from bot.store.team import keep_standing
+from bot.tree.model import Tree
 
 
 def save_tree(
@@ -41,15 +42,18 @@ def tree_stored(db: sqlite_utils.Database, digest: str) -> str | None:
 def move_audit_to_tree(
     db: sqlite_utils.Database,
     audit_id: int,
+    tree: Tree,
     *,
     from_digest: str,
-    to_digest: str,
-    to_version: str,
     new_questions: int,
     asked_again: int,
     removed: int,
 ) -> bool:
-    """Pin an in-progress audit to a newer tree and log what changed; False if already moved."""
+    """Pin an in-progress audit to a newer tree and log what changed; False if already moved.
+
+    The audit's standing is worked out with the new tree in the same transaction.
+    """
+    to_digest, to_version = tree.digest, str(tree.version)
     now = stamp()
     with write_transaction(db):
         audit = one(
@@ -57,23 +61,21 @@ def move_audit_to_tree(
         )
         if audit is None or audit["tree_digest"] != from_digest or audit["status"] != IN_PROGRESS:
             return False
-        db.table("audits").update(
-            audit_id, {"tree_digest": to_digest, "tree_version": str(to_version)}
-        )
+        db.table("audits").update(audit_id, {"tree_digest": to_digest, "tree_version": to_version})
         db.table("audit_tree_moves").insert(
             {
                 "audit_id": audit_id,
                 "from_digest": from_digest,
                 "from_version": audit["tree_version"],
                 "to_digest": to_digest,
-                "to_version": str(to_version),
+                "to_version": to_version,
                 "new_questions": new_questions,
                 "asked_again": asked_again,
                 "removed": removed,
                 "moved": now,
             }
         )
-        refresh_audit_summaries(db, [audit_id])
+        keep_standing(db, audit_id, tree)
     return True
 
 

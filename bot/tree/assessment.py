@@ -6,17 +6,12 @@ team's pages, the console's team page, the standings behind the progress table, 
 picture and the exports all come from it, so they cannot disagree about an audit.
 
 An assessment depends on nothing but the tree, whether the audit is finished and the answer
-values, so the same inputs give the same assessment. `assess` keeps the last few hundred it made
-(per process) and hands the same object back for the same inputs: an answer's round trip
-assesses the audit once (the POST's "where next" is the next page's "where am I") instead of
-three times. An assessment is never changed once made.
+values; each request makes the ones it needs.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -113,53 +108,6 @@ class Standing:
         return round(100 * self.answered / self.total) if self.total else 0
 
 
-MEMO_SIZE = 512
-
-
-class _Memo:
-    """The last `MEMO_SIZE` assessments, by their inputs; safe to share between threads."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Assessment] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Assessment | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, assessment: Assessment) -> None:
-        with self._lock:
-            self._items[key] = assessment
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_memo = _Memo(MEMO_SIZE)
-
-
-def _inputs(tree: Tree, audit: Mapping[str, Any] | None, values: Mapping[str, Any]) -> Hashable:
-    """The key of an assessment: the tree object, finished or not, each value with its type.
-
-    The memo's entry holds the tree, so its id cannot be reused while the key exists. A value's
-    type is part of the key (1 and 1.0 are equal keys in Python, not equal answers).
-    """
-    finished = None if audit is None else audit["status"] == FINISHED
-    return (
-        id(tree),
-        finished,
-        tuple(
-            sorted(
-                (question_id, type(value).__name__, tuple(value) if type(value) is list else value)
-                for question_id, value in values.items()
-            )
-        ),
-    )
-
-
 def assess(tree: Tree, audit: Mapping[str, Any] | None, values: Mapping[str, Any]) -> Assessment:
     """Evaluate an audit's latest answer values against the tree it is scored with.
 
@@ -167,19 +115,9 @@ def assess(tree: Tree, audit: Mapping[str, Any] | None, values: Mapping[str, Any
     no longer fit their question are left out, so the question is asked again; they stay in
     the log.
     """
-    try:
-        key = _inputs(tree, audit, values)
-        found = _memo.get(key)
-    except TypeError:  # a value that cannot be a key (never stored by the app): no memo
-        key = found = None
-    if found is not None and found.tree is tree:
-        return found
     fitted, unfit = fitting_answers(tree, values)
     if audit is None or not (fitted or unfit):
         status = NOT_STARTED
     else:
         status = FINISHED if audit["status"] == FINISHED else IN_PROGRESS
-    assessment = Assessment(tree, status, fitted, tuple(unfit), evaluate(tree, fitted))
-    if key is not None:
-        _memo.put(key, assessment)
-    return assessment
+    return Assessment(tree, status, fitted, tuple(unfit), evaluate(tree, fitted))

@@ -29,7 +29,7 @@ from bot.tree.expressions import Environment, Expression, numeric_thresholds
 from bot.tree.problems import Problem, TreeError
 
 MAX_LEAVES = 100_000
-MAX_GROUP_COMBINATIONS = 500_000
+MAX_GROUP_COMBINATIONS = 1_000_000  # the supervision descriptor needs 746,496 (2026.3)
 FULL_PRODUCT_LIMIT = 2_000  # above this, a condition's answers are varied one at a time
 
 

@@ -7,13 +7,13 @@ builds the app, so it still works, and explains itself, when the tree is broken.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
+from bot.config import environment
 from bot.tree.answers import AnswerError, normalise_answers
 from bot.tree.check import enumerate_tree
 from bot.tree.engine import evaluate
@@ -27,7 +27,8 @@ def tree_commands() -> None:
 
 
 def default_tree_path() -> Path:
-    return Path(os.environ.get("AUDIT_QUESTION_TREE") or DEFAULT_TREE)
+    """The app's tree: AUDIT_QUESTION_TREE, from the environment or AUDIT_ENV_FILE's file."""
+    return Path(environment().get("AUDIT_QUESTION_TREE") or DEFAULT_TREE)
 
 
 @tree_commands.command("check")

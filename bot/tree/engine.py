@@ -91,6 +91,16 @@ class DescriptorOutcome:
     because: Reason | None
     decided_by: tuple[str, ...]
     actions: tuple[m.Action, ...]
+    #: The values that fill the chosen actions' `{placeholders}` ("add {under3_short} hours").
+    action_params: Mapping[str, Any] = field(default_factory=dict)
+
+    def action_text(self, action: m.Action) -> Reason:
+        """Return a chosen action's sentence with the values that fill it."""
+        return Reason(action.text, self.action_params)
+
+    def done_when(self, action: m.Action) -> Reason:
+        """Return how the team knows a chosen action is done, with the values that fill it."""
+        return Reason(action.done_when, self.action_params)
 
 
 @dataclass(frozen=True)
@@ -237,6 +247,11 @@ def _pending(tree: m.Tree, journey: Journey, question_ids: tuple[str, ...]) -> b
     )
 
 
+#: A descriptor suggests at most this many actions: the first that apply, in the tree's order,
+#: which is the order they must happen in. A plan a team works from all year, not a catalogue.
+MOST_ACTIONS = 3
+
+
 def _actions(
     descriptor: m.Descriptor, status: str, names: Mapping[str, Any], flags: tuple[str, ...]
 ) -> tuple[m.Action, ...]:
@@ -248,7 +263,7 @@ def _actions(
                 chosen.append(action)
         elif action.when.holds(env):
             chosen.append(action)
-    return tuple(chosen)
+    return tuple(chosen[:MOST_ACTIONS])
 
 
 def classify(tree: m.Tree, statuses: Mapping[str, str], flags: tuple[str, ...]) -> str:
@@ -311,12 +326,18 @@ def evaluate(tree: m.Tree, answers: Mapping[str, Any]) -> Evaluation:
         rule, names = descriptor_status(descriptor, on_path, flags)
         params = {name: names.get(name) for name in _PLACEHOLDER.findall(rule.because)}
         decided_by = tuple(question_id for question_id in questions if question_id in on_path)
+        actions = _actions(descriptor, rule.status, names, flags)
         outcomes[descriptor.id] = DescriptorOutcome(
             descriptor.id,
             rule.status,
             Reason(rule.because, params),
             decided_by,
-            _actions(descriptor, rule.status, names, flags),
+            actions,
+            {
+                name: names.get(name)
+                for action in actions
+                for name in _PLACEHOLDER.findall(action.text + action.done_when)
+            },
         )
     classification = reasons = to_reach = None
     if journey.complete:

@@ -27,6 +27,7 @@ TRANSLATABLE_KEYS = frozenset(
         "why",
         "evidence",
         "because",
+        "done_when",
         "summary",
         "explanation",
         "error",

@@ -7,13 +7,14 @@ classification lives in `check` and runs on the built tree.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.util
 import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from bot.resources import DEFAULT_TREE
 from bot.tree import model as m
 from bot.tree.check import prove
 from bot.tree.expressions import Expression, ExpressionError, compared_literals, parse
@@ -21,12 +22,6 @@ from bot.tree.problems import Problem, TreeError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 READY_MAX_LENGTH = 120
-DEFAULT_TREE = Path(__file__).resolve().parents[2] / "questions" / "self-audit.yaml"
-
-# PyYAML is imported when a tree's text is parsed: a restart with an unchanged tree builds it
-# from its kept document (`document_data`) instead. A missing package still stops start-up.
-if importlib.util.find_spec("yaml") is None:
-    raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
 
 
 class LineDict(dict):
@@ -40,48 +35,43 @@ class LineDict(dict):
         return getattr(self, "key_lines", {}).get(key, self.line)
 
 
-@functools.cache
-def _yaml_loader() -> type:
-    """The tree's YAML loader class, made on first use (see the note on PyYAML above)."""
-    import yaml
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class TreeYamlLoader(base):
-        """Safe loader with line numbers, duplicate-key detection and only true/false as
-        booleans."""
+class TreeYamlLoader(_BaseLoader):
+    """Safe loader with line numbers, duplicate-key detection and only true/false as booleans."""
 
-        def __init__(self, stream: str):
-            super().__init__(stream)
-            self.duplicates: list[tuple[int, str]] = []
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str]] = []
 
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if key in seen:
-                    self.duplicates.append((key_node.start_mark.line + 1, str(key)))
-                seen.add(key)
-            mapping = LineDict(super().construct_mapping(node, deep=True))
-            mapping.line = node.start_mark.line + 1
-            mapping.key_lines = {
-                str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
-            }
-            return mapping
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                self.duplicates.append((key_node.start_mark.line + 1, str(key)))
+            seen.add(key)
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
+        }
+        return mapping
 
-    TreeYamlLoader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
-    }
-    TreeYamlLoader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
-    )
-    TreeYamlLoader.add_constructor(
-        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, TreeYamlLoader.construct_mapping
-    )
-    return TreeYamlLoader
+
+TreeYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+TreeYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+TreeYamlLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, TreeYamlLoader.construct_mapping
+)
 
 
 def read_tree_text(path: Path) -> str:
@@ -129,9 +119,7 @@ def tree_document(text: str, file: str = "<tree>") -> tuple[Any, list[tuple[int,
 
     Text that is not YAML raises `TreeError` with the line it fails on.
     """
-    import yaml
-
-    loader = _yaml_loader()(text)
+    loader = TreeYamlLoader(text)
     try:
         document = loader.get_single_data()
     except yaml.YAMLError as error:
@@ -154,36 +142,6 @@ def build_tree(
     if builder.problems:
         raise TreeError(builder.problems)
     return tree
-
-
-def document_data(document: Any) -> Any:
-    """Return a parsed document as plain data (`marshal` can keep it), lines included.
-
-    A mapping becomes (line, key lines, items); YAML's safe loader never makes tuples, so a
-    tuple is always a mapping. `document_from_data` gives the document back.
-    """
-    if isinstance(document, LineDict):
-        return (
-            document.line,
-            getattr(document, "key_lines", {}),
-            {key: document_data(value) for key, value in document.items()},
-        )
-    if isinstance(document, list):
-        return [document_data(item) for item in document]
-    return document
-
-
-def document_from_data(data: Any) -> Any:
-    """The document that `document_data` made `data` from."""
-    if isinstance(data, tuple):
-        line, key_lines, items = data
-        mapping = LineDict({key: document_from_data(value) for key, value in items.items()})
-        mapping.line = line
-        mapping.key_lines = key_lines
-        return mapping
-    if isinstance(data, list):
-        return [document_from_data(item) for item in data]
-    return data
 
 
 class _Builder:
@@ -663,15 +621,38 @@ class _Builder:
         else:
             chapter = self.ident(source, "chapter", action_where)
             section = self.text(source, "section", action_where)
+        when = self.expression(data, "when", action_where)
+        for_every_gap = self.text(data, "for_every_gap", action_where, required=False)
+        if "when" not in data and not for_every_gap:
+            self.problem(
+                data.line,
+                action_where,
+                "an action needs a 'when' on the answers that call for it, or 'for_every_gap'"
+                " saying why it fits every team with the gap",
+            )
+        elif "when" in data and for_every_gap:
+            self.problem(
+                data.line, action_where, "an action has 'when' or 'for_every_gap', not both"
+            )
         return m.Action(
             id=action_id,
             text=self.text(data, "text", action_where),
             chapter=chapter,
             section=section,
             line=data.line,
-            when=self.expression(data, "when", action_where),
+            when=when,
             when_line=data.line_of("when"),
+            done_when=self.text(data, "done_when", action_where),
+            for_every_gap=for_every_gap,
+            commissioners=self.true_or_false(data, "commissioners", action_where),
         )
+
+    def true_or_false(self, data: LineDict, key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(data.line_of(key), where, f"'{key}' must be true or false")
+            return False
+        return value
 
     def classification(self, document: LineDict) -> tuple[tuple[str, ...], list[m.Result]]:
         data = document.get("classification")
@@ -850,6 +831,11 @@ class _Builder:
             for action in descriptor.actions:
                 action_where = f"{where} action {action.id}"
                 check_expression(action.when, action.when_line, action_where, names | {m.GAP})
+                for placeholder in re.findall(r"\{([^{}]*)\}", action.text + action.done_when):
+                    if placeholder not in names and placeholder not in questions:
+                        self.problem(
+                            action.line, action_where, f"'text' uses unknown {{{placeholder}}}"
+                        )
                 if action.chapter and action.chapter not in tree.sources_by_id:
                     self.problem(
                         action.line, action_where, f"unknown source chapter '{action.chapter}'"

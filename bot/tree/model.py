@@ -118,6 +118,9 @@ class Action:
     line: int
     when: Expression | None = None
     when_line: int = 0
+    done_when: str = ""  # how the team knows the action is done, shown beside it in the plan
+    for_every_gap: str = ""  # why an action without `when` fits every team with the gap
+    commissioners: bool = False  # asks something of commissioners: listed on the plan's page one
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,26 @@ def next_unanswered_after(
     return next((q for q in questions[start:] if q not in answers), None)
 
 
+def next_free_question(
+    route: tuple[str, ...],
+    answers: Mapping[str, Any],
+    taken: set[str],
+    first: str | None,
+    after: str | None = None,
+) -> str | None:
+    """Return the next unanswered question on `route` that is not `taken` (a colleague has it
+    open): the first after `after`, else `first` (the journey's next), else the first before.
+    """
+    start = route.index(after) + 1 if after in route else 0
+    free = [q for q in route if q not in answers and q not in taken]
+    ahead = next((q for q in route[start:] if q in free), None)
+    if ahead:
+        return ahead
+    if first and first not in taken:
+        return first
+    return free[0] if free else None
+
+
 def _targets(tree: m.Tree, question: m.Question) -> set[str]:
     """Every question (or END) the question's answer may route to, its default included."""
     index = tree.question_index[question.id] + 1

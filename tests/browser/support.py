@@ -198,10 +198,10 @@ class LiveServer:
                 ).fetchone()[0]
             for question_id, value in answers.items():
                 store.record_answer(
-                    db, audit["id"], question_id, value, respondent_id=respondent_id
+                    db, audit["id"], question_id, value, respondent_id=respondent_id, tree=tree
                 )
             if finished:
-                store.finish_audit(db, audit["id"])
+                store.finish_audit(db, audit["id"], tree=tree)
 
     def question_type(self, question_id: str) -> str:
         with self.app.app_context():

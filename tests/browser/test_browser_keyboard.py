@@ -102,6 +102,7 @@ def test_keyboard_only_from_the_start_page_through_every_question_type(page, liv
         "sup_under3_count",
         "sup_under3_wte",
         "sup_under3_hours",
+        "sup_under3_frequency",
         "sup_under3_each",
     ):
         assert_on_question(page, question_id)
@@ -118,7 +119,8 @@ def test_keyboard_only_from_the_start_page_through_every_question_type(page, liv
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "answer"
     page.keyboard.type("3")
-    enter(page)  # Enter in a text box sends the form
+    enter(page)  # Enter in a text box sends the form (its Continue, not a language button)
+    assert page.evaluate("document.documentElement.lang") == "en-GB"
 
     # Multiple choice with Space, yes/no with the arrows, short and long text.
     for question_id in ("mdt_professions", "mdt_relationship_expertise"):

@@ -100,11 +100,12 @@ def test_after_a_change_the_changed_row_is_in_view(phone, live_server):
 def test_after_a_language_switch_the_question_is_in_view(phone, late_in_the_audit):
     link, last = late_in_the_audit
     phone.goto(f"{link}/q/{last}#question", wait_until="load")
-    tap(phone, phone.get_by_role("link", name="Cymraeg"))
+    # On a question page the switch is a button: it sends what is typed along (issue 31).
+    tap(phone, phone.get_by_role("button", name="Cymraeg"))
     assert phone.evaluate("document.documentElement.lang") == "cy"
     assert phone.url.split("#")[0].endswith(f"/q/{last}")
     assert in_view(phone, "#question-heading")
-    tap(phone, phone.get_by_role("link", name="English"))
+    tap(phone, phone.get_by_role("button", name="English"))
     assert phone.evaluate("document.documentElement.lang") == "en-GB"
     assert in_view(phone, "#question-heading")
 
@@ -113,7 +114,7 @@ def test_a_language_switch_works_the_same_without_javascript(open_page, late_in_
     page = open_page(**PHONE, java_script_enabled=False)
     link, last = late_in_the_audit
     page.goto(f"{link}/q/{last}#question", wait_until="load")
-    tap(page, page.get_by_role("link", name="Cymraeg"))
+    tap(page, page.get_by_role("button", name="Cymraeg"))
     assert page.evaluate("document.documentElement.lang") == "cy"
     assert in_view(page, "#question-heading")
     assert in_view(page, "#question .back-link")

@@ -11,7 +11,10 @@ def html_lang(page) -> str:
 
 
 def switch_language(page, name: str) -> None:
-    press(page, page.locator(".language-switch").get_by_role("link", name=name))
+    """Choose a language: a link, or on a question page a button sending what is typed."""
+    switch = page.locator(".language-switch")
+    control = switch.get_by_role("button", name=name).or_(switch.get_by_role("link", name=name))
+    press(page, control)
 
 
 def test_welsh_chosen_on_the_start_page_is_kept_through_the_audit(open_page, live_server):
