@@ -1,6 +1,8 @@
 """A typed number is stored as the number typed, or refused with a message for its type and the
 input kept: never a comma, a word or an impossible WTE turned into another number."""
 
+import re
+
 import pytest
 
 from bot.tree.answers import AnswerError, check_answer
@@ -129,3 +131,42 @@ def test_number_messages_are_in_welsh(app, client, team):
     client.post(f"{team_at(client, token)}/q/sup_under3_wte", data=form_data("1.7"))
     comma = client.post(f"{team_at(client, token)}/q/sup_under3_hours", data=form_data("6,8"))
     assert "Defnyddiwch atalnod llawn ar gyfer degolion, fel 1.4" in comma.text
+
+
+def test_an_improbable_number_of_hours_is_stored_only_once_confirmed(app, client, team):
+    """1,000 hours in four weeks for 1.4 WTE: the member is asked "Yes, this is right"."""
+    team_id, token = team
+    prefix = team_at(client, token)
+    client.post(f"{prefix}/q/sup_under3_count", data=form_data(2))
+    client.post(f"{prefix}/q/sup_under3_wte", data=form_data("1.4"))
+    asked = client.post(f"{prefix}/q/sup_under3_hours", data=form_data("1000"))
+    assert asked.status_code == 422
+    assert "more than five times the supervision they need" in asked.text
+    assert 'value="1000"' in asked.text
+    assert re.search(r'name="confirmed_number" type="checkbox" value="1000"', asked.text)
+    assert ">Yes, this is right</label>" in asked.text
+    assert "sup_under3_hours" not in stored_answers(app, team_id)
+
+    # Confirming one number does not confirm another typed instead.
+    changed = client.post(
+        f"{prefix}/q/sup_under3_hours", data={**form_data("900"), "confirmed_number": "1000"}
+    )
+    assert changed.status_code == 422
+    assert "sup_under3_hours" not in stored_answers(app, team_id)
+
+    confirmed = client.post(
+        f"{prefix}/q/sup_under3_hours", data={**form_data("1000"), "confirmed_number": "1000"}
+    )
+    assert path_of(confirmed) == f"{prefix}/q/sup_under3_frequency"
+    assert stored_answers(app, team_id)["sup_under3_hours"] == 1000
+
+
+@pytest.mark.parametrize("hours", ["6.8", "28"])
+def test_likely_hours_need_no_confirming(app, client, team, hours):
+    team_id, token = team
+    prefix = team_at(client, token)
+    client.post(f"{prefix}/q/sup_under3_count", data=form_data(2))
+    client.post(f"{prefix}/q/sup_under3_wte", data=form_data("1.4"))
+    response = client.post(f"{prefix}/q/sup_under3_hours", data=form_data(hours))
+    assert path_of(response) == f"{prefix}/q/sup_under3_frequency"
+    assert stored_answers(app, team_id)["sup_under3_hours"] == float(hours)

@@ -23,7 +23,14 @@ from wtforms.validators import Length, Optional
 
 from bot.store import UNCHECKED
 from bot.tree import model as m
-from bot.tree.answers import AnswerError, check_answer, clean_line, clean_text, limit_of
+from bot.tree.answers import (
+    AnswerError,
+    check_answer,
+    clean_line,
+    clean_text,
+    improbable,
+    limit_of,
+)
 from bot.tree.engine import Reason
 
 NAME_MAX_LENGTH = 80
@@ -63,6 +70,14 @@ ROLE_TOO_LONG = _l("Your role must be %(max)d characters or fewer")
 NOTE_TOO_LONG = _l("Your notes must be %(max)d characters or fewer")
 
 
+CONFIRMED_FIELD = "confirmed_number"
+
+
+def confirmed_value(number) -> str:
+    """The number as the "Yes, this is right" box carries it: 6.8, not 6.80."""
+    return format(number, "g") if isinstance(number, float) else str(number)
+
+
 def clean_input(text):
     """Clean a typed field: drop control characters and lone surrogates, trim the spaces."""
     return clean_text(text).strip() if isinstance(text, str) else text
@@ -95,6 +110,7 @@ class QuestionForm(FlaskForm):
     question: m.Question
     answers: Mapping[str, Any] = {}  # the team's other answers, for limits such as `at_most`
     cleaned = None
+    unconfirmed = False  # an improbable number, shown again for a "Yes, this is right"
     note = TextAreaField(
         validators=[Optional(), Length(max=m.NOTE_MAX_LENGTH, message=NOTE_TOO_LONG)],
         default="",
@@ -120,6 +136,18 @@ class QuestionForm(FlaskForm):
             self.cleaned = check_answer(self.question, field.data, self.answers)
         except AnswerError as error:
             raise ValidationError(error_message(self.question, error, self.answers)) from None
+        if improbable(self.question, self.cleaned, self.answers) and not self.confirmed:
+            self.unconfirmed = True
+            raise ValidationError(gettext(self.question.improbable.warning))
+
+    @property
+    def confirming(self) -> str:
+        return confirmed_value(self.cleaned)
+
+    @property
+    def confirmed(self) -> bool:
+        """The member ticked "Yes, this is right" for this very number."""
+        return request.form.get(CONFIRMED_FIELD) == confirmed_value(self.cleaned)
 
 
 class SingleChoiceField(RadioField):

@@ -75,7 +75,7 @@ def disable_account(admin_id: int):
     admin = store.get_admin(get_db(), admin_id) if admin_id < 2**63 else None
     if admin and ActionForm().validate_on_submit():
         if admin_id == g.admin["id"]:
-            flash("You cannot disable your own account.")
+            flash("You cannot disable your own account.", "important")
         else:
             with recorded("disable_account", detail=f"Disabled the account {admin['email']}"):
                 changed = accounts.set_admin_disabled(get_db(), admin_id, True)

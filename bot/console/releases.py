@@ -83,7 +83,7 @@ def new_national_release():
             try:
                 release = _proposed(earlier)
             except CannotProtect:
-                flash(_cannot_protect_message())
+                flash(_cannot_protect_message(), "important")
                 return redirect(url_for(".national_picture"))
             admin = current_admin()
             kept = store.keep_national_release(

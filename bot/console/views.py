@@ -674,7 +674,10 @@ def start_audit(team_id: int):
     current_id = current["id"] if current else None
     standing = store.standings(db, [current_id])[current_id]
     if not _can_start_new_audit(team, current, standing):
-        flash(gettext("A new audit can be started once the team has begun its current one."))
+        flash(
+            gettext("A new audit can be started once the team has begun its current one."),
+            "important",
+        )
         return redirect(url_for(".team", team_id=team_id))
     if _confirmed():
         with recorded("start_audit", team_id=team_id, detail="Started a new audit"):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.tree import model as m
+from bot.tree.expressions import Environment
 
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
@@ -194,6 +195,14 @@ def _show(number: float | None) -> str:
     if number is None:
         return ""
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def improbable(question: m.Question, value: Any, answers: Mapping[str, Any]) -> bool:
+    """Whether `value` is so unlikely, given the earlier answers, that it needs confirming."""
+    if question.improbable is None or value is None:
+        return False
+    names = {**answers, question.id: value}
+    return question.improbable.when.holds(Environment(names=names))
 
 
 def limit_of(question: m.Question, answers: Mapping[str, Any]) -> float | None:

@@ -31,6 +31,7 @@ TRANSLATABLE_KEYS = frozenset(
         "summary",
         "explanation",
         "error",
+        "warning",
         "term",
         "definition",
         "section",

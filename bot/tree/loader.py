@@ -382,8 +382,10 @@ class _Builder:
             fields.update(self.bounds(data, where, kind))
             fields["unit"] = self.text(data, "unit", where, required=False)
             fields["at_most"] = self.at_most(data, where)
-        elif "at_most" in data:
-            self.problem(data.line_of("at_most"), where, "'at_most' only applies to numbers")
+            fields["improbable"] = self.improbable(data, where)
+        elif "at_most" in data or "improbable" in data:
+            key = "at_most" if "at_most" in data else "improbable"
+            self.problem(data.line_of(key), where, f"'{key}' only applies to numbers")
         if kind in m.TEXT_TYPES:
             fields["max_length"] = self.positive_int(
                 data, "max_length", where, m.DEFAULT_MAX_LENGTH[kind]
@@ -516,6 +518,17 @@ class _Builder:
             if placeholder != "limit":
                 self.problem(line, where, f"'at_most' error uses unknown {{{placeholder}}}")
         return m.AtMost(question=self.ident(value, "question", where), error=error, line=line)
+
+    def improbable(self, data: LineDict, where: str) -> m.Improbable | None:
+        value = data.get("improbable")
+        if value is None:
+            return None
+        line = data.line_of("improbable")
+        when = self.expression(value, "when", where) if isinstance(value, LineDict) else None
+        if when is None:
+            self.problem(line, where, "'improbable' needs 'when' and 'warning'")
+            return None
+        return m.Improbable(when=when, warning=self.text(value, "warning", where), line=line)
 
     def positive_int(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
         value = data.get(key, default)
@@ -797,6 +810,15 @@ class _Builder:
                         where,
                         f"'at_most' must name a number question asked earlier, not '{limit.id}'",
                     )
+            if question.improbable:
+                check_expression(question.improbable.when, question.improbable.line, where)
+                for name in question.improbable.when.names:
+                    if name in index and index[name] > index[question.id]:
+                        self.problem(
+                            question.improbable.line,
+                            where,
+                            f"'improbable' uses '{name}', which is asked later",
+                        )
             for route in question.routes:
                 check_expression(route.when, route.when_line, where)
                 if route.when is not None:

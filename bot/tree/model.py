@@ -71,6 +71,16 @@ class AtMost:
 
 
 @dataclass(frozen=True)
+class Improbable:
+    """A number so far from what is likely (1,000 hours of supervision for 1.4 WTE) that the
+    member confirms it before it is stored. `when` names the question itself for the number."""
+
+    when: Expression
+    warning: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     domain: str
@@ -91,6 +101,7 @@ class Question:
     max_length: int | None = None
     max_choices: int | None = None
     at_most: AtMost | None = None
+    improbable: Improbable | None = None
     routes: tuple[Route, ...] = ()
 
     @cached_property

@@ -82,7 +82,7 @@ def _go(page, url: str) -> None:
 
 def _submit_empty(page, url: str) -> None:
     _go(page, url)
-    press(page, page.get_by_role("button", name="Continue", exact=True))
+    press(page, page.locator("#answer-form button.button[type=submit]"))  # in any language
 
 
 Visit = Callable[[object, Site], None]

@@ -39,3 +39,19 @@ def test_no_team_page_scrolls_sideways(open_page, site, width, scale):
         if overflow > 0:
             wide[name] = overflow
     assert wide == {}
+
+
+def test_no_welsh_team_page_scrolls_sideways_at_320px(open_page, site):
+    """Welsh words run longer (the result's status table, the task list): 1.4.10 in Welsh too."""
+    page = open_page(viewport={"width": 320, "height": 800})
+    page.goto(site.server.url + "/language/cy?next=/", wait_until="domcontentloaded")
+    wide = {}
+    for name, visit in TEAM_PAGES.items():
+        visit(page, site)
+        assert page.evaluate("document.documentElement.lang") == "cy", name
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            wide[name] = overflow
+    assert wide == {}
