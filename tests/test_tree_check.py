@@ -231,6 +231,23 @@ BROKEN = [
         "'at_most' must name a number question asked earlier",
     ),
     (
+        "improbable rule naming a question asked later",
+        "    step: 0.1\n    text: Their WTE?",
+        "    step: 0.1\n    improbable: {when: 'staff_wte > staff_hours', warning: Sure?}\n"
+        "    text: Their WTE?",
+        "    improbable: {when:",
+        "question staff_wte",
+        "'improbable' uses 'staff_hours', which is asked later",
+    ),
+    (
+        "improbable rule without a condition",
+        "    step: 0.1\n    text: Their WTE?",
+        "    step: 0.1\n    improbable: {warning: Sure?}\n    text: Their WTE?",
+        "    improbable: {warning:",
+        "question staff_wte",
+        "'improbable' needs 'when' and 'warning'",
+    ),
+    (
         "not valid YAML",
         "    text: How many staff?",
         "    text: [How many staff?",
