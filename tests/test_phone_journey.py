@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -148,6 +149,18 @@ def test_the_optional_block_says_how_many_questions_follow_counted_from_the_tree
     assert f"If you choose to answer, {len(in_domain) - 1} questions follow." in page
     start = client.get(f"{team_at(client, token)}/?intro=1").text
     assert f"{len(in_domain) - 1} questions at the end are optional" in start
+    tasks = unescape(client.get(f"{team_at(client, token)}/tasks").text)
+    assert f"Optional: {len(in_domain) - 1} questions, which you can skip with one answer" in tasks
+
+
+def test_an_optional_question_says_so_in_its_heading(app, client, team):
+    team_id, token = team
+    tree = tree_of(app)
+    optional = next(q for q in tree.questions if not q.required)
+    store_answers(app, team_id, answered_before(app, optional.id))
+    page = client.get(f"{team_at(client, token)}/q/{optional.id}").text
+    heading = re.search(r'id="question-heading">(.*?)</h1>', page, re.S).group(1)
+    assert heading.rstrip().endswith("(optional)") or "(optional)</label>" in heading
 
 
 NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"

@@ -59,8 +59,11 @@ def test_a_stale_form_shows_both_answers_and_overwrites_nothing(app, two):
     conflict = stale_post(token, sarah, tom)
     assert conflict.status_code == 409
     page = text(conflict)
-    assert "Tom Evans (Therapist) changed this answer" in page
-    assert "to ‘No, there is no such lead or oversight’" in page
+    # Tom gave the first answer: he answered it, he did not change it
+    assert "This question was answered while you were answering" in page
+    assert "Tom Evans (Therapist) answered this question" in page
+    assert ": ‘No, there is no such lead or oversight’" in page
+    assert "changed this answer" not in page
     assert "You were answering ‘Yes, they lead the team’" in page
     assert "Nobody" in page and "Dr Ahmed" in page
     assert "Keep their answer" in page and "Use my answer" in page

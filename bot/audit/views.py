@@ -646,6 +646,7 @@ def _conflict_page(state, question, theirs, form, returning, keep) -> str:
         theirs_who=presenters.who(theirs),
         theirs_kept_note_by=presenters.member_words(theirs.kept_note_by),
         theirs_when=presenters.time_ago(theirs.answered_at),
+        theirs_first=form.expected_revision is None,  # no answer when the member opened it
         sentence_start=presenters.sentence_start,
         mine_answer=presenters.display_answer(question, mine),
         mine_note=form.note.data or "",

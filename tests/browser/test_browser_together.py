@@ -62,10 +62,10 @@ def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it
     answer(sarah, "Yes, they lead the team")
 
     heading = sarah.get_by_role("heading", level=1)
-    assert heading.inner_text() == "This answer was changed while you were answering"
+    assert heading.inner_text() == "This question was answered while you were answering"
     lead = sarah.locator(".lead").inner_text()
-    assert lead.startswith("Tom Evans (Therapist) changed this answer")
-    assert "to ‘No, there is no such lead or oversight’" in lead
+    assert lead.startswith("Tom Evans (Therapist) answered this question")
+    assert ": ‘No, there is no such lead or oversight’" in lead
     assert "You were answering ‘Yes, they lead the team’" in lead
     assert axe_violations(sarah) == ""
     overflow = sarah.evaluate(
