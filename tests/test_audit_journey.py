@@ -402,3 +402,11 @@ def test_a_targeted_limit_is_explained_once_above_the_other_reasons(
         assert "The reasons" not in sections
     # The descriptor is still listed with the rest, its suggested actions under it.
     assert flagged in sections["Every descriptor"]
+
+
+def test_a_percentage_is_written_without_a_space(client, team):
+    _, token = team
+    walk(client, token, SPECIALISED)
+    check = client.get(f"{team_at(client, token)}/check").text
+    assert f"{SPECIALISED['systems_share_percent']}%" in check
+    assert f"{SPECIALISED['systems_share_percent']} %" not in check

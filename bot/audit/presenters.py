@@ -47,6 +47,8 @@ def display_answer(question: m.Question, value: Any) -> str:
         if value is None:
             return gettext("Not answered")
         number = format_number(value)
+        if question.unit == "%":  # 20%, as GOV.UK writes it, not "20 %"
+            return f"{number}%"
         return f"{number} {gettext(question.unit)}" if question.unit else number
     return value if value else gettext("Left blank")
 
