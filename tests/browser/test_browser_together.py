@@ -24,6 +24,8 @@ def start_as(page, link: str, name: str, role: str) -> None:
 def answer(page, label: str, note: str | None = None) -> None:
     page.get_by_label(label, exact=True).check()
     if note is not None:
+        if not page.locator("#note").is_visible():  # an empty note is folded away
+            page.locator(".note-details > summary").click()
         page.locator("#note").fill(note)
     press(page, page.get_by_role("button", name="Continue", exact=True))
 
