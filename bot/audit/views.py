@@ -144,7 +144,8 @@ def start():
     state = _state()
     if request.method == "GET" and _started_here() and "intro" not in request.args:
         return redirect(url_for(".result") if state.finished else _continue_url(state))
-    form = RespondentForm()
+    typed = site.typed_before_switch() if request.method == "GET" else None
+    form = RespondentForm(data=typed)
     if form.validate_on_submit():
         _mark_started()
         respondent_id = members.current_id()
@@ -158,7 +159,7 @@ def start():
         return redirect(_continue_url(state))
     respondent_id = members.current_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
-    if respondent and not form.is_submitted():
+    if respondent and not form.is_submitted() and typed is None:
         form.name.data, form.role.data = respondent["name"], respondent["role"]
     last_time = _last_time(state)
     return render_template(
@@ -610,7 +611,7 @@ def name():
     """Ask a member who gave no name for one, once, so colleagues know whose answers they see."""
     following = _local_next()
     me = members.member_id()
-    form = RespondentForm()
+    form = RespondentForm(data=site.typed_before_switch() if request.method == "GET" else None)
     if form.validate_on_submit():
         if form.name.data or form.role.data:
             store.name_respondent(get_db(), me, form.name.data, form.role.data)
