@@ -7,7 +7,16 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
@@ -65,6 +74,8 @@ TYPED_MAX_CHARACTERS = 2000
 def set_language(language: str):
     """Switch language and go back. A form's own switch (a button posting the form here, see
     base.html's `switch_form`) carries what was typed, so the page comes back with it filled in."""
+    if request.method == "POST" and not FlaskForm().validate_on_submit():  # its CSRF token
+        abort(400)
     if language in LANGUAGES:
         session["language"] = language
     target = request.args.get("next", "/")
@@ -78,8 +89,6 @@ def set_language(language: str):
 
 def _carry_typed(path: str) -> None:
     """Keep the posted form's typed values for `path`'s next GET (`typed_before_switch`)."""
-    if not FlaskForm().validate_on_submit():  # its CSRF token, as every form's
-        return
     typed = {
         name: value
         for name, value in request.form.items()
