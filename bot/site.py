@@ -7,7 +7,17 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from bot import storage_failure
@@ -53,15 +63,50 @@ for _page in TRUST_PAGES:
     bp.add_url_rule(f"/{_page}", _page, lambda page=_page: trust_page(page))
 
 
-@bp.route("/language/<language>")
+#: Where a page's typed text waits, in the session, while its language changes (`set_language`).
+TYPED_KEY = "typed_before_switch"
+#: The most typed text carried across a language switch: the session is a cookie, and the forms
+#: that use it (a name and a role; a team's sign-up) hold well under this.
+TYPED_MAX_CHARACTERS = 2000
+
+
+@bp.route("/language/<language>", methods=["GET", "POST"])
 def set_language(language: str):
+    """Switch language and go back. A form's own switch (a button posting the form here, see
+    base.html's `switch_form`) carries what was typed, so the page comes back with it filled in."""
+    if request.method == "POST" and not FlaskForm().validate_on_submit():  # its CSRF token
+        abort(400)
     if language in LANGUAGES:
         session["language"] = language
     target = request.args.get("next", "/")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         target = "/"
+    if request.method == "POST":
+        _carry_typed(urlsplit(target).path)
     return redirect(target)
+
+
+def _carry_typed(path: str) -> None:
+    """Keep the posted form's typed values for `path`'s next GET (`typed_before_switch`)."""
+    typed = {
+        name: value
+        for name, value in request.form.items()
+        if name != "csrf_token" and isinstance(value, str)
+    }
+    if sum(len(value) for value in typed.values()) <= TYPED_MAX_CHARACTERS:
+        session[TYPED_KEY] = {"path": path, "fields": typed}
+    else:
+        current_app.logger.warning("Typed text too long to carry across a language switch")
+
+
+def typed_before_switch() -> dict[str, str] | None:
+    """What was typed on this page before its language was switched (given once), else None."""
+    typed = session.get(TYPED_KEY)
+    if not typed or typed.get("path") != request.path:
+        return None
+    session.pop(TYPED_KEY)
+    return typed["fields"]
 
 
 def not_found(error):

@@ -19,8 +19,10 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask_babel import format_date
 
-from bot import PROJECT_ROOT
+from bot import PROJECT_ROOT, store
 from bot.catalogues import ensure_compiled
+from bot.db import get_db
+from tests.admin_support import open_signup
 from tests.audit_support import team_at
 from tests.profiles import PROFILES, SPECIALISED
 
@@ -409,3 +411,71 @@ def test_dates_are_formatted_for_the_language(app, compiled, accept_language, ex
     with app.test_request_context("/", headers={"Accept-Language": accept_language}):
         assert format_date(date(2026, 11, 22), "d MMMM yyyy") == expected
         assert format_date(date(2026, 11, 22), "short") in ("22/11/2026", "22/11/26")
+
+
+def typed_back(page: str, name: str) -> str:
+    """The value a text box of `page` is shown with."""
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert match, f"no {name} box"
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def switch_with_typed(client, page_path: str, typed: dict, language: str = "cy"):
+    """Press the language switch of the page at `page_path` with `typed` in its form, as a
+    browser does: the switch is a button posting the page's form, with its CSRF token."""
+    page = client.get(page_path).text
+    assert f'formaction="/language/{language}?next=' in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return client.post(
+        f"/language/{language}?next={quote(page_path)}", data={**typed, "csrf_token": token}
+    )
+
+
+def test_a_language_switch_keeps_the_name_typed_on_the_start_page(new_app, compiled):
+    app = new_app()  # CSRF on, as in production
+    with app.app_context():
+        _team_id, token = store.create_team(get_db(), "Tîm Caerdydd")
+    client = app.test_client()
+    start = team_at(client, token) + "/"
+    typed = {"name": "Siân ap Rhys", "role": "Seicolegydd clinigol <8a>"}
+    switch = switch_with_typed(client, start, typed)
+    assert switch.status_code == 302 and path_of(switch) == start
+    page = client.get(start)
+    assert '<html lang="cy">' in page.text
+    assert typed_back(page.text, "name") == "Siân ap Rhys"
+    assert typed_back(page.text, "role") == "Seicolegydd clinigol <8a>"
+    # Given back once: the next visit shows the page as it is.
+    assert typed_back(client.get(start).text, "name") == ""
+
+
+def test_a_language_switch_without_the_pages_csrf_token_carries_nothing(new_app, compiled):
+    app = new_app()
+    with app.app_context():
+        _team_id, token = store.create_team(get_db(), "Tîm Abertawe")
+    client = app.test_client()
+    start = team_at(client, token) + "/"
+    response = client.post(f"/language/cy?next={quote(start)}", data={"name": "Planted name"})
+    assert response.status_code == 400
+    page = client.get(start).text
+    assert '<html lang="en-GB">' in page
+    assert "Planted name" not in page
+
+
+def test_a_language_switch_keeps_what_is_typed_in_the_sign_up_form(new_app, compiled):
+    app = new_app()
+    open_signup(app)
+    client = app.test_client()
+    typed = {
+        "name": "Tîm Rhiant a Baban Ynys Môn",
+        "nation": "wales",
+        "contact_name": "Gwenllïan",
+        "contact_email": "gwen@example.org",
+    }
+    switch = switch_with_typed(client, "/signup/", typed)
+    assert switch.status_code == 302
+    page = client.get("/signup/").text
+    assert '<html lang="cy">' in page
+    for name in ("name", "contact_name", "contact_email"):
+        assert typed_back(page, name) == typed[name]
+    assert re.search(r'<input[^>]*value="wales"[^>]*checked', page)

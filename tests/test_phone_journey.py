@@ -106,20 +106,33 @@ def test_switching_language_elsewhere_returns_to_the_same_page_without_a_fragmen
     assert client.get(switch).headers["Location"] == f"{team_at(client, token)}/check"
 
 
-def test_earlier_domains_fold_to_one_line_and_the_current_domain_is_open(app, client, team):
+def test_earlier_domains_are_one_line_each_and_the_current_domain_is_open(app, client, team):
     team_id, token = team
     store_answers(app, team_id, answered_before(app, "further_anything_else"))
-    page = client.get(f"{team_at(client, token)}/q/further_anything_else").text
-    domains = re.findall(r'<details class="transcript-domain([^"]*)"( open)?>', page)
+    prefix = team_at(client, token)
+    page = client.get(f"{prefix}/q/further_anything_else").text
     tree = tree_of(app)
-    assert len(domains) == len(tree.domains)
-    assert [bool(is_open) for _, is_open in domains] == [False] * (len(tree.domains) - 1) + [True]
     path = path_to(app, SPECIALISED)
     asked = path[: path.index("further_anything_else")]
+    current = tree.questions_by_id["further_anything_else"].domain
+    earlier = [d.id for d in tree.domains if d.id != current]
+    # Each earlier domain: one line, linked to its answers on the check page, with a count.
+    links = re.findall(rf'<a href="{prefix}/check#domain-([a-z_]+)">', page)
+    assert links == earlier
     governance = sum(1 for q in asked if tree.questions_by_id[q].domain == "team_governance")
     assert f"{governance} answers" in page
-    # Folded domains keep their exchanges in the page, readable without JavaScript.
-    assert page.count('class="chat-pair"') == len(asked)
+    # The current domain's exchanges are in full, in a details element that starts open.
+    assert re.findall(r'<details class="transcript-domain([^"]*)"( open)?>', page) == [
+        (" transcript-domain-current", " open")
+    ]
+    in_current = [q for q in asked if tree.questions_by_id[q].domain == current]
+    assert page.count('class="chat-pair"') == len(in_current)
+    # Each link's target holds that domain's answers, with their Change links.
+    check = client.get(f"{prefix}/check").text
+    for domain_id in earlier:
+        section = check.split(f'id="domain-{domain_id}"')[1].split("<h2")[0]
+        for question_id in (q for q in asked if tree.questions_by_id[q].domain == domain_id):
+            assert f"/q/{question_id}?return_to=check" in section, (domain_id, question_id)
 
 
 def test_a_domain_note_is_shown_once_on_the_first_question_of_its_domain(app, client, team):

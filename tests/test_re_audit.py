@@ -128,7 +128,10 @@ def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_sam
         assert "Confirm and continue" in page
     assert re.search(r"Last time \(\w+ \d{4}\): 2 practitioners\.", asked["sup_under3_count"])
     assert 'value="2"' in asked["sup_under3_count"]
-    assert "Checked in March" in asked["referral_pathway"]
+    # Last time's note is shown apart, in its writer's name, not put in Bethan's own box.
+    assert "Last time’s note, by Aled" in asked["referral_pathway"]
+    assert "Checked in March" in asked["referral_pathway"].split("Last time’s note")[1]
+    assert re.search(r'<textarea[^>]*name="note"[^>]*></textarea>', asked["referral_pathway"])
 
     assert (
         path_of(other.post(f"{team_at(other, token)}/finish")) == f"{team_at(other, token)}/result"
@@ -147,7 +150,37 @@ def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_sam
     assert {question_id: r.value for question_id, r in kept.items()} == UP_TO_A_YEAR
     assert {r.respondent_name for r in kept.values()} == {"Bethan"}
     assert {r.respondent_name for r in earlier.values()} == {"Aled"}
-    assert kept["referral_pathway"].note == "Checked in March"
+    # Confirmed as it was, the note stays Aled's: kept with Bethan's answer, in his name.
+    assert kept["referral_pathway"].note == ""
+    assert kept["referral_pathway"].kept_note == "Checked in March"
+    assert kept["referral_pathway"].kept_note_by_id == earlier["referral_pathway"].respondent_id
+
+
+def test_a_re_audit_answer_given_without_last_times_note_is_stored_with_only_its_own(
+    app, client, team
+):
+    team_id, token = team
+    client.post(f"{team_at(client, token)}/", data={"name": "Aled", "role": "Clinical lead"})
+    finish(client, token, SPECIALISED, note="Checked in March")
+    start_next_audit(client, token)
+    other = app.test_client()
+    other.post(f"{team_at(other, token)}/", data={"name": "Bethan", "role": "Therapist"})
+    page = other.get(f"{team_at(other, token)}/q/referral_pathway").text
+    keep = re.search(r'<input[^>]*name="keep_note"[^>]*>', page).group(0)
+    assert "checked" in keep  # confirming keeps last time's note unless it is unticked
+    posted = other.post(
+        f"{team_at(other, token)}/q/referral_pathway",
+        data={"answer": SPECIALISED["referral_pathway"], "note": "Pathway rewritten in May"},
+    )
+    assert posted.status_code == 302
+    with app.app_context():
+        new, _old = store.audits_for_team(get_db(), team_id)
+        stored = store.current_answers(get_db(), new["id"])["referral_pathway"]
+    assert (stored.respondent_name, stored.note, stored.kept_note) == (
+        "Bethan",
+        "Pathway rewritten in May",
+        "",
+    )
 
 
 def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_it(

@@ -221,18 +221,23 @@ class NoteToKeep:
     by_id: int | None
     by: str  # the writer, in words
     kept: bool  # already kept by the answer's author, not written by them
+    last_time: bool = False  # given with last time's answer, offered in a re-audit
 
 
-def note_to_keep(record: AnswerRecord | None, me: int | None) -> NoteToKeep | None:
+def note_to_keep(
+    record: AnswerRecord | None, me: int | None, last_time: bool = False
+) -> NoteToKeep | None:
     """The note of `record` a member could keep with their answer, or None.
 
-    A colleague's own note; else a note the answer's author had kept from someone else (the
-    member's own kept note, when the answer is theirs).
+    A colleague's own note (anyone's, with `me` None); else a note the answer's author had kept
+    from someone else (the member's own kept note, when the answer is theirs).
     """
     if record is None:
         return None
     if record.note and (me is None or record.respondent_id != me):
-        return NoteToKeep(record.id, record.note, record.respondent_id, who(record), False)
+        return NoteToKeep(
+            record.id, record.note, record.respondent_id, who(record), False, last_time
+        )
     if record.kept_note:
         return NoteToKeep(
             record.id,
@@ -240,6 +245,7 @@ def note_to_keep(record: AnswerRecord | None, me: int | None) -> NoteToKeep | No
             record.kept_note_by_id,
             member_words(record.kept_note_by),
             True,
+            last_time,
         )
     return None
 

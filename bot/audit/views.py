@@ -144,7 +144,8 @@ def start():
     state = _state()
     if request.method == "GET" and _started_here() and "intro" not in request.args:
         return redirect(url_for(".result") if state.finished else _continue_url(state))
-    form = RespondentForm()
+    typed = site.typed_before_switch() if request.method == "GET" else None
+    form = RespondentForm(data=typed)
     if form.validate_on_submit():
         _mark_started()
         respondent_id = members.current_id()
@@ -158,7 +159,7 @@ def start():
         return redirect(_continue_url(state))
     respondent_id = members.current_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
-    if respondent and not form.is_submitted():
+    if respondent and not form.is_submitted() and typed is None:
         form.name.data, form.role.data = respondent["name"], respondent["role"]
     last_time = _last_time(state)
     return render_template(
@@ -311,8 +312,9 @@ def _offered_from_last_time(state: AuditState, question, record):
 def _shown_data(state: AuditState, question, record, draft: dict | None, me: int) -> dict:
     """What the question's form starts with: the member's draft, else the answer now.
 
-    A colleague's answer is shown chosen, so confirming it changes nothing, but their note is
-    not put in the member's own note box: it is shown apart, in their name, to keep or not.
+    A colleague's answer, or in a re-audit last time's, is shown chosen, so confirming it
+    changes nothing; but its note is never put in the member's own note box: it is shown apart,
+    in its writer's name, to keep or not (`_offered_note`).
     """
     if draft:
         typed = draft["answer"]
@@ -326,7 +328,7 @@ def _shown_data(state: AuditState, question, record, draft: dict | None, me: int
     mine = record is not None and record.respondent_id == me
     return {
         "answer": stored_as_form_data(question, shown.value) if shown else None,
-        "note": shown.note if shown and (mine or record is None) else "",
+        "note": shown.note if mine else "",
         "revision": str(record.id) if record else "",
     }
 
@@ -342,12 +344,37 @@ def _record_shown(state: AuditState, question_id: str, revision) -> store.Answer
     return shown if shown is not None and shown.question_id == question_id else None
 
 
+def _offered_note(state: AuditState, question, record, me: int) -> presenters.NoteToKeep | None:
+    """The note shown apart for the member to keep with their answer: a colleague's, or in a
+    re-audit the note last time's answer was given with, in its writer's name."""
+    if not question.note:
+        return None
+    carried = _offered_from_last_time(state, question, record)
+    if carried is not None:
+        return presenters.note_to_keep(carried, None, last_time=True)
+    return presenters.note_to_keep(record, me)
+
+
+def _keep_shown(record, offered: presenters.NoteToKeep | None, me: int) -> bool:
+    """Whether the keep box starts ticked: for last time's note (a re-audit confirms it as it
+    was), and for a note the member's own answer already keeps."""
+    if offered is None:
+        return False
+    if offered.last_time:
+        return True
+    return record is not None and record.respondent_id == me and bool(record.kept_note)
+
+
 def _note_kept(state: AuditState, question_id: str, me: int) -> presenters.NoteToKeep | None:
-    """The colleague's note the member ticked to keep with their answer (`keep_note`: the id of
-    the answer it was shown with), or None."""
+    """The note the member ticked to keep with their answer (`keep_note`: the id of the answer
+    it was shown with), or None."""
     chosen = request.form.get("keep_note", "")
     if not chosen.isdigit():
         return None
+    question = state.tree.question(question_id)
+    offered = _offered_note(state, question, state.records.get(question_id), me)
+    if offered is not None and offered.last_time:
+        return offered if offered.answer_id == int(chosen) else None
     return presenters.note_to_keep(_record_shown(state, question_id, int(chosen)), me)
 
 
@@ -494,17 +521,15 @@ def question(question_id: str):
         else url_for(".start", intro=1)
     )
     colleague = record if record is not None and record.respondent_id != me else None
-    offered_note = presenters.note_to_keep(record, me) if current.note else None
+    offered_note = _offered_note(state, current, record, me)
     if request.method == "POST":
         keep_checked = offered_note is not None and request.form.get("keep_note") == str(
             offered_note.answer_id
         )
+    elif draft and offered_note is not None:
+        keep_checked = draft["keep_note"] == offered_note.answer_id
     else:
-        keep_checked = offered_note is not None and (
-            draft["keep_note"] == offered_note.answer_id
-            if draft
-            else record.respondent_id == me and bool(record.kept_note)
-        )
+        keep_checked = _keep_shown(record, offered_note, me)
     return render_template(
         "audit/question.html",
         state=state,
@@ -545,7 +570,7 @@ def _typed_differs(state: AuditState, question, record, me: int) -> bool:
         shown_answer = [str(shown_answer)]
     typed = [clean_input(value) for value in request.form.getlist("answer")]
     note = clean_input(request.form.get("note", "")) or ""
-    kept_shown = record is not None and record.respondent_id == me and bool(record.kept_note)
+    kept_shown = _keep_shown(record, _offered_note(state, question, record, me), me)
     return (
         [value for value in typed if value] != [str(value) for value in shown_answer]
         or note != shown["note"]
@@ -610,7 +635,7 @@ def name():
     """Ask a member who gave no name for one, once, so colleagues know whose answers they see."""
     following = _local_next()
     me = members.member_id()
-    form = RespondentForm()
+    form = RespondentForm(data=site.typed_before_switch() if request.method == "GET" else None)
     if form.validate_on_submit():
         if form.name.data or form.role.data:
             store.name_respondent(get_db(), me, form.name.data, form.role.data)

@@ -11,6 +11,7 @@ from flask import (
     current_app,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -25,6 +26,7 @@ from bot.console import national
 from bot.console.auth import EMAIL_PATTERN
 from bot.db import get_db
 from bot.links import audit_link
+from bot.site import typed_before_switch
 from bot.store import signups
 from bot.store.names import clean_name
 from bot.throttle import client_address, throttle
@@ -94,7 +96,7 @@ def start():
     db = get_db()
     if not signup_open(db):
         return _closed()
-    form = SignupForm()
+    form = SignupForm(data=typed_before_switch() if request.method == "GET" else None)
     limit = current_app.config["SIGNUP_LIMIT"]
     if form.validate_on_submit():
         if not throttle().take(limit, "signup", client_address()):

@@ -263,12 +263,15 @@ def axe_violations(page) -> str:
 
 
 #: One round trip for what a person would see at a glance on a question page: its heading, the
-#: focused element, any sideways scroll and how many earlier answers the transcript holds.
+#: focused element, any sideways scroll and how much of the conversation so far the transcript
+#: holds (the current domain's exchanges, and a line for each earlier domain).
 LOOK = """() => ({
     heading: document.querySelector("#question h1")?.innerText ?? "",
     focused: document.activeElement.id,
     sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    earlier: document.querySelectorAll(".transcript .chat-pair").length,
+    earlier: document.querySelectorAll(
+        ".transcript .chat-pair, .transcript .transcript-domain-earlier"
+    ).length,
 })"""
 
 

@@ -67,18 +67,21 @@ def test_a_late_question_page_stays_under_three_screens(phone, live_server, late
     phone.goto(f"{link}/q/{last}#question", wait_until="load")
     height = phone.evaluate("document.documentElement.scrollHeight")
     assert height < 3 * SCREEN, f"{height}px is {height / SCREEN:.2f} screens"
-    # The conversation is still all there: earlier domains fold, they are not dropped.
-    earlier = live_server.path(SPECIALISED)[:-1]
-    assert phone.locator(".transcript .chat-pair").count() == len(earlier)
+    # Every earlier domain is there as one line, linked to its answers.
+    assert phone.locator(".transcript-domain-earlier a").count() >= 5
 
 
-def test_an_earlier_domain_opens_with_a_tap_and_shows_its_answers(phone, late_in_the_audit):
+def test_an_earlier_domain_opens_its_answers_on_the_check_page(phone, late_in_the_audit):
     link, last = late_in_the_audit
     phone.goto(f"{link}/q/{last}#question", wait_until="load")
-    folded = phone.locator("details.transcript-domain").first
-    assert not folded.locator(".chat-pair").first.is_visible()
-    folded.locator("summary").tap()
-    assert folded.locator(".chat-pair").first.is_visible()
+    first = phone.locator(".transcript-domain-earlier a").first
+    title = first.locator(".transcript-domain-title").inner_text()
+    tap(phone, first)
+    assert "/check#domain-" in phone.url
+    heading = phone.get_by_role("heading", name=title, exact=True)
+    assert heading.is_visible()
+    top = heading.evaluate("h => h.getBoundingClientRect().top")
+    assert -1 < top < SCREEN / 2, f"the domain's heading is at {top}px"
 
 
 def test_after_a_change_the_changed_row_is_in_view(phone, live_server):
