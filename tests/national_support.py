@@ -46,7 +46,11 @@ SHAPE = Shape.of_tree(TREE)
 SCORED = [Standing.of(assess(TREE, {"status": FINISHED}, p.answers)) for p in PROFILES]
 
 
-def finished_team(team_id: int, nation: str | None, standing: Standing) -> TeamFacts:
+def finished_team(
+    team_id: int, nation: str | None, standing: Standing, practices: dict | None = None
+) -> TeamFacts:
+    """A finished team as the console counts it; `practices` in place of its profile's
+    answers to the optional 2024 questions ({} for a team that skipped them)."""
     return TeamFacts(
         team_id,
         nation,
@@ -54,4 +58,5 @@ def finished_team(team_id: int, nation: str | None, standing: Standing) -> TeamF
         result=standing.result,
         flags=frozenset(standing.flags),
         descriptors=dict(standing.descriptors),
+        practices=dict(standing.optional_answers if practices is None else practices),
     )

@@ -4,9 +4,10 @@ The reader writes each release as equations over its finest counts (`layout.vari
 every shown cell equals its sum; the definition's consequences hold (a specialised team meets
 every descriptor of the definition; a targeted team meets all but those its targeted reasons
 name, misses at least one of those and has at least one reason; a team not yet meeting misses
-at least one); and between two releases in a row at most `changed` teams joined, left or
-changed. (The layout's choices rest on the teams taking part, which are shown: they add
-nothing to this.) Each count is a whole number of at least 0.
+at least one; each finished team answered the optional 2024 questions or skipped them, and
+each that answered gave each practice one level); and between two releases in a row at most
+`changed` teams joined, left or changed. (The layout's choices rest on the teams taking part,
+which are shown: they add nothing to this.) Each count is a whole number of at least 0.
 HiGHS (`highspy`) then gives the smallest and largest value of any sum.
 
 The rule (docs/decisions.md, decision 22) is checked for:
@@ -33,10 +34,11 @@ from bot.national.facts import (
     NOT_RECORDED,
     NOT_YET_MEETING,
     PARTLY_MET,
+    PRACTICE_LEVELS,
     SPECIALISED,
     TARGETED,
 )
-from bot.national.layout import Cell, Layout, f, variables, x, y
+from bot.national.layout import ANSWERED, SKIPPED, Cell, Layout, f, o, p, variables, x, y
 
 SMALL = (1, 2)
 
@@ -163,6 +165,13 @@ def _release_equations(
             idx, [y(d, s, NOT_YET_MEETING) for d in definitional for s in (PARTLY_MET, NOT_MET)]
         )
         system.row(missed | finished_with(NOT_YET_MEETING), 0, np.inf)
+    if shape.practices:
+        answered = idx[o(ANSWERED)]
+        for key in shape.practice_ids:
+            levels = _sum(idx, [p(key, level) for level in PRACTICE_LEVELS])
+            system.row(levels | {answered: -1}, 0, 0)
+        every_finished = {idx[x(r, n)]: -1 for r in results for n in every_nation}
+        system.row({answered: 1, idx[o(SKIPPED)]: 1} | every_finished, 0, 0)
 
     return idx
 
