@@ -129,3 +129,39 @@ def test_the_optional_2024_questions_are_counted_among_the_finished_teams_that_a
     assert any("Teams where each practice is well established" in d for d in described)
     wide = console.get(location + "/tables.csv").get_data(as_text=True)
     assert "Optional questions from the 2024 report, among finished teams" in wide
+
+
+def test_audits_finished_before_the_upgrade_count_their_optional_answers(tmp_path):
+    """Standings kept before the 2024 block was counted are worked out again on upgrade."""
+    import json
+
+    from bot import create_app
+    from bot.tree.loader import DEFAULT_TREE
+    from tests.conftest import BASE_CONFIG
+
+    path = tmp_path / "before.db"
+    db = store.connect(path)
+    with store.write_transaction(db):
+        store.migrations.apply(db, stop_before="m032_optional_answers_kept")
+    store.save_tree(
+        db, TREE.digest, TREE.id, TREE.version, DEFAULT_TREE.read_text(encoding="utf-8")
+    )
+    team_id, _ = store.create_team(db, "Alder Team", nation="england")
+    audit = store.current_audit(
+        db, team_id, tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
+    )
+    for question_id, value in SPECIALISED.items():
+        store.record_answer(db, audit["id"], question_id, value, tree=TREE)
+    store.finish_audit(db, audit["id"], tree=TREE)
+    (kept,) = db.execute("SELECT standing FROM standings").fetchone()
+    old = {key: value for key, value in json.loads(kept).items() if key != "optional_answers"}
+    with store.write_transaction(db):  # as kept before the upgrade
+        db.execute("UPDATE standings SET standing = ?", [json.dumps(old)])
+    db.conn.close()
+
+    upgraded = create_app({**BASE_CONFIG, "WTF_CSRF_ENABLED": False, "DB": str(path)})
+    console = upgraded.test_client()
+    sign_in_directly(console, make_admin(upgraded))
+    page = console.get("/admin/national/live").text
+    assert cell(page, "practice_teams", "answered", "teams") == "1"
+    assert cell(page, "practices", "further_fathers", SPECIALISED["further_fathers"]) == "1"
