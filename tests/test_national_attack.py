@@ -351,3 +351,31 @@ def test_the_attacker_finds_a_pinned_cell():
     attacker = Attacker()
     attacker.read(records, None)
     assert attacker.ranges() == {(0, "results/specialised/uk"): (6, 6)}
+
+
+def test_no_secondary_hidden_figure_could_have_been_shown():
+    """Hiding as little as possible: show any one figure hidden only to protect others, and
+    the attacker works out a hidden figure (pinned, or 1 or 2)."""
+    from bot.national.suppression import primary
+
+    release = make_release(scenario(40, True)[0], SHAPE, [], date(2026, 1, 1))
+    records = list(long_records(release))
+    first = primary(release.layout, release.truth)
+    secondary = [
+        key for key, value in release.shown.items() if value is None and first[key] is not None
+    ]
+    assert secondary, "nothing hidden to protect another: the test tries nothing"
+    truth = {cell.key: cell_value(cell, release.truth) for cell in release.layout.cells}
+    for key in secondary:
+        attacker = Attacker()
+        attacker.read(
+            [
+                {**record, "count": truth[key]}
+                if f"{record['table']}/{record['row']}/{record['column']}" == key
+                else record
+                for record in records
+            ],
+            None,
+        )
+        ranges = attacker.ranges().values()
+        assert any(low == high or 1 <= low <= high <= 2 for low, high in ranges), key

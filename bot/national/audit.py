@@ -437,6 +437,23 @@ class Audit:
         del self.solver.witnesses[kept:]  # found with the cell hidden: not solutions now
         return False
 
+    def try_showing(self, release: int, key: str) -> bool:
+        """Show a hidden cell again if the rule still holds for every figure; else hide it
+        again, as it was."""
+        solver = self.solver
+        every = solver.witnesses
+        self.show(release, key)
+        solver.witnesses = [point for point in every if solver._feasible(point)]
+        solver._stacked = None
+        fitting = len(solver.witnesses)
+        if not self.findings():
+            return True
+        found = solver.witnesses[fitting:]  # solutions with the cell shown fit it hidden too
+        self.hide(release, key)
+        solver.witnesses = every + found
+        solver._stacked = None
+        return False
+
     @property
     def solves(self) -> int:
         return self.solver.solves
