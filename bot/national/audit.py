@@ -283,6 +283,10 @@ class _Solver:
         self.lp.row_lower_, self.lp.row_upper_ = lows, highs
         self.row_low[row], self.row_high[row] = low, high
 
+    def row_columns(self, row: int) -> set[int]:
+        """Return the unknowns a row sums."""
+        return set(self.entry_columns[self.entry_rows == row].tolist())
+
     def seen(self, terms: Mapping[int, float]) -> set[int]:
         """Return the values the witnesses so far give this sum."""
         if self._stacked is None or len(self._stacked) != len(self.witnesses):
@@ -446,7 +450,7 @@ class Audit:
         solver.witnesses = [point for point in every if solver._feasible(point)]
         solver._stacked = None
         fitting = len(solver.witnesses)
-        if not self.findings():
+        if not self.findings(first=True, near=self.cell_rows[release, key]):
             return True
         found = solver.witnesses[fitting:]  # solutions with the cell shown fit it hidden too
         self.hide(release, key)
@@ -458,8 +462,15 @@ class Audit:
     def solves(self) -> int:
         return self.solver.solves
 
-    def findings(self, only: Finding | None = None) -> list[Finding]:
-        """Return every figure a reader could narrow too far (`only`: that one, if still so)."""
+    def findings(
+        self, only: Finding | None = None, *, first: bool = False, near: int | None = None
+    ) -> list[Finding]:
+        """Return every figure a reader could narrow too far (`only`: that one, if still so).
+
+        `first` stops at the first found (enough to refuse a change), checking first the
+        figures sharing counts with the cell whose row is `near` (just changed), where one is
+        likeliest.
+        """
         items = [
             item
             for item in self.items
@@ -472,6 +483,9 @@ class Audit:
                 if (item.release, item.cell, item.kind) == (only.release, only.cell, only.kind)
             ]
         solver = self.solver
+        if near is not None:
+            close = solver.row_columns(near)
+            items.sort(key=lambda item: not (close & item.terms.keys()))
         _spread(solver, items)
         found = []
         for item in items:
@@ -481,6 +495,8 @@ class Audit:
                 finding = _check_flow(solver, item)
             if finding is not None:
                 found.append(finding)
+                if first:
+                    break
         return found
 
 
