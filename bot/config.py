@@ -144,6 +144,12 @@ SETTINGS: tuple[Setting, ...] = (
         "how the connection to the mail server is protected: starttls, tls or none",
     ),
     Setting(
+        "SMTP_CA_FILE",
+        None,
+        "a file of CA certificates (PEM) the mail server's certificate is checked against, "
+        "for a server whose certificate a private CA signed (none: the system's CAs)",
+    ),
+    Setting(
         "MAIL_FROM",
         None,
         "the address mail is sent from, e.g. Parent-Infant Foundation <audit@example.org> "

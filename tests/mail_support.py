@@ -6,10 +6,14 @@ import email
 import email.policy
 import re
 import socket
+import ssl
 import time
 from email.message import EmailMessage
+from pathlib import Path
 
+import trustme
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -42,10 +46,10 @@ class Inbox:
 class MailServer:
     """An SMTP server on 127.0.0.1:`port`, started and stopped by the test."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, **server_options) -> None:
         self.port = port
         self.inbox = Inbox()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port, **server_options)
 
     def __enter__(self) -> Inbox:
         self.controller.start()
@@ -53,6 +57,43 @@ class MailServer:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+
+USERNAME, PASSWORD = "audit", "correct horse battery staple"
+
+
+class SignIns:
+    """aiosmtpd's authenticator: takes USERNAME and PASSWORD only, and keeps each sign-in with
+    whether it came over TLS."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, bool]] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False)
+        login, password = auth_data.login.decode(), auth_data.password.decode()
+        self.seen.append((login, server.transport.get_extra_info("ssl_object") is not None))
+        return AuthResult(success=(login, password) == (USERNAME, PASSWORD))
+
+
+class CertifiedServer:
+    """A certificate for 127.0.0.1 from a CA made for the test (trustme), with that CA's
+    certificate written to `ca_file` for the app's AUDIT_SMTP_CA_FILE."""
+
+    def __init__(self, folder: Path) -> None:
+        self.ca = trustme.CA()
+        self.ca_file = folder / "test-ca.pem"
+        self.ca.cert_pem.write_to_path(str(self.ca_file))
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert("127.0.0.1").configure_cert(self.context)
+
+    def server(self, port: int, security: str, sign_ins: SignIns) -> MailServer:
+        """A mail server that takes mail only from a signed-in client, over `security`."""
+        options = {"authenticator": sign_ins, "auth_required": True}
+        if security == "tls":  # aiosmtpd 1.4 offers AUTH over implicit TLS only when told to
+            return MailServer(port, ssl_context=self.context, auth_require_tls=False, **options)
+        return MailServer(port, tls_context=self.context, require_starttls=True, **options)
 
 
 def smtp_config(port: int) -> dict:

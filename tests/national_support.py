@@ -1,13 +1,11 @@
-"""Team standings and a seeded database for the national picture's tests."""
+"""Team standings, their facts and page readers for the national picture's tests."""
 
 from __future__ import annotations
 
 import re
 
-from bot import store
 from bot.console import national
 from bot.console.national import FINISHED
-from bot.db import get_db
 from bot.national.facts import Shape, TeamFacts
 from bot.tree.assessment import Standing, assess
 from tests.conftest import question_tree
@@ -16,9 +14,7 @@ from tests.profiles import PROFILES, SPECIALISED
 TREE = question_tree()
 BY_NAME = {profile.name: profile for profile in PROFILES}
 BOTH_FLAGS = BY_NAME["both targeted flags"].answers
-AGE_FLAG = BY_NAME["referrals only up to the first birthday"].answers
 NO_LEAD = BY_NAME["no consultant lead or oversight"].answers
-FLAG_PLUS_GAP = BY_NAME["a targeted flag plus another gap"].answers
 HALF_DONE = dict(list(SPECIALISED.items())[:10])
 
 
@@ -29,27 +25,6 @@ def standing_for(audit_status, answers):
 
 def finished(answers):
     return standing_for(FINISHED, answers)
-
-
-def seed(app, nation, answers, finish=True, name="Team"):
-    with app.app_context():
-        db = get_db()
-        team_id, _ = store.create_team(db, name, nation=nation)
-        if answers is None:
-            return team_id
-        audit = store.current_audit(
-            db, team_id, tree_id=TREE.id, tree_version=TREE.version, tree_digest=TREE.digest
-        )
-        for question_id, value in answers.items():
-            store.record_answer(db, audit["id"], question_id, value, tree=TREE)
-        if finish:
-            store.finish_audit(db, audit["id"], tree=TREE)
-        return team_id
-
-
-def cell(html, row_attr, column):
-    row = re.search(rf"<tr data-{row_attr}>.*?</tr>", html, re.S).group(0)
-    return re.sub(r"<[^>]+>", "", re.search(rf"data-{column}>(.*?)</td>", row, re.S).group(1))
 
 
 def table_cell(html, table, row, column):
@@ -71,7 +46,11 @@ SHAPE = Shape.of_tree(TREE)
 SCORED = [Standing.of(assess(TREE, {"status": FINISHED}, p.answers)) for p in PROFILES]
 
 
-def finished_team(team_id: int, nation: str | None, standing: Standing) -> TeamFacts:
+def finished_team(
+    team_id: int, nation: str | None, standing: Standing, practices: dict | None = None
+) -> TeamFacts:
+    """A finished team as the console counts it; `practices` in place of its profile's
+    answers to the optional 2024 questions ({} for a team that skipped them)."""
     return TeamFacts(
         team_id,
         nation,
@@ -79,4 +58,5 @@ def finished_team(team_id: int, nation: str | None, standing: Standing) -> TeamF
         result=standing.result,
         flags=frozenset(standing.flags),
         descriptors=dict(standing.descriptors),
+        practices=dict(standing.optional_answers if practices is None else practices),
     )

@@ -5,6 +5,8 @@ import io
 import re
 
 import pytest
+from markupsafe import escape
+from openpyxl import load_workbook
 
 from bot import store
 from bot.db import get_db
@@ -169,3 +171,32 @@ def test_limits_give_clear_messages_never_a_500(app):
     broken = upload(console, b"\x00\xff\xfe\x00" * 10)
     assert broken.status_code in (200, 422)
     assert team_names(app) == []
+
+
+def test_the_links_come_as_a_workbook_of_text_cells_each_opening_its_own_team(app):
+    console = console_for(app)
+    odd = GOOD + '=HYPERLINK("http://x") Team,England,,\r\n-2 posts Team,Wales,,\r\n'
+    location = confirm(console, upload(console, odd)).headers["Location"]
+    old_csv = console.post(location + "/links.csv").text.lstrip("\ufeff").splitlines()[1:]
+    page = console.get(location).text
+    assert 'formaction="' + location + '/links.xlsx"' in page
+    workbook = console.post(location + "/links.xlsx")
+    assert workbook.status_code == 200 and workbook.headers["Cache-Control"] == "no-store"
+    assert workbook.mimetype.endswith("spreadsheetml.sheet")
+    assert workbook.headers["Content-Disposition"].endswith('.xlsx"')
+    header, *rows = load_workbook(io.BytesIO(workbook.data)).active.iter_rows()
+    columns = [cell.value for cell in header]
+    assert columns == ["team_id", "team_name", "nation", "contact_name", "contact_email", "link"]
+    cells = [dict(zip(columns, row, strict=True)) for row in rows]
+    names = [row["team_name"].value for row in cells]
+    assert '=HYPERLINK("http://x") Team' in names and "-2 posts Team" in names
+    assert all(row["team_name"].data_type == "s" for row in cells)  # never a formula
+    assert all(row["team_id"].data_type == "n" for row in cells)  # numbers as numbers
+    for row in cells:
+        opened = app.test_client().get(row["link"].value.replace("http://localhost", ""))
+        assert opened.status_code == 200 and str(escape(row["team_name"].value)) in opened.text
+    for line in old_csv:  # the workbook issued new links: the CSV's are dead
+        dead = app.test_client().get(line.split(",")[-1].replace("http://localhost", ""))
+        assert dead.status_code == 404
+    record = console.get("/admin/record").text
+    assert record.count("Issued a new link in a spreadsheet of links") == len(cells)

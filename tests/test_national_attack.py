@@ -6,7 +6,8 @@ the definition's rules and, at worst, how many teams joined, left or changed bet
 releases. It writes its own integer program (HiGHS's modelling interface) over teams by
 (result, nation), finished teams by (descriptor, status, result) and by (reason, result), and
 solves for the smallest and largest value of every hidden figure of every release, all three
-kept together. No hidden figure may be pinned, nor shown to be 1 or 2.
+kept together, the optional 2024 practices included. No hidden figure may be pinned, nor
+shown to be 1 or 2.
 
 Scenarios come from the seed's team profiles (tests/profiles.py) as the engine scores them,
 built straight into facts: no HTTP journey is under test here.
@@ -43,6 +44,21 @@ STATUSES = ["met", "partly_met", "not_met"]
 DEFINITIONAL = set(TREE.definitional_descriptors)
 DESCRIPTORS = [descriptor.id for descriptor in TREE.descriptors]
 FLAG_DESCRIPTOR = {flag.id: flag.descriptor for flag in TREE.flags}
+# The optional 2024 questions, as the tree words them: every option is one of these levels.
+LEVELS = ["established", "developing", "not_yet"]
+PRACTICES = [
+    q.id
+    for q in TREE.questions
+    if TREE.domains_by_id[q.domain].optional and sorted(q.option_values) == sorted(LEVELS)
+]
+PRACTICE_TEXT = {q.id: q.text for q in TREE.questions if q.id in PRACTICES}
+
+
+def some_practices(pick: random.Random) -> dict[str, str]:
+    """A finished team's answers to the optional questions: skipped by some teams."""
+    if pick.random() < 0.4:
+        return {}
+    return {practice: pick.choice(LEVELS) for practice in PRACTICES}
 
 
 def scenario(count: int, skewed: bool) -> list[list[TeamFacts]]:
@@ -57,7 +73,7 @@ def scenario(count: int, skewed: bool) -> list[list[TeamFacts]]:
         else:
             nation = pick.choice(["england", "scotland", "wales", "northern_ireland", None])
         if pick.random() < 0.6:
-            teams[number] = finished_team(number, nation, pick.choice(SCORED))
+            teams[number] = finished_team(number, nation, pick.choice(SCORED), some_practices(pick))
         else:
             teams[number] = TeamFacts(number, nation)
     teams[900] = TeamFacts(900, "wales", approved=False)  # a sign-up awaiting approval
@@ -65,7 +81,9 @@ def scenario(count: int, skewed: bool) -> list[list[TeamFacts]]:
     for step in (1, 2):
         unfinished = [n for n, team in teams.items() if not team.finished and team.approved]
         for number in unfinished[: max(1, count // 10)]:  # teams finishing
-            teams[number] = finished_team(number, teams[number].nation, pick.choice(SCORED))
+            teams[number] = finished_team(
+                number, teams[number].nation, pick.choice(SCORED), some_practices(pick)
+            )
         pending = [n for n, team in teams.items() if not team.approved]
         for number in pending:  # approved
             teams[number] = TeamFacts(number, teams[number].nation)
@@ -73,7 +91,9 @@ def scenario(count: int, skewed: bool) -> list[list[TeamFacts]]:
         done = [n for n, team in teams.items() if team.finished]
         if done and step == 2:  # a re-audit started at step 1 finishes with a new result
             number = pick.choice(done)
-            teams[number] = finished_team(number, teams[number].nation, pick.choice(SCORED))
+            teams[number] = finished_team(
+                number, teams[number].nation, pick.choice(SCORED), some_practices(pick)
+            )
         # A re-audit only started changes nothing counted: the latest finished audit counts.
         rounds.append(list(teams.values()))
     return rounds
@@ -83,7 +103,8 @@ def changed(before: list[TeamFacts], after: list[TeamFacts]) -> int:
     """Count the counted teams that joined, left or changed, as the attacker may know it."""
 
     def counted(teams):
-        return {t.team_id: (t.nation, t.category, t.flags, tuple(sorted(t.descriptors.items())))
+        return {t.team_id: (t.nation, t.category, t.flags, tuple(sorted(t.descriptors.items())),
+                            tuple(sorted(t.practices.items())))
                 for t in teams if t.approved}  # fmt: skip
 
     old, new = counted(before), counted(after)
@@ -111,7 +132,12 @@ class Attacker:
             for r in RESULTS
         }
         f = {(k, r): h.addIntegral(lb=0, ub=total) for k in FLAG_DESCRIPTOR for r in RESULTS}
+        p = {(k, level): h.addIntegral(lb=0, ub=total) for k in PRACTICES for level in LEVELS}
+        o = {answer: h.addIntegral(lb=0, ub=total) for answer in ("answered", "skipped")}
         done = {r: sum(t[r, n] for n in NATIONS) for r in RESULTS}
+        h.addConstr(o["answered"] + o["skipped"] - sum(done.values()) == 0)
+        for k in PRACTICES:  # each team that answered the optional questions answered each
+            h.addConstr(sum(p[k, level] for level in LEVELS) - o["answered"] == 0)
         for r in RESULTS:  # the definition, as anyone may read it
             for k in DESCRIPTORS:
                 h.addConstr(sum(d[k, s, r] for s in STATUSES) == done[r])
@@ -139,7 +165,7 @@ class Attacker:
         )
         number = len(self.releases)
         for record in records:
-            expression = self.expression(record, t, d, f)
+            expression = self.expression(record, t, d, f, p, o)
             if record["count"] == "hidden":
                 self.hidden.append(
                     (number, f"{record['table']}/{record['row']}/{record['column']}", expression)
@@ -148,8 +174,8 @@ class Attacker:
                 h.addConstr(expression == record["count"])
         if self.releases:  # at most `changed_since` teams moved in or out of each family
             before = self.releases[-1]
-            for family in ("t", "d", "f"):
-                now, then = {"t": t, "d": d, "f": f}[family], before[family]
+            for family in ("t", "d", "f", "p", "o"):
+                now, then = {"t": t, "d": d, "f": f, "p": p, "o": o}[family], before[family]
                 came, went = [], []
                 for key, variable in now.items():
                     came_in = h.addIntegral(lb=0, ub=changed_since)
@@ -157,7 +183,7 @@ class Attacker:
                     h.addConstr(variable - then[key] - came_in + went_out == 0)
                     came.append(came_in)
                     went.append(went_out)
-                if family == "t":
+                if family in ("t", "o"):
                     h.addConstr(sum(came) <= changed_since)
                     h.addConstr(sum(went) <= changed_since)
                 else:  # one family per descriptor or reason
@@ -165,10 +191,10 @@ class Attacker:
                         picked = [i for i, key in enumerate(now) if key[0] == key_part]
                         h.addConstr(sum(came[i] for i in picked) <= changed_since)
                         h.addConstr(sum(went[i] for i in picked) <= changed_since)
-        self.releases.append({"t": t, "d": d, "f": f})
+        self.releases.append({"t": t, "d": d, "f": f, "p": p, "o": o})
 
     @staticmethod
-    def expression(record, t, d, f):
+    def expression(record, t, d, f, p, o):
         table, row, column = record["table"], record["row"], record["column"]
         if table == "teams":
             nations = NATIONS if row == "uk" else [row]
@@ -187,6 +213,10 @@ class Attacker:
             return sum(d[row, column, r] for r in RESULTS)
         if table == "reasons":
             return f[row, "targeted"] if column == "targeted" else sum(f[row, r] for r in RESULTS)
+        if table == "practice_teams":
+            return o[row]
+        if table == "practices":
+            return p[row, column]
         raise AssertionError(f"a table the attacker cannot read: {table}")
 
     def extreme(self, expression, largest: bool) -> int:
@@ -271,6 +301,22 @@ def check_sentences(release, records):
             assert text == (
                 f"{count} of the {finished} finished teams ({share}%) are {PHRASES[result]}."
             )
+        elif fact.kind == "practices_answered":
+            answered = shown["practice_teams", "answered", "teams"]
+            assert answered not in ("hidden", 0)
+            assert text.startswith(f"{answered} of the {finished} finished teams also answered")
+        elif fact.kind == "practice_most_established":
+            answered = shown["practice_teams", "answered", "teams"]
+            established = {
+                k: shown["practices", k, "established"]
+                for k in PRACTICES
+                if shown["practices", k, "established"] != "hidden"
+            }
+            best = max(established.values())
+            assert best > 0
+            assert f": by {best} of them ({round(100 * best / answered)}%)." in text
+            for k, count in established.items():
+                assert (f"“{PRACTICE_TEXT[k]}”" in text) == (count == best), (k, text)
         else:
             met = {
                 key: shown["descriptors", key, "met"]
@@ -287,6 +333,9 @@ def check_sentences(release, records):
     for result in PHRASES:  # every result whose count is shown is stated
         if finished not in ("hidden", 0) and shown["results", result, "uk"] != "hidden":
             assert f"result:{result}" in kinds
+    answered = shown.get(("practice_teams", "answered", "teams"))
+    if finished not in ("hidden", 0) and answered not in (None, "hidden", 0):
+        assert "practices_answered" in kinds
     said = protection(release)
     assert ("Nothing needed hiding" in said) == (not release.hidden)
 
@@ -302,3 +351,31 @@ def test_the_attacker_finds_a_pinned_cell():
     attacker = Attacker()
     attacker.read(records, None)
     assert attacker.ranges() == {(0, "results/specialised/uk"): (6, 6)}
+
+
+def test_no_secondary_hidden_figure_could_have_been_shown():
+    """Hiding as little as possible: show any one figure hidden only to protect others, and
+    the attacker works out a hidden figure (pinned, or 1 or 2)."""
+    from bot.national.suppression import primary
+
+    release = make_release(scenario(40, True)[0], SHAPE, [], date(2026, 1, 1))
+    records = list(long_records(release))
+    first = primary(release.layout, release.truth)
+    secondary = [
+        key for key, value in release.shown.items() if value is None and first[key] is not None
+    ]
+    assert secondary, "nothing hidden to protect another: the test tries nothing"
+    truth = {cell.key: cell_value(cell, release.truth) for cell in release.layout.cells}
+    for key in secondary:
+        attacker = Attacker()
+        attacker.read(
+            [
+                {**record, "count": truth[key]}
+                if f"{record['table']}/{record['row']}/{record['column']}" == key
+                else record
+                for record in records
+            ],
+            None,
+        )
+        ranges = attacker.ranges().values()
+        assert any(low == high or 1 <= low <= high <= 2 for low, high in ranges), key

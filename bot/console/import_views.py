@@ -1,8 +1,8 @@
 """Adding teams from a spreadsheet: preview, create, then a page of the import that survives
-a reload (post, redirect, get), with a CSV of fresh links and every team's invitation.
+a reload (post, redirect, get), with a CSV or .xlsx of fresh links and every team's invitation.
 
 Routes on the console's blueprint (`bot.console.views.bp`). No link is kept: the links in
-the CSV are issued when it is downloaded, and an invitation carries one issued for it.
+a download are issued when it is made, and an invitation carries one issued for it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot.console.auth import EMAIL_PATTERN
 from bot.console.exports import csv_lines
 from bot.console.recording import record, recorded
 from bot.console.views import SQLITE_MAX_ID, ActionForm, bp
+from bot.console.workbook import XLSX_MIMETYPE, workbook_bytes
 from bot.db import get_db
 from bot.links import audit_link
 from bot.store import imports, outbox
@@ -113,17 +114,19 @@ def import_result(import_id: int):
     )
 
 
-@bp.post("/teams/imports/<int:import_id>/links.csv")
-def import_links_csv(import_id: int):
+def _fresh_link_records(import_id: int, kind: str) -> list[dict] | None:
+    """Issue every team of the import not archived a new link, recorded; None if the form is
+    not valid (the page again)."""
     batch = _import_or_404(import_id)
     if not ActionForm().validate_on_submit():
-        return redirect(url_for(".import_result", import_id=import_id))
+        return None
     teams = [team for team in batch["team_list"] if not team["archived"]]
     with store.write_transaction(get_db()):
         tokens = imports.fresh_links(get_db(), [team["id"] for team in teams])
         for team in teams:
-            record("reissue_link", team_id=team["id"], detail="Issued a new link in a CSV of links")
-    records = [
+            record("reissue_link", team_id=team["id"], detail=f"Issued a new link in {kind}")
+    current_app.logger.info("Issued %s fresh links for import %s", len(teams), import_id)
+    return [
         {
             "team_id": team["id"],
             "team_name": team["name"],
@@ -134,13 +137,32 @@ def import_links_csv(import_id: int):
         }
         for team in teams
     ]
-    current_app.logger.info("Issued %s fresh links for import %s", len(records), import_id)
-    filename = f"self-audit-links-{date.today().isoformat()}.csv"
+
+
+def _links_download(body: bytes | str, extension: str, mimetype: str) -> Response:
+    filename = f"self-audit-links-{date.today().isoformat()}.{extension}"
     return Response(
-        "".join(csv_lines(LINK_COLUMNS, records)),
-        mimetype="text/csv",
+        body,
+        mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.post("/teams/imports/<int:import_id>/links.csv")
+def import_links_csv(import_id: int):
+    records = _fresh_link_records(import_id, "a CSV of links")
+    if records is None:
+        return redirect(url_for(".import_result", import_id=import_id))
+    return _links_download("".join(csv_lines(LINK_COLUMNS, records)), "csv", "text/csv")
+
+
+@bp.post("/teams/imports/<int:import_id>/links.xlsx")
+def import_links_xlsx(import_id: int):
+    records = _fresh_link_records(import_id, "a spreadsheet of links")
+    if records is None:
+        return redirect(url_for(".import_result", import_id=import_id))
+    body = workbook_bytes("Links", LINK_COLUMNS, records)
+    return _links_download(body, "xlsx", XLSX_MIMETYPE)

@@ -15,7 +15,7 @@ from wtforms import StringField, TextAreaField
 from bot import mail, store
 from bot.console import national, progress
 from bot.console.recording import record, recorded
-from bot.console.views import ActionForm, _confirmed, bp
+from bot.console.views import SQLITE_MAX_ID, ActionForm, _confirmed, bp
 from bot.db import get_db
 from bot.mail.compose import placeholder_values, progress_phrase
 from bot.mail.outgoing import (
@@ -35,6 +35,7 @@ MAX_TEAMS = 1000
 STATE_LABELS = {
     outbox.QUEUED: "Queued",
     outbox.SENDING: "Sending",
+    outbox.UNSURE: "May have been sent",
     outbox.SENT: "Sent",
     outbox.FAILED: "Failed",
 }
@@ -57,6 +58,12 @@ def mail_settings():
     """How mail leaves: `to_files` when there is no mail server and messages are written as
     .eml files in `outbox_folder`."""
     return mail.settings()
+
+
+@bp.app_template_global()
+def mail_action_form() -> ActionForm:
+    """The CSRF token of a message's own button ("Send again")."""
+    return ActionForm(formdata=None)
 
 
 @bp.context_processor
@@ -96,6 +103,37 @@ def mail_overview():
         languages=LANGUAGES,
         settings=mail.settings(),
     )
+
+
+@bp.post("/mail/<int:message_id>/send-again")
+def send_mail_again(message_id: int):
+    """Queue again a message whose sender died mid-send, once staff have checked."""
+    db = get_db()
+    message = outbox.get_message(db, message_id) if message_id <= SQLITE_MAX_ID else None
+    if message is None:
+        abort(404)
+    back = (
+        url_for("admin.team", team_id=message["team_id"]) + "#mail"
+        if request.form.get("back") == "team" and message["team_id"]
+        else url_for("admin.mail_overview")
+    )
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    kind = KINDS.get(message["kind"], message["kind"]).lower()
+    with store.write_transaction(db):
+        queued = outbox.send_again(db, message_id)
+        if queued:
+            record(
+                "send_mail_again",
+                team_id=message["team_id"],
+                detail=f"Sent again the {kind} to {message['recipient']} that may have been sent",
+            )
+    if queued:
+        mail.wake()
+        flash(f"Queued the {kind} to {message['recipient']} again.")
+    else:
+        flash("That message is no longer waiting for a decision: its state shows below.")
+    return redirect(back)
 
 
 # -- invitations ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ def team_facts(db, tree: Tree) -> list[TeamFacts]:
                 result=standing.result if finished else None,
                 flags=frozenset(standing.flags) if finished else frozenset(),
                 descriptors=dict(standing.descriptors) if finished else {},
+                practices=dict(standing.optional_answers) if finished else {},
             )
         )
     return facts

@@ -1,4 +1,4 @@
-"""The progress table and the national picture, read from each audit's kept standing.
+"""The progress table, read from each audit's kept standing.
 
 Every team's row is read in two queries (the teams with their current and latest finished
 audits, then those audits' standings, `store.keep_standing`); filtering, sorting, paging and
@@ -81,14 +81,3 @@ def progress_table(db, tree: Tree, asked: TableQuery) -> ProgressTable:
     matching = national.sort_rows(tree, chosen, asked.sort, asked.descending)
     shown, page, pages = national.page_of(matching, asked.page, asked.page_size)
     return ProgressTable(shown, pending, len(matching), len(rows), page, pages)
-
-
-def national_picture(db, tree: Tree) -> national.NationalPicture:
-    """The national picture: each counted team once, by its latest finished audit (else its
-    current one), so a re-audit under way hides nothing."""
-    counted = [
-        (row.team["nation"], row.counted)
-        for row in progress_rows(db)
-        if national.counts_nationally(row.team)
-    ]
-    return national.national_picture(tree, counted)

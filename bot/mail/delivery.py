@@ -42,6 +42,7 @@ class MailSettings:
     mail_from: str
     reply_to: str | None
     outbox_folder: Path
+    ca_file: Path | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> MailSettings:
@@ -62,6 +63,11 @@ class MailSettings:
             raise ValueError(
                 "Set AUDIT_MAIL_FROM, the address mail is sent from, with a mail server"
             )
+        ca_file = str(config.get("SMTP_CA_FILE") or "").strip() or None
+        if ca_file and not Path(ca_file).is_file():
+            raise ValueError(f"AUDIT_SMTP_CA_FILE must be a file of CA certificates: {ca_file}")
+        if ca_file and security == "none":
+            raise ValueError("AUDIT_SMTP_CA_FILE needs AUDIT_SMTP_SECURITY starttls or tls")
         username = config.get("SMTP_USERNAME")
         password = config.get("SMTP_PASSWORD")
         return cls(
@@ -73,7 +79,12 @@ class MailSettings:
             mail_from=mail_from or DEFAULT_FROM,
             reply_to=str(config.get("MAIL_REPLY_TO") or "").strip() or None,
             outbox_folder=Path(config["MAIL_OUTBOX_DIR"]),
+            ca_file=Path(ca_file) if ca_file else None,
         )
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Return the TLS context the server's certificate and name are checked with."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
     @property
     def to_files(self) -> bool:
@@ -102,13 +113,13 @@ def send_by_smtp(message: EmailMessage, recipient: str, settings: MailSettings) 
                 settings.host,
                 settings.port,
                 timeout=TIMEOUT_SECONDS,
-                context=ssl.create_default_context(),
+                context=settings.tls_context(),
             )
         else:
             server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
         with server:
             if settings.security == "starttls":
-                server.starttls(context=ssl.create_default_context())
+                server.starttls(context=settings.tls_context())
             if settings.username:
                 server.login(settings.username, settings.password or "")
             server.send_message(message, to_addrs=[recipient])

@@ -4,9 +4,10 @@ The reader writes each release as equations over its finest counts (`layout.vari
 every shown cell equals its sum; the definition's consequences hold (a specialised team meets
 every descriptor of the definition; a targeted team meets all but those its targeted reasons
 name, misses at least one of those and has at least one reason; a team not yet meeting misses
-at least one); and between two releases in a row at most `changed` teams joined, left or
-changed. (The layout's choices rest on the teams taking part, which are shown: they add
-nothing to this.) Each count is a whole number of at least 0.
+at least one; each finished team answered the optional 2024 questions or skipped them, and
+each that answered gave each practice one level); and between two releases in a row at most
+`changed` teams joined, left or changed. (The layout's choices rest on the teams taking part,
+which are shown: they add nothing to this.) Each count is a whole number of at least 0.
 HiGHS (`highspy`) then gives the smallest and largest value of any sum.
 
 The rule (docs/decisions.md, decision 22) is checked for:
@@ -33,10 +34,11 @@ from bot.national.facts import (
     NOT_RECORDED,
     NOT_YET_MEETING,
     PARTLY_MET,
+    PRACTICE_LEVELS,
     SPECIALISED,
     TARGETED,
 )
-from bot.national.layout import Cell, Layout, f, variables, x, y
+from bot.national.layout import ANSWERED, SKIPPED, Cell, Layout, f, o, p, variables, x, y
 
 SMALL = (1, 2)
 
@@ -163,6 +165,13 @@ def _release_equations(
             idx, [y(d, s, NOT_YET_MEETING) for d in definitional for s in (PARTLY_MET, NOT_MET)]
         )
         system.row(missed | finished_with(NOT_YET_MEETING), 0, np.inf)
+    if shape.practices:
+        answered = idx[o(ANSWERED)]
+        for key in shape.practice_ids:
+            levels = _sum(idx, [p(key, level) for level in PRACTICE_LEVELS])
+            system.row(levels | {answered: -1}, 0, 0)
+        every_finished = {idx[x(r, n)]: -1 for r in results for n in every_nation}
+        system.row({answered: 1, idx[o(SKIPPED)]: 1} | every_finished, 0, 0)
 
     return idx
 
@@ -273,6 +282,10 @@ class _Solver:
         lows[row], highs[row] = low, high
         self.lp.row_lower_, self.lp.row_upper_ = lows, highs
         self.row_low[row], self.row_high[row] = low, high
+
+    def row_columns(self, row: int) -> set[int]:
+        """Return the unknowns a row sums."""
+        return set(self.entry_columns[self.entry_rows == row].tolist())
 
     def seen(self, terms: Mapping[int, float]) -> set[int]:
         """Return the values the witnesses so far give this sum."""
@@ -428,12 +441,36 @@ class Audit:
         del self.solver.witnesses[kept:]  # found with the cell hidden: not solutions now
         return False
 
+    def try_showing(self, release: int, key: str) -> bool:
+        """Show a hidden cell again if the rule still holds for every figure; else hide it
+        again, as it was."""
+        solver = self.solver
+        every = solver.witnesses
+        self.show(release, key)
+        solver.witnesses = [point for point in every if solver._feasible(point)]
+        solver._stacked = None
+        fitting = len(solver.witnesses)
+        if not self.findings(first=True, near=self.cell_rows[release, key]):
+            return True
+        found = solver.witnesses[fitting:]  # solutions with the cell shown fit it hidden too
+        self.hide(release, key)
+        solver.witnesses = every + found
+        solver._stacked = None
+        return False
+
     @property
     def solves(self) -> int:
         return self.solver.solves
 
-    def findings(self, only: Finding | None = None) -> list[Finding]:
-        """Return every figure a reader could narrow too far (`only`: that one, if still so)."""
+    def findings(
+        self, only: Finding | None = None, *, first: bool = False, near: int | None = None
+    ) -> list[Finding]:
+        """Return every figure a reader could narrow too far (`only`: that one, if still so).
+
+        `first` stops at the first found (enough to refuse a change), checking first the
+        figures sharing counts with the cell whose row is `near` (just changed), where one is
+        likeliest.
+        """
         items = [
             item
             for item in self.items
@@ -446,6 +483,9 @@ class Audit:
                 if (item.release, item.cell, item.kind) == (only.release, only.cell, only.kind)
             ]
         solver = self.solver
+        if near is not None:
+            close = solver.row_columns(near)
+            items.sort(key=lambda item: not (close & item.terms.keys()))
         _spread(solver, items)
         found = []
         for item in items:
@@ -455,6 +495,8 @@ class Audit:
                 finding = _check_flow(solver, item)
             if finding is not None:
                 found.append(finding)
+                if first:
+                    break
         return found
 
 

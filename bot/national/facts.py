@@ -2,8 +2,8 @@
 
 Pure Python. A `TeamFacts` is one team as the national picture counts it (its latest finished
 audit, else its current one); a `Shape` is the part of the question tree the tables name
-(results, descriptors, targeted reasons), kept with each release so that a later tree never
-changes a published one.
+(results, descriptors, targeted reasons, the optional 2024 practices), kept with each release
+so that a later tree never changes a published one.
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ MET, PARTLY_MET, NOT_MET = "met", "partly_met", "not_met"
 STATUSES = (MET, PARTLY_MET, NOT_MET)
 STATUS_LABELS = {MET: "Met", PARTLY_MET: "Partly met", NOT_MET: "Not met"}
 
+# The answers every optional practice question of the 2024 report offers (questions/).
+ESTABLISHED, DEVELOPING, NOT_YET = "established", "developing", "not_yet"
+PRACTICE_LEVELS = (ESTABLISHED, DEVELOPING, NOT_YET)
+PRACTICE_LABELS = {ESTABLISHED: "Well established", DEVELOPING: "Developing", NOT_YET: "Not yet"}
+
 
 @dataclass(frozen=True)
 class TeamFacts:
@@ -39,7 +44,8 @@ class TeamFacts:
 
     `result` is set only for a team whose counted audit is finished; `descriptors` maps each
     descriptor to met / partly_met / not_met and `flags` holds the targeted reasons found,
-    both for a finished audit only. `approved` is False for a sign-up awaiting approval.
+    both for a finished audit only, as does `practices` (each optional practice question
+    answered, by id, to its level). `approved` is False for a sign-up awaiting approval.
     """
 
     team_id: int
@@ -49,6 +55,7 @@ class TeamFacts:
     result: str | None = None
     flags: frozenset[str] = frozenset()
     descriptors: Mapping[str, str] = field(default_factory=dict)
+    practices: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def counted(self) -> bool:
@@ -71,19 +78,25 @@ class TeamFacts:
         if not self.finished:
             return f"{self.nation_key}|{NOT_FINISHED}"
         statuses = ",".join(f"{key}={value}" for key, value in sorted(self.descriptors.items()))
-        return f"{self.nation_key}|{self.result}|{','.join(sorted(self.flags))}|{statuses}"
+        found = f"{self.nation_key}|{self.result}|{','.join(sorted(self.flags))}|{statuses}"
+        if self.practices:  # (releases before the 2024 block kept fingerprints without it)
+            found += "|" + ",".join(f"{k}={v}" for k, v in sorted(self.practices.items()))
+        return found
 
 
 @dataclass(frozen=True)
 class Shape:
     """The results, descriptors and targeted reasons a release counts, with their titles.
 
-    `descriptors` holds (id, title, definitional); `flags` holds (id, title, descriptor id).
+    `descriptors` holds (id, title, definitional); `flags` holds (id, title, descriptor id);
+    `practices` (question id, question text) the optional practice questions of the 2024
+    report, each answered with one of PRACTICE_LEVELS (none in releases made before them).
     """
 
     results: tuple[tuple[str, str], ...]
     descriptors: tuple[tuple[str, str, bool], ...]
     flags: tuple[tuple[str, str, str], ...]
+    practices: tuple[tuple[str, str], ...] = ()
 
     @property
     def result_ids(self) -> tuple[str, ...]:
@@ -101,10 +114,15 @@ class Shape:
     def flag_ids(self) -> tuple[str, ...]:
         return tuple(key for key, _, _ in self.flags)
 
+    @property
+    def practice_ids(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.practices)
+
     def titles(self) -> dict[str, str]:
         found = {key: title for key, title in self.results}
         found |= {key: title for key, title, _ in self.descriptors}
         found |= {key: title for key, title, _ in self.flags}
+        found |= dict(self.practices)
         return found
 
     def data(self) -> dict[str, Any]:
@@ -112,6 +130,7 @@ class Shape:
             "results": [list(item) for item in self.results],
             "descriptors": [list(item) for item in self.descriptors],
             "flags": [list(item) for item in self.flags],
+            "practices": [list(item) for item in self.practices],
         }
 
     @classmethod
@@ -120,6 +139,7 @@ class Shape:
             results=tuple(tuple(item) for item in data["results"]),
             descriptors=tuple((key, title, bool(d)) for key, title, d in data["descriptors"]),
             flags=tuple(tuple(item) for item in data["flags"]),
+            practices=tuple(tuple(item) for item in data.get("practices", ())),
         )
 
     @classmethod
@@ -133,6 +153,12 @@ class Shape:
                 for descriptor in tree.descriptors
             ),
             flags=tuple((flag.id, flag.title, flag.descriptor) for flag in tree.flags),
+            practices=tuple(
+                (question.id, question.text)
+                for question in tree.questions
+                if tree.domains_by_id[question.domain].optional
+                and set(question.option_values) == set(PRACTICE_LEVELS)
+            ),
         )
 
 

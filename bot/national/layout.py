@@ -5,9 +5,11 @@ nations have enough teams taking part, a nation with too few merged into one col
 others ("Scotland, Wales and Northern Ireland"). The choice rests on the teams taking part,
 which the release shows anyway, so it tells a reader nothing more (a choice made on finished
 teams would tell that a merged nation has fewer than so many). Descriptors and targeted
-reasons are always tabled, for the same reason. Each cell is a sum of the release's finest
-counts (`variables`): teams by (result or not finished, nation), finished teams by
-(descriptor, status, result) and by (targeted reason, result). The audit
+reasons are always tabled, for the same reason, and so are the optional 2024 practices where
+the tree has them. Each cell is a sum of the release's finest counts (`variables`): teams by
+(result or not finished, nation), finished teams by (descriptor, status, result), by (targeted
+reason, result), by whether they answered the optional 2024 questions, and those that did by
+(practice, level). The audit
 (`bot.national.audit`) writes those same sums as a reader's equations, so what a cell says
 and what the audit checks cannot drift apart.
 """
@@ -23,6 +25,8 @@ from bot.national.facts import (
     NATIONS,
     NOT_FINISHED,
     NOT_RECORDED,
+    PRACTICE_LABELS,
+    PRACTICE_LEVELS,
     STATUS_LABELS,
     STATUSES,
     TARGETED,
@@ -38,6 +42,7 @@ UK = "uk"
 ALL = "all"
 FINISHED_ROW = "finished"
 MERGED = "other_nations"
+ANSWERED, SKIPPED = "answered", "skipped"  # finished teams, by the optional 2024 questions
 
 
 @dataclass(frozen=True)
@@ -123,13 +128,30 @@ def f(flag: str, result: str) -> str:
     return f"f:{flag}:{result}"
 
 
+def p(practice: str, level: str) -> str:
+    return f"p:{practice}:{level}"
+
+
+def o(answer: str) -> str:
+    """Finished teams that answered (ANSWERED) or skipped (SKIPPED) the optional questions."""
+    return f"o:block:{answer}"
+
+
 def variables(shape: Shape) -> tuple[str, ...]:
     """Return the finest counts of a release, in a fixed order."""
     categories = (*shape.result_ids, NOT_FINISHED)
     names = [x(c, n) for c in categories for n in (*NATIONS, NOT_RECORDED)]
     names += [y(d, s, r) for d in shape.descriptor_ids for s in STATUSES for r in shape.result_ids]
     names += [f(flag, r) for flag in shape.flag_ids for r in shape.result_ids]
+    if shape.practices:
+        names += [o(ANSWERED), o(SKIPPED)]
+        names += [p(key, level) for key in shape.practice_ids for level in PRACTICE_LEVELS]
     return tuple(names)
+
+
+def answered_practices(shape: Shape, team: TeamFacts) -> bool:
+    """True for a finished team that answered every optional practice question."""
+    return all(team.practices.get(key) in PRACTICE_LEVELS for key in shape.practice_ids)
 
 
 def true_counts(shape: Shape, teams: Iterable[TeamFacts]) -> dict[str, int]:
@@ -145,6 +167,11 @@ def true_counts(shape: Shape, teams: Iterable[TeamFacts]) -> dict[str, int]:
         for flag in team.flags:
             if flag in shape.flag_ids:
                 counts[f(flag, team.result)] += 1
+        if shape.practices:
+            answered = answered_practices(shape, team)
+            counts[o(ANSWERED if answered else SKIPPED)] += 1
+            for key in shape.practice_ids if answered else ():
+                counts[p(key, team.practices[key])] += 1
     return counts
 
 
@@ -305,7 +332,35 @@ def build(
             ),
         )
     )
+    if shape.practices:
+        tables.extend(_practice_tables(shape))
     return Layout(shape, nations, own_nations, merged, by_nation, tuple(tables))
+
+
+def _practice_tables(shape: Shape) -> tuple[Table, Table]:
+    """The optional questions from the 2024 report: who answered them, then the answers."""
+    teams = Table(
+        "practice_teams",
+        "Optional questions from the 2024 report, among finished teams",
+        ((ANSWERED, "Answered them"), (SKIPPED, "Skipped them")),
+        (("teams", "Finished teams"),),
+        (
+            Cell("practice_teams", ANSWERED, "teams", (o(ANSWERED),), total=True),
+            Cell("practice_teams", SKIPPED, "teams", (o(SKIPPED),)),
+        ),
+    )
+    answers = Table(
+        "practices",
+        "Practice from the 2024 report, among finished teams that answered the optional questions",
+        shape.practices,
+        tuple((level, PRACTICE_LABELS[level]) for level in PRACTICE_LEVELS),
+        tuple(
+            Cell("practices", key, level, (p(key, level),))
+            for key in shape.practice_ids
+            for level in PRACTICE_LEVELS
+        ),
+    )
+    return teams, answers
 
 
 def cell_value(cell: Cell, counts: Mapping[str, int]) -> int:

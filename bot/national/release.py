@@ -92,8 +92,10 @@ def make_release(
     published_on: date,
     *,
     stats: dict | None = None,
+    prune: bool = True,
 ) -> Release:
-    """Lay out, count and protect a new release after `earlier` (oldest first)."""
+    """Lay out, count and protect a new release after `earlier` (oldest first); `prune`
+    False leaves the greedy secondary suppression as it is (`suppression.protect`)."""
     teams = counted(teams)
     layout = choose(shape, teams)
     truth = true_counts(shape, teams)
@@ -101,7 +103,7 @@ def make_release(
     changed = changed_between(earlier[-1].fingerprints, fingerprints) if earlier else None
     kept = sheets(earlier)
     try:
-        shown = protect(kept, layout, truth, changed, stats=stats)
+        shown = protect(kept, layout, truth, changed, stats=stats, prune=prune)
     except CannotProtect:
         if not layout.by_nation:
             raise
@@ -109,7 +111,7 @@ def make_release(
     if layout.by_nation and (shown is None or _mostly_hidden(layout, shown)):
         # Merge every nation rather than publish a table of hidden cells.
         layout = without_nations(layout)
-        shown = protect(kept, layout, truth, changed, stats=stats)
+        shown = protect(kept, layout, truth, changed, stats=stats, prune=prune)
     return Release(published_on, layout, shown, truth, fingerprints)
 
 

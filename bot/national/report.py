@@ -4,7 +4,8 @@ Built as the action plan is (`bot.plan.document`): from a plain dict (`report_da
 made sure of first, then headings, paragraphs and tables by style name. Key facts first, then
 each table with a chart of its published numbers beside it, the paragraph on small numbers and
 the release date. In the spirit of the foundation's 2024 report: how many teams, results by
-nation, the descriptors most met and most missed.
+nation, the descriptors most met and most missed, and the optional 2024 block's figures where
+teams answered it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches
 
 from bot.national import charts, downloads, wording
-from bot.national.facts import MET, NOT_FINISHED
+from bot.national.facts import ESTABLISHED, MET, NOT_FINISHED
 from bot.national.layout import FINISHED_ROW, UK
 from bot.national.release import HIDDEN, Release
 from bot.plan.word_xml import clean_text
@@ -33,7 +34,9 @@ ABOUT = (
     "relationship team with the Parent-Infant Foundation’s self-audit. Each approved team "
     "counts once, by its latest finished audit (a team that has not finished one counts as "
     "not finished yet). The Outcomes and sustainability descriptors are audited but are not "
-    "part of the definition."
+    "part of the definition. Nor are the optional questions from the 2024 report “Who is "
+    "holding the baby?”: their answers are counted among the finished teams that chose to "
+    "answer them."
 )
 STYLES = ("Title", "Subtitle", "Heading 1", "List Bullet", "Table Grid", "Caption")
 
@@ -72,6 +75,14 @@ def _chart_for(release: Release, table) -> dict[str, Any] | None:
     if table.key == "reasons":
         rows = [(label, value("reasons", row, "targeted")) for row, label in table.rows]
         return {"title": "Targeted teams with each limit", "rows": rows, "unit": ""}
+    if table.key == "practice_teams":
+        rows = [(label, value(table.key, row, "teams")) for row, label in table.rows]
+        return {"title": "Finished teams and the optional 2024 questions", "rows": rows,
+                "unit": ""}  # fmt: skip
+    if table.key == "practices":
+        rows = [(label, value(table.key, row, ESTABLISHED)) for row, label in table.rows]
+        return {"title": "Teams where each practice is well established", "rows": rows,
+                "unit": ""}  # fmt: skip
     return None
 
 

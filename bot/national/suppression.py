@@ -5,9 +5,13 @@ Primary: every sensitive count of 1 or 2 is hidden. Secondary: while the audit
 far, one more cell of the new release is hidden, chosen near the figure found (the cell
 itself, then cells sharing its counts or its row or column, then any) and cheapest first:
 a cell that is not a total before a total, a non-zero count before a zero, the smallest
-first; of those, the first that alone protects the figure is taken. Earlier releases are
-published and never change. Nation columns and the merged
-"not finished" row (`layout`) keep most cells large enough that little needs hiding.
+first; of those, the first that alone protects the figure is taken. Then every secondary
+cell is offered back, totals and the largest first, and shown again wherever the audit still
+finds nothing: the greedy steps hide cells a later step makes needless (on the test cases,
+up to 27 of 45; docs/decisions.md, decision 22), and after this pass no hidden cell can be
+shown without breaking the rule. Earlier releases are published and never change. Nation
+columns and the merged "not finished" row (`layout`) keep most cells large enough that little
+needs hiding.
 """
 
 from __future__ import annotations
@@ -58,8 +62,12 @@ def protect(
     changed: int | None,
     *,
     stats: dict | None = None,
+    prune: bool = True,
 ) -> dict[str, int | None]:
-    """Return the new release's cells as published: counts, None where hidden."""
+    """Return the new release's cells as published: counts, None where hidden.
+
+    `prune` False skips offering secondary cells back (to measure what that pass saves).
+    """
     shown = primary(layout, truth)
     order = {cell.key: index for index, cell in enumerate(layout.cells)}
     newest = len(earlier)
@@ -90,6 +98,14 @@ def protect(
                     hide(candidates[0])
             if not hid_any:
                 raise CannotProtect(findings)
+        if prune:
+            first = primary(layout, truth)
+            secondary = [
+                c for c in layout.cells if shown[c.key] is None and first[c.key] is not None
+            ]
+            for cell in sorted(secondary, key=lambda c: (not c.total, -cell_value(c, truth))):
+                if reader.try_showing(newest, cell.key):
+                    shown[cell.key] = cell_value(cell, truth)
         return shown
     finally:
         if stats is not None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.national.facts import MET, NATION_LABELS, NATIONS, NOT_RECORDED
-from bot.national.layout import FINISHED_ROW, UK, join_names
+from bot.national.facts import ESTABLISHED, MET, NATION_LABELS, NATIONS, NOT_RECORDED
+from bot.national.layout import ANSWERED, FINISHED_ROW, UK, join_names
 from bot.national.release import Release
 
 RESULT_PHRASES = {
@@ -100,6 +100,47 @@ def key_facts(release: Release) -> list[Fact]:
                     f"the {finished} finished teams ({percent(least, finished)}%).",
                 )
             )
+    facts.extend(_practice_facts(release, finished))
+    return facts
+
+
+def _practice_facts(release: Release, finished: int) -> list[Fact]:
+    """Say how many finished teams answered the optional 2024 questions and, among them, which
+    practice is most often well established (from shown counts only)."""
+    shape = release.layout.shape
+    answered = release.value("practice_teams", ANSWERED, "teams") if shape.practices else None
+    if not answered:
+        return []
+    facts = [
+        Fact(
+            "practices_answered",
+            f"{answered} of the {finished} finished teams also answered the optional questions "
+            f"from the 2024 report “Who is holding the baby?”.",
+        )
+    ]
+    established = {
+        key: release.value("practices", key, ESTABLISHED)
+        for key in shape.practice_ids
+        if release.value("practices", key, ESTABLISHED) is not None
+    }
+    if established and max(established.values()):
+        most = max(established.values())
+        titles = shape.titles()
+        best = [f"“{titles[key]}”" for key, count in established.items() if count == most]
+        among = (
+            " among those whose figures are shown"
+            if len(established) < len(shape.practices)
+            else ""
+        )
+        facts.append(
+            Fact(
+                "practice_most_established",
+                f"Of those {answered}, the question{'s' if len(best) > 1 else ''} most often "
+                f"answered “well established”{among} {'were' if len(best) > 1 else 'was'} "
+                f"{join_names(best)}: by {most} of them "
+                f"({percent(most, answered)}%).",
+            )
+        )
     return facts
 
 

@@ -1,11 +1,16 @@
-"""The outbox: mail queued in the transaction of the action that sends it, then sent once.
+"""The outbox: mail queued in the transaction of the action that sends it, then sent at most once
+unless staff say otherwise.
 
 A message is `queued` until a sender claims it (`claim_next`), which marks it `sending` for a
-lease, all in one BEGIN IMMEDIATE transaction: two workers never claim the same message. A
-sent message becomes `sent`; one the server refused for good, or that failed too many times,
-`failed`, with the server's reply. A message that failed for now goes back to `queued` with
-its next attempt later each time (`retry_delay`). A message whose sender died mid-send is
-claimed again once its lease runs out.
+lease and commits that before the message is handed to the mail server, all in one BEGIN
+IMMEDIATE transaction: two workers never claim the same message. A sent message becomes `sent`;
+one the server refused for good, or that failed too many times, `failed`, with the server's
+reply. A message that failed for now goes back to `queued` with its next attempt later each
+time (`retry_delay`).
+
+A message still `sending` when its lease has run out had a sender that died between handing it
+over and recording the outcome: the server may have taken it. It is never sent again on its
+own; it reads as `unsure` ("may have been sent") until staff choose `send_again`.
 
 An invitation's link is kept in `link` only while its message waits: sent or given up on, the
 column is cleared, and the body keeps `LINK_MARK` where the link was (shown as its last four
@@ -27,7 +32,9 @@ QUEUED = "queued"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
-STATES = (QUEUED, SENDING, SENT, FAILED)
+#: Read, never stored: `sending` past its lease, so its sender died mid-send.
+UNSURE = "unsure"
+STATES = (QUEUED, SENDING, UNSURE, SENT, FAILED)
 #: Stands for the invitation's link in a stored body; a private-use character never typed.
 LINK_MARK = "\ue000link\ue000"
 MAX_ATTEMPTS = 12
@@ -43,10 +50,15 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(LONGEST_RETRY_SECONDS, seconds))
 
 
-def _message(row: dict | None) -> dict | None:
+def _message(row: dict | None, now: datetime | None = None) -> dict | None:
     if row is None:
         return None
-    return {key: parse_time(value) if key in TIME_COLUMNS else value for key, value in row.items()}
+    message = {
+        key: parse_time(value) if key in TIME_COLUMNS else value for key, value in row.items()
+    }
+    if message["state"] == SENDING and message["claimed_until"] <= (now or utc_now()):
+        message["state"] = UNSURE
+    return message
 
 
 def queue_message(
@@ -105,7 +117,7 @@ def claim_next(
     """Claim the oldest message due for sending, for a lease; None when nothing is due.
 
     `waiting_too` also takes messages waiting for a later retry (`flask mail send`); `skip`
-    names messages already tried this round.
+    names messages already tried this round. A message left `sending` is never claimed again.
     """
     now = now or utc_now()
     due = "" if waiting_too else "AND next_attempt <= :now"
@@ -114,7 +126,7 @@ def claim_next(
             db,
             f"""
             SELECT id FROM outbox
-            WHERE ((state = '{QUEUED}' {due}) OR (state = '{SENDING}' AND claimed_until < :now))
+            WHERE state = '{QUEUED}' {due}
               AND id NOT IN (SELECT value FROM json_each(:skip))
             ORDER BY id LIMIT 1
             """,
@@ -170,6 +182,19 @@ def mark_failed(
         return QUEUED
 
 
+def send_again(db: sqlite_utils.Database, message_id: int, now: datetime | None = None) -> bool:
+    """Queue again a message that may have been sent (`unsure`), at staff's word; False if it
+    is not unsure (any more)."""
+    now = now or utc_now()
+    with write_transaction(db):
+        changed = db.execute(
+            "UPDATE outbox SET state = ?, next_attempt = ?, claimed_until = NULL, "
+            "last_error = NULL WHERE id = ? AND state = ? AND claimed_until <= ?",
+            [QUEUED, stamp(now), message_id, SENDING, stamp(now)],
+        )
+        return changed.rowcount == 1
+
+
 def get_message(db: sqlite_utils.Database, message_id: int) -> dict | None:
     return _message(one(db, "SELECT * FROM outbox WHERE id = ?", [message_id]))
 
@@ -213,8 +238,14 @@ def recent_messages(db: sqlite_utils.Database, limit: int = 100) -> list[dict]:
 def outbox_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """Return how many messages are in each state."""
     counts = dict.fromkeys(STATES, 0)
-    for row in select(db, "SELECT state, count(*) AS n FROM outbox GROUP BY state"):
-        counts[row["state"]] = row["n"]
+    rows = select(
+        db,
+        f"SELECT CASE WHEN state = '{SENDING}' AND claimed_until <= ? THEN '{UNSURE}' "
+        "ELSE state END AS shown, count(*) AS n FROM outbox GROUP BY shown",
+        [stamp(utc_now())],
+    )
+    for row in rows:
+        counts[row["shown"]] = row["n"]
     return counts
 
 

@@ -299,6 +299,11 @@ def m013_one_standing_per_audit(db: sqlite_utils.Database) -> None:
         not_null={"standing", "path"},
         strict=True,
     )
+    _keep_every_standing(db)
+
+
+def _keep_every_standing(db: sqlite_utils.Database) -> None:
+    """Work out each answered audit's standing again, with the tree the audit is on."""
     trees = {}
     for digest, content in db.execute("SELECT digest, content FROM trees ORDER BY stored, digest"):
         try:
@@ -513,6 +518,13 @@ def m031_members_own_words(db: sqlite_utils.Database) -> None:
         strict=True,
     )
     db.table("presence").create_index(["audit_id", "seen"])
+
+
+@migrations()
+def m032_optional_answers_kept(db: sqlite_utils.Database) -> None:
+    """Keep the optional 2024 answers in every standing, for the national releases to count:
+    each answered audit's standing is worked out again (standings kept before had none)."""
+    _keep_every_standing(db)
 
 
 def migrate(db: sqlite_utils.Database) -> None:

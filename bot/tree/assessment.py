@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.tree.answers import fitting_answers
 from bot.tree.engine import Evaluation, evaluate
-from bot.tree.model import Tree
+from bot.tree.model import SINGLE_CHOICE, Tree
 from bot.tree.tasks import expected_route
 
 NOT_STARTED = "not_started"
@@ -65,14 +65,28 @@ class Standing:
     result: str | None = None
     descriptors: Mapping[str, str] = field(default_factory=dict)
     flags: tuple[str, ...] = ()
+    optional_answers: Mapping[str, str] = field(default_factory=dict)
     path: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, assessment: Assessment) -> Standing:
-        """Return the standing an assessment gives: a result only for a finished audit."""
+        """Return the standing an assessment gives: a result only for a finished audit.
+
+        `optional_answers` holds the choices made on the path in optional domains (the 2024
+        report's questions), which the national picture counts.
+        """
         if assessment.status == NOT_STARTED:
             return cls(NOT_STARTED)
         evaluation = assessment.evaluation
+        tree = assessment.tree
+        questions, domains = tree.questions_by_id, tree.domains_by_id
+        optional = {
+            key: assessment.fitted[key]
+            for key in evaluation.journey.path
+            if key in assessment.fitted
+            and questions[key].type == SINGLE_CHOICE
+            and domains[questions[key].domain].optional
+        }
         return cls(
             status=assessment.status,
             answered=evaluation.journey.answered,
@@ -80,6 +94,7 @@ class Standing:
             result=assessment.result,
             descriptors={key: outcome.status for key, outcome in evaluation.descriptors.items()},
             flags=evaluation.flags,
+            optional_answers=optional,
             path=evaluation.journey.path,
         )
 
@@ -97,6 +112,7 @@ class Standing:
             "result": self.result,
             "descriptors": dict(self.descriptors),
             "flags": list(self.flags),
+            "optional_answers": dict(self.optional_answers),
             "path": list(self.path),
         }
 
