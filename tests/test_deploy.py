@@ -384,9 +384,19 @@ def walk_in_welsh(browser: Browser, token: str) -> dict[str, object]:
     """Answer the audit as a team member who chose Cymraeg; return every acknowledged answer."""
     assert browser.get(f"/language/cy?next=/a/{token}/")[0] == 302
     assert 'lang="cy"' in browser.page(f"/a/{token}/")
+    acknowledged = answer(browser, token)
+    check = browser.page(f"/a/{token}/check")
+    status, location, _ = browser.post(f"/a/{token}/finish", {"csrf_token": csrf(check)})
+    assert (status, location) == (302, f"/a/{token}/result")
+    return acknowledged
+
+
+def answer(browser: Browser, token: str, count: int | None = None) -> dict[str, object]:
+    """Answer the next `count` questions due (all of them by default); return each answer
+    the service acknowledged (a redirect to the next question)."""
     acknowledged = {}
     _, location, _ = browser.get(f"/a/{token}/next")
-    while "/q/" in location:
+    while "/q/" in location and (count is None or len(acknowledged) < count):
         question_id = location.rsplit("/", 1)[1]
         page = browser.page(location)
         value = PROFILE.answers[question_id]
@@ -399,10 +409,20 @@ def walk_in_welsh(browser: Browser, token: str) -> dict[str, object]:
         status, location, _ = browser.post(location, form)
         assert status == 302, (question_id, status)
         acknowledged[question_id] = value
-    check = browser.page(f"/a/{token}/check")
-    status, location, _ = browser.post(f"/a/{token}/finish", {"csrf_token": csrf(check)})
-    assert (status, location) == (302, f"/a/{token}/result")
     return acknowledged
+
+
+def wait_until_replicated(machine: Machine, since: float) -> None:
+    """Wait until Litestream has copied to the replica what was written before `since`
+    (a replica file written after it) and has nothing more to copy (a second of quiet)."""
+    replica = machine.root / "mnt"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        newest = max(path.stat().st_mtime for path in replica.rglob("*") if path.is_file())
+        if newest > since and time.time() - newest > 1.0:
+            return
+        time.sleep(0.2)
+    raise AssertionError("Litestream copied nothing to the replica in 30 s")
 
 
 def plan_headings(browser: Browser, token: str) -> list[str]:
@@ -539,9 +559,37 @@ def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_pat
     command = cron.split(None, 6)[6].replace("\\%", "%")
     shell(command, first, cwd=tmp_path / "home")
     (snapshot,) = (first.root / "backups").glob("audit-*.db")
+    database = first.data / "audit.db"
+
+    # A mistake to undo with Litestream's point in time. Before the moment: Estuary's first
+    # answers, Ridge's link issued. After it: Estuary answers more, Ridge's link is revoked, a
+    # new team is added. The restore to the moment keeps exactly the answers acknowledged
+    # before it, and every revocation: those before it and those after.
+    estuary_id, estuary = new_team(console, "Estuary Parent-Infant Team")
+    ridge_id, ridge = new_team(console, "Ridge Parent-Infant Team")
+    before = answer(Browser(first), estuary, count=2)
+    wait_until_replicated(first, time.time())
+    moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1))
+    time.sleep(2.1)  # the moment is a whole second, in the past
+    after = answer(Browser(first), estuary, count=2)
+    assert set(after).isdisjoint(before)
+    revoke(console, ridge_id)
+    _, late = new_team(console, "Late Parent-Infant Team")
+    assert Browser(first).get(f"/a/{ridge}/")[0] == 404
+    wait_until_replicated(first, time.time())
+    past = block_under("To a moment in the past")
+    assert past.count("-timestamp 2026-11-21T09:30:00Z") == 1
+    past = past.replace("-timestamp 2026-11-21T09:30:00Z", f"-timestamp {moment}")
+    run_block(past, first, systemd, cwd=tmp_path / "home")
+    assert stored_answers(database, "Estuary Parent-Infant Team") == before
+    assert stored_answers(database, "Harbour Parent-Infant Team") == acknowledged
+    team = Browser(first)
+    assert team.get(f"/a/{estuary}/")[0] == 200
+    for refused in (valley, ridge, late):
+        assert team.get(f"/a/{refused}/")[0] == 404
+    assert team.get(f"/a/{harbour}/result")[0] == 200
 
     # Everything the service and its backups wrote is its user's alone.
-    database = first.data / "audit.db"
     instance = first.venv / "var" / "bot-instance"
     for path in (database, snapshot, *instance.rglob("*.json")):
         assert mode(path) == 0o600, path
@@ -563,6 +611,8 @@ def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_pat
     restored = Browser(second)
     assert stored_answers(second.data / "audit.db", "Harbour Parent-Infant Team") == acknowledged
     assert restored.get(f"/a/{harbour}/result")[0] == 200
-    assert restored.get(f"/a/{valley}/")[0] == 404
+    for refused in (valley, ridge, late):
+        assert restored.get(f"/a/{refused}/")[0] == 404
+    assert stored_answers(second.data / "audit.db", "Estuary Parent-Infant Team") == before
     restored.cookies = dict(console.cookies)
     assert restored.get("/admin/")[:2] == (302, "/admin/login")  # the console session ended
