@@ -591,7 +591,8 @@ def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_pat
 
     # Everything the service and its backups wrote is its user's alone.
     instance = first.venv / "var" / "bot-instance"
-    for path in (database, snapshot, *instance.rglob("*.json")):
+    limits = first.data / "audit-limits.db"  # the throttle counts (docs/decisions.md)
+    for path in (database, limits, snapshot, *instance.rglob("*.json")):
         assert mode(path) == 0o600, path
     for folder in (first.data, first.root / "backups", instance):
         assert mode(folder) == 0o700, folder
