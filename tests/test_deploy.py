@@ -8,12 +8,12 @@ free port, and `systemctl` starts and stops the documented units' commands as sy
 (their `Environment=`, `WorkingDirectory=` and `UMask=`). The requests come as nginx sends them
 (`X-Forwarded-*`), and the session cookie is sent back although it is `Secure` over plain HTTP.
 
-The install is a clean one: `python3 -m venv` makes the virtual environment with its own pip,
-and that pip installs the wheel with every dependency from the package registry, as on a new
-server; only pip's cache (`PIP_CACHE_DIR`, the runner's own) is shared between runs. With the
-registry out of reach the test is skipped with the reason, or fails under REQUIRE_REGISTRY=1
-(as in `.ci/run`). The wheel is built with this virtual environment's setuptools rather than in
-an isolated build environment, which would install setuptools and Babel again for nothing.
+The build and the install are clean ones: the system's `python3 -m pip wheel` builds the wheel
+in its own isolated environment, `python3 -m venv` makes the virtual environment with its own
+pip, and that pip installs the wheel with every dependency from the package registry, as on a
+new server. Only pip's cache (`PIP_CACHE_DIR`, the runner's own) is shared between runs; it
+saves downloads from a registry that lets them be cached. With the registry out of reach the
+test is skipped with the reason, or fails under REQUIRE_REGISTRY=1 (as in `.ci/run`).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ SOURCE_FILES = ("pyproject.toml", "setup.py", "README.md")
 ADAPTED = {
     "useradd": "the test runs as one user: there is no `audit` user to make",
     "-o audit -g audit": "files stay the test user's",
+    "sudo -u audit -s": "left out, with its `exit`: the test is that one user already",
     "systemctl": "the test starts and stops the units' commands itself",
 }
 
@@ -157,7 +158,7 @@ class Machine:
 
 def adapt(line: str) -> str | None:
     """The documented line as this test runs it (`ADAPTED`), or None to leave it out."""
-    if line.startswith("useradd "):
+    if line.startswith("useradd ") or line in ("sudo -u audit -s", "exit"):
         return None
     return line.replace(" -o audit -g audit", "").replace(" -g audit", "")
 
@@ -284,7 +285,9 @@ class Systemd:
         if verb == "daemon-reload":
             return
         for name in names:
-            if verb in ("start", "enable"):
+            if verb == "restart":
+                self.units.pop(name).stop()
+            if verb in ("start", "enable", "restart"):
                 unit = self.units[name] = Unit(name, self.machine)
                 unit.start()
                 if name == "parent-infant-audit":
@@ -314,6 +317,23 @@ def run_block(script: str, machine: Machine, systemd: Systemd, **options) -> Non
         exported += [waiting for waiting in pending if waiting.startswith("export ")]
         pending = []
         systemd.run(line)
+
+
+def by_hand(script: str, machine: Machine, cwd: Path) -> None:
+    """Run the documented first try of the service's command, see it serve, stop it (Ctrl-C)."""
+    server = subprocess.Popen(
+        ["bash", "-c", machine.local(joined(script))],
+        cwd=cwd,
+        env=machine.environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(machine)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=30)
 
 
 def wait_for(machine: Machine) -> None:
@@ -477,8 +497,8 @@ def mode(path: Path) -> int:
 # -- the test ------------------------------------------------------------------------------
 
 
-def build_wheel(tmp_path: Path) -> Path:
-    """Build the wheel as the documented command does, from a copy of the sources."""
+def build_wheel(tmp_path: Path, machine: Machine) -> Path:
+    """Build the wheel with the documented command, in a copy of the sources."""
     source = tmp_path / "source"
     for folder in SOURCES:
         shutil.copytree(
@@ -488,14 +508,7 @@ def build_wheel(tmp_path: Path) -> Path:
         )
     for name in SOURCE_FILES:
         shutil.copyfile(PROJECT_ROOT / name, source / name)
-    documented = block_under("Installing", 0).strip()
-    assert documented == "python3 -m pip wheel --no-deps -w dist ."
-    subprocess.run(  # what pip wheel does, less pip: setuptools' PEP 517 hook
-        [sys.executable, "-c", "from setuptools import build_meta; build_meta.build_wheel('dist')"],
-        cwd=source,
-        check=True,
-        capture_output=True,
-    )
+    shell(block_under("Installing", 0), machine, cwd=source, timeout=300)
     return source
 
 
@@ -511,16 +524,16 @@ def machines(tmp_path):
 
 def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_path, machines):
     first, second, (systemd, systemd_after) = machines
-    source = build_wheel(tmp_path)
     (tmp_path / "home").mkdir()
-
-    # Installing: the user's folders, the venv, the wheel with its dependencies from the
-    # registry; the settings file.
     problem = registry_problem(first)
     if problem and os.environ.get("REQUIRE_REGISTRY") == "1":
         pytest.fail(f"REQUIRE_REGISTRY=1 but {problem}", pytrace=False)
     if problem:
         pytest.skip(problem)
+
+    # Installing: the wheel built, the user's folders, the venv, the wheel with its
+    # dependencies from the registry; the settings file.
+    source = build_wheel(tmp_path, first)
     shell(block_under("Installing", 1), first, cwd=source, timeout=600)
     (first.root / "etc").mkdir()
     shell(block_under("The settings file"), first, cwd=tmp_path / "home")
@@ -531,12 +544,13 @@ def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_pat
     out = shell(checks, first, cwd=tmp_path / "home", stdin=PASSWORD + "\n").stdout
     assert "OK. Tree" in out and "Created the console account" in out
     harbour = re.search(r"/a/([\w-]+)/", out).group(1)
+    by_hand(block_under("First checks", 1), first, cwd=tmp_path / "home")
 
     # Starting it, with Litestream replicating beside it.
-    (first.root / "mnt").mkdir(mode=0o700)
+    shell(block_under("Litestream beside it"), first, cwd=tmp_path / "home")
     config = first.local(file_block("/etc/parent-infant-audit-litestream.yml"))
     Path(first.paths["/etc/parent-infant-audit-litestream.yml"]).write_text(config)
-    run_block(block_under("Starting it", 1), first, systemd, cwd=tmp_path / "home")
+    run_block(block_under("Start both"), first, systemd, cwd=tmp_path / "home")
 
     # A team walks its audit in Welsh to its plan, which has Welsh headings.
     browser = Browser(first)
@@ -617,3 +631,7 @@ def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_pat
     assert stored_answers(second.data / "audit.db", "Estuary Parent-Infant Team") == before
     restored.cookies = dict(console.cookies)
     assert restored.get("/admin/")[:2] == (302, "/admin/login")  # the console session ended
+
+    # A new question tree: the wheel installed over the old one, the service restarted.
+    run_block(block_under("Changing the question tree"), second, systemd_after, cwd=source)
+    assert restored.get(f"/a/{harbour}/result")[0] == 200
