@@ -632,6 +632,10 @@ def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_pat
     restored.cookies = dict(console.cookies)
     assert restored.get("/admin/")[:2] == (302, "/admin/login")  # the console session ended
 
-    # A new question tree: the wheel installed over the old one, the service restarted.
+    # A new question tree: the wheel installed over the old one (same version number), the
+    # service restarted.
+    (installed_tree,) = first.venv.glob("lib/python3*/site-packages/bot/questions/*.yaml")
+    tree_written = installed_tree.stat().st_mtime_ns
     run_block(block_under("Changing the question tree"), second, systemd_after, cwd=source)
+    assert installed_tree.stat().st_mtime_ns > tree_written, "pip left the old wheel in place"
     assert restored.get(f"/a/{harbour}/result")[0] == 200
