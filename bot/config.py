@@ -160,8 +160,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MAIL_OUTBOX_DIR",
-        str(PROJECT_ROOT / "instance" / "outbox"),
-        "where messages are written as .eml files when there is no mail server",
+        None,
+        "where messages are written as .eml files when there is no mail server (none: `outbox` "
+        "in the instance folder)",
     ),
     Setting(
         "MAIL_SEND_SECONDS",
@@ -232,6 +233,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config.from_mapping(overrides)
     if not app.config["DB"]:
         app.config["DB"] = os.path.join(app.instance_path, "audit.db")
+    if not app.config["MAIL_OUTBOX_DIR"]:
+        app.config["MAIL_OUTBOX_DIR"] = os.path.join(app.instance_path, "outbox")
     app.config["PROXY_FIX"] = _proxy_hops(app.config.get("PROXY_FIX"))
     _check_password_hash(app.config["ADMIN_PASSWORD_HASH"])
     if str(app.config["PUBLIC_URL"] or "").lower().startswith("https://"):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
+import time
 import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
@@ -46,6 +48,50 @@ def test_two_workers_share_one_unknown_link_limit(tmp_path):
         server.stop()
     assert sorted(set(statuses)) == [404, 429]
     assert statuses.count(404) == 6  # the documented limit, not 6 per worker
+    workers = {line.split()[0] for line in access_log.read_text().splitlines() if "<" in line}
+    assert len(workers) == 2, "both workers answered some of the guesses"
+
+
+def test_guesses_are_answered_at_once_and_counted_while_a_long_write_holds_the_database(tmp_path):
+    """No GET waits for the audit database's write lock: unknown links are counted apart."""
+    access_log = tmp_path / "access.log"
+    server = Server(
+        tmp_path / "audit.db",
+        extra_env={"AUDIT_LINK_LOOKUP_LIMIT": "6 per minute"},
+        gunicorn_args=["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s"],
+    )
+    server.start()
+    timed: list[tuple[int, float]] = []
+    try:
+        assert _status(f"{server.base}/privacy") == 200
+        holder = sqlite3.connect(tmp_path / "audit.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a long write (an import, a restore): ten seconds
+        holder.execute("INSERT INTO settings (key, value) VALUES ('long', 'write')")
+        held = time.monotonic()
+        try:
+
+            def guess(number: int) -> None:
+                started = time.monotonic()
+                status = _status(f"{server.base}/a/guess-{number}/")
+                timed.append((status, time.monotonic() - started))
+
+            threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            one_more = time.monotonic()
+            last = _status(f"{server.base}/a/guess-one-more/")
+            one_more = time.monotonic() - one_more
+            assert time.monotonic() - held < 10, "the guesses took the lock's ten seconds"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    finally:
+        server.stop()
+    statuses = [status for status, _ in timed]
+    assert statuses.count(404) == 6 and statuses.count(429) == 6  # one limit for both workers
+    assert last == 429 and one_more < 1, one_more  # answered within a second, lock still held
     workers = {line.split()[0] for line in access_log.read_text().splitlines() if "<" in line}
     assert len(workers) == 2, "both workers answered some of the guesses"
 

@@ -6,10 +6,12 @@ author, and members who give no name are still told apart by device and start ti
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from bot import store
+from bot import storage_failure, store
 from bot.db import get_db
 
 
@@ -75,4 +77,27 @@ def member_id() -> int:
     if respondent_id is None:
         respondent_id = store.add_respondent(get_db(), g.team["id"], "", "", device())
         remember(respondent_id)
+    return respondent_id
+
+
+def mark_present(audit_id: int | None, question_id: str) -> int | None:
+    """Note that this browser's member has the question open; return the member, or None.
+
+    A question page is read with a GET, so nothing here waits for another connection's write:
+    a member not recorded yet is recorded, and their presence noted, only if the database is
+    free this instant; otherwise (or on read-only storage, or for an audit not stored yet) the
+    page is shown all the same, and the next visit or their first answer records them.
+    """
+    if audit_id is None or storage_failure.read_only(current_app):
+        return current_id()
+    db = get_db()
+    try:
+        with store.without_waiting(db):
+            respondent_id = member_id()
+            store.mark_present(db, respondent_id, audit_id, question_id)
+    except sqlite3.OperationalError as error:
+        if storage_failure.problem(error) not in (storage_failure.BUSY, storage_failure.READ_ONLY):
+            raise
+        current_app.logger.info("Presence not noted on %s: %s", question_id, error)
+        return current_id()
     return respondent_id

@@ -76,9 +76,9 @@ def move_to_current_tree(db, audit: dict, values: dict[str, Any], tree: Tree) ->
 
 
 def _move_if_free(db, audit: dict, values: dict[str, Any], tree: Tree) -> dict:
-    """Move the audit to the current tree unless the database is read-only or long busy."""
+    """Move the audit to the current tree unless the database is read-only or busy."""
     try:
-        with store.waiting_briefly(db):
+        with store.without_waiting(db):
             return move_to_current_tree(db, audit, values, tree)
     except sqlite3.OperationalError as error:
         if storage_failure.problem(error) not in (storage_failure.BUSY, storage_failure.READ_ONLY):
@@ -97,8 +97,8 @@ def load_state(db, current: Tree, team: dict, *, writing: bool = True) -> AuditS
     """Load the team's current audit, moving it to the current tree if in progress and older.
 
     A page that only reads (`writing` False) stores nothing: a team with no audit yet sees the
-    one it is about to start, and the move to a newer tree waits only briefly for another
-    connection's write, so the page never waits for a long one, nor fails on read-only storage
+    one it is about to start, and the move to a newer tree never waits for another
+    connection's write: the page never waits for a long one, nor fails on read-only storage
     (the audit is shown on the current tree all the same, and moved on a later visit).
     """
     tree = {"tree_id": current.id, "tree_version": current.version, "tree_digest": current.digest}

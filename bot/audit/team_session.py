@@ -78,7 +78,7 @@ def _team_for_link(token: str) -> dict:
         current_app.logger.warning("Audit link look-ups refused: too many unknown from %s", address)
         abort(429)
     if team is None:
-        if not guard.take(limit, "link", address, wait=request.method == "POST"):
+        if not guard.take(limit, "link", address):
             abort(429)
         _refuse()
     if not opened_here:

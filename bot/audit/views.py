@@ -405,9 +405,7 @@ def question(question_id: str):
     on_route = state.journey.may_visit(question_id) or question_id in route
     current = tree.question(question_id)
     record = state.records.get(question_id)
-    # On read-only storage a member who has not acted yet stays unrecorded: pages still read.
-    writable = not storage_failure.read_only(current_app)
-    me = members.member_id() if writable or request.method == "POST" else members.current_id()
+    me = members.member_id() if request.method == "POST" else members.current_id()
     # An answer the member gave to a question that no longer applies stays in front of them
     # (the browser's Back from the "no longer applies" page comes here).
     if request.method == "GET" and not on_route and not _answered_by(record, me):
@@ -418,8 +416,8 @@ def question(question_id: str):
     if request.method == "POST":
         form = question_form(current, state.assessment.fitted)
     else:
-        if state.audit["id"] is not None and writable:  # an audit not stored yet: no one present
-            store.mark_present(db, me, state.audit["id"], question_id)
+        me = members.mark_present(state.audit["id"], question_id)
+        if me is not None and state.audit["id"] is not None:
             draft = store.get_draft(db, me, state.audit["id"], question_id)
         form = question_form(
             current,

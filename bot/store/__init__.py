@@ -12,7 +12,7 @@ from bot.store.connection import (
     connect,
     is_writable,
     read_snapshot,
-    waiting_briefly,
+    without_waiting,
     write_transaction,
 )
 from bot.store.console import (
@@ -49,6 +49,7 @@ from bot.store.schema import migrate, migrations
 from bot.store.security import (
     admin_session_version,
     clear_login_failures,
+    connect_limits,
     end_admin_sessions,
     lockout,
     record_login_failure,
@@ -136,6 +137,7 @@ __all__ = [
     "archive_team",
     "audits_for_team",
     "connect",
+    "connect_limits",
     "contributor_counts",
     "contributors",
     "create_admin",
@@ -186,8 +188,8 @@ __all__ = [
     "set_setting",
     "start_new_audit",
     "unsaved_audit",
-    "waiting_briefly",
     "team_by_link",
+    "without_waiting",
     "team_by_token",
     "team_overview",
     "tree_content",

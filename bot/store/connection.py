@@ -11,7 +11,6 @@ from pathlib import Path
 import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
-BRIEF_WAIT_MS = 250
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -59,14 +58,14 @@ def is_writable(path: str | Path) -> bool:
 
 
 @contextmanager
-def waiting_briefly(db: sqlite_utils.Database) -> Iterator[None]:
-    """Make the block's writes wait at most BRIEF_WAIT_MS for another connection's write.
+def without_waiting(db: sqlite_utils.Database) -> Iterator[None]:
+    """Make the block's writes fail at once (SQLITE_BUSY) if another connection is writing.
 
-    For the few writes a page that only reads may make along the way: other such writes take
-    a few milliseconds and are waited for, but a long one (an import, a restore) is not, so
-    the page never waits for it.
+    For the few writes a page that only reads makes along the way (a member's presence, the
+    move of an audit to a newer tree): each can be left for a later visit, so the page never
+    waits for another connection's write, however long it is (an import, a restore).
     """
-    db.execute(f"PRAGMA busy_timeout = {BRIEF_WAIT_MS}")
+    db.execute("PRAGMA busy_timeout = 0")
     try:
         yield
     finally:

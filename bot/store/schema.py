@@ -527,6 +527,13 @@ def m032_optional_answers_kept(db: sqlite_utils.Database) -> None:
     _keep_every_standing(db)
 
 
+@migrations()
+def m033_throttle_counts_apart(db: sqlite_utils.Database) -> None:
+    """Throttle counts live in a file of their own (`security.connect_limits`), so a page that
+    only reads never writes the audit database: its old table goes."""
+    db.execute("DROP TABLE IF EXISTS throttle_hits")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Put the file in WAL mode and apply any pending migrations; twice changes nothing.
 

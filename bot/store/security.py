@@ -1,19 +1,58 @@
-"""Counters that guard the app, kept in the database so every worker shares them.
+"""Counters that guard the app, kept in files every worker shares.
 
-Throttle hits are rows (key, time) counted in a moving window; console lockouts are one row per
-email with its run of failures. Times here are Unix seconds (floats): they are only compared,
-never shown.
+Throttle hits are rows (key, time) counted in a moving window, in a small database of their own
+beside the audit database (`connect_limits`); console lockouts are one row per email with its
+run of failures, in the audit database with the accounts they lock. Times here are Unix seconds
+(floats): they are only compared, never shown.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import sqlite_utils
 
-from bot.store.connection import write_transaction
+from bot.store.connection import create_private, write_transaction
 from bot.store.rows import one
 
 #: Hits and lockouts older than this are removed as new ones are written.
 KEEP_SECONDS = 2 * 24 * 3600
+#: How long a count waits for another worker's count: only counts write the limits file, each
+#: in well under a millisecond, so this is never a wait for the audit database's long writes.
+LIMITS_WAIT_MS = 250
+
+
+def limits_path(database: str | Path) -> Path:
+    """The file of throttle counts that goes with the audit database at `database`."""
+    path = Path(database)
+    return path.with_name(f"{path.stem}-limits{path.suffix}")
+
+
+def connect_limits(database: str | Path) -> sqlite_utils.Database:
+    """Open the throttle counts of the audit database at `database`, made if missing.
+
+    A page that only reads may count (an unknown audit link) without touching the audit
+    database, so it never waits for that database's write lock. The counts are not worth a
+    backup: Litestream and `flask db backup` leave the file alone, and a restore keeps them.
+    Commits are not synced to disk (a count lost in a power cut is no loss).
+    """
+    path = limits_path(database)
+    if not path.exists():
+        create_private(path)
+    db = sqlite_utils.Database(
+        sqlite3.connect(path, timeout=LIMITS_WAIT_MS / 1000, isolation_level=None)
+    )
+    if "throttle_hits" not in db.table_names():
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS throttle_hits"
+            " (id INTEGER PRIMARY KEY, key TEXT NOT NULL, at REAL NOT NULL) STRICT"
+        )
+        db.execute("CREATE INDEX IF NOT EXISTS throttle_hits_key_at ON throttle_hits (key, at)")
+        db.execute("CREATE INDEX IF NOT EXISTS throttle_hits_at ON throttle_hits (at)")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
 
 
 def throttle_take(
