@@ -193,7 +193,9 @@ def test_the_links_come_as_a_workbook_of_text_cells_each_opening_its_own_team(ap
     assert all(row["team_name"].data_type == "s" for row in cells)  # never a formula
     assert all(row["team_id"].data_type == "n" for row in cells)  # numbers as numbers
     for row in cells:
-        opened = app.test_client().get(row["link"].value.replace("http://localhost", ""))
+        opened = app.test_client().get(
+            row["link"].value.replace("http://localhost", ""), follow_redirects=True
+        )
         assert opened.status_code == 200 and str(escape(row["team_name"].value)) in opened.text
     for line in old_csv:  # the workbook issued new links: the CSV's are dead
         dead = app.test_client().get(line.split(",")[-1].replace("http://localhost", ""))

@@ -83,7 +83,9 @@ def test_mail_goes_over_tls_to_a_checked_certificate_signing_in_only_over_tls(
         (message,) = inbox.wait_for(1)
     assert sign_ins.seen == [(USERNAME, True)]  # signed in once, over TLS
     assert message["To"].addresses[0].addr_spec == "lead@alder.example"
-    opened = app.test_client().get(link_in(body_of(message)).replace("http://localhost", ""))
+    opened = app.test_client().get(
+        link_in(body_of(message)).replace("http://localhost", ""), follow_redirects=True
+    )
     assert opened.status_code == 200 and "Alder Team" in opened.text
     assert 'data-state="sent"' in console.get(f"/admin/teams/{team_id}").text
 
@@ -210,5 +212,7 @@ def test_a_message_whose_sender_died_mid_send_is_sent_again_only_when_staff_say_
     assert record.count("that may have been sent") == 1  # the second press changed nothing
     (first, second) = inbox.messages
     assert link_in(body_of(first)) == link_in(body_of(second))  # the same invitation, twice
-    opened = app.test_client().get(link_in(body_of(second)).replace("http://localhost", ""))
+    opened = app.test_client().get(
+        link_in(body_of(second)).replace("http://localhost", ""), follow_redirects=True
+    )
     assert opened.status_code == 200 and "Alder Team" in opened.text
