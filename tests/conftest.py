@@ -29,6 +29,13 @@ MEMORY_FOLDER_ROOM = 1024**3
 def pytest_configure(config):
     """Keep the tests' files in memory (`_use_memory_for_files`)."""
     _use_memory_for_files(config)
+    config.addinivalue_line("markers", "long: a test that takes far longer than the rest")
+
+
+def pytest_collection_modifyitems(items):
+    """Run the `long` tests first: the other workers then run the rest beside them, rather than
+    wait at the end for one worker to finish a clean install from the registry."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @functools.cache

@@ -529,6 +529,7 @@ def machines(tmp_path):
         manager.stop_all()
 
 
+@pytest.mark.long
 def test_the_documented_deploy_starts_speaks_welsh_backs_up_and_restores(tmp_path, machines):
     first, second, (systemd, systemd_after) = machines
     (tmp_path / "home").mkdir()

@@ -51,6 +51,7 @@ def answer_through_the_chat(page, live_server, answers, *, javascript: bool, tou
     return asked
 
 
+@pytest.mark.long
 @pytest.mark.parametrize(("device_name", "javascript", "answers", "answered_for_them"), JOURNEYS)
 def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
     open_page, live_server, tmp_path, device_name, javascript, answers, answered_for_them
