@@ -552,3 +552,29 @@ def test_confirming_a_domain_together_never_replaces_a_colleagues_new_answer(app
     with app.app_context():
         audit = store.latest_audit(get_db(), team_id)
         assert store.current_answers(get_db(), audit["id"])[domain[0]].value == 7
+
+
+def test_confirming_a_domain_together_needs_the_form_token(new_app):
+    app = new_app(SECRET_KEY="t")
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), "Token team")
+        tree = current_tree()
+        audit = store.current_audit(
+            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        for question_id in evaluate(tree, SPECIALISED).journey.path:
+            store.record_answer(
+                get_db(), audit["id"], question_id, SPECIALISED[question_id], tree=tree
+            )
+        store.finish_audit(get_db(), audit["id"], tree=tree)
+        store.start_new_audit(
+            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+    client = app.test_client()
+    prefix = team_at(client, token)
+    refused = client.post(f"{prefix}/q/sup_under3_count/unchanged")
+    assert refused.status_code == 422
+    assert "This page has expired" in refused.text
+    with app.app_context():
+        latest = store.latest_audit(get_db(), team_id)
+        assert store.current_answers(get_db(), latest["id"]) == {}

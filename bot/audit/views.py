@@ -327,11 +327,15 @@ def unchanged(question_id: str):
     if question_id not in state.tree.questions_by_id:
         abort(404)
     questions = _unchanged_from(state, question_id)
+    form = ConfirmForm()
+    posted = form.validate_on_submit()
+    expired = request.method == "POST" and not posted  # shown again, nothing saved
     if not questions:
+        if expired:
+            abort(400)
         return redirect(_question_url(question_id, None))
     previous = _last_time(state)
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if posted:
         db, me = get_db(), members.member_id()
         after, last = None, question_id
         for question in questions:
@@ -365,7 +369,7 @@ def unchanged(question_id: str):
         domain=state.tree.domains_by_id[state.tree.question(question_id).domain],
         rows=rows,
         last_time_date=presenters.last_time_date(previous.audit),
-    )
+    ), (422 if expired else 200)
 
 
 def _offered_from_last_time(state: AuditState, question, record):
