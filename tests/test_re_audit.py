@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -530,3 +531,83 @@ def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit
     assert count("specialised") == "1"  # Alder, by its latest
     assert count("not_finished") == "0"  # Birch's re-audit does not hide its result
     assert count("finished") == "3"
+
+
+def in_order_of_the_path(app, answers, domain_id):
+    with app.app_context():
+        tree = current_tree()
+        path = evaluate(tree, answers).journey.path
+        return [q for q in path if tree.question(q).domain == domain_id]
+
+
+def test_a_re_audit_confirms_an_unchanged_domain_together(app, client, team):
+    team_id, token = team
+    finish(client, token, SPECIALISED)
+    start_next_audit(client, token)
+    prefix = team_at(client, token)
+    first = path_of(client.get(f"{prefix}/next")).rsplit("/", 1)[1]
+    domain = in_order_of_the_path(app, SPECIALISED, "team_governance")
+    assert first == domain[0]
+    question = client.get(f"{prefix}/q/{first}").text
+    offer = f"Confirm last time’s {len(domain)} answers together"
+    assert offer in unescape(question)
+
+    page = client.get(f"{prefix}/q/{first}/unchanged")
+    assert page.status_code == 200
+    assert f"Confirm all {len(domain)} answers" in page.text
+    assert page.text.count('class="summary-row"') == len(domain)
+    with app.app_context():
+        audit = store.latest_audit(get_db(), team_id)
+        before = set(store.current_answers(get_db(), audit["id"]))
+    assert not before & set(domain)
+
+    confirmed = client.post(f"{prefix}/q/{first}/unchanged")
+    assert confirmed.status_code == 302
+    with app.app_context():
+        now = store.current_answers(get_db(), audit["id"])
+    assert {q: now[q].value for q in domain} == {q: SPECIALISED[q] for q in domain}
+    following = path_of(confirmed).rsplit("/", 1)[1]
+    with app.app_context():
+        assert current_tree().question(following).domain != "team_governance"
+
+
+def test_confirming_a_domain_together_never_replaces_a_colleagues_new_answer(app, client, team):
+    team_id, token = team
+    finish(client, token, SPECIALISED)
+    start_next_audit(client, token)
+    prefix = team_at(client, token)
+    domain = in_order_of_the_path(app, SPECIALISED, "team_governance")
+    page = client.get(f"{prefix}/q/{domain[0]}/unchanged")
+    assert page.status_code == 200
+    colleague = app.test_client()
+    colleague.post(f"{team_at(colleague, token)}/q/{domain[0]}", data=form_data(7))
+    client.post(f"{prefix}/q/{domain[0]}/unchanged")
+    with app.app_context():
+        audit = store.latest_audit(get_db(), team_id)
+        assert store.current_answers(get_db(), audit["id"])[domain[0]].value == 7
+
+
+def test_confirming_a_domain_together_needs_the_form_token(new_app):
+    app = new_app(SECRET_KEY="t")
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), "Token team")
+        tree = current_tree()
+        audit = store.current_audit(
+            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+        for question_id in evaluate(tree, SPECIALISED).journey.path:
+            store.record_answer(
+                get_db(), audit["id"], question_id, SPECIALISED[question_id], tree=tree
+            )
+        store.finish_audit(get_db(), audit["id"], tree=tree)
+        store.start_new_audit(
+            get_db(), team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
+        )
+    client = app.test_client()
+    prefix = team_at(client, token)
+    refused = client.post(f"{prefix}/q/sup_under3_count/unchanged")
+    assert refused.status_code == 422
+    assert "This page has expired" in refused.text
+    with app.app_context():
+        latest = store.latest_audit(get_db(), team_id)
+        assert store.current_answers(get_db(), latest["id"]) == {}

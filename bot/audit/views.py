@@ -41,7 +41,7 @@ from bot.plan.download import plan_download
 from bot.tree import model as m
 from bot.tree.assessment import Assessment, assess
 from bot.tree.engine import Journey
-from bot.tree.tasks import domain_tasks, next_free_question
+from bot.tree.tasks import domain_tasks, next_free_question, unchanged_run
 from bot.trees import current_tree, tree_for_digest
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<int:team_id>")
@@ -304,6 +304,75 @@ def _removed_question(state: AuditState, question_id: str):
     ), 200
 
 
+def _unchanged_from(state: AuditState, question_id: str) -> list[m.Question]:
+    """In a re-audit, the questions from this one on in its domain that last time's answers
+    settle, so the member can confirm them together."""
+    previous = _last_time(state)
+    if previous is None or state.audit["id"] is None:
+        return []
+    domain = state.tree.question(question_id).domain
+    offered = {}
+    for question in state.tree.questions:
+        if question.domain == domain and question.id not in state.records:
+            record = last_time_answer(previous, question)
+            if record is not None:
+                offered[question.id] = record.value
+    run = unchanged_run(state.tree, state.assessment.fitted, offered, question_id)
+    return [state.tree.question(each) for each in run]
+
+
+@bp.route("/q/<question_id>/unchanged", methods=["GET", "POST"])
+def unchanged(question_id: str):
+    """Confirm, together, last time's answers to a run of questions of one domain."""
+    state = _state()
+    if question_id not in state.tree.questions_by_id:
+        abort(404)
+    questions = _unchanged_from(state, question_id)
+    form = ConfirmForm()
+    posted = form.validate_on_submit()
+    expired = request.method == "POST" and not posted  # shown again, nothing saved
+    if not questions:
+        if expired:
+            abort(400)
+        return redirect(_question_url(question_id, None))
+    previous = _last_time(state)
+    if posted:
+        db, me = get_db(), members.member_id()
+        after, last = None, question_id
+        for question in questions:
+            record = last_time_answer(previous, question)
+            try:
+                after = store.record_answer(
+                    db,
+                    state.audit["id"],
+                    question.id,
+                    record.value,
+                    note=record.note,
+                    respondent_id=me,
+                    tree=state.tree,
+                    expected=None,  # a colleague's answer given meanwhile is never replaced
+                )
+            except store.AnswerChanged:
+                break
+            last = question.id
+        if after is None:
+            return redirect(_question_url(question_id, None))
+        return redirect(_after_answer(state, last, after, None))
+    rows = []
+    for question in questions:
+        record = last_time_answer(previous, question)
+        rows.append((question, presenters.display_answer(question, record.value), record.note))
+    return render_template(
+        "audit/unchanged.html",
+        state=state,
+        form=form,
+        question_id=question_id,
+        domain=state.tree.domains_by_id[state.tree.question(question_id).domain],
+        rows=rows,
+        last_time_date=presenters.last_time_date(previous.audit),
+    ), (422 if expired else 200)
+
+
 def _offered_from_last_time(state: AuditState, question, record):
     """In a re-audit, last time's answer to a question not yet answered this time, or None."""
     return None if record else last_time_answer(_last_time(state), question)
@@ -545,6 +614,7 @@ def question(question_id: str):
         carried=carried,
         carried_answer=presenters.display_answer(current, carried.value) if carried else "",
         last_time_date=presenters.last_time_date(_last_time(state).audit) if carried else "",
+        unchanged_count=len(_unchanged_from(state, question_id)) if carried else 0,
         returning=returning,
         back_url=back_url,
         off_path=off_path,

@@ -171,3 +171,26 @@ def domain_tasks(tree: m.Tree, answers: Mapping[str, Any]) -> list[DomainTask]:
         first = next((q for q in own if q not in answers), None)
         tasks.append(DomainTask(domain, own, answered, status, first, tuple(missing)))
     return tasks
+
+
+def unchanged_run(
+    tree: m.Tree, answers: Mapping[str, Any], offered: Mapping[str, Any], start: str
+) -> list[str]:
+    """Return the questions from `start` on, in its domain, that last time's answers settle.
+
+    `offered` holds last time's answers to questions not answered this time. The run follows
+    the routing those answers take and stops at the domain's end, at a question answered this
+    time or at one with nothing from last time: a re-audit can confirm it together.
+    """
+    domain = tree.question(start).domain
+    answers = dict(answers)
+    run: list[str] = []
+    current = start
+    while current in tree.questions_by_id and current not in run:
+        question = tree.question(current)
+        if question.domain != domain or current in answers or current not in offered:
+            break
+        run.append(current)
+        answers[current] = offered[current]
+        current = route(tree, question, answers)
+    return run

@@ -115,6 +115,9 @@ TEAM_PAGES: dict[str, Visit] = {
     "re-audit-question": lambda page, site: _go(
         page, site.re_audit_open + "/q/sup_under3_count#question"
     ),
+    "re-audit-unchanged-domain": lambda page, site: _go(
+        page, site.re_audit_open + "/q/sup_under3_count/unchanged"
+    ),
     "re-audit-result": lambda page, site: _go(page, site.re_audit + "/result"),
     "re-audit-next": lambda page, site: _go(page, site.re_audit + "/next-audit"),
     "past-result": _first_past_audit,
