@@ -542,8 +542,11 @@ def in_order_of_the_path(app, answers, domain_id):
 
 def test_a_re_audit_confirms_an_unchanged_domain_together(app, client, team):
     team_id, token = team
-    finish(client, token, SPECIALISED)
+    client.post(f"{team_at(client, token)}/", data={"name": "Aled", "role": "Clinical lead"})
+    finish(client, token, SPECIALISED, note="Minuted at the board")
     start_next_audit(client, token)
+    client = app.test_client()  # a colleague confirms, in another browser
+    client.post(f"{team_at(client, token)}/", data={"name": "Bethan", "role": "Therapist"})
     prefix = team_at(client, token)
     first = path_of(client.get(f"{prefix}/next")).rsplit("/", 1)[1]
     domain = in_order_of_the_path(app, SPECIALISED, "team_governance")
@@ -556,9 +559,11 @@ def test_a_re_audit_confirms_an_unchanged_domain_together(app, client, team):
     assert page.status_code == 200
     assert f"Confirm all {len(domain)} answers" in page.text
     assert page.text.count('class="summary-row"') == len(domain)
+    assert "Last time’s note, by Aled" in page.text
     with app.app_context():
-        audit = store.latest_audit(get_db(), team_id)
+        audit, earlier = store.audits_for_team(get_db(), team_id)
         before = set(store.current_answers(get_db(), audit["id"]))
+        last_time = store.current_answers(get_db(), earlier["id"])
     assert not before & set(domain)
 
     confirmed = client.post(f"{prefix}/q/{first}/unchanged")
@@ -566,6 +571,13 @@ def test_a_re_audit_confirms_an_unchanged_domain_together(app, client, team):
     with app.app_context():
         now = store.current_answers(get_db(), audit["id"])
     assert {q: now[q].value for q in domain} == {q: SPECIALISED[q] for q in domain}
+    # Each answer is Bethan's; last time's notes are kept with them in Aled's name, not hers.
+    assert {now[q].respondent_name for q in domain} == {"Bethan"}
+    noted = [q for q in domain if last_time[q].note]
+    assert noted
+    for question_id in noted:
+        assert (now[question_id].note, now[question_id].kept_note) == ("", "Minuted at the board")
+        assert now[question_id].kept_note_by_id == last_time[question_id].respondent_id
     following = path_of(confirmed).rsplit("/", 1)[1]
     with app.app_context():
         assert current_tree().question(following).domain != "team_governance"

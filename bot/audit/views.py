@@ -341,16 +341,19 @@ def unchanged(question_id: str):
         after, last = None, question_id
         for question in questions:
             record = last_time_answer(previous, question)
+            # Last time's note stays its writer's: kept with the answer, in their name.
+            kept = presenters.note_to_keep(record, None, last_time=True)
             try:
                 after = store.record_answer(
                     db,
                     state.audit["id"],
                     question.id,
                     record.value,
-                    note=record.note,
                     respondent_id=me,
                     tree=state.tree,
                     expected=None,  # a colleague's answer given meanwhile is never replaced
+                    kept_note=kept.text if kept else "",
+                    kept_note_by=kept.by_id if kept else None,
                 )
             except store.AnswerChanged:
                 break
@@ -361,7 +364,8 @@ def unchanged(question_id: str):
     rows = []
     for question in questions:
         record = last_time_answer(previous, question)
-        rows.append((question, presenters.display_answer(question, record.value), record.note))
+        kept = presenters.note_to_keep(record, None, last_time=True)
+        rows.append((question, presenters.display_answer(question, record.value), kept))
     return render_template(
         "audit/unchanged.html",
         state=state,
