@@ -448,7 +448,9 @@ def test_start_and_continue_pass_over_questions_colleagues_have_open(app, team):
 def test_a_returning_members_start_page_shows_where_the_audit_stands_and_continue_first(app, team):
     team_id, token = team
     fresh = app.test_client().get(f"/a/{token}/", follow_redirects=True).text
-    assert fresh.index("What the self-audit is for") < fresh.index("Start the audit</button>")
+    # A new member: what the audit is for in one sentence, then Start, then the introduction.
+    assert fresh.index("Hold your team up against") < fresh.index("Start the audit</button>")
+    assert fresh.index("Start the audit</button>") < fresh.index("What the self-audit is for")
     tom = member(app, token, "Tom Evans", "Therapist")
     walk_first = path_of(tom.get(f"{team_at(tom, token)}/next")).rsplit("/", 1)[1]
     _, toms = shown(tom, token, walk_first)
