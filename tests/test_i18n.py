@@ -245,10 +245,14 @@ def test_the_start_page_is_in_welsh(cy, team):
         "Hunanarchwiliad ar gyfer timau arbenigol perthynas rhiant a baban",
         "Sut mae'n gweithio",
         "Dechrau'r archwiliad",
-        "Eich enw (dewisol)",
         'lang="en-GB"',  # the switch back names English in English
         "Cymraeg",
-        english=("How it works", "Start the audit", "Your name (optional)"),
+        english=("How it works", "Start the audit"),
+    )
+    assert_welsh(
+        cy.get(cy.post(f"{team_at(cy, token)}/", data={"who": "next"}).headers["Location"]),
+        "Eich enw (dewisol)",
+        english=("Your name (optional)", "Who is answering?"),
     )
 
 
@@ -421,6 +425,11 @@ def typed_back(page: str, name: str) -> str:
     return html.unescape(value.group(1)) if value else ""
 
 
+def csrf_of(client, page_path: str) -> str:
+    page = client.get(page_path).text
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
 def switch_with_typed(client, page_path: str, typed: dict, language: str = "cy"):
     """Press the language switch of the page at `page_path` with `typed` in its form, as a
     browser does: the switch is a button posting the page's form, with its CSRF token."""
@@ -428,25 +437,45 @@ def switch_with_typed(client, page_path: str, typed: dict, language: str = "cy")
     assert f'formaction="/language/{language}?next=' in page
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     return client.post(
-        f"/language/{language}?next={quote(page_path)}", data={**typed, "csrf_token": token}
+        f"/language/{language}?next={quote(page_path, safe='/')}",
+        data={**typed, "csrf_token": token},
     )
 
 
-def test_a_language_switch_keeps_the_name_typed_on_the_start_page(new_app, compiled):
+def test_a_language_switch_keeps_the_name_typed_on_who_is_answering(new_app, compiled):
     app = new_app()  # CSRF on, as in production
     with app.app_context():
         _team_id, token = store.create_team(get_db(), "Tîm Caerdydd")
     client = app.test_client()
     start = team_at(client, token) + "/"
+    started = client.post(start, data={"who": "next", "csrf_token": csrf_of(client, start)})
+    asking = started.headers["Location"]  # who is answering, with where to go after it
     typed = {"name": "Siân ap Rhys", "role": "Seicolegydd clinigol <8a>"}
-    switch = switch_with_typed(client, start, typed)
-    assert switch.status_code == 302 and path_of(switch) == start
-    page = client.get(start)
+    switch = switch_with_typed(client, asking, typed)
+    assert switch.status_code == 302 and switch.headers["Location"] == asking
+    page = client.get(asking)
     assert '<html lang="cy">' in page.text
     assert typed_back(page.text, "name") == "Siân ap Rhys"
     assert typed_back(page.text, "role") == "Seicolegydd clinigol <8a>"
     # Given back once: the next visit shows the page as it is.
-    assert typed_back(client.get(start).text, "name") == ""
+    assert typed_back(client.get(asking).text, "name") == ""
+
+
+def test_a_language_switch_keeps_the_name_typed_on_a_returning_members_start_page(
+    new_app, compiled
+):
+    app = new_app()
+    with app.app_context():
+        _team_id, token = store.create_team(get_db(), "Tîm Bangor")
+    client = app.test_client()
+    start = team_at(client, token) + "/"
+    token_field = csrf_of(client, start)
+    client.post(start, data={"name": "Gwyn", "role": "", "csrf_token": token_field})
+    typed = {"name": "Gwyn Jones", "role": "Ymwelydd iechyd"}
+    switch_with_typed(client, start + "?intro=1", typed)
+    page = client.get(start + "?intro=1").text
+    assert typed_back(page, "name") == "Gwyn Jones"
+    assert typed_back(page, "role") == "Ymwelydd iechyd"
 
 
 def test_a_language_switch_without_the_pages_csrf_token_carries_nothing(new_app, compiled):

@@ -445,6 +445,30 @@ def test_start_and_continue_pass_over_questions_colleagues_have_open(app, team):
     )
 
 
+def test_a_new_member_starts_with_one_tap_then_says_who_is_answering(app, team):
+    team_id, token = team
+    client = app.test_client()
+    prefix = team_at(client, token)
+    fresh = client.get(f"{prefix}/").text
+    assert 'name="name"' not in fresh and "Start the audit</button>" in fresh
+    started = client.post(f"{prefix}/", data={"who": "next"})
+    assert started.status_code == 302
+    asking = started.headers["Location"]
+    assert asking.startswith(f"{prefix}/name?") and "first=1" in asking
+    page = client.get(asking).text
+    assert "<h1>Who is answering? (optional)</h1>" in page
+    assert "We ask only once" not in page
+    given = client.post(asking, data={"name": "Nia Rees", "role": "Health visitor"})
+    first = path_of(given)
+    assert "/q/" in first
+    question_id = first.rsplit("/", 1)[1]
+    client.post(first, data=form_data(SPECIALISED[question_id]))
+    with app.app_context():
+        audit = store.latest_audit(get_db(), team_id)
+        stored = store.current_answers(get_db(), audit["id"])[question_id]
+    assert (stored.respondent_name, stored.respondent_role) == ("Nia Rees", "Health visitor")
+
+
 def test_a_returning_members_start_page_shows_where_the_audit_stands_and_continue_first(app, team):
     team_id, token = team
     fresh = app.test_client().get(f"/a/{token}/", follow_redirects=True).text

@@ -148,14 +148,9 @@ def start():
     form = RespondentForm(data=typed)
     if form.validate_on_submit():
         _mark_started()
-        respondent_id = members.current_id()
-        current = store.get_respondent(get_db(), respondent_id) if respondent_id else None
-        given = (form.name.data or "", form.role.data or "")
-        # Someone else may have used this browser before: a change of name is a new member,
-        # never a new name on another person's answers.
-        if current is None or (current["name"], current["role"]) != given:
-            respondent_id = store.add_respondent(get_db(), g.team["id"], *given, members.device())
-            members.remember(respondent_id)
+        if request.form.get("who") == "next":  # a new member's Start: who is answering comes next
+            return redirect(url_for(".name", next=_continue_url(state), first=1))
+        _answering_as(form.name.data or "", form.role.data or "")
         return redirect(_continue_url(state))
     respondent_id = members.current_id()
     respondent = store.get_respondent(get_db(), respondent_id) if respondent_id else None
@@ -172,6 +167,7 @@ def start():
         last_time=last_time,
         last_time_date=presenters.last_time_date(last_time.audit) if last_time else "",
         past=presenters.past_audits(load_earlier_states(get_db(), current_tree(), state)),
+        member_known=respondent is not None,
         ready=presenters.things_to_have_ready(state.tree),
         optional_count=presenters.optional_question_count(state.tree),
         minutes=presenters.minutes_needed(state.journey.estimated_total),
@@ -702,16 +698,36 @@ def _local_next() -> str:
     return target if target.startswith(ours) and "//" not in target else ours
 
 
+def _answering_as(name: str, role: str) -> None:
+    """Make this browser's member the one with this name and role.
+
+    Someone else may have used this browser before: a change of name is a new member, never a
+    new name on another person's answers.
+    """
+    respondent_id = members.current_id()
+    current = store.get_respondent(get_db(), respondent_id) if respondent_id else None
+    if current is None or (current["name"], current["role"]) != (name, role):
+        members.remember(store.add_respondent(get_db(), g.team["id"], name, role, members.device()))
+
+
 @bp.route("/name", methods=["GET", "POST"])
 def name():
-    """Ask a member who gave no name for one, once, so colleagues know whose answers they see."""
+    """Who is answering: asked of a new member right after Start (`first`), and once of a
+    member who gave no name when a colleague answered the same question."""
     following = _local_next()
-    me = members.member_id()
+    first = request.args.get("first") == "1"
     form = RespondentForm(data=site.typed_before_switch() if request.method == "GET" else None)
     if form.validate_on_submit():
-        if form.name.data or form.role.data:
-            store.name_respondent(get_db(), me, form.name.data, form.role.data)
+        if first:
+            _answering_as(form.name.data or "", form.role.data or "")
+        elif form.name.data or form.role.data:
+            store.name_respondent(get_db(), members.member_id(), form.name.data, form.role.data)
         return redirect(following)
+    if first:
+        return render_template(
+            "audit/name.html", state=_state(), form=form, following=following, first=True
+        ), 422 if form.errors else 200
+    me = members.member_id()
     respondent = store.get_respondent(get_db(), me)
     described = presenters.member_words(
         store.Member(

@@ -92,6 +92,7 @@ TEAM_PAGES: dict[str, Visit] = {
     "home": lambda page, site: _go(page, site.server.url + "/"),
     "start": lambda page, site: _go(page, site.fresh + "/"),
     "start-returning": lambda page, site: _go(page, site.partway + "/?intro=1"),
+    "who-is-answering": lambda page, site: _go(page, site.fresh + "/name?first=1"),
     **{
         f"question-{kind.replace('_', '-')}": (
             lambda page, site, question_id=question_id: _go(

@@ -91,6 +91,7 @@ def test_a_text_box_counts_its_characters_and_states_its_limit_without_javascrip
 ):
     page = open_page(**PHONE)
     page.goto(live_server.team("Counting team") + "/", wait_until="domcontentloaded")
+    press(page, page.get_by_role("button", name="Start the audit"))  # then: who is answering
     name = page.get_by_label("Your name (optional)")
     assert "name-info" in name.get_attribute("aria-describedby")
     count = page.locator("#name-info ~ .character-count-status")
@@ -101,12 +102,13 @@ def test_a_text_box_counts_its_characters_and_states_its_limit_without_javascrip
     assert count.inner_text() == "You have 1 character too many"
     assert "input-error" in name.get_attribute("class")
     assert axe_violations(page) == ""
-    press(page, page.get_by_role("button", name="Start the audit"))
+    press(page, page.get_by_role("button", name="Continue"))
     assert "Your name must be 80 characters or fewer" in page.locator(".error-summary").inner_text()
     assert page.get_by_label("Your name (optional)").input_value() == "x" * 81
 
     plain = open_page(java_script_enabled=False, **PHONE)
     plain.goto(site.fresh + "/", wait_until="domcontentloaded")
+    press(plain, plain.get_by_role("button", name="Start the audit"))
     stated = plain.locator("#name-info")
     assert stated.is_visible() and stated.inner_text() == "You can enter up to 80 characters"
     plain.goto(site.complete + "/q/further_anything_else", wait_until="domcontentloaded")

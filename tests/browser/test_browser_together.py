@@ -15,10 +15,12 @@ NOTE = "Our 8a psychologist has had no supervision since July"
 
 
 def start_as(page, link: str, name: str, role: str) -> None:
+    """Start as a new member does: Start, then say who is answering."""
     page.goto(link + "/", wait_until="domcontentloaded")
+    press(page, page.get_by_role("button", name="Start the audit"))
     page.get_by_label("Your name (optional)").fill(name)
     page.get_by_label("Your role in the team (optional)").fill(role)
-    press(page, page.get_by_role("button", name="Start the audit"))
+    press(page, page.get_by_role("button", name="Continue"))
 
 
 def answer(page, label: str, note: str | None = None) -> None:

@@ -23,16 +23,22 @@ def test_welsh_chosen_on_the_start_page_is_kept_through_the_audit(open_page, liv
     page.goto(link + "/")
     start = page.url  # the team's start page, without the token
     assert html_lang(page) == "en-GB"
-    page.get_by_label("Your name (optional)").fill("Siân ap Rhys")
     switch_language(page, "Cymraeg")
     assert page.url == start
     assert html_lang(page) == "cy"
     assert page.locator('.language-switch [aria-current="true"]').inner_text() == "Cymraeg"
     english = page.locator(".language-switch").get_by_role("button", name="English")
     assert english.get_attribute("lang") == "en-GB"
-    # What was typed before the switch comes back with the Welsh page.
-    assert page.locator("#start-form input[name=name]").input_value() == "Siân ap Rhys"
 
+    press(page, page.locator("main form button[type=submit]"))
+    # Who is answering, in Welsh; what is typed survives a switch to English and back.
+    assert html_lang(page) == "cy"
+    page.locator("#name").fill("Siân ap Rhys")
+    switch_language(page, "English")
+    assert html_lang(page) == "en-GB"
+    assert page.get_by_label("Your name (optional)").input_value() == "Siân ap Rhys"
+    switch_language(page, "Cymraeg")
+    assert page.locator("#name").input_value() == "Siân ap Rhys"
     press(page, page.locator("main form button[type=submit]"))
     for question_id in ("sup_under3_count", "sup_under3_wte"):
         assert f"/q/{question_id}" in page.url
