@@ -109,6 +109,10 @@ def test_an_organisations_own_wording_replaces_a_page_in_that_language_only(tmp_
 
 def test_where_names_are_asked_for_the_privacy_notice_is_one_tap_away(client, team):
     _, token = team
-    page = client.get(f"{team_at(client, token)}/").text
-    asked = page[page.index("Who is answering?") : page.index('id="name"')]
-    assert '<a href="/privacy">Read the privacy notice</a>' in asked
+    prefix = team_at(client, token)
+    first = client.post(f"{prefix}/", data={"who": "next"}).headers["Location"]
+    client.post(first, data={"name": "Kim", "role": ""})
+    for path in (first, f"{prefix}/?intro=1"):  # a new member; a known one's start page
+        page = client.get(path).text
+        asked = page[page.index("Who is answering?") : page.index('id="name"')]
+        assert '<a href="/privacy">Read the privacy notice</a>' in asked, path

@@ -90,11 +90,13 @@ def test_keyboard_only_from_the_start_page_through_every_question_type(page, liv
     skip = tab_to(page, ".skip-link")
     assert skip["visible"]
     assert page.locator(".skip-link").bounding_box()["x"] >= 0, "the skip link stays off screen"
-    tab_to(page, "#name")
+    tab_to(page, '#start-form button[type="submit"]')
+    enter(page)
+    tab_to(page, "#name")  # who is answering, the next page
     page.keyboard.type("Kim")
     tab_to(page, "#role")
     page.keyboard.type("Parent-infant therapist")
-    tab_to(page, 'button[type="submit"]')
+    tab_to(page, '#name-form button[type="submit"]')
     enter(page)
 
     # The first questions: whole number, decimals and a single choice.
