@@ -12,7 +12,7 @@ from bot import store
 from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
-from tests.audit_support import team_at
+from tests.audit_support import form_data, team_at
 from tests.profiles import SPECIALISED
 
 
@@ -191,3 +191,19 @@ def test_no_tree_text_writes_a_count_of_questions_that_would_go_stale(app):
         for text in (question.text, question.help, question.hint, question.note)
     ] + [text for domain in tree.domains for text in (domain.title, domain.note)]
     assert [text for text in texts if SPELLED_COUNT.search(text)] == []
+
+
+def test_the_optional_questions_are_counted_apart_so_the_count_never_jumps(app, client, team):
+    team_id, token = team
+    prefix = team_at(client, token)
+    store_answers(app, team_id, answered_before(app, "further_choice"))
+    path = path_to(app, {**SPECIALISED, "further_choice": "skip_extra"})
+    assert path[-1] == "further_choice"
+    # The choice is the last question a team that skips meets: "of about" ends where it does.
+    choice = client.get(f"{prefix}/q/further_choice").text
+    assert f"Question {len(path)} of about {len(path)}" in choice
+    client.post(f"{prefix}/q/further_choice", data=form_data("answer_extra"))
+    first_optional = client.get(f"{prefix}/next").headers["Location"].split("#")[0]
+    optional = [q for q in path_to(app, SPECIALISED) if q not in path]
+    assert first_optional == f"{prefix}/q/{optional[0]}"
+    assert f"Optional question 1 of {len(optional)}" in client.get(first_optional).text

@@ -498,13 +498,21 @@ def result_view(state: AuditState) -> ResultView | None:
 
 
 def progress(state: AuditState, question_id: str) -> dict[str, Any]:
-    """Where the question stands on the expected route, also past questions left for others."""
-    route = state.assessment.expected_route
+    """Where the question stands on the expected route, also past questions left for others.
+
+    The questions after an optional block's choice are counted apart ("Optional question 2 of
+    5"): counted in, "Question 40 of about 46" would end at 40 for every team that skips them.
+    """
+    optional = optional_question_ids(state.tree)
+    route = [
+        q for q in state.assessment.expected_route if (q in optional) == (question_id in optional)
+    ]
     position = route.index(question_id) + 1 if question_id in route else len(route) + 1
     total = max(len(route), position)
     return {
         "position": position,
         "total": total,
+        "optional": question_id in optional,
         "percent": round(100 * (position - 1) / total) if total else 0,
     }
 
@@ -599,6 +607,15 @@ def things_to_have_ready(tree: m.Tree) -> list[str]:
         if question.ready:
             seen.setdefault(gettext(question.ready), None)
     return list(seen)
+
+
+def optional_question_ids(tree: m.Tree) -> set[str]:
+    """The questions of optional blocks after each block's first, which asks whether to answer."""
+    ids: set[str] = set()
+    for domain in tree.domains:
+        if domain.optional:
+            ids.update([q.id for q in tree.questions if q.domain == domain.id][1:])
+    return ids
 
 
 def questions_after_the_choice(tree: m.Tree, domain: m.Domain) -> int:
