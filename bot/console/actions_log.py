@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import render_template, request
 
 from bot.console import exports
 from bot.console.exports import csv_lines
-from bot.console.views import bp
+from bot.console.views import attachment, bp
 from bot.db import get_db
 from bot.store import accounts
 
@@ -43,12 +43,8 @@ def _record_rows() -> list[dict]:
 
 @bp.get("/record.csv")
 def action_record_csv():
-    filename = f"self-audit-console-record-{date.today().isoformat()}.csv"
-    return Response(
+    return attachment(
         "".join(csv_lines(RECORD_COLUMNS, _record_rows())),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
+        f"self-audit-console-record-{date.today().isoformat()}.csv",
+        "text/csv",
     )

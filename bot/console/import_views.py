@@ -19,7 +19,7 @@ from bot.console import bulk, national
 from bot.console.auth import EMAIL_PATTERN
 from bot.console.exports import csv_lines
 from bot.console.recording import record, recorded
-from bot.console.views import SQLITE_MAX_ID, ActionForm, bp
+from bot.console.views import SQLITE_MAX_ID, ActionForm, attachment, bp
 from bot.console.workbook import XLSX_MIMETYPE, workbook_bytes
 from bot.db import get_db
 from bot.links import audit_link
@@ -140,15 +140,7 @@ def _fresh_link_records(import_id: int, kind: str) -> list[dict] | None:
 
 
 def _links_download(body: bytes | str, extension: str, mimetype: str) -> Response:
-    filename = f"self-audit-links-{date.today().isoformat()}.{extension}"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(body, f"self-audit-links-{date.today().isoformat()}.{extension}", mimetype)
 
 
 @bp.post("/teams/imports/<int:import_id>/links.csv")

@@ -15,7 +15,7 @@ from bot import store
 from bot.console import exports
 from bot.console.auth import current_admin
 from bot.console.national_facts import team_facts
-from bot.console.views import SQLITE_MAX_ID, ActionForm, bp, uk_today
+from bot.console.views import SQLITE_MAX_ID, ActionForm, attachment, bp, uk_today
 from bot.db import get_db
 from bot.national import downloads, report, wording
 from bot.national.facts import Shape
@@ -113,24 +113,13 @@ def _cannot_protect_message() -> str:
     )
 
 
-def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 def _name(release: Release, kind: str) -> str:
     return f"national-picture-{release.published_on.isoformat()}-{kind}"
 
 
 def _long_csv(release: Release) -> Response:
     text = "".join(exports.csv_lines(downloads.LONG_COLUMNS, downloads.long_records(release)))
-    return _download(text, _name(release, "figures.csv"), "text/csv")
+    return attachment(text, _name(release, "figures.csv"), "text/csv")
 
 
 @bp.get("/national/releases/<int:release_id>/figures.csv")
@@ -147,13 +136,13 @@ def national_release_wide_csv(release_id: int):
     writer.writerows(
         [exports.csv_cell(value) for value in row] for row in downloads.wide_rows(release)
     )
-    return _download(buffer.getvalue(), _name(release, "tables.csv"), "text/csv")
+    return attachment(buffer.getvalue(), _name(release, "tables.csv"), "text/csv")
 
 
 @bp.get("/national/releases/<int:release_id>/report.docx")
 def national_release_report(release_id: int):
     release = _release_or_404(release_id)
-    return _download(
+    return attachment(
         report.report_docx(release),
         _name(release, "report.docx"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -166,7 +155,7 @@ def national_release_pdf(release_id: int):
     pdf = report.report_pdf(report.report_docx(release))
     if pdf is None:
         abort(404)
-    return _download(pdf, _name(release, "report.pdf"), "application/pdf")
+    return attachment(pdf, _name(release, "report.pdf"), "application/pdf")
 
 
 @bp.get("/exports/national.csv")

@@ -731,10 +731,19 @@ def _export(kind: str, fmt: str, produce) -> Response:
         with store.read_snapshot(path) as db:
             yield from produce(db, tree, batch_size=batch_size)
 
-    filename = f"self-audit-{kind}-{date.today().isoformat()}.{fmt}"
-    return Response(
+    return attachment(
         stream_with_context(body()),
-        mimetype="text/csv" if fmt == "csv" else "application/json",
+        f"self-audit-{kind}-{date.today().isoformat()}.{fmt}",
+        "text/csv" if fmt == "csv" else "application/json",
+    )
+
+
+def attachment(body, filename: str, mimetype: str) -> Response:
+    """A download of the console's: saved as `filename`, never kept by a cache (it holds teams'
+    answers or live links)."""
+    return Response(
+        body,
+        mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",

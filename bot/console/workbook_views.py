@@ -10,7 +10,7 @@ from flask import Response, abort, current_app
 from bot import store
 from bot.console import exports
 from bot.console.actions_log import RECORD_COLUMNS
-from bot.console.views import bp
+from bot.console.views import attachment, bp
 from bot.console.workbook import XLSX_MIMETYPE, workbook_bytes
 from bot.db import get_db
 from bot.national.downloads import LONG_COLUMNS, long_records
@@ -22,15 +22,7 @@ AUDIT_TIMES = ("team_created", "team_archived", "started", "updated", "finished"
 
 
 def _download(kind: str, body: bytes) -> Response:
-    filename = f"self-audit-{kind}-{date.today().isoformat()}.xlsx"
-    return Response(
-        body,
-        mimetype=XLSX_MIMETYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(body, f"self-audit-{kind}-{date.today().isoformat()}.xlsx", XLSX_MIMETYPE)
 
 
 @bp.get("/exports/audits.xlsx")
