@@ -480,13 +480,7 @@ def password_command(email: str) -> None:
 @click.argument("email")
 def disable_command(email: str) -> None:
     """Disable the console account EMAIL: its sessions end at once and it cannot sign in."""
-    admin = store.admin_by_email(get_db(), _valid_email(email))
-    if admin is None:
-        raise click.ClickException(f"there is no console account for {email}")
-    accounts.set_admin_disabled(get_db(), admin["id"], True)
-    accounts.record_action(
-        get_db(), None, "disable_account", detail=f"Disabled {admin['email']} (command line)"
-    )
+    admin = _set_disabled(email, True, "disable_account", "Disabled")
     click.echo(f"Disabled {admin['email']}; its sessions are signed out.")
 
 
@@ -494,14 +488,18 @@ def disable_command(email: str) -> None:
 @click.argument("email")
 def enable_command(email: str) -> None:
     """Re-enable the disabled console account EMAIL."""
+    admin = _set_disabled(email, False, "enable_account", "Re-enabled")
+    click.echo(f"Re-enabled {admin['email']}.")
+
+
+def _set_disabled(email: str, disabled: bool, action: str, done: str) -> dict:
+    """Disable or re-enable the account EMAIL, recorded as a command-line action; return it."""
     admin = store.admin_by_email(get_db(), _valid_email(email))
     if admin is None:
         raise click.ClickException(f"there is no console account for {email}")
-    accounts.set_admin_disabled(get_db(), admin["id"], False)
-    accounts.record_action(
-        get_db(), None, "enable_account", detail=f"Re-enabled {admin['email']} (command line)"
-    )
-    click.echo(f"Re-enabled {admin['email']}.")
+    accounts.set_admin_disabled(get_db(), admin["id"], disabled)
+    accounts.record_action(get_db(), None, action, detail=f"{done} {admin['email']} (command line)")
+    return admin
 
 
 # -- wiring ---------------------------------------------------------------------------------
