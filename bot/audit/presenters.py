@@ -609,23 +609,25 @@ def things_to_have_ready(tree: m.Tree) -> list[str]:
     return list(seen)
 
 
+def _after_the_choice(tree: m.Tree, domain: m.Domain) -> list[str]:
+    """An optional domain's questions after its first, which asks whether to answer them."""
+    if not domain.optional:
+        return []
+    return [question.id for question in tree.questions if question.domain == domain.id][1:]
+
+
 def optional_question_ids(tree: m.Tree) -> set[str]:
-    """The questions of optional blocks after each block's first, which asks whether to answer."""
-    ids: set[str] = set()
-    for domain in tree.domains:
-        if domain.optional:
-            ids.update([q.id for q in tree.questions if q.domain == domain.id][1:])
-    return ids
+    return {
+        question_id for domain in tree.domains for question_id in _after_the_choice(tree, domain)
+    }
 
 
 def questions_after_the_choice(tree: m.Tree, domain: m.Domain) -> int:
-    """Count an optional domain's questions after its first, which asks whether to answer them."""
-    in_domain = [question for question in tree.questions if question.domain == domain.id]
-    return max(len(in_domain) - 1, 0) if domain.optional else 0
+    return len(_after_the_choice(tree, domain))
 
 
 def optional_question_count(tree: m.Tree) -> int:
-    return sum(questions_after_the_choice(tree, domain) for domain in tree.domains)
+    return len(optional_question_ids(tree))
 
 
 #: Minutes a question takes once its figures are to hand: the start page's estimate rests on it.
