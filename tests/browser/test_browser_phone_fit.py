@@ -18,11 +18,9 @@ PLACES = f"""() => {{
   const heading = document.querySelector('#question-heading').getBoundingClientRect();
   return [heading.top, button.bottom, innerHeight];
 }}"""
-# Where the pages stand (issue 32 aims at nine in ten): 37 of 48 questions of a first audit fit;
-# those with a long list of options (professions, models, mechanisms) cannot. A re-audit adds
-# last time's answer to each hint and fits 32 of 48. Raise these as the pages get lighter.
-AT_LEAST = 0.75
-AT_LEAST_IN_A_RE_AUDIT = 0.65
+# Issue 32 asks for nine in ten, in an audit and in a re-audit. The misses left are the long
+# lists of options (professions, models, mechanisms), taller than a phone's screen.
+AT_LEAST = AT_LEAST_IN_A_RE_AUDIT = 0.9
 
 
 def walk_recording(page, live_server, answers) -> dict[str, tuple[bool, int]]:
