@@ -10,6 +10,7 @@ through the machine's resolver even in headless mode.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -247,6 +248,23 @@ def open_link(page, link: str, *, wait_until: str = "load") -> str:
     base = re.match(r"https?://[^/]+/t/\d+(?=/|$)", page.url)
     assert base is not None, f"the link {link} led to {page.url}"
     return base.group(0)
+
+
+def printed_text(page) -> str:
+    """The page printed to PDF as Chromium prints it, with its headers and footers (title,
+    date, address and page numbers): the text of every sheet, white space as single spaces."""
+    from pypdf import PdfReader
+
+    printed = page.pdf(format="A4", display_header_footer=True)
+    sheets = PdfReader(io.BytesIO(printed)).pages
+    return " ".join(" ".join(sheet.extract_text() for sheet in sheets).split())
+
+
+def shows_token(text: str, token: str) -> bool:
+    """Whether `text` shows the token, or either end of it: Chromium shortens a long address
+    in a printed footer with an ellipsis in the middle, and a PDF's text may break a line."""
+    flat = "".join(text.split())
+    return any(part in flat for part in (token, token[:12], token[-12:]))
 
 
 CHOICE_TYPES = ("single_choice", "yes_no", "multiple_choice")
