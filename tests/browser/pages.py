@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot import store
 from bot.db import get_db
 from bot.trees import current_tree
-from tests.browser.support import LiveServer, press
+from tests.browser.support import LiveServer, open_link, press, token_of
 from tests.profiles import PROFILES, SPECIALISED
 
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags").answers
@@ -62,7 +62,7 @@ def _re_audit(server: LiveServer, answers) -> str:
     link = server.team("Riverside parent-infant team", TARGETED, finished=True)
     with server.app.app_context():
         db, tree = get_db(), current_tree()
-        team = store.team_by_token(db, link.rsplit("/a/", 1)[1])
+        team = store.team_by_token(db, token_of(link))
         store.start_new_audit(
             db, team["id"], tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
         )
@@ -72,7 +72,7 @@ def _re_audit(server: LiveServer, answers) -> str:
 
 
 def _first_past_audit(page, site: Site) -> None:
-    _go(page, site.re_audit + "/?intro=1")
+    _at_team(page, site.re_audit, "/?intro=1")
     press(page, page.locator("#earlier-audits + ul a").first)
 
 
@@ -80,8 +80,15 @@ def _go(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
 
 
-def _submit_empty(page, url: str) -> None:
-    _go(page, url)
+def _at_team(page, link: str, path: str) -> None:
+    """Open the team's link as a member does, then go to `path` among the team's pages."""
+    url = open_link(page, link, wait_until="domcontentloaded") + path
+    if page.url != url:  # the link itself lands on the start page
+        _go(page, url)
+
+
+def _submit_empty(page, link: str, path: str) -> None:
+    _at_team(page, link, path)
     press(page, page.locator("#answer-form button.button[type=submit]"))  # in any language
 
 
@@ -90,39 +97,39 @@ Visit = Callable[[object, Site], None]
 # name -> how to bring a page to that state. Names become screenshot file names.
 TEAM_PAGES: dict[str, Visit] = {
     "home": lambda page, site: _go(page, site.server.url + "/"),
-    "start": lambda page, site: _go(page, site.fresh + "/"),
-    "start-returning": lambda page, site: _go(page, site.partway + "/?intro=1"),
-    "who-is-answering": lambda page, site: _go(page, site.fresh + "/name?first=1"),
+    "start": lambda page, site: _at_team(page, site.fresh, "/"),
+    "start-returning": lambda page, site: _at_team(page, site.partway, "/?intro=1"),
+    "who-is-answering": lambda page, site: _at_team(page, site.fresh, "/name?first=1"),
     **{
         f"question-{kind.replace('_', '-')}": (
-            lambda page, site, question_id=question_id: _go(
-                page, f"{site.complete}/q/{question_id}#question"
+            lambda page, site, question_id=question_id: _at_team(
+                page, site.complete, f"/q/{question_id}#question"
             )
         )
         for kind, question_id in QUESTION_OF_TYPE.items()
     },
-    "question-first": lambda page, site: _go(page, site.fresh + "/q/sup_under3_count#question"),
+    "question-first": lambda page, site: _at_team(page, site.fresh, "/q/sup_under3_count#question"),
     "question-error-number": lambda page, site: _submit_empty(
-        page, site.fresh + "/q/sup_under3_count#question"
+        page, site.fresh, "/q/sup_under3_count#question"
     ),
     "question-error-choice": lambda page, site: _submit_empty(
-        page, site.partway + "/q/mdt_professions#question"
+        page, site.partway, "/q/mdt_professions#question"
     ),
-    "check-in-progress": lambda page, site: _go(page, site.partway + "/check"),
-    "task-list": lambda page, site: _go(page, site.partway + "/tasks"),
-    "check": lambda page, site: _go(page, site.complete + "/check"),
-    "result": lambda page, site: _go(page, site.finished + "/result"),
-    "re-audit-start": lambda page, site: _go(page, site.re_audit_open + "/?intro=1"),
-    "re-audit-question": lambda page, site: _go(
-        page, site.re_audit_open + "/q/sup_under3_count#question"
+    "check-in-progress": lambda page, site: _at_team(page, site.partway, "/check"),
+    "task-list": lambda page, site: _at_team(page, site.partway, "/tasks"),
+    "check": lambda page, site: _at_team(page, site.complete, "/check"),
+    "result": lambda page, site: _at_team(page, site.finished, "/result"),
+    "re-audit-start": lambda page, site: _at_team(page, site.re_audit_open, "/?intro=1"),
+    "re-audit-question": lambda page, site: _at_team(
+        page, site.re_audit_open, "/q/sup_under3_count#question"
     ),
-    "re-audit-unchanged-domain": lambda page, site: _go(
-        page, site.re_audit_open + "/q/sup_under3_count/unchanged"
+    "re-audit-unchanged-domain": lambda page, site: _at_team(
+        page, site.re_audit_open, "/q/sup_under3_count/unchanged"
     ),
-    "re-audit-result": lambda page, site: _go(page, site.re_audit + "/result"),
-    "re-audit-next": lambda page, site: _go(page, site.re_audit + "/next-audit"),
+    "re-audit-result": lambda page, site: _at_team(page, site.re_audit, "/result"),
+    "re-audit-next": lambda page, site: _at_team(page, site.re_audit, "/next-audit"),
     "past-result": _first_past_audit,
-    "question-list": lambda page, site: _go(page, site.fresh + "/questions"),
+    "question-list": lambda page, site: _at_team(page, site.fresh, "/questions"),
     "privacy": lambda page, site: _go(page, site.server.url + "/privacy"),
     "accessibility": lambda page, site: _go(page, site.server.url + "/accessibility"),
     "contact": lambda page, site: _go(page, site.server.url + "/contact"),

@@ -10,8 +10,10 @@ through the machine's resolver even in headless mode.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -226,7 +228,43 @@ class LiveServer:
         return {asked: answers[asked] for asked in path[: path.index(question_id)]}
 
 
-# -- answering through the page ----------------------------------------------------------------
+# -- opening a team's link and answering through the page -------------------------------------
+
+
+def token_of(link: str) -> str:
+    """The secret in a team's link (`http://…/a/<token>`)."""
+    return link.rstrip("/").rsplit("/a/", 1)[1]
+
+
+def open_link(page, link: str, *, wait_until: str = "load") -> str:
+    """Open the team's link in `page`, as a member does; return where the team's pages are.
+
+    The link is exchanged for a session in the browser's cookie and the browser is sent on to
+    a team page. The address returned (`http://127.0.0.1:<port>/t/<team id>`) holds no token;
+    the team's pages are under it for this browser only, as long as the link is live.
+    """
+    page.goto(link, wait_until=wait_until)
+    assert token_of(link) not in page.url, page.url
+    base = re.match(r"https?://[^/]+/t/\d+(?=/|$)", page.url)
+    assert base is not None, f"the link {link} led to {page.url}"
+    return base.group(0)
+
+
+def printed_text(page) -> str:
+    """The page printed to PDF as Chromium prints it, with its headers and footers (title,
+    date, address and page numbers): the text of every sheet, white space as single spaces."""
+    from pypdf import PdfReader
+
+    printed = page.pdf(format="A4", display_header_footer=True)
+    sheets = PdfReader(io.BytesIO(printed)).pages
+    return " ".join(" ".join(sheet.extract_text() for sheet in sheets).split())
+
+
+def shows_token(text: str, token: str) -> bool:
+    """Whether `text` shows the token, or either end of it: Chromium shortens a long address
+    in a printed footer with an ellipsis in the middle, and a PDF's text may break a line."""
+    flat = "".join(text.split())
+    return any(part in flat for part in (token, token[:12], token[-12:]))
 
 
 CHOICE_TYPES = ("single_choice", "yes_no", "multiple_choice")

@@ -4,7 +4,13 @@ and "Yes, this is right" for an improbable number; axe on each page."""
 
 from __future__ import annotations
 
-from tests.browser.support import CONSOLE_EMAIL, CONSOLE_PASSWORD, axe_violations, press
+from tests.browser.support import (
+    CONSOLE_EMAIL,
+    CONSOLE_PASSWORD,
+    axe_violations,
+    open_link,
+    press,
+)
 from tests.profiles import SPECIALISED
 
 PHONE = {"viewport": {"width": 390, "height": 664}}
@@ -26,7 +32,8 @@ def test_following_an_error_summary_link_shows_the_question_and_its_error(
     open_page, site, live_server
 ):
     page = open_page(**PHONE)
-    page.goto(site.fresh + "/q/sup_under3_count#question", wait_until="domcontentloaded")
+    team = open_link(page, site.fresh, wait_until="domcontentloaded")
+    page.goto(team + "/q/sup_under3_count#question", wait_until="domcontentloaded")
     press(page, page.locator("#answer-form button.button[type=submit]"))
     summary = page.locator(".error-summary")
     assert focused(page, "data-error-summary") == ""  # the summary takes focus on load...
@@ -43,7 +50,8 @@ def test_following_an_error_summary_link_shows_the_question_and_its_error(
     link = live_server.team(
         "Summary team", live_server.answers_before(SPECIALISED, "mdt_professions")
     )
-    page.goto(link + "/q/mdt_professions#question", wait_until="domcontentloaded")
+    team = open_link(page, link, wait_until="domcontentloaded")
+    page.goto(team + "/q/mdt_professions#question", wait_until="domcontentloaded")
     press(page, page.locator("#answer-form button.button[type=submit]"))
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.locator(".error-summary a").first.click()
@@ -54,7 +62,8 @@ def test_following_an_error_summary_link_shows_the_question_and_its_error(
 
 def test_last_times_answer_is_the_fields_hint_in_a_re_audit(open_page, site):
     page = open_page(**PHONE)
-    page.goto(site.re_audit_open + "/q/sup_under3_count#question", wait_until="domcontentloaded")
+    team = open_link(page, site.re_audit_open, wait_until="domcontentloaded")
+    page.goto(team + "/q/sup_under3_count#question", wait_until="domcontentloaded")
     described = page.locator("#answer").get_attribute("aria-describedby").split()
     assert "last-time" in described
     hint = page.locator("#last-time").inner_text()
@@ -69,7 +78,8 @@ def test_last_times_answer_is_the_fields_hint_in_a_re_audit(open_page, site):
 
 def test_a_success_message_is_a_banner_that_takes_focus(open_page, site, console):
     page = open_page(**PHONE)
-    page.goto(site.partway + "/tasks?done=team_governance", wait_until="domcontentloaded")
+    team = open_link(page, site.partway, wait_until="domcontentloaded")
+    page.goto(team + "/tasks?done=team_governance", wait_until="domcontentloaded")
     banner = page.locator("[data-notification-banner]")
     assert banner.get_attribute("role") == "alert"
     assert focused(page, "data-notification-banner") == ""
@@ -90,7 +100,7 @@ def test_a_text_box_counts_its_characters_and_states_its_limit_without_javascrip
     open_page, site, live_server
 ):
     page = open_page(**PHONE)
-    page.goto(live_server.team("Counting team") + "/", wait_until="domcontentloaded")
+    open_link(page, live_server.team("Counting team"), wait_until="domcontentloaded")
     press(page, page.get_by_role("button", name="Start the audit"))  # then: who is answering
     name = page.get_by_label("Your name (optional)")
     assert "name-info" in name.get_attribute("aria-describedby")
@@ -107,11 +117,12 @@ def test_a_text_box_counts_its_characters_and_states_its_limit_without_javascrip
     assert page.get_by_label("Your name (optional)").input_value() == "x" * 81
 
     plain = open_page(java_script_enabled=False, **PHONE)
-    plain.goto(site.fresh + "/", wait_until="domcontentloaded")
+    open_link(plain, site.fresh, wait_until="domcontentloaded")  # the start page
     press(plain, plain.get_by_role("button", name="Start the audit"))
     stated = plain.locator("#name-info")
     assert stated.is_visible() and stated.inner_text() == "You can enter up to 80 characters"
-    plain.goto(site.complete + "/q/further_anything_else", wait_until="domcontentloaded")
+    team = open_link(plain, site.complete, wait_until="domcontentloaded")
+    plain.goto(team + "/q/further_anything_else", wait_until="domcontentloaded")
     stated = plain.locator("#answer-info")
     assert stated.is_visible() and stated.inner_text() == "You can enter up to 5,000 characters"
 
@@ -119,7 +130,8 @@ def test_a_text_box_counts_its_characters_and_states_its_limit_without_javascrip
 def test_an_improbable_number_waits_for_yes_this_is_right(open_page, site, live_server):
     page = open_page(**PHONE)
     link = live_server.team("Improbable team", {"sup_under3_count": 2, "sup_under3_wte": 1.4})
-    page.goto(link + "/q/sup_under3_hours#question", wait_until="domcontentloaded")
+    team = open_link(page, link, wait_until="domcontentloaded")
+    page.goto(team + "/q/sup_under3_hours#question", wait_until="domcontentloaded")
     page.locator("#answer").fill("1000")
     press(page, page.locator("#answer-form button.button[type=submit]"))
     assert (

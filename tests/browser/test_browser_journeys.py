@@ -1,4 +1,8 @@
-"""A whole audit through the chat in real chromium: on phones, and with JavaScript switched off."""
+"""A whole audit through the chat in real chromium: on phones, and with JavaScript switched off.
+
+The team's link is opened once, at the start: no address the browser goes to or asks for after
+it, nor the printed check page or result, holds the link's token.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,16 @@ from urllib.parse import urlsplit
 import docx
 import pytest
 
-from tests.browser.support import LOOK, choose_answer, press, question_id_of
+from tests.browser.support import (
+    LOOK,
+    choose_answer,
+    open_link,
+    press,
+    printed_text,
+    question_id_of,
+    shows_token,
+    token_of,
+)
 from tests.profiles import PROFILES, SPECIALISED
 
 # The longest audit on one phone; the other journeys skip the six optional questions at the end.
@@ -25,8 +38,19 @@ JOURNEYS = [
 
 
 def path_of(page) -> str:
-    """The page's path inside the team's link, without the query or fragment."""
+    """The page's path under the team's address (`/t/<team id>`), without query or fragment."""
     return "/" + urlsplit(page.url).path.split("/", 3)[3]
+
+
+def watch_addresses(page) -> tuple[list[tuple[str, str]], list[str]]:
+    """Record every request the page makes, as (address, referer), and every address it shows."""
+    requested, visited = [], []
+    page.on(
+        "request",
+        lambda request: requested.append((request.url, request.headers.get("referer", ""))),
+    )
+    page.on("framenavigated", lambda frame: frame == page.main_frame and visited.append(frame.url))
+    return requested, visited
 
 
 def sideways_scroll(page) -> int:
@@ -59,7 +83,10 @@ def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
     touch = device_name is not None
     page = open_page(device_name, java_script_enabled=javascript)
     link = live_server.team("Hillside parent-infant team")
-    page.goto(link + "/")
+    token = token_of(link)
+    requested, visited = watch_addresses(page)
+    team = open_link(page, link)
+    assert requested[0] == (link, "")  # the link itself, and nothing before it
     assert page.locator("h1").inner_text().startswith("Self-audit for specialised")
     assert sideways_scroll(page) <= 0
     start = page.get_by_role("button", name="Start the audit")
@@ -78,7 +105,7 @@ def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
     }
     if already:
         live_server.answer(link, already, as_last_to_start=True)
-        page.goto(link + "/next")
+        page.goto(team + "/next")
 
     asked = answer_through_the_chat(page, live_server, answers, javascript=javascript, touch=touch)
     assert not set(asked) & set(already)
@@ -86,6 +113,8 @@ def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
     assert path_of(page) == "/check"
     assert page.locator("h1").inner_text() == "Check your answers"
     assert sideways_scroll(page) <= 0
+    printed = printed_text(page)
+    assert "/t/" in printed and not shows_token(printed, token), printed
 
     press(page, page.locator('a[href*="/q/referral_age_range?return_to=check"]'), touch=touch)
     page.get_by_label("Only up to the first birthday").check()
@@ -114,3 +143,13 @@ def test_a_whole_audit_through_the_chat_ends_with_a_word_plan(
         assert "word/document.xml" in archive.namelist()
     text = "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
     assert "Hillside parent-infant team" in text
+
+    printed = printed_text(page)  # the result, as a team prints it for its board
+    assert "/t/" in printed and not shows_token(printed, token), printed
+    assert "Hillside parent-infant team" in printed
+
+    # Every page the browser showed, and every request it made after the link (pages, posts,
+    # styles, scripts, the Word plan, with where each came from), left the token behind.
+    assert len(visited) > len(asked) and all(token not in url for url in visited), visited
+    later = [(url, referer) for url, referer in requested[1:] if token in url + referer]
+    assert later == [] and len(requested) > 2 * len(asked), later

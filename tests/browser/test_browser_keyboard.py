@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.pages import TARGETED
+from tests.browser.support import open_link
 
 MAX_TABS = 40
 
@@ -86,7 +87,7 @@ def page(kept_page):
 
 def test_keyboard_only_from_the_start_page_through_every_question_type(page, live_server):
     link = live_server.team("Keyboard parent-infant team")
-    page.goto(link + "/")
+    team = open_link(page, link)  # the start page
     skip = tab_to(page, ".skip-link")
     assert skip["visible"]
     assert page.locator(".skip-link").bounding_box()["x"] >= 0, "the skip link stays off screen"
@@ -127,14 +128,14 @@ def test_keyboard_only_from_the_start_page_through_every_question_type(page, liv
     # Multiple choice with Space, yes/no with the arrows, short and long text.
     for question_id in ("mdt_professions", "mdt_relationship_expertise"):
         live_server.answer(link, live_server.answers_before(TARGETED, question_id))
-        page.goto(link + "/next")
+        page.goto(team + "/next")
         assert_on_question(page, question_id)
         answer_with_keys(page, live_server.question_type(question_id), TARGETED[question_id])
         enter(page)
         assert_on_question(page, live_server.question_after(TARGETED, question_id))
     for question_id in ("referral_limiting_other", "further_anything_else"):
         live_server.answer(link, live_server.answers_before(TARGETED, question_id))
-        page.goto(link + "/next")
+        page.goto(team + "/next")
         assert_on_question(page, question_id)
         answer_with_keys(page, live_server.question_type(question_id), TARGETED[question_id])
         enter(page)

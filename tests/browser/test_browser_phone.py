@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import axe_violations, press
+from tests.browser.support import axe_violations, open_link, press
 from tests.profiles import SPECIALISED
 
 # An iPhone 12 to 15: 390 x 844 CSS pixels. A "screen" below is the viewport's height.
@@ -56,7 +56,8 @@ def late_in_the_audit(live_server):
 def test_the_back_link_is_on_the_first_screen_of_the_question(phone, live_server, position):
     question_id = live_server.path(SPECIALISED)[position]
     link = live_server.team(answers=live_server.answers_before(SPECIALISED, question_id))
-    phone.goto(f"{link}/q/{question_id}#question", wait_until="load")
+    team = open_link(phone, link)
+    phone.goto(f"{team}/q/{question_id}#question", wait_until="load")
     assert in_view(phone, "#question-heading")
     assert in_view(phone, "#question .back-link")
     assert phone.evaluate("scrollY") > 0, "the page did not open at the question"
@@ -64,7 +65,8 @@ def test_the_back_link_is_on_the_first_screen_of_the_question(phone, live_server
 
 def test_a_late_question_page_stays_under_three_screens(phone, live_server, late_in_the_audit):
     link, last = late_in_the_audit
-    phone.goto(f"{link}/q/{last}#question", wait_until="load")
+    team = open_link(phone, link)
+    phone.goto(f"{team}/q/{last}#question", wait_until="load")
     height = phone.evaluate("document.documentElement.scrollHeight")
     assert height < 3 * SCREEN, f"{height}px is {height / SCREEN:.2f} screens"
     # Every earlier domain is there as one line, linked to its answers.
@@ -73,7 +75,8 @@ def test_a_late_question_page_stays_under_three_screens(phone, live_server, late
 
 def test_an_earlier_domain_opens_its_answers_on_the_check_page(phone, late_in_the_audit):
     link, last = late_in_the_audit
-    phone.goto(f"{link}/q/{last}#question", wait_until="load")
+    team = open_link(phone, link)
+    phone.goto(f"{team}/q/{last}#question", wait_until="load")
     first = phone.locator(".transcript-domain-earlier a").first
     title = first.locator(".transcript-domain-title").inner_text()
     tap(phone, first)
@@ -86,7 +89,8 @@ def test_an_earlier_domain_opens_its_answers_on_the_check_page(phone, late_in_th
 
 def test_after_a_change_the_changed_row_is_in_view(phone, live_server):
     link = live_server.team(answers=SPECIALISED)
-    phone.goto(f"{link}/check", wait_until="load")
+    team = open_link(phone, link)
+    phone.goto(f"{team}/check", wait_until="load")
     row = "#answer-clinical_dyadic"
     change = phone.locator(f'{row} a[href*="return_to=check"]')
     change.scroll_into_view_if_needed()
@@ -102,7 +106,8 @@ def test_after_a_change_the_changed_row_is_in_view(phone, live_server):
 
 def test_after_a_language_switch_the_question_is_in_view(phone, late_in_the_audit):
     link, last = late_in_the_audit
-    phone.goto(f"{link}/q/{last}#question", wait_until="load")
+    team = open_link(phone, link)
+    phone.goto(f"{team}/q/{last}#question", wait_until="load")
     # On a question page the switch is a button: it sends what is typed along (issue 31).
     tap(phone, phone.get_by_role("button", name="Cymraeg"))
     assert phone.evaluate("document.documentElement.lang") == "cy"
@@ -116,7 +121,8 @@ def test_after_a_language_switch_the_question_is_in_view(phone, late_in_the_audi
 def test_a_language_switch_works_the_same_without_javascript(open_page, late_in_the_audit):
     page = open_page(**PHONE, java_script_enabled=False)
     link, last = late_in_the_audit
-    page.goto(f"{link}/q/{last}#question", wait_until="load")
+    team = open_link(page, link)
+    page.goto(f"{team}/q/{last}#question", wait_until="load")
     tap(page, page.get_by_role("button", name="Cymraeg"))
     assert page.evaluate("document.documentElement.lang") == "cy"
     assert in_view(page, "#question-heading")
@@ -150,7 +156,7 @@ def test_the_start_page_list_of_what_to_have_ready_matches_the_tree(phone, live_
     with live_server.app.app_context():
         tree = current_tree()
         expected = list(dict.fromkeys(q.ready for q in tree.questions if q.ready))
-    phone.goto(live_server.team() + "/", wait_until="load")
+    open_link(phone, live_server.team())  # the start page
     assert phone.locator(".ready-list li").all_inner_texts() == expected
     tap(phone, phone.get_by_role("link", name="See every question you will be asked"))
     shown = phone.locator(".question-list-text").all_inner_texts()

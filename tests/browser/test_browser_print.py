@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 
-from pypdf import PdfReader
+from tests.browser.support import open_link, printed_text, shows_token, token_of
 
 HIDDEN_WHEN_PRINTED = {
     "the download button": ".download .button",
@@ -31,7 +30,7 @@ def pdf_pages(data: bytes) -> int:
 
 def test_the_printed_result_hides_the_controls_and_fits_one_page(open_page, site):
     page = open_page()
-    page.goto(site.finished + "/result")
+    page.goto(open_link(page, site.finished) + "/result")
     on_screen = displays(page)
     assert all(shown not in (None, "none") for shown in on_screen.values()), on_screen
 
@@ -57,7 +56,7 @@ def test_the_printed_result_hides_the_controls_and_fits_one_page(open_page, site
 
 def test_the_printed_check_page_has_the_answers_without_change_links(open_page, site):
     page = open_page()
-    page.goto(site.complete + "/check")
+    page.goto(open_link(page, site.complete) + "/check")
     change = "document.querySelector('.summary-actions')"
     assert page.evaluate(f"getComputedStyle({change}).display") != "none"
     page.emulate_media(media="print")
@@ -73,15 +72,14 @@ def test_the_printed_check_page_has_the_answers_without_change_links(open_page, 
 
 def test_the_printed_result_names_its_audit_and_holds_no_token(open_page, site):
     """Printed with the browser's headers and footers (title, date, address): nothing opens."""
-    token = site.finished.rsplit("/a/", 1)[1].strip("/")
+    token = token_of(site.finished)
     page = open_page()
-    page.goto(site.finished + "/result")
+    page.goto(open_link(page, site.finished) + "/result")
     assert token not in page.url and "/t/" in page.url
-    printed = page.pdf(format="A4", display_header_footer=True)
-    text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(printed)).pages)
+    text = printed_text(page)
     assert "/t/" in text  # the footer's address is there, and it is the session's
-    assert token not in "".join(text.split())
-    flat = unicodedata.normalize("NFKC", " ".join(text.split()))  # "ﬁ" ligatures to "fi"
+    assert not shows_token(text, token)
+    flat = unicodedata.normalize("NFKC", text)  # "ﬁ" ligatures to "fi"
     assert "Riverside parent-infant team" in flat
     assert "Questions version" in flat and "Audit finished on" in flat, flat
     assert "Contributors:" in flat

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import choose_answer, press, question_id_of
+from tests.browser.support import choose_answer, open_link, press, question_id_of
 from tests.profiles import PROFILES
 
 # "The team accepts referrals for children aged two years and under. If referrals are only
@@ -31,7 +31,7 @@ def test_a_team_confirms_what_has_not_changed_and_sees_how_far_it_moved(
     link = live_server.team("Brook parent-infant team", LAST_YEAR.answers, finished=True)
     page = open_page(device_name, java_script_enabled=javascript)
 
-    page.goto(link + "/result")
+    page.goto(open_link(page, link) + "/result")
     press(page, page.get_by_role("link", name="Start your next audit"), touch=touch)
     assert page.locator("h1").inner_text() == "Start your next audit?"
     press(page, page.get_by_role("button", name="Start the next audit"), touch=touch)

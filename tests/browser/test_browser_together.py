@@ -7,20 +7,24 @@ from bot import store
 from bot.db import get_db
 from bot.tree.tasks import expected_route
 from bot.trees import current_tree
-from tests.browser.support import axe_violations, press
+from tests.browser.support import axe_violations, open_link, press, token_of
 from tests.browser.test_browser_keyboard import enter, focused, tab_to
 
 LEAD = "lead_arrangement"
 NOTE = "Our 8a psychologist has had no supervision since July"
 
 
-def start_as(page, link: str, name: str, role: str) -> None:
-    """Start as a new member does: Start, then say who is answering."""
-    page.goto(link + "/", wait_until="domcontentloaded")
+def start_as(page, link: str, name: str, role: str) -> str:
+    """Start as a new member does: open the link, Start, then say who is answering.
+
+    Returns where the team's pages are for this browser.
+    """
+    team = open_link(page, link, wait_until="domcontentloaded")
     press(page, page.get_by_role("button", name="Start the audit"))
     page.get_by_label("Your name (optional)").fill(name)
     page.get_by_label("Your role in the team (optional)").fill(role)
     press(page, page.get_by_role("button", name="Continue"))
+    return team
 
 
 def answer(page, label: str, note: str | None = None) -> None:
@@ -32,13 +36,13 @@ def answer(page, label: str, note: str | None = None) -> None:
     press(page, page.get_by_role("button", name="Continue", exact=True))
 
 
-def open_question(page, link: str, question_id: str = LEAD) -> None:
-    page.goto(f"{link}/q/{question_id}#question", wait_until="domcontentloaded")
+def open_question(page, team: str, question_id: str = LEAD) -> None:
+    page.goto(f"{team}/q/{question_id}#question", wait_until="domcontentloaded")
 
 
 def team_id_of(server, link: str) -> int:
     with server.app.app_context():
-        return store.team_by_token(get_db(), link.rsplit("/a/", 1)[1])["id"]
+        return store.team_by_token(get_db(), token_of(link))["id"]
 
 
 def stored(server, link: str, question_id: str = LEAD, *, team_id: int | None = None):
@@ -58,10 +62,10 @@ def stored(server, link: str, question_id: str = LEAD, *, team_id: int | None = 
 def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it(open_page, site):
     link = site.server.team("Two phones team")
     sarah, tom = open_page("Pixel 7"), open_page("iPhone 13")
-    start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
+    team = start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
     start_as(tom, link, "Tom Evans", "Therapist")
     for phone in (sarah, tom):
-        open_question(phone, link)
+        open_question(phone, team)
     answer(tom, "No, there is no such lead or oversight")
     answer(sarah, "Yes, they lead the team")
 
@@ -81,7 +85,7 @@ def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it
 
     press(sarah, sarah.get_by_role("button", name="Use my answer"), touch=True)
     assert "/q/lead_profession" in sarah.url
-    open_question(tom, link)
+    open_question(tom, team)
     assert tom.get_by_label("Yes, they lead the team", exact=True).is_checked()
     assert stored(site.server, link)[0] == [
         ("Tom Evans", "neither", "", ""),
@@ -92,14 +96,14 @@ def test_a_stale_answer_on_a_phone_shows_the_conflict_page_and_use_mine_saves_it
 def test_keep_their_answer_by_keyboard_keeps_mine_as_a_disagreement_everyone_sees(open_page, site):
     link = site.server.team("Three phones team")
     sarah, tom, ann = open_page("Pixel 7"), open_page("iPhone 13"), open_page()
-    start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
+    team = start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
     start_as(tom, link, "Tom Evans", "Therapist")
     start_as(ann, link, "Ann Price", "Team manager")
-    open_question(tom, link)
+    open_question(tom, team)
     answer(tom, "Yes, they give clinical oversight but do not lead the team day to day", "Jo")
 
     # Ann meets Tom's note in his name, her own note box empty, and keeps his note by keyboard.
-    open_question(ann, link)
+    open_question(ann, team)
     assert ann.locator("#note").input_value() == ""
     assert "Note by Tom Evans (Therapist)" in ann.locator("#offered-note").inner_text()
     assert axe_violations(ann) == ""
@@ -107,8 +111,8 @@ def test_keep_their_answer_by_keyboard_keeps_mine_as_a_disagreement_everyone_see
     ann.keyboard.press("Space")
     assert focused(ann)["checked"] and keep["id"] == "keep_note"
 
-    open_question(sarah, link)
-    open_question(tom, link)
+    open_question(sarah, team)
+    open_question(tom, team)
     answer(tom, "No, there is no such lead or oversight", "Nobody")
     answer(sarah, "Yes, they lead the team", NOTE)
     assert "Change my answer" in sarah.locator("form").inner_text()
@@ -125,7 +129,7 @@ def test_keep_their_answer_by_keyboard_keeps_mine_as_a_disagreement_everyone_see
     ]
     assert apart == [("Dr Sarah Jones", "led_by", NOTE)]
     for page in (sarah, tom, ann):
-        page.goto(f"{link}/check", wait_until="domcontentloaded")
+        page.goto(f"{team}/check", wait_until="domcontentloaded")
         disagreed = page.locator(".disagreements").inner_text()
         assert "Yes, they lead the team – Dr Sarah Jones (Clinical lead)" in disagreed
         assert "(kept as a disagreement)" in disagreed and NOTE in disagreed
@@ -135,10 +139,10 @@ def test_keep_their_answer_by_keyboard_keeps_mine_as_a_disagreement_everyone_see
 def test_typed_text_survives_back_a_language_switch_and_a_revoked_link(open_page, site):
     link = site.server.team("Two phones team")
     sarah, tom = open_page("Pixel 7"), open_page("iPhone 13")
-    start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
+    team = start_as(sarah, link, "Dr Sarah Jones", "Clinical lead")
     start_as(tom, link, "Tom Evans", "Therapist")
     for phone in (sarah, tom):
-        open_question(phone, link)
+        open_question(phone, team)
     answer(tom, "No, there is no such lead or oversight")
     answer(sarah, "Yes, they lead the team", NOTE)
     # Tom gave the first answer: the conflict page says he answered it, not that he changed it
@@ -169,6 +173,11 @@ def test_typed_text_survives_back_a_language_switch_and_a_revoked_link(open_page
     assert NOTE + " or since June" in shown and "Oes, maen nhw'n arwain y tîm" in shown
     assert axe_violations(sarah) == ""
     assert stored(site.server, link, team_id=team_id)[0] == [("Tom Evans", "neither", "", "")]
+    # Tom's session ended with the link: his team's pages, and the old link, open nothing.
+    for address in (f"{team}/check", link):
+        refused = tom.goto(address, wait_until="domcontentloaded")
+        assert refused.status == 404, address
+        assert "This audit link is not valid" in tom.locator("main").inner_text()
 
 
 def test_members_are_sent_to_different_questions_and_see_who_is_on_which(open_page, site):
@@ -190,7 +199,7 @@ def test_members_are_sent_to_different_questions_and_see_who_is_on_which(open_pa
     assert f"/q/{route[2]}" in tom.url
 
     # Ann joins an audit under way: where it stands and Continue come first, on one screen.
-    ann.goto(link + "/", wait_until="domcontentloaded")
+    open_link(ann, link, wait_until="domcontentloaded")  # the start page
     carry_on = ann.get_by_role("button", name="Continue the audit")
     box = carry_on.bounding_box()
     assert box["y"] + box["height"] < ann.viewport_size["height"]
@@ -211,12 +220,12 @@ def test_members_are_sent_to_different_questions_and_see_who_is_on_which(open_pa
 def test_a_member_without_a_name_is_asked_once_and_answers_by_keyboard(open_page, site):
     link = site.server.team("Nameless team")
     tom, phone = open_page(), open_page("Pixel 7")
-    start_as(tom, link, "Tom Evans", "Therapist")
-    open_question(tom, link)
+    team = start_as(tom, link, "Tom Evans", "Therapist")
+    open_question(tom, team)
     answer(tom, "Yes, they give clinical oversight but do not lead the team day to day", "Jo")
-    phone.goto(link + "/", wait_until="domcontentloaded")
+    open_link(phone, link, wait_until="domcontentloaded")  # the start page
     press(phone, phone.get_by_role("button", name="Continue the audit"), touch=True)
-    open_question(phone, link)
+    open_question(phone, team)
     answer(phone, "No, there is no such lead or oversight")
 
     assert phone.get_by_role("heading", level=1).inner_text() == "Would you add your name?"
@@ -231,5 +240,5 @@ def test_a_member_without_a_name_is_asked_once_and_answers_by_keyboard(open_page
         ("Tom Evans", "oversight", "Jo", ""),
         ("Sam Ahmed", "neither", "", ""),
     ]
-    tom.goto(f"{link}/check", wait_until="domcontentloaded")
+    tom.goto(f"{team}/check", wait_until="domcontentloaded")
     assert "changed by Sam Ahmed" in tom.locator(f"#answer-{LEAD}").inner_text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.support import choose_answer, press
+from tests.browser.support import choose_answer, open_link, press
 from tests.profiles import SPECIALISED
 
 
@@ -20,7 +20,7 @@ def switch_language(page, name: str) -> None:
 def test_welsh_chosen_on_the_start_page_is_kept_through_the_audit(open_page, live_server):
     page = open_page("Pixel 7")
     link = live_server.team("Tîm rhiant-baban Caerdydd")
-    page.goto(link + "/")
+    open_link(page, link)
     start = page.url  # the team's start page, without the token
     assert html_lang(page) == "en-GB"
     switch_language(page, "Cymraeg")
@@ -67,12 +67,14 @@ def test_the_team_pages_read_in_welsh(open_page, site):
     string in a team template without its Welsh translation fails here.
     """
     english, welsh = open_page(), open_page()
-    welsh.goto(site.partway + "/?intro=1")
+    team = open_link(welsh, site.partway)
+    open_link(english, site.partway)
+    welsh.goto(team + "/?intro=1")
     switch_language(welsh, "Cymraeg")
     for path in ("/?intro=1", "/q/mdt_professions", "/check"):
         texts = []
         for page in (english, welsh):
-            page.goto(site.partway + path)
+            page.goto(team + path)
             texts.append(
                 page.locator(
                     # who else is here depends on who came first, not on the language
