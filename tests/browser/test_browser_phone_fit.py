@@ -3,7 +3,7 @@ audit and a whole re-audit: where the button is on arrival is recorded for every
 
 from __future__ import annotations
 
-from tests.browser.support import choose_answer, press
+from tests.browser.support import choose_answer, open_link, press
 from tests.profiles import SPECIALISED
 
 PHONE = {
@@ -44,8 +44,7 @@ def test_most_questions_of_an_audit_fit_a_phone_screen_with_their_continue_butto
     open_page, live_server
 ):
     page = open_page(**PHONE)
-    link = live_server.team("First screen team")
-    page.goto(link + "/", wait_until="load")
+    open_link(page, live_server.team("First screen team"))
     press(page, page.get_by_role("button", name="Start the audit"), touch=True, wait_until="load")
     press(page, page.get_by_role("link", name="Not now, carry on"), touch=True, wait_until="load")
     places = walk_recording(page, live_server, SPECIALISED)
@@ -57,9 +56,11 @@ def test_most_questions_of_a_re_audit_fit_a_phone_screen_with_their_continue_but
     open_page, live_server
 ):
     page = open_page(**PHONE)
-    link = live_server.team("First screen re-audit team", SPECIALISED, finished=True)
-    page.goto(link + "/next-audit", wait_until="load")
+    team = open_link(
+        page, live_server.team("First screen re-audit team", SPECIALISED, finished=True)
+    )
+    page.goto(team + "/next-audit", wait_until="load")
     press(page, page.get_by_role("button", name="Start the next audit"), touch=True)
-    page.goto(link + "/next", wait_until="load")
+    page.goto(team + "/next", wait_until="load")
     places = walk_recording(page, live_server, SPECIALISED)
     assert fitted(places) >= AT_LEAST_IN_A_RE_AUDIT, {q: p for q, p in places.items() if not p[0]}
