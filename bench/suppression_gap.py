@@ -23,8 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.national.release import make_release  # noqa: E402
 from bot.national.suppression import primary  # noqa: E402
-from tests.national_support import SHAPE  # noqa: E402
-from tests.test_national_attack import CASES, scenario  # noqa: E402
+from tests.national_support import CASES, SHAPE, scenario  # noqa: E402
 
 
 def run(rounds, prune: bool):

@@ -3,8 +3,6 @@ schema is migrated), text in the request's language."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from flask_babel import force_locale, gettext
 
 from bot import store
@@ -18,21 +16,6 @@ def test_the_requests_connection_has_foreign_keys_on_and_the_file_is_in_wal_mode
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
-
-
-def test_connecting_sets_its_pragmas_and_leaves_the_journal_mode_alone(app, monkeypatch):
-    statements = []
-    real_connect = sqlite3.connect
-
-    def traced(*args, **kwargs):
-        conn = real_connect(*args, **kwargs)
-        conn.set_trace_callback(statements.append)
-        return conn
-
-    monkeypatch.setattr(sqlite3, "connect", traced)
-    store.connect(app.config["DB"]).conn.close()
-    # sqlite-utils turns recursive triggers on for every connection it wraps.
-    assert statements == ["PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers=on;"]
 
 
 def test_a_transaction_left_open_by_a_failed_request_is_rolled_back(app):

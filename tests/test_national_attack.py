@@ -15,7 +15,6 @@ built straight into facts: no HTTP journey is under test here.
 
 from __future__ import annotations
 
-import random
 from datetime import date
 
 import highspy
@@ -27,7 +26,16 @@ from bot.national.layout import cell_value
 from bot.national.release import make_release
 from bot.national.wording import key_facts, protection
 from tests.conftest import question_tree
-from tests.national_support import SCORED, SHAPE, finished_team
+from tests.national_support import (
+    CASES,
+    LEVELS,
+    PRACTICE_TEXT,
+    PRACTICES,
+    SCORED,
+    SHAPE,
+    finished_team,
+    scenario,
+)
 
 TREE = question_tree()
 NATIONS = ["england", "scotland", "wales", "northern_ireland", "not_recorded"]
@@ -44,59 +52,6 @@ STATUSES = ["met", "partly_met", "not_met"]
 DEFINITIONAL = set(TREE.definitional_descriptors)
 DESCRIPTORS = [descriptor.id for descriptor in TREE.descriptors]
 FLAG_DESCRIPTOR = {flag.id: flag.descriptor for flag in TREE.flags}
-# The optional 2024 questions, as the tree words them: every option is one of these levels.
-LEVELS = ["established", "developing", "not_yet"]
-PRACTICES = [
-    q.id
-    for q in TREE.questions
-    if TREE.domains_by_id[q.domain].optional and sorted(q.option_values) == sorted(LEVELS)
-]
-PRACTICE_TEXT = {q.id: q.text for q in TREE.questions if q.id in PRACTICES}
-
-
-def some_practices(pick: random.Random) -> dict[str, str]:
-    """A finished team's answers to the optional questions: skipped by some teams."""
-    if pick.random() < 0.4:
-        return {}
-    return {practice: pick.choice(LEVELS) for practice in PRACTICES}
-
-
-def scenario(count: int, skewed: bool) -> list[list[TeamFacts]]:
-    """Return the teams of three releases in a row: teams finish, are approved and start or
-    finish re-audits in between."""
-    pick = random.Random(count * 7 + skewed)
-    teams: dict[int, TeamFacts] = {}
-    for number in range(count):
-        if skewed:
-            nation = ["scotland", "wales", "northern_ireland"][number % 3] if number < 5 else None
-            nation = nation or "england"
-        else:
-            nation = pick.choice(["england", "scotland", "wales", "northern_ireland", None])
-        if pick.random() < 0.6:
-            teams[number] = finished_team(number, nation, pick.choice(SCORED), some_practices(pick))
-        else:
-            teams[number] = TeamFacts(number, nation)
-    teams[900] = TeamFacts(900, "wales", approved=False)  # a sign-up awaiting approval
-    rounds = [list(teams.values())]
-    for step in (1, 2):
-        unfinished = [n for n, team in teams.items() if not team.finished and team.approved]
-        for number in unfinished[: max(1, count // 10)]:  # teams finishing
-            teams[number] = finished_team(
-                number, teams[number].nation, pick.choice(SCORED), some_practices(pick)
-            )
-        pending = [n for n, team in teams.items() if not team.approved]
-        for number in pending:  # approved
-            teams[number] = TeamFacts(number, teams[number].nation)
-        teams[900 + step] = TeamFacts(900 + step, "england", approved=False)
-        done = [n for n, team in teams.items() if team.finished]
-        if done and step == 2:  # a re-audit started at step 1 finishes with a new result
-            number = pick.choice(done)
-            teams[number] = finished_team(
-                number, teams[number].nation, pick.choice(SCORED), some_practices(pick)
-            )
-        # A re-audit only started changes nothing counted: the latest finished audit counts.
-        rounds.append(list(teams.values()))
-    return rounds
 
 
 def changed(before: list[TeamFacts], after: list[TeamFacts]) -> int:
@@ -237,9 +192,6 @@ class Attacker:
             (number, key): (self.extreme(expression, False), self.extreme(expression, True))
             for number, key, expression in self.hidden
         }
-
-
-CASES = [(1, False), (2, False), (3, False), (4, False), (40, False), (60, False), (40, True)]
 
 
 @pytest.mark.parametrize(

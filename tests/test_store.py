@@ -266,18 +266,6 @@ def test_history_chains_every_previous_entry(db, audit):
     assert store.answer_log(db, audit).get("never_asked", []) == []
 
 
-def test_current_answers_takes_a_constant_number_of_queries(db, audit):
-    for n in range(30):
-        store.record_answer(db, audit, f"q{n}", n, tree=MINI)
-        store.record_answer(db, audit, f"q{n}", n + 1, tree=MINI)
-    statements = []
-    db.conn.set_trace_callback(statements.append)
-    current = store.current_answers(db, audit)
-    db.conn.set_trace_callback(None)
-    assert len(current) == 30
-    assert sum(s.lstrip().upper().startswith(("SELECT", "WITH")) for s in statements) <= 2
-
-
 def test_answer_rows_cannot_be_updated_or_deleted(db, audit):
     store.record_answer(db, audit, "q1", "yes", tree=MINI)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -359,16 +347,6 @@ def test_contributors_counts_answers_most_recent_first(db, team, audit):
 
 
 # -- transactions and concurrency -----------------------------------------------------------
-
-
-def test_write_transaction_begins_immediate_and_commits(db, audit):
-    statements = []
-    db.conn.set_trace_callback(statements.append)
-    store.record_answer(db, audit, "q1", "yes", tree=MINI)
-    db.conn.set_trace_callback(None)
-    assert statements[0] == "BEGIN IMMEDIATE"
-    assert statements[-1] == "COMMIT"
-    assert not any(s == "BEGIN" for s in statements)
 
 
 def test_write_transaction_rolls_back_everything_on_error(db, team, audit):
