@@ -145,6 +145,13 @@ def app(worker_app, tmp_path, migrated_database):
 
 
 @pytest.fixture
+def csrf_app(app):
+    """The shared app with CSRF on, as in production, on the test's fresh database."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -261,8 +261,8 @@ def test_throttling_can_be_switched_off(new_app):
         assert log_in(client, password="the wrong password").status_code == 422
 
 
-def test_the_login_form_needs_its_csrf_token(new_app):
-    app = new_app()
+def test_the_login_form_needs_its_csrf_token(csrf_app):
+    app = csrf_app
     make_admin(app)
     client = app.test_client()
     refused = log_in(client)
@@ -299,8 +299,8 @@ def test_a_session_cookie_copied_before_sign_out_is_refused_after_it(app, client
     assert thief.get("/admin/").status_code == 302
 
 
-def test_signing_in_gives_a_new_csrf_token(new_app):
-    app = new_app()
+def test_signing_in_gives_a_new_csrf_token(csrf_app):
+    app = csrf_app
     make_admin(app)
     client = app.test_client()
     before = csrf_token(client.get("/admin/login").text)
@@ -425,8 +425,8 @@ CONSOLE_POSTS = [rule for rule in CONSOLE_RULES if rule[0] == "POST"]
 @pytest.mark.parametrize(
     ("method", "path", "endpoint"), CONSOLE_POSTS, ids=[p for _, p, _ in CONSOLE_POSTS]
 )
-def test_every_console_post_needs_its_csrf_token_signed_in_or_not(new_app, method, path, endpoint):
-    app = new_app()
+def test_every_console_post_needs_its_csrf_token_signed_in_or_not(csrf_app, method, path, endpoint):
+    app = csrf_app
     with app.app_context():
         store.create_team(get_db(), "CSRF team")
     stranger, admin = app.test_client(), app.test_client()
@@ -439,8 +439,8 @@ def test_every_console_post_needs_its_csrf_token_signed_in_or_not(new_app, metho
         assert store.live_link(get_db(), 1) is not None
 
 
-def test_a_console_post_with_its_csrf_token_goes_through(new_app):
-    app = new_app()
+def test_a_console_post_with_its_csrf_token_goes_through(csrf_app):
+    app = csrf_app
     with app.app_context():
         store.create_team(get_db(), "CSRF team")
     admin = app.test_client()
@@ -457,8 +457,8 @@ def test_a_console_post_with_its_csrf_token_goes_through(new_app):
         assert store.live_link(get_db(), 1) is None
 
 
-def test_a_confirmation_page_carries_the_token_its_post_needs(new_app):
-    app = new_app()
+def test_a_confirmation_page_carries_the_token_its_post_needs(csrf_app):
+    app = csrf_app
     with app.app_context():
         store.create_team(get_db(), "CSRF team")
     admin = app.test_client()

@@ -442,8 +442,8 @@ def switch_with_typed(client, page_path: str, typed: dict, language: str = "cy")
     )
 
 
-def test_a_language_switch_keeps_the_name_typed_on_who_is_answering(new_app, compiled):
-    app = new_app()  # CSRF on, as in production
+def test_a_language_switch_keeps_the_name_typed_on_who_is_answering(csrf_app, compiled):
+    app = csrf_app  # CSRF on, as in production
     with app.app_context():
         _team_id, token = store.create_team(get_db(), "Tîm Caerdydd")
     client = app.test_client()
@@ -462,9 +462,9 @@ def test_a_language_switch_keeps_the_name_typed_on_who_is_answering(new_app, com
 
 
 def test_a_language_switch_keeps_the_name_typed_on_a_returning_members_start_page(
-    new_app, compiled
+    csrf_app, compiled
 ):
-    app = new_app()
+    app = csrf_app
     with app.app_context():
         _team_id, token = store.create_team(get_db(), "Tîm Bangor")
     client = app.test_client()
@@ -478,8 +478,8 @@ def test_a_language_switch_keeps_the_name_typed_on_a_returning_members_start_pag
     assert typed_back(page, "role") == "Ymwelydd iechyd"
 
 
-def test_a_language_switch_without_the_pages_csrf_token_carries_nothing(new_app, compiled):
-    app = new_app()
+def test_a_language_switch_without_the_pages_csrf_token_carries_nothing(csrf_app, compiled):
+    app = csrf_app
     with app.app_context():
         _team_id, token = store.create_team(get_db(), "Tîm Abertawe")
     client = app.test_client()
@@ -491,8 +491,8 @@ def test_a_language_switch_without_the_pages_csrf_token_carries_nothing(new_app,
     assert "Planted name" not in page
 
 
-def test_a_language_switch_keeps_what_is_typed_in_the_sign_up_form(new_app, compiled):
-    app = new_app()
+def test_a_language_switch_keeps_what_is_typed_in_the_sign_up_form(csrf_app, compiled):
+    app = csrf_app
     open_signup(app)
     client = app.test_client()
     typed = {

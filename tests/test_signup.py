@@ -112,8 +112,8 @@ def test_sign_ups_from_one_address_are_throttled(new_app):
         assert len(store.team_overview(get_db())) == 2
 
 
-def test_the_sign_up_form_needs_its_csrf_token(new_app):
-    app = new_app()
+def test_the_sign_up_form_needs_its_csrf_token(csrf_app):
+    app = csrf_app
     open_signup(app)
     response = app.test_client().post("/signup/", data=GOOD)
     assert response.status_code == 422
