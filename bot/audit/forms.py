@@ -110,7 +110,8 @@ def error_message(
 
 
 class QuestionForm(FlaskForm):
-    """Base for the generated question forms; `cleaned` holds the answer to store."""
+    """Base of the question forms, one per kind of answer field; `question` is the question
+    asked, `cleaned` holds the answer to store."""
 
     question: m.Question
     answers: Mapping[str, Any] = {}  # the team's other answers, for limits such as `at_most`
@@ -166,15 +167,31 @@ class SingleChoiceField(RadioField):
             super().process_formdata(valuelist)
 
 
-def _answer_field(question: m.Question) -> Field:
+class ChoiceForm(QuestionForm):
     # Options are rendered and checked from the tree itself, so the fields need no choices.
-    if question.type in (m.SINGLE_CHOICE, m.YES_NO):
-        return SingleChoiceField(NO_LABEL, validate_choice=False)
-    if question.type == m.MULTIPLE_CHOICE:
-        return SelectMultipleField(NO_LABEL, validate_choice=False)
-    if question.type == m.LONG_TEXT:
-        return TextAreaField(NO_LABEL)
-    return StringField(NO_LABEL)
+    answer = SingleChoiceField(NO_LABEL, validate_choice=False)
+
+
+class MultipleChoiceForm(QuestionForm):
+    answer = SelectMultipleField(NO_LABEL, validate_choice=False)
+
+
+class LongTextForm(QuestionForm):
+    answer = TextAreaField(NO_LABEL)
+
+
+class TextForm(QuestionForm):
+    """Short text and numbers: one line, checked by the tree's rules."""
+
+    answer = StringField(NO_LABEL)
+
+
+FORMS_BY_TYPE = {
+    m.SINGLE_CHOICE: ChoiceForm,
+    m.YES_NO: ChoiceForm,
+    m.MULTIPLE_CHOICE: MultipleChoiceForm,
+    m.LONG_TEXT: LongTextForm,
+}
 
 
 def question_form(
@@ -185,12 +202,8 @@ def question_form(
     `answers` are the team's answers so far, which limits such as a WTE within its head count
     are checked against.
     """
-    form_class = type(
-        f"Form_{question.id}",
-        (QuestionForm,),
-        {"answer": _answer_field(question), "question": question},
-    )
-    form = form_class(**kwargs)
+    form = FORMS_BY_TYPE.get(question.type, TextForm)(**kwargs)
+    form.question = question
     form.answers = answers or {}
     return form
 
