@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, request, session
 from flask_babel import Babel, format_date, get_locale, get_translations, gettext
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 babel = Babel()
@@ -56,39 +56,45 @@ def tree_text(text: str) -> str:
 
 
 def page_translations() -> dict:
-    """Return a page's `gettext`, `ngettext` and `tt`, bound to the catalogue once a render.
+    """Return a page's `_`, `gettext`, `ngettext` and `tt`, bound to the catalogue once a render.
 
-    Jinja looks `gettext` and `ngettext` up in a render's context before its globals (its i18n
-    docs: provide them "either globally or when rendering"; `_` is `gettext`). Flask-Babel's
-    globals find the catalogue again on every call, about 30 us of CPU each, and a question
-    page makes about 65 of them: 2 to 4 ms of the page's 5.5 (6 December, `bench/load.py`).
-    These take the catalogue once, from Flask-Babel's `get_translations()`, so a page rendered
-    under `force_locale` still gets that language. They behave as Jinja's newstyle gettext
-    (`install_gettext_callables(..., newstyle=True)`, as Flask-Babel installs its own): the
-    text is escaped-safe markup when autoescaping and always %-formatted with the variables.
-    Macros imported without context still use Flask-Babel's globals, to the same effect.
+    Jinja looks these names up in a render's context before its globals (its i18n docs: give
+    gettext and ngettext "either globally or when rendering"). Flask-Babel's globals find the
+    catalogue again on every call (about 30 us of CPU each), and Jinja's `_` and newstyle
+    gettext take the template's context, which inside a block or a loop means copying every
+    name the page sees into a new context on each call; a question page makes about 65 of
+    them. These take the catalogue once, from Flask-Babel's `get_translations()` (so a page
+    rendered under `force_locale` gets that language), and only the evaluation context. They
+    behave as Jinja's newstyle gettext, which Flask-Babel installs: the text is markup when
+    autoescaping and is always %-formatted with the variables. Macros imported without
+    context use Flask-Babel's globals, to the same effect.
     """
     translations = get_translations()
 
-    @pass_context
-    def page_gettext(context, text: str, **variables) -> str:
+    @pass_eval_context
+    def page_gettext(eval_context, text: str, **variables) -> str:
         found = translations.ugettext(text)
-        if context.eval_ctx.autoescape:
+        if eval_context.autoescape:
             found = Markup(found)
         return found % variables
 
-    @pass_context
-    def page_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+    @pass_eval_context
+    def page_ngettext(eval_context, singular: str, plural: str, num: int, **variables) -> str:
         variables.setdefault("num", num)
         found = translations.ungettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
+        if eval_context.autoescape:
             found = Markup(found)
         return found % variables
 
     def page_tree_text(text: str) -> str:
         return translations.ugettext(text) if text else ""
 
-    return {"gettext": page_gettext, "ngettext": page_ngettext, "tt": page_tree_text}
+    return {
+        "_": page_gettext,
+        "gettext": page_gettext,
+        "ngettext": page_ngettext,
+        "tt": page_tree_text,
+    }
 
 
 def init_app(app: Flask, directory: str) -> None:
