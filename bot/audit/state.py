@@ -58,7 +58,7 @@ class AuditState:
 
     @property
     def journey(self):
-        return self.evaluation.journey
+        return self.assessment.journey
 
     @property
     def finished(self) -> bool:
