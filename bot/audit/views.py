@@ -564,8 +564,9 @@ def question(question_id: str):
             replaced = (
                 record is not None and record.respondent_id not in (None, me) and not unchanged
             )
-            # Whether a question is on the route rests on the answers before it, so the
-            # audit with this answer in it says what the audit before it would have said.
+            # Whether a question is on the route rests on the answers before it (the tree
+            # check refuses routes back and routing on a later answer), so the audit with
+            # this answer in it says what the audit before it would have said.
             if not _on_route(after, question_id):
                 return render_template(
                     "audit/off_path.html",
