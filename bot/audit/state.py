@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from bot import storage_failure, store
@@ -23,17 +24,28 @@ from bot.trees import is_newer, tree_for_audit, tree_for_digest
 
 @dataclass(frozen=True)
 class AuditState:
-    """An audit as the pages see it: the team, its answers log and its assessment."""
+    """An audit as the pages see it: the team, its answers log and the tree it is on.
+
+    Its assessment is made when a page first asks for it, once per request: a POST whose
+    answer is saved uses the assessment the store makes of the audit with that answer in it
+    (`store.record_answer`), so it evaluates the audit once, not before and after.
+    """
 
     team: dict
     audit: dict
     records: dict[str, store.AnswerRecord]
-    assessment: Assessment
+    tree: Tree  # the tree the audit is on (`bot.trees.tree_for_audit`)
     tree_move: dict | None = field(default=None)
 
-    @property
-    def tree(self) -> Tree:
-        return self.assessment.tree
+    @cached_property
+    def assessment(self) -> Assessment:
+        return assess(self.tree, self.audit, self.answers)
+
+    @cached_property
+    def fitted(self) -> dict[str, Any]:
+        """The latest answers that fit their questions (the assessment's `fitted`), without
+        evaluating the audit: what a posted answer is checked against."""
+        return fitting_answers(self.tree, self.answers)[0]
 
     @property
     def evaluation(self) -> Evaluation:
@@ -46,7 +58,7 @@ class AuditState:
 
     @property
     def journey(self):
-        return self.evaluation.journey
+        return self.assessment.journey
 
     @property
     def finished(self) -> bool:
@@ -90,7 +102,7 @@ def load_audit_state(db, current: Tree, team: dict, audit: dict) -> AuditState:
     """Load one audit of a team (current or past) and assess it against its own tree."""
     records = store.current_answers(db, audit["id"])
     audit_tree = tree_for_audit(db, audit, current)
-    return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)))
+    return AuditState(team, audit, records, audit_tree)
 
 
 def load_state(db, current: Tree, team: dict, *, writing: bool = True) -> AuditState:
@@ -114,7 +126,7 @@ def load_state(db, current: Tree, team: dict, *, writing: bool = True) -> AuditS
             audit = _move_if_free(db, audit, values_of(records), current)
     audit_tree = tree_for_audit(db, audit, current)
     move = store.last_tree_move(db, audit["id"]) if audit["tree_digest"] == current.digest else None
-    return AuditState(team, audit, records, assess(audit_tree, audit, values_of(records)), move)
+    return AuditState(team, audit, records, audit_tree, move)
 
 
 def load_previous_state(db, current: Tree, state: AuditState) -> AuditState | None:

@@ -258,6 +258,11 @@ def _presence(state: AuditState, me: int | None = None) -> list[presenters.Prese
     return presenters.people_here(state, _present(state), mine)
 
 
+def _on_route(assessment: Assessment, question_id: str) -> bool:
+    """Whether the question is on the team's route: due now, answered on it, or expected."""
+    return assessment.journey.may_visit(question_id) or question_id in assessment.expected_route
+
+
 def _typed_answer():
     """What was posted as the answer, cleaned of control characters: one text or a list."""
     values = [clean_input(value) for value in request.form.getlist("answer")]
@@ -470,20 +475,24 @@ def question(question_id: str):
     if question_id not in tree.questions_by_id:
         return _removed_question(state, question_id)
     returning = _returning()
-    route = state.assessment.expected_route
-    on_route = state.journey.may_visit(question_id) or question_id in route
     current = tree.question(question_id)
     record = state.records.get(question_id)
     me = members.member_id() if request.method == "POST" else members.current_id()
     # An answer the member gave to a question that no longer applies stays in front of them
     # (the browser's Back from the "no longer applies" page comes here).
-    if request.method == "GET" and not on_route and not _answered_by(record, me):
+    if (
+        request.method == "GET"
+        and not _on_route(state.assessment, question_id)
+        and not _answered_by(record, me)
+    ):
         return redirect(_next_url(state.journey, returning))
     db = get_db()
     draft = None
     status = 200
     if request.method == "POST":
-        form = question_form(current, state.assessment.fitted)
+        # Checked against the answers as they fit, without evaluating the audit: a saved answer
+        # is evaluated once, with the answer in it (`store.record_answer`).
+        form = question_form(current, state.fitted)
     else:
         me = members.mark_present(state.audit["id"], question_id)
         if me is not None and state.audit["id"] is not None:
@@ -493,7 +502,6 @@ def question(question_id: str):
             state.assessment.fitted,
             data=_shown_data(state, current, record, draft, me),
         )
-    off_path = None if on_route else presenters.off_path_reason(state, question_id)
     if form.validate_on_submit():
         note = form.note.data or ""
         choice = request.form.get("conflict")
@@ -556,12 +564,15 @@ def question(question_id: str):
             replaced = (
                 record is not None and record.respondent_id not in (None, me) and not unchanged
             )
-            if off_path:
+            # Whether a question is on the route rests on the answers before it (the tree
+            # check refuses routes back and routing on a later answer), so the audit with
+            # this answer in it says what the audit before it would have said.
+            if not _on_route(after, question_id):
                 return render_template(
                     "audit/off_path.html",
                     state=state,
                     question=current,
-                    reason=off_path,
+                    reason=presenters.off_path_reason(state, question_id),
                     kept=presenters.display_answer(current, form.cleaned),
                     note=note,
                     next_url=_next_url(state.journey, returning),
@@ -569,6 +580,12 @@ def question(question_id: str):
                 )
             following = _after_answer(state, question_id, after, returning)
             return redirect(_asking_name(me, following) if replaced else following)
+    route = state.assessment.expected_route
+    off_path = (
+        None
+        if _on_route(state.assessment, question_id)
+        else presenters.off_path_reason(state, question_id)
+    )
     at = route.index(question_id) if question_id in route else 0
     previous = route[at - 1] if at else None
     if (

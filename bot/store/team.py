@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.store.connection import write_transaction
+from bot.store.connection import without_flush, write_transaction
 from bot.store.rows import (
     ANSWER_COLUMNS,
     FINISHED,
@@ -785,8 +785,12 @@ def mark_present(
     question_id: str,
     at: datetime | None = None,
 ) -> None:
-    """Note that the member has this question of the audit open now (one row per member)."""
-    with write_transaction(db):
+    """Note that the member has this question of the audit open now (one row per member).
+
+    Not flushed to disk on its own (`without_flush`): a question page notes it on every view,
+    and who was here a moment before a power cut is no loss.
+    """
+    with without_flush(db), write_transaction(db):
         db.conn.execute(
             "INSERT OR REPLACE INTO presence (respondent_id, audit_id, question_id, seen)"
             " VALUES (?, ?, ?, ?)",

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from bot.tree.answers import fitting_answers
-from bot.tree.engine import Evaluation, evaluate
+from bot.tree.engine import Evaluation, Journey, evaluate, walk
 from bot.tree.model import SINGLE_CHOICE, Tree
 from bot.tree.tasks import expected_route
 
@@ -28,17 +28,25 @@ FINISHED = "finished"
 
 @dataclass(frozen=True)
 class Assessment:
-    """What one audit's answers amount to against its tree."""
+    """What one audit's answers amount to against its tree.
+
+    The journey (the path so far and the next question) is walked when first asked for, and
+    the rest of the evaluation (each descriptor's status, the flags, the classification) is
+    worked out from it when first asked for: a question page needs the journey alone.
+    """
 
     tree: Tree
     status: str  # NOT_STARTED, IN_PROGRESS or FINISHED
     fitted: Mapping[str, Any]  # the answers that still fit their questions
     unfit: tuple[str, ...]  # questions whose stored answer no longer fits: asked again
-    evaluation: Evaluation
 
-    @property
-    def journey(self):
-        return self.evaluation.journey
+    @cached_property
+    def journey(self) -> Journey:
+        return walk(self.tree, self.fitted)
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        return evaluate(self.tree, self.fitted, self.journey)
 
     @property
     def result(self) -> str | None:
@@ -136,4 +144,4 @@ def assess(tree: Tree, audit: Mapping[str, Any] | None, values: Mapping[str, Any
         status = NOT_STARTED
     else:
         status = FINISHED if audit["status"] == FINISHED else IN_PROGRESS
-    return Assessment(tree, status, fitted, tuple(unfit), evaluate(tree, fitted))
+    return Assessment(tree, status, fitted, tuple(unfit))

@@ -310,9 +310,15 @@ def to_reach_better(
     return None
 
 
-def evaluate(tree: m.Tree, answers: Mapping[str, Any]) -> Evaluation:
-    """Work out path, progress, statuses, flags and (when complete) the classification."""
-    journey = walk(tree, answers)
+def evaluate(
+    tree: m.Tree, answers: Mapping[str, Any], journey: Journey | None = None
+) -> Evaluation:
+    """Work out path, progress, statuses, flags and (when complete) the classification.
+
+    `journey` is `walk(tree, answers)` when the caller has walked it already.
+    """
+    if journey is None:
+        journey = walk(tree, answers)
     on_path = answers_on_path(journey, answers)
     flags = raised_flags(tree, on_path)
     outcomes: dict[str, DescriptorOutcome] = {}
