@@ -333,7 +333,9 @@ def by_hand(script: str, machine: Machine, cwd: Path) -> None:
         wait_for(machine)
     finally:
         os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
+        # gunicorn gives a worker its graceful timeout (30 s) to stop before killing it; on a
+        # loaded machine a worker still starting can take that long, so allow it and a margin.
+        server.wait(timeout=60)
 
 
 def wait_for(machine: Machine) -> None:
