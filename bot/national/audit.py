@@ -283,6 +283,12 @@ class _Solver:
         self.lp.row_lower_, self.lp.row_upper_ = lows, highs
         self.row_low[row], self.row_high[row] = low, high
 
+    def keep_witnesses(self, points: list[np.ndarray]) -> None:
+        """Keep these solutions as the witnesses (a cell hidden or shown again changed which
+        solutions fit), and forget the stack `seen` built from the ones before."""
+        self.witnesses = list(points)
+        self._stacked = None
+
     def row_columns(self, row: int) -> set[int]:
         """Return the unknowns a row sums."""
         return set(self.entry_columns[self.entry_rows == row].tolist())
@@ -310,7 +316,7 @@ class _Solver:
         if np.allclose(solution, rounded, atol=1e-6):
             self.witnesses.append(rounded)
             return int(round(abs(float(cost @ rounded))))
-        if self._feasible(rounded):
+        if self.feasible(rounded):
             self.witnesses.append(rounded)
         if not exact:
             return None
@@ -323,7 +329,7 @@ class _Solver:
         self.witnesses.append(solution)
         return int(round(abs(float(cost @ solution))))
 
-    def _feasible(self, point: np.ndarray) -> bool:
+    def feasible(self, point: np.ndarray) -> bool:
         if (point < 0).any() or (point > self.upper).any():
             return False
         rows = np.bincount(
@@ -438,7 +444,8 @@ class Audit:
         if not self.findings(only=finding):
             return True
         self.show(release, key)
-        del self.solver.witnesses[kept:]  # found with the cell hidden: not solutions now
+        # found with the cell hidden: not solutions now
+        self.solver.keep_witnesses(self.solver.witnesses[:kept])
         return False
 
     def try_showing(self, release: int, key: str) -> bool:
@@ -447,15 +454,13 @@ class Audit:
         solver = self.solver
         every = solver.witnesses
         self.show(release, key)
-        solver.witnesses = [point for point in every if solver._feasible(point)]
-        solver._stacked = None
+        solver.keep_witnesses([point for point in every if solver.feasible(point)])
         fitting = len(solver.witnesses)
         if not self.findings(first=True, near=self.cell_rows[release, key]):
             return True
         found = solver.witnesses[fitting:]  # solutions with the cell shown fit it hidden too
         self.hide(release, key)
-        solver.witnesses = every + found
-        solver._stacked = None
+        solver.keep_witnesses(every + found)
         return False
 
     @property
