@@ -59,22 +59,27 @@ def certified(tmp_path_factory):
     return CertifiedServer(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.mark.parametrize("security", ["starttls", "tls"])
-def test_mail_goes_over_tls_to_a_checked_certificate_signing_in_only_over_tls(
-    new_app, tmp_path, certified, security
-):
-    port = free_port()
-    app = new_app(
+def tls_app(new_app, tmp_path, port: int, security: str, **config):
+    """An app that sends over `security` ("starttls" or "tls") to port, signing in."""
+    return new_app(
         WTF_CSRF_ENABLED=False,
         MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
         **{
             **smtp_config(port),
             "SMTP_SECURITY": security,
-            "SMTP_CA_FILE": str(certified.ca_file),
             "SMTP_USERNAME": USERNAME,
             "SMTP_PASSWORD": PASSWORD,
+            **config,
         },
     )
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_goes_over_tls_to_a_checked_certificate_signing_in_only_over_tls(
+    new_app, tmp_path, certified, security
+):
+    port = free_port()
+    app = tls_app(new_app, tmp_path, port, security, SMTP_CA_FILE=str(certified.ca_file))
     console = console_of(app)
     team_id = invite(app, console)
     sign_ins = SignIns()
@@ -95,16 +100,7 @@ def test_a_server_whose_certificate_is_not_trusted_is_sent_nothing_not_even_the_
     new_app, tmp_path, certified, security
 ):
     port = free_port()
-    app = new_app(
-        WTF_CSRF_ENABLED=False,
-        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-        **{
-            **smtp_config(port),
-            "SMTP_SECURITY": security,
-            "SMTP_USERNAME": USERNAME,
-            "SMTP_PASSWORD": PASSWORD,
-        },
-    )
+    app = tls_app(new_app, tmp_path, port, security)
     console = console_of(app)
     team_id = invite(app, console)
     sign_ins = SignIns()
