@@ -25,14 +25,20 @@ def _status(url: str) -> int:
         return error.code
 
 
-def test_two_workers_share_one_unknown_link_limit(tmp_path):
-    access_log = tmp_path / "access.log"
+def guessing_server(tmp_path, access_log) -> Server:
+    """Two gunicorn workers that allow 6 unknown links a minute, logging each worker's pid."""
     server = Server(
         tmp_path / "audit.db",
         extra_env={"AUDIT_LINK_LOOKUP_LIMIT": "6 per minute"},
         gunicorn_args=["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s"],
     )
     server.start()
+    return server
+
+
+def test_two_workers_share_one_unknown_link_limit(tmp_path):
+    access_log = tmp_path / "access.log"
+    server = guessing_server(tmp_path, access_log)
     statuses: list[int] = []
     try:
 
@@ -55,12 +61,7 @@ def test_two_workers_share_one_unknown_link_limit(tmp_path):
 def test_guesses_are_answered_at_once_and_counted_while_a_long_write_holds_the_database(tmp_path):
     """No GET waits for the audit database's write lock: unknown links are counted apart."""
     access_log = tmp_path / "access.log"
-    server = Server(
-        tmp_path / "audit.db",
-        extra_env={"AUDIT_LINK_LOOKUP_LIMIT": "6 per minute"},
-        gunicorn_args=["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s"],
-    )
-    server.start()
+    server = guessing_server(tmp_path, access_log)
     timed: list[tuple[int, float]] = []
     try:
         assert _status(f"{server.base}/privacy") == 200
