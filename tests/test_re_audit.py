@@ -128,6 +128,8 @@ def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_sam
         assert "Last time (" in page and "Is this still right?" in page, question_id
         assert "Confirm and continue" in page
     assert re.search(r"Last time \(\w+ \d{4}\): 2 practitioners\.", asked["sup_under3_count"])
+    # A choice already set to last time's answer says so rather than repeat its options.
+    assert re.search(r"Last time \(\w+ \d{4}\): as selected below\.", asked["referral_pathway"])
     assert 'value="2"' in asked["sup_under3_count"]
     # Last time's note is shown apart, in its writer's name, not put in Bethan's own box.
     assert "Last time’s note, by Aled" in asked["referral_pathway"]
