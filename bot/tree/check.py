@@ -385,19 +385,19 @@ def _results_reached(
             return status
         return m.MET if status in tree.counts_as_met else m.NOT_MET
 
-    # Leaves on a common stretch of path share their value lists, so each list is frozen once
-    # (by identity: every list lives as long as `leaves`, so no id is reused meanwhile).
-    frozen_lists: dict[int, tuple[str, ...]] = {}
     unanswered = (_freeze(None),)
+    frozen_lists: dict[str, tuple[str, ...]] = {}
 
     def frozen(domain: list[Any]) -> tuple[str, ...]:
-        found = frozen_lists.get(id(domain))
-        if found is None:
-            found = frozen_lists[id(domain)] = tuple(_freeze(value) for value in domain)
-        return found
+        """The list of answer classes, hashable; leaves on a common stretch of path share
+        their lists, so each is frozen once."""
+        shown = repr(domain)
+        if shown not in frozen_lists:
+            frozen_lists[shown] = tuple(_freeze(value) for value in domain)
+        return frozen_lists[shown]
 
     for _, classes in leaves:
-        outcome_sets = []
+        outcome_sets, group_keys = [], []
         for index, (descriptor_ids, question_ids, flag_ids) in enumerate(groups):
             domains = [classes.get(question_id, [None]) for question_id in question_ids]
             key = (
@@ -420,7 +420,8 @@ def _results_reached(
                     problems,
                 )
             outcome_sets.append(group_memo[key])
-        combined_key = tuple(id(outcomes) for outcomes in outcome_sets)
+            group_keys.append(key)
+        combined_key = tuple(group_keys)
         if combined_key not in combined_memo:
             combined: set[tuple[frozenset, frozenset]] = {(frozenset(), frozenset())}
             for outcomes in outcome_sets:
