@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from flask import Flask
@@ -235,6 +236,87 @@ def finished_audit(tmp_path_factory, migrated_database):
         return done[profile.name]
 
     return finished
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A team, and how one member answered its audit through the site (`walked_teams`)."""
+
+    answers: dict
+    name: str = "Test parent-infant team"
+    nation: str | None = None
+    member: tuple[str, str] | None = None  # the name and role given on the start page
+    note: str = ""
+    finished: bool = True
+
+
+class WalkedTeam(NamedTuple):
+    """A team `walked_teams` made: its id, its link's token and its member's session cookie."""
+
+    team_id: int
+    token: str
+    session: str
+
+    def member(self, app: Flask):
+        """The browser of the member who answered the team's audit, on `app`."""
+        client = app.test_client()
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], self.session)
+        return client
+
+
+@pytest.fixture(scope="session")
+def walked_databases(tmp_path_factory, migrated_database):
+    """Return `database(walks)`: a database in which each Walk's team was created and its audit
+    answered through the site as a member does (`walk`) and finished, unless not `finished`,
+    with each team (a WalkedTeam). Made once per test process for each list of walks, on an app
+    of its own; tests start from a copy (`walked_teams`).
+    """
+    folder = tmp_path_factory.mktemp("walked")
+    app = app_on(folder / "builder.db", migrated_database, **TEST_CONFIG)
+    made: dict[str, tuple[Path, list[WalkedTeam]]] = {}
+
+    def database(walks: tuple[Walk, ...]) -> tuple[Path, list[WalkedTeam]]:
+        key = repr(walks)
+        if key not in made:
+            path = folder / f"{len(made)}.db"
+            shutil.copyfile(migrated_database, path)
+            app.config["DB"] = str(path)
+            made[key] = (path, [_walk_through(app, one) for one in walks])
+            with sqlite3.connect(path) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return made[key]
+
+    return database
+
+
+def _walk_through(app: Flask, recipe: Walk) -> WalkedTeam:
+    fields = {} if recipe.nation is None else {"nation": recipe.nation}
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), recipe.name, **fields)
+    client = app.test_client()
+    if recipe.member is not None:
+        name, role = recipe.member
+        client.post(f"{team_at(client, token)}/", data={"name": name, "role": role})
+    walk(client, token, recipe.answers, note=recipe.note)
+    if recipe.finished:
+        finished = client.post(f"{team_at(client, token)}/finish")
+        assert path_of(finished) == f"{team_at(client, token)}/result"
+    return WalkedTeam(team_id, token, client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
+
+
+@pytest.fixture
+def walked_teams(app, tmp_path, walked_databases):
+    """Return `teams(*walks)`: puts the test's `app` on a copy of the database in which these
+    teams answered their audits through the site (`walked_databases`) and returns the teams
+    (WalkedTeam). Call it before the test's first request."""
+
+    def teams(*walks: Walk) -> list[WalkedTeam]:
+        source, made = walked_databases(walks)
+        assert not (tmp_path / "audit.db-wal").exists(), "the test's database is already open"
+        shutil.copyfile(source, tmp_path / "audit.db")
+        return made
+
+    return teams
 
 
 def csrf_token(html: str) -> str:
