@@ -10,7 +10,6 @@ import pytest
 from bot import create_app, store
 from bot.console import auth as console_auth
 from bot.db import get_db
-from bot.trees import current_tree
 from tests.admin_support import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -18,8 +17,7 @@ from tests.admin_support import (
     make_admin,
     sign_in_directly,
 )
-from tests.audit_support import team_at
-from tests.conftest import csrf_token
+from tests.conftest import Walk, csrf_token
 from tests.profiles import SPECIALISED
 
 OPEN_CONSOLE_ENDPOINTS = {"admin_auth.login"}
@@ -59,22 +57,13 @@ def test_the_console_has_routes_to_guard():
 
 
 @pytest.fixture
-def seeded(app, make_team):
-    """A team with a finished audit, so a route that leaked would have something to show."""
-    team_id, token = make_team("Seeded team", nation="england")
-    client = app.test_client()
-    client.post(
-        f"{team_at(client, token)}/", data={"name": "Priya", "role": "Lead"}
-    )  # a real team session
-    with app.app_context():
-        db, tree = get_db(), current_tree()
-        audit = store.current_audit(
-            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
-        )
-        for question_id, value in SPECIALISED.items():
-            store.record_answer(db, audit["id"], question_id, value, tree=tree)
-        store.finish_audit(db, audit["id"], tree=tree)
-    return team_id, token, client
+def seeded(app, walked_teams):
+    """A team with a finished audit, so a route that leaked would have something to show, and
+    the browser of its member, Priya (a real team session)."""
+    [team] = walked_teams(
+        Walk(SPECIALISED, name="Seeded team", nation="england", member=("Priya", "Lead"))
+    )
+    return team.team_id, team.token, team.member(app)
 
 
 @pytest.mark.parametrize(
