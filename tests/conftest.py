@@ -31,6 +31,9 @@ def pytest_configure(config):
     """Keep the tests' files in memory (`_use_memory_for_files`)."""
     _use_memory_for_files(config)
     config.addinivalue_line("markers", "long: a test that takes far longer than the rest")
+    config.addinivalue_line(
+        "markers", "walked(*walks): the test's database starts with these teams' audits answered"
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -130,14 +133,20 @@ def worker_app(tmp_path_factory, migrated_database):
 
 
 @pytest.fixture
-def app(worker_app, tmp_path, migrated_database):
+def app(worker_app, tmp_path, migrated_database, request):
     """The shared app on a fresh database, tmp_path / "audit.db" (where `new_app` restarts).
 
     Each request opens its connection from the config's path, so pointing the config at a
     fresh copy of the migrated database gives the test a fresh database; what the test changes
-    in the config is undone after it.
+    in the config is undone after it. A test marked `walked(*walks)` starts instead from a copy
+    of the database in which those teams answered their audits (`walked_databases`); the
+    `walked` fixture gives the teams.
     """
-    shutil.copyfile(migrated_database, tmp_path / "audit.db")
+    marker = request.node.get_closest_marker("walked")
+    source = migrated_database
+    if marker is not None:
+        source, _ = request.getfixturevalue("walked_databases")(marker.args)
+    shutil.copyfile(source, tmp_path / "audit.db")
     config = worker_app.config.copy()
     worker_app.config["DB"] = str(tmp_path / "audit.db")
     yield worker_app
@@ -240,7 +249,7 @@ def finished_audit(tmp_path_factory, migrated_database):
 
 @dataclass(frozen=True)
 class Walk:
-    """A team, and how one member answered its audit through the site (`walked_teams`)."""
+    """A team, and how one member answered its audit through the site (the `walked` mark)."""
 
     answers: dict
     name: str = "Test parent-infant team"
@@ -251,7 +260,7 @@ class Walk:
 
 
 class WalkedTeam(NamedTuple):
-    """A team `walked_teams` made: its id, its link's token and its member's session cookie."""
+    """A team of a `walked` mark: its id, its link's token and its member's session cookie."""
 
     team_id: int
     token: str
@@ -269,7 +278,7 @@ def walked_databases(tmp_path_factory, migrated_database):
     """Return `database(walks)`: a database in which each Walk's team was created and its audit
     answered through the site as a member does (`walk`) and finished, unless not `finished`,
     with each team (a WalkedTeam). Made once per test process for each list of walks, on an app
-    of its own; tests start from a copy (`walked_teams`).
+    of its own; tests marked `walked` start from a copy (`app`).
     """
     folder = tmp_path_factory.mktemp("walked")
     app = app_on(folder / "builder.db", migrated_database, **TEST_CONFIG)
@@ -305,18 +314,11 @@ def _walk_through(app: Flask, recipe: Walk) -> WalkedTeam:
 
 
 @pytest.fixture
-def walked_teams(app, tmp_path, walked_databases):
-    """Return `teams(*walks)`: puts the test's `app` on a copy of the database in which these
-    teams answered their audits through the site (`walked_databases`) and returns the teams
-    (WalkedTeam). Call it before the test's first request."""
-
-    def teams(*walks: Walk) -> list[WalkedTeam]:
-        source, made = walked_databases(walks)
-        assert not (tmp_path / "audit.db-wal").exists(), "the test's database is already open"
-        shutil.copyfile(source, tmp_path / "audit.db")
-        return made
-
-    return teams
+def walked(app, request, walked_databases) -> list[WalkedTeam]:
+    """The teams of the test's `walked(*walks)` mark, already in its database (`app`)."""
+    marker = request.node.get_closest_marker("walked")
+    assert marker is not None, "the test has no walked(...) mark"
+    return walked_databases(marker.args)[1]
 
 
 def csrf_token(html: str) -> str:

@@ -56,19 +56,21 @@ def test_the_console_has_routes_to_guard():
     )
 
 
+#: A team with a finished audit, so a route that leaked would have something to show.
+SEEDED = Walk(SPECIALISED, name="Seeded team", nation="england", member=("Priya", "Lead"))
+
+
 @pytest.fixture
-def seeded(app, walked_teams):
-    """A team with a finished audit, so a route that leaked would have something to show, and
-    the browser of its member, Priya (a real team session)."""
-    [team] = walked_teams(
-        Walk(SPECIALISED, name="Seeded team", nation="england", member=("Priya", "Lead"))
-    )
+def seeded(app, walked):
+    """The SEEDED team, and the browser of its member, Priya (a real team session)."""
+    [team] = walked
     return team.team_id, team.token, team.member(app)
 
 
 @pytest.mark.parametrize(
     ("method", "path", "endpoint"), CONSOLE_RULES, ids=[f"{m} {p}" for m, p, _ in CONSOLE_RULES]
 )
+@pytest.mark.walked(SEEDED)
 def test_every_console_route_refuses_without_a_login(client, seeded, method, path, endpoint):
     response = client.open(path, method=method)
     assert response.status_code == 302, (endpoint, response.status_code)
@@ -79,6 +81,7 @@ def test_every_console_route_refuses_without_a_login(client, seeded, method, pat
 @pytest.mark.parametrize(
     ("method", "path", "endpoint"), CONSOLE_RULES, ids=[f"{m} {p}" for m, p, _ in CONSOLE_RULES]
 )
+@pytest.mark.walked(SEEDED)
 def test_a_team_session_never_opens_a_console_route(seeded, method, path, endpoint):
     _, _, team_client = seeded
     response = team_client.open(path, method=method)

@@ -14,7 +14,7 @@ from tests.conftest import Walk, csrf_token
 from tests.profiles import PROFILES, SPECIALISED
 
 BY_NAME = {profile.name: profile for profile in PROFILES}
-#: The specialised profile answered through the site, not yet finished (`walked_teams`).
+#: The specialised profile answered through the site, not yet finished (`walked`).
 ANSWERED = Walk(SPECIALISED, finished=False)
 
 WEB_PROFILES = [
@@ -56,8 +56,9 @@ def test_a_whole_audit_ends_on_the_result_the_engine_gives(finished_audit, profi
     }
 
 
-def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, walked_teams):
-    [team] = walked_teams(ANSWERED)
+@pytest.mark.walked(ANSWERED)
+def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, walked):
+    [team] = walked
     team_id, token, client = team.team_id, team.token, team.member(app)
     change = client.post(
         f"{team_at(client, token)}/q/lead_arrangement?return_to=check",
@@ -77,8 +78,9 @@ def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, walked_t
     assert pay_question in client.get(f"{team_at(client, token)}/check").text
 
 
-def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(app, walked_teams):
-    [team] = walked_teams(ANSWERED)
+@pytest.mark.walked(ANSWERED)
+def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(app, walked):
+    [team] = walked
     token, client = team.token, team.member(app)
     change = client.post(
         f"{team_at(client, token)}/q/referral_age_range?return_to=check",
@@ -174,8 +176,9 @@ def test_invalid_choices_are_refused(app, client, team):
     assert set(stored_answers(app, team_id)) == {"sup_under3_count", "sup_3plus_count"}
 
 
-def test_an_exclusive_option_cannot_be_combined(app, walked_teams):
-    [team] = walked_teams(ANSWERED)
+@pytest.mark.walked(ANSWERED)
+def test_an_exclusive_option_cannot_be_combined(app, walked):
+    [team] = walked
     team_id, token, client = team.team_id, team.token, team.member(app)
     response = client.post(
         f"{team_at(client, token)}/q/systems_mechanisms",
@@ -260,8 +263,9 @@ def test_csrf_is_enforced_when_enabled(new_app):
     assert accepted.status_code == 302
 
 
-def test_a_finished_audit_can_be_reopened_and_the_result_follows(app, walked_teams):
-    [team] = walked_teams(Walk(SPECIALISED))
+@pytest.mark.walked(Walk(SPECIALISED))
+def test_a_finished_audit_can_be_reopened_and_the_result_follows(app, walked):
+    [team] = walked
     token, client = team.token, team.member(app)
     assert (
         "Specialised parent-infant relationship team"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from html import unescape
 from html.parser import HTMLParser
 
+import pytest
 from docx import Document
 
 from bot import store
@@ -23,7 +24,7 @@ from tests.profiles import SPECIALISED
 # "The team accepts referrals for children aged two years and under. If referrals are only
 # accepted up to a year, then this would be a targeted team." (the self-audit page, referrals)
 UP_TO_A_YEAR = {**SPECIALISED, "referral_age_range": "to_first_birthday"}
-#: A team's first audit, answered through the site and finished (`walked_teams`).
+#: A team's first audit, answered through the site and finished (`walked`).
 FINISHED_UP_TO_A_YEAR = Walk(UP_TO_A_YEAR)
 FINISHED_SPECIALISED = Walk(SPECIALISED)
 FINISHED_BY_ALED = Walk(SPECIALISED, member=("Aled", "Clinical lead"), note="Minuted at the board")
@@ -109,12 +110,11 @@ def result_title(app, answers):
         return tree.results_by_id[evaluate(tree, answers).classification].title
 
 
+@pytest.mark.walked(Walk(UP_TO_A_YEAR, member=("Aled", "Clinical lead"), note="Checked in March"))
 def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_same_result(
-    app, walked_teams
+    app, walked
 ):
-    [team] = walked_teams(
-        Walk(UP_TO_A_YEAR, member=("Aled", "Clinical lead"), note="Checked in March")
-    )
+    [team] = walked
     team_id, token, client = team.team_id, team.token, team.member(app)
     first_result = result_title(app, UP_TO_A_YEAR)
     assert first_result == "Targeted parent-infant relationship team"
@@ -164,10 +164,9 @@ def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_sam
     assert kept["referral_pathway"].kept_note_by_id == earlier["referral_pathway"].respondent_id
 
 
-def test_a_re_audit_answer_given_without_last_times_note_is_stored_with_only_its_own(
-    app, walked_teams
-):
-    [team] = walked_teams(FINISHED_BY_ALED)
+@pytest.mark.walked(FINISHED_BY_ALED)
+def test_a_re_audit_answer_given_without_last_times_note_is_stored_with_only_its_own(app, walked):
+    [team] = walked
     team_id, token, client = team.team_id, team.token, team.member(app)
     start_next_audit(client, token)
     other = app.test_client()
@@ -190,10 +189,9 @@ def test_a_re_audit_answer_given_without_last_times_note_is_stored_with_only_its
     )
 
 
-def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_it(
-    app, walked_teams
-):
-    [team] = walked_teams(FINISHED_UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_it(app, walked):
+    [team] = walked
     token, client = team.token, team.member(app)
     start_next_audit(client, token)
     confirm_all(client, token, changes={"referral_age_range": "to_second_birthday_or_beyond"})
@@ -229,10 +227,14 @@ def page_one_texts(document) -> list[str]:
     return texts
 
 
-def test_a_re_audit_plan_opens_with_the_movement_and_last_times_actions(app, walked_teams):
-    # Last year: referrals only to one and no AIMH assessment; this year both are fixed.
-    before = {**UP_TO_A_YEAR, "staff_aimh_level": "not_assessed"}
-    [team] = walked_teams(Walk(before))
+# Last year: referrals only to one and no AIMH assessment; this year both are fixed.
+LAST_YEAR_WITHOUT_AIMH = {**UP_TO_A_YEAR, "staff_aimh_level": "not_assessed"}
+
+
+@pytest.mark.walked(Walk(LAST_YEAR_WITHOUT_AIMH))
+def test_a_re_audit_plan_opens_with_the_movement_and_last_times_actions(app, walked):
+    before = LAST_YEAR_WITHOUT_AIMH
+    [team] = walked
     token, client = team.token, team.member(app)
     start_next_audit(client, token)
     confirm_all(
@@ -333,8 +335,9 @@ def test_an_answer_that_no_longer_fits_is_asked_fresh(apps):  # noqa: F811
     assert "Last time (" not in page
 
 
-def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, walked_teams):
-    [team] = walked_teams(FINISHED_UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, walked):
+    [team] = walked
     team_id, token, client = team.team_id, team.token, team.member(app)
     start_next_audit(client, token)
     with app.app_context():
@@ -364,10 +367,9 @@ def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, walked_t
     assert client.get(f"{team_at(client, token)}/audits/999/result").status_code == 404
 
 
-def test_another_teams_earlier_audit_is_not_found(app, walked_teams):
-    first, other = walked_teams(
-        Walk(SPECIALISED, name="First team"), Walk(SPECIALISED, name="Second team")
-    )
+@pytest.mark.walked(Walk(SPECIALISED, name="First team"), Walk(SPECIALISED, name="Second team"))
+def test_another_teams_earlier_audit_is_not_found(app, walked):
+    first, other = walked
     token, other_id = first.token, other.team_id
     client = other.member(app)  # the browser that answered the other team's audit
     with app.app_context():
@@ -379,8 +381,9 @@ def test_another_teams_earlier_audit_is_not_found(app, walked_teams):
     )
 
 
-def test_a_team_can_only_start_its_next_audit_once_finished_and_once(app, walked_teams):
-    [team] = walked_teams(Walk(SPECIALISED, finished=False))
+@pytest.mark.walked(Walk(SPECIALISED, finished=False))
+def test_a_team_can_only_start_its_next_audit_once_finished_and_once(app, walked):
+    [team] = walked
     team_id, token, client = team.team_id, team.token, team.member(app)
     client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(2))
     assert (
@@ -431,8 +434,9 @@ def test_the_next_audit_confirmation_carries_its_form_token(new_app):
         assert len(store.audits_for_team(get_db(), team_id)) == 2
 
 
-def test_a_re_audit_speaks_welsh(app, walked_teams):
-    [team] = walked_teams(FINISHED_UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_a_re_audit_speaks_welsh(app, walked):
+    [team] = walked
     token, client = team.token, team.member(app)
     start_next_audit(client, token)
     client.get(f"/language/cy?next={team_at(client, token)}/")
@@ -457,8 +461,9 @@ def team_row(html, team_id):
     return re.search(rf'<tr data-team="{team_id}">.*?</tr>', html, re.S).group(0)
 
 
-def test_the_console_asks_before_replacing_an_audit_in_progress(app, walked_teams):
-    [team] = walked_teams(FINISHED_UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_the_console_asks_before_replacing_an_audit_in_progress(app, walked):
+    [team] = walked
     team_id, token = team.team_id, team.token
     console = signed_in(app)
     finished_confirm = console.get(f"/admin/teams/{team_id}/audits").text
@@ -492,10 +497,9 @@ def test_the_console_asks_before_replacing_an_audit_in_progress(app, walked_team
     assert "left unfinished when a new audit began" in start
 
 
-def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_audit(
-    app, walked_teams
-):
-    [team] = walked_teams(FINISHED_UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_audit(app, walked):
+    [team] = walked
     team_id, token = team.team_id, team.token
     console = signed_in(app)
     team_client = team.member(app)
@@ -514,10 +518,10 @@ def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_a
     assert "In progress" in history
 
 
-def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit(app, walked_teams):
-    walked = walked_teams(
-        *(Walk(UP_TO_A_YEAR, name=name, nation="wales") for name in ("Alder", "Birch", "Cedar"))
-    )
+@pytest.mark.walked(
+    *(Walk(UP_TO_A_YEAR, name=name, nation="wales") for name in ("Alder", "Birch", "Cedar"))
+)
+def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit(app, walked):
     teams = [team.token for team in walked]
     console = signed_in(app)
     # Alder re-audits and finishes specialised; Birch's re-audit is under way.
@@ -548,8 +552,9 @@ def in_order_of_the_path(app, answers, domain_id):
         return [q for q in path if tree.question(q).domain == domain_id]
 
 
-def test_a_re_audit_confirms_an_unchanged_domain_together(app, walked_teams):
-    [team] = walked_teams(FINISHED_BY_ALED)
+@pytest.mark.walked(FINISHED_BY_ALED)
+def test_a_re_audit_confirms_an_unchanged_domain_together(app, walked):
+    [team] = walked
     team_id, token = team.team_id, team.token
     start_next_audit(team.member(app), token)
     client = app.test_client()  # a colleague confirms, in another browser
@@ -590,8 +595,9 @@ def test_a_re_audit_confirms_an_unchanged_domain_together(app, walked_teams):
         assert current_tree().question(following).domain != "team_governance"
 
 
-def test_confirming_a_domain_together_never_replaces_a_colleagues_new_answer(app, walked_teams):
-    [team] = walked_teams(FINISHED_SPECIALISED)
+@pytest.mark.walked(FINISHED_SPECIALISED)
+def test_confirming_a_domain_together_never_replaces_a_colleagues_new_answer(app, walked):
+    [team] = walked
     team_id, token, client = team.team_id, team.token, team.member(app)
     start_next_audit(client, token)
     prefix = team_at(client, token)
