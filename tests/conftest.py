@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from flask import Flask
@@ -30,6 +31,9 @@ def pytest_configure(config):
     """Keep the tests' files in memory (`_use_memory_for_files`)."""
     _use_memory_for_files(config)
     config.addinivalue_line("markers", "long: a test that takes far longer than the rest")
+    config.addinivalue_line(
+        "markers", "walked(*walks): the test's database starts with these teams' audits answered"
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -129,14 +133,20 @@ def worker_app(tmp_path_factory, migrated_database):
 
 
 @pytest.fixture
-def app(worker_app, tmp_path, migrated_database):
+def app(worker_app, tmp_path, migrated_database, request):
     """The shared app on a fresh database, tmp_path / "audit.db" (where `new_app` restarts).
 
     Each request opens its connection from the config's path, so pointing the config at a
     fresh copy of the migrated database gives the test a fresh database; what the test changes
-    in the config is undone after it.
+    in the config is undone after it. A test marked `walked(*walks)` starts instead from a copy
+    of the database in which those teams answered their audits (`walked_databases`); the
+    `walked` fixture gives the teams.
     """
-    shutil.copyfile(migrated_database, tmp_path / "audit.db")
+    marker = request.node.get_closest_marker("walked")
+    source = migrated_database
+    if marker is not None:
+        source, _ = request.getfixturevalue("walked_databases")(marker.args)
+    shutil.copyfile(source, tmp_path / "audit.db")
     config = worker_app.config.copy()
     worker_app.config["DB"] = str(tmp_path / "audit.db")
     yield worker_app
@@ -235,6 +245,80 @@ def finished_audit(tmp_path_factory, migrated_database):
         return done[profile.name]
 
     return finished
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A team, and how one member answered its audit through the site (the `walked` mark)."""
+
+    answers: dict
+    name: str = "Test parent-infant team"
+    nation: str | None = None
+    member: tuple[str, str] | None = None  # the name and role given on the start page
+    note: str = ""
+    finished: bool = True
+
+
+class WalkedTeam(NamedTuple):
+    """A team of a `walked` mark: its id, its link's token and its member's session cookie."""
+
+    team_id: int
+    token: str
+    session: str
+
+    def member(self, app: Flask):
+        """The browser of the member who answered the team's audit, on `app`."""
+        client = app.test_client()
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], self.session)
+        return client
+
+
+@pytest.fixture(scope="session")
+def walked_databases(tmp_path_factory, migrated_database):
+    """Return `database(walks)`: a database in which each Walk's team was created and its audit
+    answered through the site as a member does (`walk`) and finished, unless not `finished`,
+    with each team (a WalkedTeam). Made once per test process for each list of walks, on an app
+    of its own; tests marked `walked` start from a copy (`app`).
+    """
+    folder = tmp_path_factory.mktemp("walked")
+    app = app_on(folder / "builder.db", migrated_database, **TEST_CONFIG)
+    made: dict[str, tuple[Path, list[WalkedTeam]]] = {}
+
+    def database(walks: tuple[Walk, ...]) -> tuple[Path, list[WalkedTeam]]:
+        key = repr(walks)
+        if key not in made:
+            path = folder / f"{len(made)}.db"
+            shutil.copyfile(migrated_database, path)
+            app.config["DB"] = str(path)
+            made[key] = (path, [_walk_through(app, one) for one in walks])
+            with sqlite3.connect(path) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return made[key]
+
+    return database
+
+
+def _walk_through(app: Flask, recipe: Walk) -> WalkedTeam:
+    fields = {} if recipe.nation is None else {"nation": recipe.nation}
+    with app.app_context():
+        team_id, token = store.create_team(get_db(), recipe.name, **fields)
+    client = app.test_client()
+    if recipe.member is not None:
+        name, role = recipe.member
+        client.post(f"{team_at(client, token)}/", data={"name": name, "role": role})
+    walk(client, token, recipe.answers, note=recipe.note)
+    if recipe.finished:
+        finished = client.post(f"{team_at(client, token)}/finish")
+        assert path_of(finished) == f"{team_at(client, token)}/result"
+    return WalkedTeam(team_id, token, client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
+
+
+@pytest.fixture
+def walked(app, request, walked_databases) -> list[WalkedTeam]:
+    """The teams of the test's `walked(*walks)` mark, already in its database (`app`)."""
+    marker = request.node.get_closest_marker("walked")
+    assert marker is not None, "the test has no walked(...) mark"
+    return walked_databases(marker.args)[1]
 
 
 def csrf_token(html: str) -> str:

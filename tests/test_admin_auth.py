@@ -10,7 +10,6 @@ import pytest
 from bot import create_app, store
 from bot.console import auth as console_auth
 from bot.db import get_db
-from bot.trees import current_tree
 from tests.admin_support import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -18,8 +17,7 @@ from tests.admin_support import (
     make_admin,
     sign_in_directly,
 )
-from tests.audit_support import team_at
-from tests.conftest import csrf_token
+from tests.conftest import Walk, csrf_token
 from tests.profiles import SPECIALISED
 
 OPEN_CONSOLE_ENDPOINTS = {"admin_auth.login"}
@@ -58,28 +56,21 @@ def test_the_console_has_routes_to_guard():
     )
 
 
+#: A team with a finished audit, so a route that leaked would have something to show.
+SEEDED = Walk(SPECIALISED, name="Seeded team", nation="england", member=("Priya", "Lead"))
+
+
 @pytest.fixture
-def seeded(app, make_team):
-    """A team with a finished audit, so a route that leaked would have something to show."""
-    team_id, token = make_team("Seeded team", nation="england")
-    client = app.test_client()
-    client.post(
-        f"{team_at(client, token)}/", data={"name": "Priya", "role": "Lead"}
-    )  # a real team session
-    with app.app_context():
-        db, tree = get_db(), current_tree()
-        audit = store.current_audit(
-            db, team_id, tree_id=tree.id, tree_version=tree.version, tree_digest=tree.digest
-        )
-        for question_id, value in SPECIALISED.items():
-            store.record_answer(db, audit["id"], question_id, value, tree=tree)
-        store.finish_audit(db, audit["id"], tree=tree)
-    return team_id, token, client
+def seeded(app, walked):
+    """The SEEDED team, and the browser of its member, Priya (a real team session)."""
+    [team] = walked
+    return team.team_id, team.token, team.member(app)
 
 
 @pytest.mark.parametrize(
     ("method", "path", "endpoint"), CONSOLE_RULES, ids=[f"{m} {p}" for m, p, _ in CONSOLE_RULES]
 )
+@pytest.mark.walked(SEEDED)
 def test_every_console_route_refuses_without_a_login(client, seeded, method, path, endpoint):
     response = client.open(path, method=method)
     assert response.status_code == 302, (endpoint, response.status_code)
@@ -90,6 +81,7 @@ def test_every_console_route_refuses_without_a_login(client, seeded, method, pat
 @pytest.mark.parametrize(
     ("method", "path", "endpoint"), CONSOLE_RULES, ids=[f"{m} {p}" for m, p, _ in CONSOLE_RULES]
 )
+@pytest.mark.walked(SEEDED)
 def test_a_team_session_never_opens_a_console_route(seeded, method, path, endpoint):
     _, _, team_client = seeded
     response = team_client.open(path, method=method)

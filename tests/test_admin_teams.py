@@ -13,9 +13,12 @@ from bot.db import get_db
 from bot.trees import current_tree
 from tests.admin_support import create_team, date_parts, opens, shown_link, token_of
 from tests.audit_support import form_data, team_at, walk
+from tests.conftest import Walk
 from tests.profiles import PROFILES, SPECIALISED
 
 TARGETED = next(p for p in PROFILES if p.name == "both targeted flags")
+#: The team create_team adds, its specialised audit answered through the site and finished.
+FINISHED_RIVERSIDE = Walk(SPECIALISED, name="Riverside Parent-Infant Team", nation="wales")
 
 
 def finish_audit(app, token, answers=SPECIALISED):
@@ -168,10 +171,9 @@ def test_an_expiry_date_in_the_past_is_refused(app, console):
         assert store.live_link(get_db(), team_id)["expires"] is None
 
 
-def test_an_archived_teams_link_stops_working_and_its_data_is_kept(app, console):
-    team_id, page = create_team(console)
-    token = token_of(shown_link(page.text))
-    finish_audit(app, token)
+@pytest.mark.walked(FINISHED_RIVERSIDE)
+def test_an_archived_teams_link_stops_working_and_its_data_is_kept(app, console, walked):
+    [(team_id, token, _)] = walked
     console.post(f"/admin/teams/{team_id}/archive", data=CONFIRMED)
     assert not opens(app, token)
     team_page = console.get(f"/admin/teams/{team_id}")
@@ -266,9 +268,9 @@ def test_the_team_page_shows_answers_with_who_and_when_and_the_result(app, conso
     assert "<input" not in team_page.split('id="audit-heading"')[1].split("Archive the team")[0]
 
 
-def test_admins_download_the_teams_action_plan(app, console):
-    team_id, page = create_team(console)
-    finish_audit(app, token_of(shown_link(page.text)))
+@pytest.mark.walked(FINISHED_RIVERSIDE)
+def test_admins_download_the_teams_action_plan(app, console, walked):
+    [(team_id, _, _)] = walked
     with app.app_context():
         audit_id = store.audits_for_team(get_db(), team_id)[0]["id"]
     response = console.get(f"/admin/teams/{team_id}/audits/{audit_id}/action-plan.docx")
@@ -279,10 +281,11 @@ def test_admins_download_the_teams_action_plan(app, console):
     assert console.get(f"/admin/teams/{team_id}/audits/999/action-plan.docx").status_code == 404
 
 
-def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one(app, console):
-    team_id, page = create_team(console)
-    token = token_of(shown_link(page.text))
-    finish_audit(app, token)
+@pytest.mark.walked(FINISHED_RIVERSIDE)
+def test_a_re_audit_keeps_the_old_audit_read_only_and_the_link_opens_the_new_one(
+    app, console, walked
+):
+    [(team_id, token, _)] = walked
     response = console.post(f"/admin/teams/{team_id}/audits", data=CONFIRMED)
     assert response.headers["Location"] == f"/admin/teams/{team_id}"
     with app.app_context():

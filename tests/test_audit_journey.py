@@ -10,8 +10,12 @@ from bot.db import get_db
 from bot.tree.engine import evaluate
 from bot.trees import current_tree
 from tests.audit_support import form_data, path_of, stored_answers, team_at, walk
-from tests.conftest import csrf_token
+from tests.conftest import Walk, csrf_token
 from tests.profiles import PROFILES, SPECIALISED
+
+BY_NAME = {profile.name: profile for profile in PROFILES}
+#: The specialised profile answered through the site, not yet finished (`walked`).
+ANSWERED = Walk(SPECIALISED, finished=False)
 
 WEB_PROFILES = [
     p
@@ -52,9 +56,10 @@ def test_a_whole_audit_ends_on_the_result_the_engine_gives(finished_audit, profi
     }
 
 
-def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, client, team):
-    team_id, token = team
-    walk(client, token, SPECIALISED)
+@pytest.mark.walked(ANSWERED)
+def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, walked):
+    [team] = walked
+    team_id, token, client = team.team_id, team.token, team.member(app)
     change = client.post(
         f"{team_at(client, token)}/q/lead_arrangement?return_to=check",
         data=form_data("neither"),
@@ -73,9 +78,10 @@ def test_changing_an_answer_rebranches_and_keeps_the_hidden_answer(app, client, 
     assert pay_question in client.get(f"{team_at(client, token)}/check").text
 
 
-def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(client, team):
-    _, token = team
-    walk(client, token, SPECIALISED)
+@pytest.mark.walked(ANSWERED)
+def test_a_change_that_opens_a_new_branch_asks_it_then_returns_to_check(app, walked):
+    [team] = walked
+    token, client = team.token, team.member(app)
     change = client.post(
         f"{team_at(client, token)}/q/referral_age_range?return_to=check",
         data=form_data("before_first_birthday"),
@@ -170,10 +176,10 @@ def test_invalid_choices_are_refused(app, client, team):
     assert set(stored_answers(app, team_id)) == {"sup_under3_count", "sup_3plus_count"}
 
 
-def test_an_exclusive_option_cannot_be_combined(app, client, team):
-    team_id, token = team
-    answers = {k: v for k, v in SPECIALISED.items()}
-    walk(client, token, answers)
+@pytest.mark.walked(ANSWERED)
+def test_an_exclusive_option_cannot_be_combined(app, walked):
+    [team] = walked
+    team_id, token, client = team.team_id, team.token, team.member(app)
     response = client.post(
         f"{team_at(client, token)}/q/systems_mechanisms",
         data={"answer": ["none", "consultation_advice"]},
@@ -257,10 +263,10 @@ def test_csrf_is_enforced_when_enabled(new_app):
     assert accepted.status_code == 302
 
 
-def test_a_finished_audit_can_be_reopened_and_the_result_follows(client, team):
-    _, token = team
-    walk(client, token, SPECIALISED)
-    client.post(f"{team_at(client, token)}/finish")
+@pytest.mark.walked(Walk(SPECIALISED))
+def test_a_finished_audit_can_be_reopened_and_the_result_follows(app, walked):
+    [team] = walked
+    token, client = team.token, team.member(app)
     assert (
         "Specialised parent-infant relationship team"
         in client.get(f"{team_at(client, token)}/result").text
@@ -380,14 +386,13 @@ def _result_sections(page: str) -> dict[str, str]:
     ],
 )
 def test_a_targeted_limit_is_explained_once_above_the_other_reasons(
-    app, client, team, profile_name, other_reasons
+    finished_audit, profile_name, other_reasons
 ):
-    profile = next(p for p in PROFILES if p.name == profile_name)
-    _, token = team
-    walk(client, token, profile.answers)
-    client.post(f"{team_at(client, token)}/finish")
-    sections = _result_sections(client.get(f"{team_at(client, token)}/result").text)
-    with app.app_context():
+    audit = finished_audit(BY_NAME[profile_name])
+    assert audit.finish_location == f"/t/{audit.team_id}/result"
+    client = audit.client()
+    sections = _result_sections(client.get(f"{team_at(client, audit.token)}/result").text)
+    with audit.app.app_context():
         tree = current_tree()
     flag = tree.flags_by_id["targeted_age_under_one"]
     why = next(body for heading, body in sections.items() if "targeted" in heading.lower())
@@ -404,9 +409,7 @@ def test_a_targeted_limit_is_explained_once_above_the_other_reasons(
     assert flagged in sections["Every descriptor"]
 
 
-def test_a_percentage_is_written_without_a_space(client, team):
-    _, token = team
-    walk(client, token, SPECIALISED)
-    check = client.get(f"{team_at(client, token)}/check").text
+def test_a_percentage_is_written_without_a_space(finished_audit):
+    check = finished_audit(BY_NAME["everything met"]).check_page
     assert f"{SPECIALISED['systems_share_percent']}%" in check
     assert f"{SPECIALISED['systems_share_percent']} %" not in check

@@ -17,12 +17,17 @@ from bot.tree.engine import evaluate
 from bot.trees import current_tree
 from tests.admin_support import make_admin, sign_in_directly
 from tests.audit_support import form_data, path_of, team_at, walk
+from tests.conftest import Walk
 from tests.national_support import table_cell as cell
 from tests.profiles import SPECIALISED
 
 # "The team accepts referrals for children aged two years and under. If referrals are only
 # accepted up to a year, then this would be a targeted team." (the self-audit page, referrals)
 UP_TO_A_YEAR = {**SPECIALISED, "referral_age_range": "to_first_birthday"}
+#: A team's first audit, answered through the site and finished (`walked`).
+FINISHED_UP_TO_A_YEAR = Walk(UP_TO_A_YEAR)
+FINISHED_SPECIALISED = Walk(SPECIALISED)
+FINISHED_BY_ALED = Walk(SPECIALISED, member=("Aled", "Clinical lead"), note="Minuted at the board")
 
 
 class SubmittedForm(HTMLParser):
@@ -105,12 +110,12 @@ def result_title(app, answers):
         return tree.results_by_id[evaluate(tree, answers).classification].title
 
 
+@pytest.mark.walked(Walk(UP_TO_A_YEAR, member=("Aled", "Clinical lead"), note="Checked in March"))
 def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_same_result(
-    app, client, team
+    app, walked
 ):
-    team_id, token = team
-    client.post(f"{team_at(client, token)}/", data={"name": "Aled", "role": "Clinical lead"})
-    finish(client, token, UP_TO_A_YEAR, note="Checked in March")
+    [team] = walked
+    team_id, token, client = team.team_id, team.token, team.member(app)
     first_result = result_title(app, UP_TO_A_YEAR)
     assert first_result == "Targeted parent-infant relationship team"
 
@@ -159,12 +164,10 @@ def test_every_question_shows_last_times_answer_and_confirming_all_gives_the_sam
     assert kept["referral_pathway"].kept_note_by_id == earlier["referral_pathway"].respondent_id
 
 
-def test_a_re_audit_answer_given_without_last_times_note_is_stored_with_only_its_own(
-    app, client, team
-):
-    team_id, token = team
-    client.post(f"{team_at(client, token)}/", data={"name": "Aled", "role": "Clinical lead"})
-    finish(client, token, SPECIALISED, note="Checked in March")
+@pytest.mark.walked(FINISHED_BY_ALED)
+def test_a_re_audit_answer_given_without_last_times_note_is_stored_with_only_its_own(app, walked):
+    [team] = walked
+    team_id, token, client = team.team_id, team.token, team.member(app)
     start_next_audit(client, token)
     other = app.test_client()
     other.post(f"{team_at(other, token)}/", data={"name": "Bethan", "role": "Therapist"})
@@ -186,11 +189,10 @@ def test_a_re_audit_answer_given_without_last_times_note_is_stored_with_only_its
     )
 
 
-def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_it(
-    app, client, team
-):
-    _, token = team
-    finish(client, token, UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_changing_one_answer_moves_its_descriptor_and_the_movement_table_shows_it(app, walked):
+    [team] = walked
+    token, client = team.token, team.member(app)
     start_next_audit(client, token)
     confirm_all(client, token, changes={"referral_age_range": "to_second_birthday_or_beyond"})
 
@@ -225,11 +227,15 @@ def page_one_texts(document) -> list[str]:
     return texts
 
 
-def test_a_re_audit_plan_opens_with_the_movement_and_last_times_actions(app, client, team):
-    _, token = team
-    # Last year: referrals only to one and no AIMH assessment; this year both are fixed.
-    before = {**UP_TO_A_YEAR, "staff_aimh_level": "not_assessed"}
-    finish(client, token, before)
+# Last year: referrals only to one and no AIMH assessment; this year both are fixed.
+LAST_YEAR_WITHOUT_AIMH = {**UP_TO_A_YEAR, "staff_aimh_level": "not_assessed"}
+
+
+@pytest.mark.walked(Walk(LAST_YEAR_WITHOUT_AIMH))
+def test_a_re_audit_plan_opens_with_the_movement_and_last_times_actions(app, walked):
+    before = LAST_YEAR_WITHOUT_AIMH
+    [team] = walked
+    token, client = team.token, team.member(app)
     start_next_audit(client, token)
     confirm_all(
         client,
@@ -329,9 +335,10 @@ def test_an_answer_that_no_longer_fits_is_asked_fresh(apps):  # noqa: F811
     assert "Last time (" not in page
 
 
-def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, client, team):
-    team_id, token = team
-    finish(client, token, UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, walked):
+    [team] = walked
+    team_id, token, client = team.team_id, team.token, team.member(app)
     start_next_audit(client, token)
     with app.app_context():
         new, old = store.audits_for_team(get_db(), team_id)
@@ -360,13 +367,13 @@ def test_earlier_results_and_plans_stay_downloadable_and_read_only(app, client, 
     assert client.get(f"{team_at(client, token)}/audits/999/result").status_code == 404
 
 
-def test_another_teams_earlier_audit_is_not_found(app, client, make_team):
-    _, token = make_team("First team")
-    other_id, other_token = make_team("Second team")
-    finish(client, other_token, SPECIALISED)
+@pytest.mark.walked(Walk(SPECIALISED, name="First team"), Walk(SPECIALISED, name="Second team"))
+def test_another_teams_earlier_audit_is_not_found(app, walked):
+    first, other = walked
+    token, other_id = first.token, other.team_id
+    client = other.member(app)  # the browser that answered the other team's audit
     with app.app_context():
         audit_id = store.audits_for_team(get_db(), other_id)[0]["id"]
-    finish(app.test_client(), token, SPECIALISED)
     assert client.get(f"{team_at(client, token)}/audits/{audit_id}/result").status_code == 404
     assert (
         client.get(f"{team_at(client, token)}/audits/{audit_id}/action-plan.docx").status_code
@@ -374,13 +381,16 @@ def test_another_teams_earlier_audit_is_not_found(app, client, make_team):
     )
 
 
-def test_a_team_can_only_start_its_next_audit_once_finished_and_once(app, client, team):
-    team_id, token = team
+@pytest.mark.walked(Walk(SPECIALISED, finished=False))
+def test_a_team_can_only_start_its_next_audit_once_finished_and_once(app, walked):
+    [team] = walked
+    team_id, token, client = team.team_id, team.token, team.member(app)
     client.post(f"{team_at(client, token)}/q/sup_under3_count", data=form_data(2))
     assert (
         path_of(client.post(f"{team_at(client, token)}/next-audit")) == f"{team_at(client, token)}/"
     )
-    finish(client, token, SPECIALISED)
+    finished = client.post(f"{team_at(client, token)}/finish")
+    assert path_of(finished) == f"{team_at(client, token)}/result"
     result = client.get(f"{team_at(client, token)}/result").text
     assert f"{team_at(client, token)}/next-audit" in result
     client.post(f"{team_at(client, token)}/next-audit")
@@ -424,9 +434,10 @@ def test_the_next_audit_confirmation_carries_its_form_token(new_app):
         assert len(store.audits_for_team(get_db(), team_id)) == 2
 
 
-def test_a_re_audit_speaks_welsh(app, client, team):
-    _, token = team
-    finish(client, token, UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_a_re_audit_speaks_welsh(app, walked):
+    [team] = walked
+    token, client = team.token, team.member(app)
     start_next_audit(client, token)
     client.get(f"/language/cy?next={team_at(client, token)}/")
     page = client.get(f"{team_at(client, token)}/q/sup_under3_count").text
@@ -439,8 +450,8 @@ def test_a_re_audit_speaks_welsh(app, client, team):
 # -- the console ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def console(app):
+def signed_in(app):
+    """A browser signed in to the console as an admin (after the test's teams are in place)."""
     client = app.test_client()
     sign_in_directly(client, make_admin(app))
     return client
@@ -450,9 +461,11 @@ def team_row(html, team_id):
     return re.search(rf'<tr data-team="{team_id}">.*?</tr>', html, re.S).group(0)
 
 
-def test_the_console_asks_before_replacing_an_audit_in_progress(app, console, team):
-    team_id, token = team
-    finish(app.test_client(), token, UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_the_console_asks_before_replacing_an_audit_in_progress(app, walked):
+    [team] = walked
+    team_id, token = team.team_id, team.token
+    console = signed_in(app)
     finished_confirm = console.get(f"/admin/teams/{team_id}/audits").text
     assert "Start a new audit for" in finished_confirm
     assert "is kept read-only, with its result and action plan" in finished_confirm
@@ -484,12 +497,12 @@ def test_the_console_asks_before_replacing_an_audit_in_progress(app, console, te
     assert "left unfinished when a new audit began" in start
 
 
-def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_audit(
-    app, console, team
-):
-    team_id, token = team
-    team_client = app.test_client()
-    finish(team_client, token, UP_TO_A_YEAR)
+@pytest.mark.walked(FINISHED_UP_TO_A_YEAR)
+def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_audit(app, walked):
+    [team] = walked
+    team_id, token = team.team_id, team.token
+    console = signed_in(app)
+    team_client = team.member(app)
     start_next_audit(team_client, token)
     team_client.post(f"{team_at(team_client, token)}/q/sup_under3_count", data=form_data(2))
 
@@ -505,15 +518,12 @@ def test_the_team_page_and_progress_table_show_the_latest_result_beside_the_re_a
     assert "In progress" in history
 
 
-def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit(
-    app, console, make_team
-):
-    teams = []
-    for name in ("Alder", "Birch", "Cedar"):
-        team_id, token = make_team(name, nation="wales")
-        teams.append(token)
-        client = app.test_client()
-        finish(client, token, UP_TO_A_YEAR)
+@pytest.mark.walked(
+    *(Walk(UP_TO_A_YEAR, name=name, nation="wales") for name in ("Alder", "Birch", "Cedar"))
+)
+def test_the_national_picture_counts_each_team_once_by_its_latest_finished_audit(app, walked):
+    teams = [team.token for team in walked]
+    console = signed_in(app)
     # Alder re-audits and finishes specialised; Birch's re-audit is under way.
     alder = app.test_client()
     start_next_audit(alder, teams[0])
@@ -542,11 +552,11 @@ def in_order_of_the_path(app, answers, domain_id):
         return [q for q in path if tree.question(q).domain == domain_id]
 
 
-def test_a_re_audit_confirms_an_unchanged_domain_together(app, client, team):
-    team_id, token = team
-    client.post(f"{team_at(client, token)}/", data={"name": "Aled", "role": "Clinical lead"})
-    finish(client, token, SPECIALISED, note="Minuted at the board")
-    start_next_audit(client, token)
+@pytest.mark.walked(FINISHED_BY_ALED)
+def test_a_re_audit_confirms_an_unchanged_domain_together(app, walked):
+    [team] = walked
+    team_id, token = team.team_id, team.token
+    start_next_audit(team.member(app), token)
     client = app.test_client()  # a colleague confirms, in another browser
     client.post(f"{team_at(client, token)}/", data={"name": "Bethan", "role": "Therapist"})
     prefix = team_at(client, token)
@@ -585,9 +595,10 @@ def test_a_re_audit_confirms_an_unchanged_domain_together(app, client, team):
         assert current_tree().question(following).domain != "team_governance"
 
 
-def test_confirming_a_domain_together_never_replaces_a_colleagues_new_answer(app, client, team):
-    team_id, token = team
-    finish(client, token, SPECIALISED)
+@pytest.mark.walked(FINISHED_SPECIALISED)
+def test_confirming_a_domain_together_never_replaces_a_colleagues_new_answer(app, walked):
+    [team] = walked
+    team_id, token, client = team.team_id, team.token, team.member(app)
     start_next_audit(client, token)
     prefix = team_at(client, token)
     domain = in_order_of_the_path(app, SPECIALISED, "team_governance")
