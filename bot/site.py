@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from bot import storage_failure
+from bot.db import forget_thread_connection
 from bot.i18n import LANGUAGES, current_language
 
 bp = Blueprint("site", __name__)
@@ -160,6 +161,8 @@ def storage_error(error):
     current_app.logger.error(
         "Storage error (%s) on %s %s: %s", kind, request.method, request.path, error
     )
+    if kind != storage_failure.BUSY:
+        forget_thread_connection()  # the next request opens the storage as it is then
     kept = [
         (name, value)
         for name, value in (request.form.items(multi=True) if request.method == "POST" else [])

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot import create_app, store
-from bot.db import get_db
+from bot.db import forget_thread_connection, get_db
 from tests.admin_support import ADMIN_EMAIL, ADMIN_PASSWORD, log_in, make_admin
 from tests.audit_support import form_data, team_at, walk
 from tests.conftest import BASE_CONFIG, TEST_CONFIG
@@ -103,7 +103,8 @@ def test_pages_that_only_read_answer_at_once_while_another_connection_holds_the_
 
 
 def read_only_from_now(app, monkeypatch) -> None:
-    """Every connection the app opens from now on is read-only, as on read-only storage."""
+    """Every connection the app opens from now on is read-only, as on read-only storage, and
+    its next request opens one."""
     path = app.config["DB"]
 
     def read_only_connect(database, *args, **kwargs):
@@ -113,6 +114,7 @@ def read_only_from_now(app, monkeypatch) -> None:
         return REAL_CONNECT(database, *args, **kwargs)
 
     monkeypatch.setattr(sqlite3, "connect", read_only_connect)
+    forget_thread_connection()  # the app opens the database again, as a new worker does
 
 
 def test_the_storage_failure_page_after_a_sign_in_never_holds_the_password(

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from bot import store
-from bot.db import get_db
+from bot.db import forget_thread_connection, get_db
 from tests.audit_support import team_at
 
 FIRST_QUESTION = "sup_under3_count"
@@ -30,6 +30,7 @@ def failing_connect(client, request, monkeypatch):
         raise sqlite3.OperationalError("unable to open database file")
 
     monkeypatch.setattr(sqlite3, "connect", refuse)
+    forget_thread_connection()  # the app opens the database again, as a new worker does
     return prefix  # where the team's pages are
 
 
@@ -50,6 +51,7 @@ def read_only_database(app, monkeypatch):
 
     if os.geteuid() == 0:
         monkeypatch.setattr(sqlite3, "connect", read_only)
+    forget_thread_connection()  # the app opens the database again, as a new worker does
     yield
     os.chmod(path, 0o644)
 
@@ -81,6 +83,7 @@ def test_a_kept_answer_goes_through_once_the_database_is_back(client, team, monk
                 sqlite3.OperationalError("unable to open database file")
             ),
         )
+        forget_thread_connection()  # the app opens the database again, as a new worker does
         kept = client.post(f"{prefix}/q/{FIRST_QUESTION}", data={"answer": "17"})
     assert kept.status_code == 503
     again = client.post(f"{prefix}/q/{FIRST_QUESTION}", data={"answer": "17"})
@@ -139,6 +142,7 @@ def test_a_full_disk_says_so_and_keeps_the_answer(app, client, opened, monkeypat
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", tiny)
+    forget_thread_connection()  # the app opens the database again, as a new worker does
     # The long note makes the row need a new page, which the full database cannot give.
     response = client.post(
         f"{team_at(client, token)}/q/{FIRST_QUESTION}",
@@ -152,6 +156,7 @@ def test_a_full_disk_says_so_and_keeps_the_answer(app, client, opened, monkeypat
 def test_a_long_write_lock_keeps_the_name_on_the_start_page(app, client, opened, monkeypatch):
     _, token = opened
     monkeypatch.setattr("bot.store.connection.BUSY_TIMEOUT_MS", 300)
+    forget_thread_connection()  # the app opens the database again, as a new worker does
     holder = REAL_CONNECT(app.config["DB"], isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     try:
