@@ -4,12 +4,12 @@ As in Flask's tutorial, `get_db` gives the request its connection on first use a
 ends its use at teardown (rolling back whatever a failed request left open). Unlike the
 tutorial, the connection is not closed there: each thread keeps its own for its next request
 (one per gunicorn sync worker). Opening one costs SQLite a new page cache and a fresh parse of
-the whole schema, measured at 1.5 to 2 ms of CPU a request at 500 teams under gunicorn
-(`bench/load.py`; docs/performance.md), more than the millisecond issue 27 allows plain
-plumbing. A kept connection is opened again when the configured path, or the file at that path
-(a restore puts a new one there), changes, and a forked child never uses its parent's.
-`get_limits_db` opens the throttle counts, a small file beside the database, per request
-(docs/decisions.md); it is read only on a link's or a sign-in's page.
+the whole schema: 1.8 to 2.0 ms of CPU a request at 500 teams under gunicorn
+(`bench/connection.py`, docs/decisions.md), more than the millisecond issue 27 allows plain
+plumbing. A kept connection is opened again when the configured path changes or the file at it
+is replaced, and a forked child never uses its parent's. `get_limits_db` opens the throttle
+counts, a small file beside the database, per request; only a link's or a sign-in's page reads
+them.
 """
 
 from __future__ import annotations

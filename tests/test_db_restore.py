@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +154,21 @@ def test_something_that_is_no_snapshot_is_refused(runner, tmp_path):
     empty.write_bytes(b"")
     result = runner.invoke(args=["db", "restore", str(empty)])
     assert result.exit_code == 1 and "is no snapshot" in result.output
+
+
+def test_database_files_put_in_place_are_the_ones_the_running_app_reads(app, client, tmp_path):
+    """Database files removed and another put in their place while the service runs: its next
+    request reads and writes the new file, never the removed one (which nothing would see)."""
+    with app.app_context():
+        _, kept_link = store.create_team(get_db(), "Harbour team")
+    assert _status(client, kept_link) == 200
+    copy = tmp_path / "copy.db"
+    assert app.test_cli_runner().invoke(args=["db", "backup", str(copy)]).exit_code == 0
+    with app.app_context():
+        _, later_link = store.create_team(get_db(), "Late team")
+    assert _status(client, later_link) == 200
+    for suffix in ("", "-wal", "-shm"):
+        Path(app.config["DB"] + suffix).unlink(missing_ok=True)
+    copy.replace(app.config["DB"])
+    assert _status(app.test_client(), later_link) == 404
+    assert _status(app.test_client(), kept_link) == 200
