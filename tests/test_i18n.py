@@ -24,6 +24,7 @@ from bot.catalogues import ensure_compiled
 from bot.db import get_db
 from tests.admin_support import open_signup
 from tests.audit_support import team_at
+from tests.conftest import csrf_token
 from tests.profiles import PROFILES, SPECIALISED
 
 BY_NAME = {profile.name: profile for profile in PROFILES}
@@ -425,17 +426,12 @@ def typed_back(page: str, name: str) -> str:
     return html.unescape(value.group(1)) if value else ""
 
 
-def csrf_of(client, page_path: str) -> str:
-    page = client.get(page_path).text
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def switch_with_typed(client, page_path: str, typed: dict, language: str = "cy"):
     """Press the language switch of the page at `page_path` with `typed` in its form, as a
     browser does: the switch is a button posting the page's form, with its CSRF token."""
     page = client.get(page_path).text
     assert f'formaction="/language/{language}?next=' in page
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     return client.post(
         f"/language/{language}?next={quote(page_path, safe='/')}",
         data={**typed, "csrf_token": token},
@@ -448,7 +444,9 @@ def test_a_language_switch_keeps_the_name_typed_on_who_is_answering(csrf_app, co
         _team_id, token = store.create_team(get_db(), "Tîm Caerdydd")
     client = app.test_client()
     start = team_at(client, token) + "/"
-    started = client.post(start, data={"who": "next", "csrf_token": csrf_of(client, start)})
+    started = client.post(
+        start, data={"who": "next", "csrf_token": csrf_token(client.get(start).text)}
+    )
     asking = started.headers["Location"]  # who is answering, with where to go after it
     typed = {"name": "Siân ap Rhys", "role": "Seicolegydd clinigol <8a>"}
     switch = switch_with_typed(client, asking, typed)
@@ -469,7 +467,7 @@ def test_a_language_switch_keeps_the_name_typed_on_a_returning_members_start_pag
         _team_id, token = store.create_team(get_db(), "Tîm Bangor")
     client = app.test_client()
     start = team_at(client, token) + "/"
-    token_field = csrf_of(client, start)
+    token_field = csrf_token(client.get(start).text)
     client.post(start, data={"name": "Gwyn", "role": "", "csrf_token": token_field})
     typed = {"name": "Gwyn Jones", "role": "Ymwelydd iechyd"}
     switch_with_typed(client, start + "?intro=1", typed)
