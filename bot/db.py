@@ -15,12 +15,13 @@ them.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 
 import sqlite_utils
 from flask import Flask, current_app, g
 
-from bot import store
+from bot import storage_failure, store
 
 _kept = threading.local()
 _parents: list[sqlite_utils.Database] = []  # held, never used nor closed, in a forked child
@@ -62,6 +63,13 @@ def forget_thread_connection() -> None:
     A request that is using it still has it until its teardown, which then closes it.
     """
     _kept.db = None
+
+
+def forget_after_failure(error: sqlite3.Error) -> None:
+    """A connection that met a storage failure other than a busy lock is kept no longer: the
+    next request opens the storage as it is then (read-only, full, back again)."""
+    if storage_failure.problem(error) != storage_failure.BUSY:
+        forget_thread_connection()
 
 
 def _forget_after_fork() -> None:

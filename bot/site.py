@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from bot import storage_failure
-from bot.db import forget_thread_connection
+from bot.db import forget_after_failure
 from bot.i18n import LANGUAGES, current_language
 
 bp = Blueprint("site", __name__)
@@ -161,8 +161,7 @@ def storage_error(error):
     current_app.logger.error(
         "Storage error (%s) on %s %s: %s", kind, request.method, request.path, error
     )
-    if kind != storage_failure.BUSY:
-        forget_thread_connection()  # the next request opens the storage as it is then
+    forget_after_failure(error)
     kept = [
         (name, value)
         for name, value in (request.form.items(multi=True) if request.method == "POST" else [])

@@ -35,7 +35,7 @@ from bot.audit.state import (
     load_previous_state,
     load_state,
 )
-from bot.db import forget_thread_connection, get_db
+from bot.db import forget_after_failure, get_db
 from bot.i18n import LANGUAGES
 from bot.plan.download import plan_download
 from bot.tree import model as m
@@ -72,8 +72,7 @@ def storage_error(error):
     current_app.logger.error(
         "Storage error (%s) on POST %s: %s", storage_failure.problem(error), request.path, error
     )
-    if storage_failure.problem(error) != storage_failure.BUSY:
-        forget_thread_connection()  # the next request opens the storage as it is then
+    forget_after_failure(error)
     question = tree.question(question_id) if question_id else None
     form = question_form(question) if question else RespondentForm()
     first_field = form.answer if question else form.name
